@@ -1,0 +1,7 @@
+import type { Command } from "commander";
+
+/** A command module registers its subcommands on the root program. */
+export type RegisterCommands = (program: Command) => void;
+
+/** Every command module of the CLI, in help order. */
+export const commandModules: RegisterCommands[] = [];

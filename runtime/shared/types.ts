@@ -1,0 +1,107 @@
+/**
+ * The data shapes that cross module and process boundaries: the normalized log document
+ * (indexed in OpenSearch or the embedded store) and the Incident (ARCHITECTURE.md, contract).
+ * Fields may be added, never renamed or removed.
+ */
+
+export const SEVERITY_TEXTS = ["trace", "debug", "info", "warn", "error", "fatal"] as const;
+export type SeverityText = (typeof SEVERITY_TEXTS)[number];
+
+/** Flattened attribute values: dotted keys, scalars only (arrays and maps are flattened or JSON-encoded). */
+export type FlatValue = string | number | boolean | null;
+export type FlatAttributes = Record<string, FlatValue>;
+
+/** One normalized log record. Field names are the OpenSearch mapping, hence snake_case. */
+export interface LogDocument {
+  /** Deterministic document id: the same record replayed yields the same id, so indexing is idempotent. */
+  id: string;
+  "@timestamp": string;
+  observed_timestamp: string | null;
+  tenant_id: string;
+  service: string;
+  service_namespace: string | null;
+  environment: string | null;
+  host: string | null;
+  pod: string | null;
+  severity_text: SeverityText;
+  severity_number: number;
+  message: string;
+  template_id: string;
+  template: string;
+  /** 32 lower-case hex characters, or null when the record carries no (or an all-zero) trace id. */
+  trace_id: string | null;
+  span_id: string | null;
+  http_status: number | null;
+  attributes: FlatAttributes;
+  resource: FlatAttributes;
+  redacted: boolean;
+}
+
+export const INCIDENT_SEVERITIES = ["critical", "high", "medium", "low"] as const;
+export type IncidentSeverity = (typeof INCIDENT_SEVERITIES)[number];
+
+export type DetectionPath = "immediate" | "windowed";
+
+/** A contribution to an incident's score; extra keys carry the evidence (z-score, matched phrase, ...). */
+export interface Signal {
+  name: string;
+  weight: number;
+  [detail: string]: unknown;
+}
+
+export interface TimelineEntry {
+  /** Event time of the log record (ISO-8601). */
+  at: string;
+  service: string;
+  severity: SeverityText;
+  message: string;
+  logId: string;
+  traceId: string | null;
+  templateId: string;
+}
+
+/** Incident (ARCHITECTURE.md, contract). */
+export interface Incident {
+  id: string;
+  fingerprint: string;
+  tenant: string;
+  service: string;
+  rootCauseService: string;
+  affectedServices: string[];
+  severity: IncidentSeverity;
+  score: number;
+  path: DetectionPath;
+  signals: Signal[];
+  firstSeen: string;
+  detectedAt: string;
+  lastSeen: string;
+  traceIds: string[];
+  sampleLogIds: string[];
+  timeline: TimelineEntry[];
+  /** Added fields (allowed by the contract): lifecycle and the human summary. */
+  status: "open" | "resolved";
+  title: string;
+  /** Failure family that fired (oom, crash, resource_exhaustion, dependency, database, timeout, connection, auth, error_spike, new_error_template ...). */
+  family: string;
+  templateId: string;
+  template: string;
+  /** How many detections were merged into this incident. */
+  occurrences: number;
+  resolvedAt: string | null;
+}
+
+/** What the bridge publishes on the `incidents` topic and hands to the ticketing agent. */
+export interface IncidentEvent {
+  type: "opened" | "updated" | "resolved";
+  incident: Incident;
+}
+
+/** A record that could not be processed, with the reason, published on `dead-letter`. */
+export interface DeadLetter {
+  reason: string;
+  /** Where the bad input was (topic/partition/offset, receiver, file:line). */
+  source: string;
+  /** The offending payload, truncated for transport. */
+  payload: string;
+  at: string;
+}

@@ -1,0 +1,41 @@
+import Database from "better-sqlite3";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+
+export type SqliteDatabase = Database.Database;
+
+/** A named schema step; applied once per database, in order, inside a transaction. */
+export interface Migration {
+  name: string;
+  sql: string;
+}
+
+/**
+ * Opens (creating if needed) the embedded store `logclaw.db` in `dataDir`. WAL lets readers run
+ * beside the single writer, and SQLite's file locks serialize writers from several processes;
+ * the busy timeout makes a second process wait for the lock instead of failing at once.
+ */
+export function openDatabase(dataDir: string, migrations: readonly Migration[]): SqliteDatabase {
+  mkdirSync(dataDir, { recursive: true });
+  const db = new Database(join(dataDir, "logclaw.db"));
+  db.pragma("journal_mode = WAL");
+  db.pragma("synchronous = NORMAL");
+  db.pragma("busy_timeout = 10000");
+  db.pragma("foreign_keys = ON");
+  applyMigrations(db, migrations);
+  return db;
+}
+
+export function applyMigrations(db: SqliteDatabase, migrations: readonly Migration[]): void {
+  db.exec("CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)");
+  const applied = db.prepare("SELECT 1 FROM schema_migrations WHERE name = ?");
+  const record = db.prepare("INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)");
+  for (const migration of migrations) {
+    // IMMEDIATE takes the write lock first, so two processes starting together cannot both apply a step.
+    db.transaction(() => {
+      if (applied.get(migration.name)) return;
+      db.exec(migration.sql);
+      record.run(migration.name, new Date().toISOString());
+    }).immediate();
+  }
+}
