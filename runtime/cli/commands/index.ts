@@ -1,7 +1,8 @@
 import type { Command } from "commander";
+import { registerTemplatesCommands } from "./templates";
 
 /** A command module registers its subcommands on the root program. */
 export type RegisterCommands = (program: Command) => void;
 
 /** Every command module of the CLI, in help order. */
-export const commandModules: RegisterCommands[] = [];
+export const commandModules: RegisterCommands[] = [registerTemplatesCommands];

@@ -1,0 +1,52 @@
+import { createReadStream, statSync } from "node:fs";
+import { createInterface } from "node:readline";
+import type { Readable } from "node:stream";
+import type { Command } from "commander";
+import { createTemplateMiner } from "../../bridge/template";
+
+/** Output is flushed in chunks: one write per line would dominate the run time. */
+const FLUSH_BYTES = 64 * 1024;
+
+function openInput(input: string): Readable {
+  if (input === "-") return process.stdin;
+  let isFile: boolean;
+  try {
+    isFile = statSync(input).isFile();
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new Error(`templates: cannot read --input ${input}: ${code === "ENOENT" ? "no such file" : String(code)}`);
+  }
+  if (!isFile) throw new Error(`templates: --input ${input} is not a regular file`);
+  return createReadStream(input, { encoding: "utf8" });
+}
+
+/** Mines templates online from one log message per line; prints one `{"id","template"}` per line. */
+export async function runTemplates(input: string, out: NodeJS.WritableStream = process.stdout): Promise<void> {
+  const miner = createTemplateMiner();
+  const lines = createInterface({ input: openInput(input), crlfDelay: Infinity });
+  let buffer = "";
+  for await (const line of lines) {
+    const { id, template } = miner.add(line.endsWith("\r") ? line.slice(0, -1) : line);
+    buffer += `${JSON.stringify({ id, template })}\n`;
+    if (buffer.length >= FLUSH_BYTES) {
+      if (!out.write(buffer)) await new Promise((resolve) => out.once("drain", resolve));
+      buffer = "";
+    }
+  }
+  if (buffer) out.write(buffer);
+}
+
+export function registerTemplatesCommands(program: Command): void {
+  program
+    .command("templates")
+    .description("Mine log templates online: one JSON {id, template} per input line, in input order.")
+    .requiredOption("--input <file>", "log file with one message per line, or - for stdin")
+    .action(async (opts: { input: string }) => {
+      try {
+        await runTemplates(opts.input);
+      } catch (err) {
+        process.stderr.write(`logclaw: ${err instanceof Error ? err.message : String(err)}\n`);
+        process.exitCode = 1;
+      }
+    });
+}
