@@ -1,0 +1,103 @@
+import * as grpc from "@grpc/grpc-js";
+import type { Logger } from "pino";
+import { OtlpDecodeError } from "../../bridge/decode/decode-error";
+import { API_KEY_HEADER, checkApiKey } from "./auth";
+import type { OtlpReceiverLimits, RunningReceiver } from "./http-receiver";
+import type { ReceiverMetrics, RefusalReason } from "./metrics";
+import { encodeExportResponse } from "./responses";
+import { ReceiverOverloadedError, type OtlpExportResult, type OtlpLogsSink } from "./sink";
+
+export const LOGS_SERVICE_EXPORT_PATH = "/opentelemetry.proto.collector.logs.v1.LogsService/Export";
+
+/**
+ * `LogsService/Export` with pass-through (de)serializers: the request bytes go to the sink as they
+ * arrived (the bridge owns protobuf decoding), so the receiver needs no generated code and no
+ * .proto files at run time. grpc-js itself handles the `grpc-encoding: gzip` compression.
+ */
+const logsServiceDefinition: grpc.ServiceDefinition = {
+  Export: {
+    path: LOGS_SERVICE_EXPORT_PATH,
+    requestStream: false,
+    responseStream: false,
+    requestSerialize: (value: Buffer) => value,
+    requestDeserialize: (bytes: Buffer) => bytes,
+    responseSerialize: (result: OtlpExportResult) => Buffer.from(encodeExportResponse(result, "protobuf")),
+    responseDeserialize: (bytes: Buffer) => bytes,
+  },
+};
+
+export interface OtlpGrpcReceiverOptions {
+  host: string;
+  port: number;
+  apiKey?: string;
+  limits: OtlpReceiverLimits;
+}
+
+/** OTLP/gRPC logs receiver: INVALID_ARGUMENT for malformed, UNAUTHENTICATED for a bad key, UNAVAILABLE when overloaded. */
+export function startOtlpGrpcReceiver(
+  options: OtlpGrpcReceiverOptions,
+  sink: OtlpLogsSink,
+  metrics: ReceiverMetrics,
+  logger: Logger,
+): Promise<RunningReceiver> {
+  const { limits } = options;
+  let inFlight = 0;
+  // grpc-js refuses larger messages itself, before the handler could count them: keep its limit
+  // above ours so most oversized requests are counted here.
+  const server = new grpc.Server({
+    "grpc.max_receive_message_length": limits.maxDecompressedBytes * 2,
+  });
+
+  function refuse(callback: grpc.sendUnaryData<OtlpExportResult>, reason: RefusalReason, code: grpc.status, details: string): void {
+    metrics.refused("grpc", reason);
+    callback({ code, details });
+  }
+
+  const exportHandler: grpc.handleUnaryCall<Buffer, OtlpExportResult> = (call, callback) => {
+    const key = call.metadata.get(API_KEY_HEADER)[0];
+    const verdict = checkApiKey(options.apiKey, typeof key === "string" ? key : key?.toString("utf8"));
+    if (verdict !== "ok") {
+      return refuse(callback, verdict === "missing" ? "unauthenticated" : "forbidden", grpc.status.UNAUTHENTICATED, verdict === "missing" ? `missing ${API_KEY_HEADER} metadata` : `wrong ${API_KEY_HEADER}`);
+    }
+    if (call.request.length > limits.maxDecompressedBytes) {
+      return refuse(callback, "oversized", grpc.status.RESOURCE_EXHAUSTED, `message of ${call.request.length} bytes exceeds ${limits.maxDecompressedBytes}`);
+    }
+    if (inFlight >= limits.maxInFlight) {
+      return refuse(callback, "overloaded", grpc.status.UNAVAILABLE, "receiver busy, retry later");
+    }
+    inFlight += 1;
+    const peer = call.getPeer();
+    sink
+      .export(call.request, "protobuf", `otlp-grpc:${peer}`)
+      .then(
+        (result) => {
+          metrics.exported("grpc", result.accepted, result.rejected);
+          callback(null, result);
+        },
+        (err: unknown) => {
+          if (err instanceof OtlpDecodeError) return refuse(callback, "malformed", grpc.status.INVALID_ARGUMENT, err.message);
+          if (err instanceof ReceiverOverloadedError) return refuse(callback, "overloaded", grpc.status.UNAVAILABLE, err.message);
+          logger.error({ err }, "OTLP/gRPC export failed");
+          return refuse(callback, "internal", grpc.status.UNAVAILABLE, "internal error, retry later");
+        },
+      )
+      .finally(() => {
+        inFlight -= 1;
+      });
+  };
+
+  server.addService(logsServiceDefinition, { Export: exportHandler });
+
+  return new Promise((resolve, reject) => {
+    server.bindAsync(`${options.host}:${options.port}`, grpc.ServerCredentials.createInsecure(), (err, port) => {
+      if (err) return reject(err);
+      resolve({
+        port,
+        close: () =>
+          new Promise<void>((done) => {
+            server.tryShutdown(() => done());
+          }),
+      });
+    });
+  });
+}

@@ -1,0 +1,184 @@
+import * as grpc from "@grpc/grpc-js";
+import { gzipSync } from "node:zlib";
+import pino from "pino";
+import { Registry } from "prom-client";
+import protobuf from "protobufjs";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import {
+  LOGS_SERVICE_EXPORT_PATH,
+  ReceiverMetrics,
+  ReceiverOverloadedError,
+  startOtlpGrpcReceiver,
+  startOtlpHttpReceiver,
+  type OtlpReceiverLimits,
+  type RunningReceiver,
+} from "../../../../runtime/receivers/otlp";
+import { emitLogs, officialExporter, type ExporterKind } from "./exporters";
+import { RecordingSink } from "./recording-sink";
+
+const API_KEY = "s3cret-key";
+const limits: OtlpReceiverLimits = { maxRequestBytes: 64 * 1024, maxDecompressedBytes: 256 * 1024, maxInFlight: 16, retryAfterSeconds: 2 };
+const logger = pino({ level: "silent" });
+
+let sink: RecordingSink;
+let registry: Registry;
+let metrics: ReceiverMetrics;
+let http: RunningReceiver;
+let grpcReceiver: RunningReceiver;
+
+beforeAll(async () => {
+  sink = new RecordingSink();
+  registry = new Registry();
+  metrics = new ReceiverMetrics(registry);
+  http = await startOtlpHttpReceiver({ host: "127.0.0.1", port: 0, apiKey: API_KEY, limits }, sink, metrics, logger);
+  grpcReceiver = await startOtlpGrpcReceiver({ host: "127.0.0.1", port: 0, apiKey: API_KEY, limits }, sink, metrics, logger);
+});
+
+afterAll(async () => {
+  await http.close();
+  await grpcReceiver.close();
+});
+
+beforeEach(() => {
+  sink.records.length = 0;
+  sink.failWith = null;
+});
+
+async function metricValue(name: string, labels: Record<string, string>): Promise<number> {
+  const metric = await registry.getSingleMetric(name)!.get();
+  return metric.values.find((v) => Object.entries(labels).every(([k, val]) => v.labels[k] === val))?.value ?? 0;
+}
+
+function post(body: Uint8Array | string, headers: Record<string, string>, path = "/v1/logs"): Promise<Response> {
+  return fetch(`http://127.0.0.1:${http.port}${path}`, { method: "POST", body, headers: { "x-logclaw-api-key": API_KEY, ...headers } });
+}
+
+const validJson = JSON.stringify({
+  resourceLogs: [
+    {
+      resource: { attributes: [{ key: "service.name", value: { stringValue: "checkout" } }] },
+      scopeLogs: [{ logRecords: [{ body: { stringValue: "kept" } }, { body: { stringValue: "reject me" } }] }],
+    },
+  ],
+});
+
+describe("OTLP receivers with the official OpenTelemetry exporters", () => {
+  for (const kind of ["http/json", "http/protobuf", "grpc"] as ExporterKind[]) {
+    it(`receives every record sent by the ${kind} exporter`, async () => {
+      const bodies = Array.from({ length: 300 }, (_, i) => `${kind} payment failed for order ${i}`);
+      await emitLogs(officialExporter(kind, { http: http.port, grpc: grpcReceiver.port }, API_KEY), "checkout", bodies);
+      expect(sink.records.map((r) => r.body).sort()).toEqual([...bodies].sort());
+      expect(new Set(sink.records.map((r) => r.service))).toEqual(new Set(["checkout"]));
+      expect(new Set(sink.records.map((r) => r.encoding))).toEqual(new Set([kind === "http/json" ? "json" : "protobuf"]));
+    });
+  }
+
+  it("loses nothing the exporters send without the key: they are refused and counted", async () => {
+    const before = await metricValue("logclaw_receiver_refused_requests_total", { transport: "grpc", reason: "unauthenticated" });
+    await emitLogs(officialExporter("grpc", { http: http.port, grpc: grpcReceiver.port }), "checkout", ["no key"]);
+    expect(sink.records).toEqual([]);
+    expect(await metricValue("logclaw_receiver_refused_requests_total", { transport: "grpc", reason: "unauthenticated" })).toBe(before + 1);
+  });
+});
+
+describe("OTLP/HTTP answers", () => {
+  it("answers 200 with partialSuccess for rejected records, in JSON for JSON", async () => {
+    const res = await post(validJson, { "content-type": "application/json" });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("application/json");
+    expect(await res.json()).toEqual({ partialSuccess: { rejectedLogRecords: "1", errorMessage: "1 record(s) rejected" } });
+    expect(sink.records.map((r) => r.body)).toEqual(["kept"]);
+  });
+
+  it("answers 400 with a google.rpc.Status for malformed JSON and counts it", async () => {
+    const before = await metricValue("logclaw_receiver_refused_requests_total", { transport: "http", reason: "malformed" });
+    const res = await post("{not json", { "content-type": "application/json" });
+    expect(res.status).toBe(400);
+    expect(res.headers.get("content-type")).toBe("application/json");
+    const status = (await res.json()) as { code: number; message: string };
+    expect(status.code).toBe(3);
+    expect(status.message).toMatch(/cannot decode json/);
+    expect(await metricValue("logclaw_receiver_refused_requests_total", { transport: "http", reason: "malformed" })).toBe(before + 1);
+  });
+
+  it("answers malformed protobuf with a protobuf google.rpc.Status", async () => {
+    const res = await post(new Uint8Array([0x0a, 0xff, 0xff, 0xff, 0x0f, 0x01]), { "content-type": "application/x-protobuf" });
+    expect(res.status).toBe(400);
+    expect(res.headers.get("content-type")).toBe("application/x-protobuf");
+    const reader = protobuf.Reader.create(new Uint8Array(await res.arrayBuffer()));
+    expect(reader.uint32()).toBe((1 << 3) | 0);
+    expect(reader.int32()).toBe(3);
+    expect(reader.uint32()).toBe((2 << 3) | 2);
+    expect(reader.string()).toMatch(/cannot decode protobuf/);
+  });
+
+  it("answers 401 without a key and 403 with a wrong one", async () => {
+    const missing = await fetch(`http://127.0.0.1:${http.port}/v1/logs`, { method: "POST", body: validJson, headers: { "content-type": "application/json" } });
+    expect(missing.status).toBe(401);
+    expect(((await missing.json()) as { code: number }).code).toBe(16);
+    const wrong = await post(validJson, { "content-type": "application/json", "x-logclaw-api-key": "nope" });
+    expect(wrong.status).toBe(403);
+    expect(((await wrong.json()) as { code: number }).code).toBe(7);
+    expect(sink.records).toEqual([]);
+    expect(await metricValue("logclaw_receiver_refused_requests_total", { transport: "http", reason: "forbidden" })).toBeGreaterThanOrEqual(1);
+  });
+
+  it("answers 413 for an oversized body and for a gzip body that inflates past the limit", async () => {
+    const big = await post("x".repeat(limits.maxRequestBytes + 1), { "content-type": "application/json" });
+    expect(big.status).toBe(413);
+    expect(((await big.json()) as { code: number }).code).toBe(8);
+    const bomb = gzipSync(Buffer.alloc(limits.maxDecompressedBytes + 1, 0x20));
+    expect(bomb.length).toBeLessThan(limits.maxRequestBytes);
+    const inflated = await post(bomb, { "content-type": "application/json", "content-encoding": "gzip" });
+    expect(inflated.status).toBe(413);
+    expect(await metricValue("logclaw_receiver_refused_requests_total", { transport: "http", reason: "oversized" })).toBe(2);
+  });
+
+  it("accepts gzip JSON and refuses corrupt gzip with 400", async () => {
+    const ok = await post(gzipSync(validJson), { "content-type": "application/json", "content-encoding": "gzip" });
+    expect(ok.status).toBe(200);
+    expect(sink.records.map((r) => r.body)).toEqual(["kept"]);
+    const corrupt = await post(Buffer.from("not gzip at all"), { "content-type": "application/json", "content-encoding": "gzip" });
+    expect(corrupt.status).toBe(400);
+  });
+
+  it("answers 503 with Retry-After when the pipeline pushes back", async () => {
+    sink.failWith = new ReceiverOverloadedError("queue full", 5);
+    const res = await post(validJson, { "content-type": "application/json" });
+    expect(res.status).toBe(503);
+    expect(res.headers.get("retry-after")).toBe("5");
+    expect(((await res.json()) as { code: number }).code).toBe(14);
+  });
+
+  it("answers 415 for other content types and 404 for other signals", async () => {
+    expect((await post("hello", { "content-type": "text/plain" })).status).toBe(415);
+    expect((await post(validJson, { "content-type": "application/json" }, "/v1/traces")).status).toBe(404);
+  });
+});
+
+describe("OTLP/gRPC answers", () => {
+  function exportRaw(payload: Buffer, key?: string): Promise<grpc.ServiceError | null> {
+    const client = new grpc.Client(`127.0.0.1:${grpcReceiver.port}`, grpc.credentials.createInsecure());
+    const metadata = new grpc.Metadata();
+    if (key) metadata.set("x-logclaw-api-key", key);
+    return new Promise((resolve) => {
+      client.makeUnaryRequest(
+        LOGS_SERVICE_EXPORT_PATH,
+        (b: Buffer) => b,
+        (b: Buffer) => b,
+        payload,
+        metadata,
+        (err) => {
+          client.close();
+          resolve(err);
+        },
+      );
+    });
+  }
+
+  it("answers INVALID_ARGUMENT for a malformed message and UNAUTHENTICATED for a wrong key", async () => {
+    expect((await exportRaw(Buffer.from([0x0a, 0xff, 0xff, 0xff, 0x0f, 0x01]), API_KEY))?.code).toBe(grpc.status.INVALID_ARGUMENT);
+    expect((await exportRaw(Buffer.alloc(0), "wrong"))?.code).toBe(grpc.status.UNAUTHENTICATED);
+    expect(await exportRaw(Buffer.alloc(0), API_KEY)).toBeNull();
+  });
+});
