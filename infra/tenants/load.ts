@@ -1,0 +1,95 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parseDocument } from "yaml";
+import type { z } from "zod";
+import { tenantSchema, type TenantConfig } from "./schema";
+import { validateTenantAgainstTier } from "./tiers";
+
+/**
+ * Reads and validates tenant files. Every problem is one line `<file>: <field path>: <rule>` so a
+ * reviewer (or CI log) sees exactly what to fix; nothing is provisioned from a file with problems.
+ */
+
+/** A tenant file that failed validation; `problems` holds one line per problem. */
+export class TenantFileError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problems: string[],
+  ) {
+    super(problems.join("\n"));
+    this.name = "TenantFileError";
+  }
+}
+
+export type TenantParseResult = { ok: true; tenant: TenantConfig } | { ok: false; problems: string[] };
+
+/** `integrations.routing.critical[0]`: the dotted path a person would look for in the YAML. */
+export function formatFieldPath(segments: readonly PropertyKey[]): string {
+  if (segments.length === 0) return "(file)";
+  return segments
+    .map((s, i) => (typeof s === "number" ? `[${s}]` : `${i === 0 ? "" : "."}${String(s)}`))
+    .join("");
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, " ").trim();
+}
+
+function issueLines(file: string, issues: readonly z.core.$ZodIssue[]): string[] {
+  return issues.map((issue) => {
+    if (issue.code === "unrecognized_keys") {
+      return issue.keys.map((key) => `${file}: ${formatFieldPath([...issue.path, key])}: is not a known field`).join("\n");
+    }
+    return `${file}: ${formatFieldPath(issue.path)}: ${oneLine(issue.message)}`;
+  }).flatMap((line) => line.split("\n"));
+}
+
+/**
+ * Parses and validates one tenant file's text. `file` is the name used in messages (e.g.
+ * `tenants/acme.yaml`); the file's base name must equal the tenant id.
+ */
+export function parseTenantFile(file: string, text: string): TenantParseResult {
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    return { ok: false, problems: doc.errors.map((e) => `${file}: (yaml): ${oneLine(e.message)}`) };
+  }
+  const data: unknown = doc.toJS();
+  const parsed = tenantSchema.safeParse(data);
+  if (!parsed.success) return { ok: false, problems: issueLines(file, parsed.error.issues) };
+  const tenant = parsed.data;
+  const problems = validateTenantAgainstTier(tenant).map((i) => `${file}: ${i.path}: ${i.message}`);
+  const expectedId = path.basename(file).replace(/\.ya?ml$/, "");
+  if (tenant.id !== expectedId) problems.unshift(`${file}: id: must equal the file name (${expectedId})`);
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, tenant };
+}
+
+/** How a file is named in messages: relative to `cwd` when inside it, else as given. */
+export function displayPath(file: string, cwd: string = process.cwd()): string {
+  const rel = path.relative(cwd, path.resolve(cwd, file));
+  return rel.startsWith("..") || path.isAbsolute(rel) ? file : rel.split(path.sep).join("/");
+}
+
+/** Reads one tenant file; throws {@link TenantFileError} listing every problem. */
+export function loadTenantFile(file: string, cwd: string = process.cwd()): TenantConfig {
+  const shown = displayPath(file, cwd);
+  let text: string;
+  try {
+    text = fs.readFileSync(path.resolve(cwd, file), "utf8");
+  } catch (err) {
+    const reason = (err as NodeJS.ErrnoException).code === "ENOENT" ? "file not found" : (err as Error).message;
+    throw new TenantFileError(shown, [`${shown}: (file): ${oneLine(reason)}`]);
+  }
+  const result = parseTenantFile(shown, text);
+  if (!result.ok) throw new TenantFileError(shown, result.problems);
+  return result.tenant;
+}
+
+/** The tenant files of a directory (`*.yaml`, `*.yml`), sorted by name. */
+export function listTenantFiles(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort()
+    .map((f) => path.join(dir, f));
+}
