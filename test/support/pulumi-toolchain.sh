@@ -1,0 +1,199 @@
+#!/usr/bin/env bash
+# Builds the Pulumi engine this repository's end-to-end tests run: the Pulumi CLI, the Node.js
+# language host and the Kubernetes resource provider, from their published Go modules, pinned to the
+# npm SDK versions in package-lock.json (@pulumi/pulumi => CLI and language host, @pulumi/kubernetes
+# => provider). No prebuilt Pulumi binary is downloaded. Binaries land in a cache outside the
+# repository and are reused when present.
+#
+# Usage: test/support/pulumi-toolchain.sh [--check] [--partial] [--print-bin-dir]
+#   --check          only resolve the pinned modules through the Go module proxy; build nothing
+#   --partial        build every binary whose module resolves even if another one does not
+#   --print-bin-dir  print the bin directory (whether or not it is complete) and exit
+# Exit status: 0 = toolchain complete; 69 = a pinned module cannot be obtained (stderr names the
+# step); anything else = a build step failed.
+set -euo pipefail
+
+readonly EX_UNAVAILABLE=69
+repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+
+lock_version() {
+  node -e 'const l = require(process.argv[1]); const p = l.packages["node_modules/" + process.argv[2]];
+           if (!p) { console.error(`package-lock.json has no ${process.argv[2]}`); process.exit(1); }
+           console.log(p.version);' "$repo_root/package-lock.json" "$1"
+}
+
+pulumi_version="$(lock_version @pulumi/pulumi)"
+kubernetes_version="$(lock_version @pulumi/kubernetes)"
+go_version="$(go env GOVERSION)"
+
+cache_root="${LOGCLAW_TOOLCHAIN_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/logclaw/toolchain}"
+toolchain_dir="$cache_root/pulumi-${pulumi_version}_kubernetes-${kubernetes_version}_${go_version}"
+bin_dir="$toolchain_dir/bin"
+
+cli_module="github.com/pulumi/pulumi/pkg/v3"
+sdk_module="github.com/pulumi/pulumi/sdk/v3"
+nodejs_module="github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3"
+kubernetes_module="github.com/pulumi/pulumi-kubernetes/provider/v4"
+
+check_only=false
+partial=false
+for arg in "$@"; do
+  case "$arg" in
+    --check) check_only=true ;;
+    --partial) partial=true ;;
+    --print-bin-dir) echo "$bin_dir"; exit 0 ;;
+    *) echo "pulumi-toolchain: unknown argument '$arg' (expected --check, --partial or --print-bin-dir)" >&2; exit 2 ;;
+  esac
+done
+
+# Module-aware builds only; the toolchain on the machine builds (no toolchain download); the
+# checksum database is not reachable here for every Pulumi module, the module proxy's content is
+# still pinned by version and recorded in each build module's go.sum.
+export GOFLAGS="-mod=mod" GOTOOLCHAIN="local" GONOSUMDB="github.com/pulumi/*"
+
+log() { echo "pulumi-toolchain: $*" >&2; }
+
+all_present() {
+  [[ -x "$bin_dir/pulumi" && -x "$bin_dir/pulumi-language-nodejs" && -x "$bin_dir/pulumi-resource-kubernetes" \
+    && -x "$bin_dir/pulumi-analyzer-policy" ]]
+}
+
+if all_present && ! $check_only; then
+  log "reusing $bin_dir"
+  echo "$bin_dir"
+  exit 0
+fi
+
+work_dir="$(mktemp -d)"
+trap 'chmod -R u+w "$work_dir" 2>/dev/null; rm -rf "$work_dir"' EXIT
+
+# Resolves MODULE@VERSION through the module proxy into the module cache and sets $resolved_dir to
+# its directory. On failure records the exact step and the proxy's answer in $unavailable.
+unavailable=""
+resolved_dir=""
+resolve() {
+  local module="$1" version="$2" out
+  resolved_dir=""
+  if out="$(cd "$work_dir" && go mod download -json "$module@$version" 2>&1)" \
+    && ! grep -q '"Error"' <<<"$out"; then
+    resolved_dir="$(node -e 'console.log(JSON.parse(require("fs").readFileSync(0, "utf8")).Dir)' <<<"$out")"
+    return 0
+  fi
+  unavailable+="  step: go mod download -json $module@$version"$'\n'
+  unavailable+="  answer: $(grep -o '"Error": *"[^"]*"' <<<"$out" || tail -n 2 <<<"$out")"$'\n'
+  return 1
+}
+
+resolve "$cli_module" "v$pulumi_version" || true
+cli_dir="$resolved_dir"
+resolve "$nodejs_module" "v$pulumi_version" || true
+nodejs_dir="$resolved_dir"
+resolve "$kubernetes_module" "v$kubernetes_version" || true
+kubernetes_dir="$resolved_dir"
+
+if [[ -n "$unavailable" ]]; then
+  log "pinned Go modules the module proxy does not serve (pulumi $pulumi_version, kubernetes $kubernetes_version):"
+  printf '%s' "$unavailable" >&2
+fi
+if $check_only; then
+  [[ -z "$unavailable" ]] || exit "$EX_UNAVAILABLE"
+  log "all pinned modules resolve"
+  exit 0
+fi
+if [[ -n "$unavailable" ]] && ! $partial; then
+  log "not building an incomplete toolchain (pass --partial to build what resolves)"
+  exit "$EX_UNAVAILABLE"
+fi
+
+mkdir -p "$bin_dir"
+started=$SECONDS
+
+# A private copy of a module from the read-only module cache, so generated files and go.mod edits
+# never touch the cache.
+writable_copy() {
+  local source="$1" name="$2"
+  cp -R "$source" "$work_dir/$name"
+  chmod -R u+w "$work_dir/$name"
+  echo "$work_dir/$name"
+}
+
+build_cli() {
+  # pkg/v3's go.mod replaces the SDK with a sibling directory that is not in the module zip: build it
+  # from a small module that pins the SDK at the same version and keeps pkg's other replace line.
+  local module="$work_dir/cli"
+  mkdir -p "$module"
+  (
+    cd "$module"
+    go mod init logclaw.local/pulumi-cli >/dev/null 2>&1
+    go mod edit -require="$cli_module@v$pulumi_version" -require="$sdk_module@v$pulumi_version"
+    go mod edit -replace="github.com/atotto/clipboard=github.com/tgummerer/clipboard@v0.0.0-20241001131231-d02d263e614e"
+    nice -n 10 go build -trimpath \
+      -ldflags "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$pulumi_version" \
+      -o "$bin_dir/pulumi" "$cli_module/cmd/pulumi"
+  )
+}
+
+build_nodejs() {
+  # The language host's go.mod replaces pkg and sdk with relative paths: pin them to the release.
+  local copy
+  copy="$(writable_copy "$nodejs_dir" nodejs)"
+  (
+    cd "$copy"
+    go mod edit -dropreplace="$cli_module" -dropreplace="$sdk_module" \
+      -require="$cli_module@v$pulumi_version" -require="$sdk_module@v$pulumi_version"
+    nice -n 10 go build -trimpath \
+      -ldflags "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$pulumi_version" \
+      -o "$bin_dir/pulumi-language-nodejs" .
+  )
+}
+
+build_kubernetes() {
+  # The provider embeds schema-embed.json (go:embed), generated from the module's schema.json by
+  # `go generate` with VERSION set; the module zip holds only schema.json.
+  local copy
+  copy="$(writable_copy "$kubernetes_dir" kubernetes)"
+  (
+    cd "$copy/cmd/pulumi-resource-kubernetes"
+    if [[ ! -f schema-embed.json ]]; then
+      VERSION="$kubernetes_version" nice -n 10 go generate ./...
+    fi
+    cd "$copy"
+    nice -n 10 go build -trimpath \
+      -ldflags "-X $kubernetes_module/pkg/version.Version=$kubernetes_version" \
+      -o "$bin_dir/pulumi-resource-kubernetes" ./cmd/pulumi-resource-kubernetes
+  )
+}
+
+write_analyzer_policy() {
+  # Pulumi's release ships this launcher beside the CLI: the engine starts it in the policy pack's
+  # directory with its own arguments, and it runs the pack through the SDK the pack depends on.
+  cat >"$bin_dir/pulumi-analyzer-policy" <<'EOF'
+#!/bin/sh
+run_policy_pack="$(node -e "console.log(require.resolve('@pulumi/pulumi/cmd/run-policy-pack'))")" || exit 1
+exec node "$run_policy_pack" "$@"
+EOF
+  chmod +x "$bin_dir/pulumi-analyzer-policy"
+}
+
+step() {
+  local binary="$1" fn="$2" from=$SECONDS
+  if [[ -x "$bin_dir/$binary" ]]; then
+    log "$binary present"
+    return 0
+  fi
+  log "building $binary"
+  "$fn"
+  log "built $binary in $((SECONDS - from)) s"
+}
+
+[[ -n "$cli_dir" ]] && step pulumi build_cli
+[[ -n "$nodejs_dir" ]] && step pulumi-language-nodejs build_nodejs
+[[ -n "$kubernetes_dir" ]] && step pulumi-resource-kubernetes build_kubernetes
+write_analyzer_policy
+log "toolchain in $bin_dir ($((SECONDS - started)) s)"
+
+if ! all_present; then
+  log "toolchain incomplete"
+  exit "$EX_UNAVAILABLE"
+fi
+echo "$bin_dir"
