@@ -1,0 +1,102 @@
+import type { StackRule } from "../lib/policy";
+import { asArray, asRecord, displayName, get, isKind, isKubernetesObject, labels, metadata, namespaceOf } from "../lib/resources";
+import { perTierSchema, tierOf, type PerTier } from "../lib/tenants";
+
+export interface KafkaDurabilityConfig {
+  minReplicationFactor: PerTier<number>;
+  minInSyncReplicas: PerTier<number>;
+}
+
+function toInt(value: unknown): number | undefined {
+  const n = typeof value === "string" ? Number(value) : value;
+  return typeof n === "number" && Number.isInteger(n) ? n : undefined;
+}
+
+export const kafkaTopicDurability: StackRule<KafkaDurabilityConfig> = {
+  name: "kafka-durability",
+  description:
+    "Kafka topics and broker defaults meet the tier's replication factor and min.insync.replicas bounds, so a broker loss loses no acknowledged log.",
+  enforcementLevel: "mandatory",
+  configSchema: {
+    properties: {
+      minReplicationFactor: perTierSchema("Lowest replication factor per tier.", { starter: 1, standard: 3, enterprise: 3 }),
+      minInSyncReplicas: perTierSchema("Lowest min.insync.replicas per tier.", { starter: 1, standard: 2, enterprise: 2 }),
+    },
+  },
+  check(resources, config, report) {
+    for (const r of resources) {
+      if (!isKubernetesObject(r)) continue;
+      const tier = tierOf(r, resources);
+      if (!tier) continue;
+      const minRf = config.minReplicationFactor[tier];
+      const minIsr = config.minInSyncReplicas[tier];
+      if (isKind(r, "KafkaTopic")) {
+        const rf = toInt(get(r.props, "spec.replicas"));
+        const isr = toInt(asRecord(get(r.props, "spec.config"))["min.insync.replicas"]);
+        if (rf === undefined || rf < minRf) {
+          report(`${displayName(r)}: spec.replicas must be >= ${minRf} for the ${tier} tier (is ${rf ?? "unset"}).`, r.urn);
+        }
+        if (isr === undefined || isr < minIsr) {
+          report(`${displayName(r)}: spec.config["min.insync.replicas"] must be >= ${minIsr} for the ${tier} tier (is ${isr ?? "unset"}).`, r.urn);
+        } else if (rf !== undefined && rf > 1 && isr >= rf) {
+          report(`${displayName(r)}: min.insync.replicas (${isr}) must be below spec.replicas (${rf}) so one broker can be down.`, r.urn);
+        }
+      }
+      if (isKind(r, "Kafka")) {
+        const cfg = asRecord(get(r.props, "spec.kafka.config"));
+        for (const key of ["default.replication.factor", "offsets.topic.replication.factor", "transaction.state.log.replication.factor"]) {
+          const value = toInt(cfg[key]);
+          if (value === undefined || value < minRf) {
+            report(`${displayName(r)}: spec.kafka.config["${key}"] must be >= ${minRf} for the ${tier} tier (is ${value ?? "unset"}).`, r.urn);
+          }
+        }
+        const isr = toInt(cfg["min.insync.replicas"]);
+        if (isr === undefined || isr < minIsr) {
+          report(`${displayName(r)}: spec.kafka.config["min.insync.replicas"] must be >= ${minIsr} for the ${tier} tier (is ${isr ?? "unset"}).`, r.urn);
+        }
+      }
+    }
+  },
+};
+
+export const kafkaSecureListeners: StackRule<object> = {
+  name: "kafka-secure-listeners",
+  description:
+    "Kafka clusters run in KRaft mode with KafkaNodePools, every listener uses TLS with SCRAM or mTLS authentication, and no anonymous super user exists.",
+  enforcementLevel: "mandatory",
+  check(resources, _config, report) {
+    for (const r of resources) {
+      if (!isKubernetesObject(r) || !isKind(r, "Kafka")) continue;
+      const spec = asRecord(r.props["spec"]);
+      if (spec["zookeeper"] !== undefined) {
+        report(`${displayName(r)}: remove spec.zookeeper; LogClaw runs Kafka in KRaft mode.`, r.urn);
+      }
+      const name = metadata(r)["name"];
+      const ns = namespaceOf(r);
+      const pools = resources.filter(
+        (p) => isKubernetesObject(p) && isKind(p, "KafkaNodePool") && namespaceOf(p) === ns && labels(p)["strimzi.io/cluster"] === name,
+      );
+      if (pools.length === 0) {
+        report(`${displayName(r)}: define its brokers and controllers as KafkaNodePools labelled strimzi.io/cluster: ${String(name)}.`, r.urn);
+      }
+      for (const listener of asArray(get(spec, "kafka.listeners")).map(asRecord)) {
+        const auth = String(asRecord(listener["authentication"])["type"] ?? "none");
+        if (listener["tls"] !== true) {
+          report(`${displayName(r)}: listener '${String(listener["name"])}' must set tls: true (no plaintext listener).`, r.urn);
+        }
+        if (!["scram-sha-512", "tls"].includes(auth)) {
+          report(`${displayName(r)}: listener '${String(listener["name"])}' must authenticate with scram-sha-512 or tls (is ${auth}).`, r.urn);
+        }
+      }
+      const superUsers = asArray(get(spec, "kafka.authorization.superUsers")).map(String);
+      if (superUsers.some((u) => /anonymous/i.test(u))) {
+        report(`${displayName(r)}: remove ANONYMOUS from spec.kafka.authorization.superUsers.`, r.urn);
+      }
+      if (get(spec, "kafka.authorization") === undefined) {
+        report(`${displayName(r)}: set spec.kafka.authorization (simple ACLs) so clients get only their topics.`, r.urn);
+      }
+    }
+  },
+};
+
+export const kafkaRules = { stack: [kafkaTopicDurability, kafkaSecureListeners] };
