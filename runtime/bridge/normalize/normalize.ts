@@ -1,0 +1,142 @@
+import { createHash } from "node:crypto";
+import type { FlatAttributes, LogDocument } from "../../shared/types";
+import type { LogRecord, ResourceLogs, ScopeLogs } from "../decode/otlp-types";
+import type { Redactor } from "../redact/redactor";
+import { flattenAttributes, plainValue } from "./attributes";
+import { httpStatusOf } from "./http-status";
+import { normalizeSeverity } from "./severity";
+
+/** What normalization knows about one resource, computed once per ResourceLogs. */
+export interface ResourceContext {
+  tenantId: string;
+  resource: FlatAttributes;
+  service: string;
+  serviceNamespace: string | null;
+  environment: string | null;
+  host: string | null;
+  pod: string | null;
+  /** Canonical text of the resource, part of every document id. */
+  identity: string;
+  /** True when redaction changed a resource attribute. */
+  resourceRedacted: boolean;
+}
+
+/** A normalized record before template mining fills `template_id` and `template`. */
+export interface NormalizedRecord {
+  document: LogDocument;
+  /** Event time in epoch milliseconds. */
+  timeMs: number;
+}
+
+/** Largest time Date can represent (ECMA-262 21.4.1.1). */
+const MAX_DATE_MS = 8.64e15;
+
+function stringOrNull(v: unknown): string | null {
+  return typeof v === "string" && v !== "" ? v : v === undefined || v === null || v === "" ? null : String(v);
+}
+
+export function resourceContext(tenantId: string, rl: ResourceLogs, redactor: Redactor): ResourceContext {
+  const resource = flattenAttributes(rl.resource.attributes);
+  const resourceRedacted = redactor.attributes(resource);
+  return {
+    resourceRedacted,
+    tenantId,
+    resource,
+    // OTel SDKs report `unknown_service` (optionally `:process`) when service.name is not set.
+    service: stringOrNull(resource["service.name"]) ?? "unknown_service",
+    serviceNamespace: stringOrNull(resource["service.namespace"]),
+    environment: stringOrNull(resource["deployment.environment.name"] ?? resource["deployment.environment"]),
+    host: stringOrNull(resource["host.name"] ?? resource["k8s.node.name"]),
+    pod: stringOrNull(resource["k8s.pod.name"]),
+    identity: `${tenantId}\u0000${JSON.stringify(rl.resource.attributes)}`,
+  };
+}
+
+/** Nanoseconds (decimal string) to epoch milliseconds, or null for "unset" and out-of-range values. */
+export function nanosToMs(nanos: string): number | null {
+  if (nanos === "0" || nanos === "") return null;
+  const ms = nanos.length > 6 ? Number(nanos.slice(0, -6)) : 0;
+  return ms <= MAX_DATE_MS ? ms : null;
+}
+
+/**
+ * The log message: a string body as is; a map body's `message`/`msg` string (the other keys go to
+ * attributes under `body.`); any other body as JSON text.
+ */
+function messageOf(record: LogRecord, attributes: FlatAttributes): string {
+  const body = record.body;
+  if (body === null) return "";
+  if (body.stringValue !== undefined) return body.stringValue;
+  if (body.kvlistValue !== undefined) {
+    const kvs = body.kvlistValue.values;
+    const main = kvs.find((kv) => (kv.key === "message" || kv.key === "msg") && kv.value.stringValue !== undefined);
+    if (main) {
+      flattenAttributes(
+        kvs.filter((kv) => kv !== main),
+        attributes,
+        "body.",
+      );
+      return main.value.stringValue as string;
+    }
+  }
+  const plain = plainValue(body);
+  return typeof plain === "string" ? plain : JSON.stringify(plain);
+}
+
+/**
+ * One OTLP log record to a LogDocument (template fields empty). `fallbackMs` is the event time used
+ * when the record carries neither time nor observed time (the pipeline's current event time).
+ * Throws a RangeError for a timestamp no date can hold.
+ */
+export function normalizeRecord(
+  ctx: ResourceContext,
+  scope: ScopeLogs,
+  record: LogRecord,
+  redactor: Redactor,
+  fallbackMs: number,
+): NormalizedRecord {
+  const timeMs = nanosToMs(record.timeUnixNano) ?? nanosToMs(record.observedTimeUnixNano);
+  if (timeMs === null && (record.timeUnixNano !== "0" || record.observedTimeUnixNano !== "0")) {
+    throw new RangeError(`timestamp ${record.timeUnixNano} is out of range`);
+  }
+  const observedMs = nanosToMs(record.observedTimeUnixNano);
+  const at = timeMs ?? fallbackMs;
+  const attributes = flattenAttributes(record.attributes);
+  const rawMessage = messageOf(record, attributes);
+  const message = redactor.text(rawMessage);
+  const attributesRedacted = redactor.attributes(attributes);
+  const severity = normalizeSeverity(record.severityNumber, record.severityText);
+  const id = createHash("sha256")
+    .update(ctx.identity)
+    .update("\u0000")
+    .update(scope.scope.name)
+    .update("\u0000")
+    .update(JSON.stringify(record))
+    .digest("hex")
+    .slice(0, 32);
+  return {
+    timeMs: at,
+    document: {
+      id,
+      "@timestamp": new Date(at).toISOString(),
+      observed_timestamp: observedMs === null ? null : new Date(observedMs).toISOString(),
+      tenant_id: ctx.tenantId,
+      service: ctx.service,
+      service_namespace: ctx.serviceNamespace,
+      environment: ctx.environment,
+      host: ctx.host,
+      pod: ctx.pod,
+      severity_text: severity.text,
+      severity_number: severity.number,
+      message: message.value,
+      template_id: "",
+      template: "",
+      trace_id: record.traceId === "" ? null : record.traceId,
+      span_id: record.spanId === "" ? null : record.spanId,
+      http_status: httpStatusOf(attributes),
+      attributes,
+      resource: ctx.resource,
+      redacted: message.redacted || attributesRedacted || ctx.resourceRedacted,
+    },
+  };
+}

@@ -1,0 +1,154 @@
+import type { FlatAttributes } from "../../shared/types";
+
+/** The tenant file's `redaction` section (infra/tenants/schema.ts `redactionSchema`). */
+export interface RedactionConfig {
+  enabled: boolean;
+  rules: readonly RedactionRule[];
+  /** Extra regular expressions (JavaScript syntax) whose matches are replaced. */
+  extraPatterns: readonly string[];
+}
+
+export type RedactionRule = "email" | "creditCard" | "token" | "password" | "apiKey" | "ipAddress";
+
+export const DEFAULT_REDACTION: RedactionConfig = {
+  enabled: true,
+  rules: ["email", "creditCard", "token", "password", "apiKey"],
+  extraPatterns: [],
+};
+
+export interface Redactor {
+  /** The text with every match replaced, and whether anything was. */
+  text(value: string): { value: string; redacted: boolean };
+  /** Redacts string values in place (by value pattern, or wholly when the key names a secret); true if any changed. */
+  attributes(attrs: FlatAttributes): boolean;
+}
+
+interface Replacement {
+  pattern: RegExp;
+  replace: (match: string, ...groups: string[]) => string;
+  /** A cheap test that skips the regular expression for most text. */
+  mayMatch?: (text: string) => boolean;
+}
+
+const mark = (kind: string) => `[REDACTED:${kind}]`;
+
+/** `key=value` / `key: value` / `"key": "value"`: keeps the key, replaces the value. */
+function keyValueRule(keys: string, kind: string): Replacement {
+  return {
+    pattern: new RegExp(`(\\b(?:${keys})\\b["']?\\s*[=:]\\s*["']?)([^\\s"'&,;]+)`, "gi"),
+    replace: (_m, key: string) => `${key}${mark(kind)}`,
+  };
+}
+
+function luhn(digits: string): boolean {
+  let sum = 0;
+  let double = false;
+  for (let i = digits.length - 1; i >= 0; i--) {
+    let d = digits.charCodeAt(i) - 48;
+    if (double) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+    double = !double;
+  }
+  return sum % 10 === 0;
+}
+
+const hasDigitRun = /\d{4}/;
+
+const RULES: Record<RedactionRule, Replacement[]> = {
+  email: [
+    {
+      pattern: /\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b/g,
+      replace: () => mark("email"),
+      mayMatch: (t) => t.includes("@"),
+    },
+  ],
+  creditCard: [
+    {
+      // 13-19 digits, optionally grouped by spaces or dashes; Luhn keeps order ids and timestamps out.
+      pattern: /\b\d(?:[ -]?\d){12,18}\b/g,
+      replace: (m) => (luhn(m.replace(/[ -]/g, "")) ? mark("card") : m),
+      mayMatch: (t) => hasDigitRun.test(t),
+    },
+  ],
+  token: [
+    { pattern: /\bBearer\s+[A-Za-z0-9\-._~+/]+=*/gi, replace: () => `Bearer ${mark("token")}` },
+    { pattern: /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, replace: () => mark("token") },
+    keyValueRule("access_token|refresh_token|id_token|auth_token|token|session_id|sessionid|session_token", "token"),
+  ],
+  password: [
+    keyValueRule("password|passwd|pwd|pass|secret|client_secret", "password"),
+    // Credentials inside URLs: scheme://user:password@host
+    { pattern: /(\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)([^\s@/]+)@/gi, replace: (_m, pre: string) => `${pre}${mark("password")}@` },
+  ],
+  apiKey: [
+    keyValueRule("api[_-]?key|apikey|x-api-key|api[_-]?secret", "apikey"),
+    { pattern: /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g, replace: () => mark("apikey") },
+    { pattern: /\bsk-[A-Za-z0-9_-]{20,}\b/g, replace: () => mark("apikey") },
+    { pattern: /\bgh[pousr]_[A-Za-z0-9]{36,}\b/g, replace: () => mark("apikey") },
+    { pattern: /\bxox[abprs]-[A-Za-z0-9-]{10,}\b/g, replace: () => mark("apikey") },
+    { pattern: /\bAIza[0-9A-Za-z_-]{35}\b/g, replace: () => mark("apikey") },
+  ],
+  ipAddress: [
+    {
+      pattern: /\b(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)\b/g,
+      replace: () => mark("ip"),
+      mayMatch: (t) => t.includes("."),
+    },
+  ],
+};
+
+/** Attribute keys whose whole string value is a secret, by the rule that covers them. */
+const SECRET_KEYS: [RedactionRule, RegExp][] = [
+  ["password", /(?:^|[._-])(?:password|passwd|pwd|secret|client_secret)$/i],
+  ["token", /(?:^|[._-])(?:authorization|cookie|set-cookie|token|access_token|refresh_token|session_token)$/i],
+  ["apiKey", /(?:^|[._-])(?:api[_-]?key|apikey|x-api-key)$/i],
+];
+
+export function createRedactor(config: RedactionConfig): Redactor {
+  const replacements: Replacement[] = [];
+  const secretKeys: RegExp[] = [];
+  if (config.enabled) {
+    for (const rule of config.rules) replacements.push(...RULES[rule]);
+    for (const source of config.extraPatterns) {
+      replacements.push({ pattern: new RegExp(source, "g"), replace: () => mark("custom") });
+    }
+    for (const [rule, key] of SECRET_KEYS) if (config.rules.includes(rule)) secretKeys.push(key);
+  }
+
+  function text(value: string): { value: string; redacted: boolean } {
+    let out = value;
+    for (const r of replacements) {
+      if (r.mayMatch && !r.mayMatch(out)) continue;
+      r.pattern.lastIndex = 0;
+      if (!r.pattern.test(out)) continue;
+      r.pattern.lastIndex = 0;
+      out = out.replace(r.pattern, r.replace as (substring: string, ...args: unknown[]) => string);
+    }
+    return { value: out, redacted: out !== value };
+  }
+
+  function attributes(attrs: FlatAttributes): boolean {
+    if (replacements.length === 0) return false;
+    let changed = false;
+    for (const key of Object.keys(attrs)) {
+      const v = attrs[key];
+      if (typeof v !== "string" || v === "") continue;
+      if (secretKeys.some((k) => k.test(key))) {
+        attrs[key] = mark("secret");
+        changed = true;
+        continue;
+      }
+      const r = text(v);
+      if (r.redacted) {
+        attrs[key] = r.value;
+        changed = true;
+      }
+    }
+    return changed;
+  }
+
+  return { text, attributes };
+}

@@ -1,0 +1,173 @@
+import { describe, expect, it } from "vitest";
+import { decodeOtlpLogs } from "../../../runtime/bridge/decode";
+import { normalizeRecord, normalizeSeverity, resourceContext } from "../../../runtime/bridge/normalize";
+import { createRedactor, DEFAULT_REDACTION } from "../../../runtime/bridge/redact";
+
+const redactor = createRedactor(DEFAULT_REDACTION);
+
+function normalize(record: Record<string, unknown>, resource: unknown[] = [{ key: "service.name", value: { stringValue: "checkout" } }]) {
+  const decoded = decodeOtlpLogs(
+    JSON.stringify({ resourceLogs: [{ resource: { attributes: resource }, scopeLogs: [{ scope: { name: "s" }, logRecords: [record] }] }] }),
+    "json",
+  );
+  if (!decoded.ok) throw decoded.error;
+  const rl = decoded.request.resourceLogs[0];
+  return normalizeRecord(resourceContext("acme", rl, redactor), rl.scopeLogs[0], rl.scopeLogs[0].logRecords[0], redactor, 1234);
+}
+
+describe("normalizeRecord", () => {
+  it("builds the document of ARCHITECTURE.md with flattened attributes and resource", () => {
+    const { document, timeMs } = normalize(
+      {
+        timeUnixNano: "1700000000123456789",
+        observedTimeUnixNano: "1700000000200000000",
+        severityNumber: 18,
+        traceId: "5b8efff798038103d269b633813fc60c",
+        spanId: "eee19b7ec3c1b174",
+        body: { stringValue: "payment failed" },
+        attributes: [
+          { key: "http.response.status_code", value: { intValue: "503" } },
+          { key: "db", value: { kvlistValue: { values: [{ key: "system", value: { stringValue: "postgresql" } }] } } },
+          { key: "tags", value: { arrayValue: { values: [{ stringValue: "a" }, { intValue: "2" }] } } },
+          { key: "big", value: { intValue: "9223372036854775807" } },
+        ],
+      },
+      [
+        { key: "service.name", value: { stringValue: "payment-api" } },
+        { key: "service.namespace", value: { stringValue: "shop" } },
+        { key: "deployment.environment.name", value: { stringValue: "prod" } },
+        { key: "host.name", value: { stringValue: "node-1" } },
+        { key: "k8s.pod.name", value: { stringValue: "payment-api-7d9" } },
+      ],
+    );
+    expect(timeMs).toBe(1700000000123);
+    expect(document).toMatchObject({
+      "@timestamp": "2023-11-14T22:13:20.123Z",
+      observed_timestamp: "2023-11-14T22:13:20.200Z",
+      tenant_id: "acme",
+      service: "payment-api",
+      service_namespace: "shop",
+      environment: "prod",
+      host: "node-1",
+      pod: "payment-api-7d9",
+      severity_text: "error",
+      severity_number: 18,
+      message: "payment failed",
+      trace_id: "5b8efff798038103d269b633813fc60c",
+      span_id: "eee19b7ec3c1b174",
+      http_status: 503,
+      redacted: false,
+    });
+    expect(document.attributes).toEqual({
+      "http.response.status_code": 503,
+      "db.system": "postgresql",
+      tags: '["a",2]',
+      big: "9223372036854775807",
+    });
+    expect(document.id).toMatch(/^[0-9a-f]{32}$/);
+  });
+
+  it("gives the same record the same id and a different record another", () => {
+    const a = normalize({ timeUnixNano: "1", body: { stringValue: "x" } }).document.id;
+    expect(normalize({ timeUnixNano: "1", body: { stringValue: "x" } }).document.id).toBe(a);
+    expect(normalize({ timeUnixNano: "2", body: { stringValue: "x" } }).document.id).not.toBe(a);
+  });
+
+  it("reads the legacy HTTP status key and numeric strings", () => {
+    const { document } = normalize({ attributes: [{ key: "http.status_code", value: { stringValue: "404" } }] });
+    expect(document.http_status).toBe(404);
+  });
+
+  it("falls back to observed time, then to the pipeline's event time, and to unknown_service", () => {
+    expect(normalize({ observedTimeUnixNano: "2000000000" }, []).timeMs).toBe(2000);
+    const { document, timeMs } = normalize({}, []);
+    expect(timeMs).toBe(1234);
+    expect(document.service).toBe("unknown_service");
+    expect(document.observed_timestamp).toBeNull();
+  });
+
+  it("rejects a timestamp beyond what a date holds", () => {
+    expect(() => normalize({ timeUnixNano: "99999999999999999999999" })).toThrow(RangeError);
+  });
+
+  it("uses the message of a map body and keeps its other keys as attributes", () => {
+    const { document } = normalize({
+      body: {
+        kvlistValue: {
+          values: [
+            { key: "msg", value: { stringValue: "order placed" } },
+            { key: "order", value: { intValue: "7" } },
+          ],
+        },
+      },
+    });
+    expect(document.message).toBe("order placed");
+    expect(document.attributes["body.order"]).toBe(7);
+  });
+
+  it("renders non-string bodies as JSON", () => {
+    expect(normalize({ body: { arrayValue: { values: [{ intValue: "1" }] } } }).document.message).toBe("[1]");
+    expect(normalize({ body: { boolValue: true } }).document.message).toBe("true");
+  });
+});
+
+describe("normalizeSeverity", () => {
+  it.each([
+    [1, "", "trace"],
+    [5, "", "debug"],
+    [9, "", "info"],
+    [13, "", "warn"],
+    [17, "", "error"],
+    [24, "", "fatal"],
+    [0, "WARNING", "warn"],
+    [0, "Error", "error"],
+    [0, "ERROR2", "error"],
+    [0, "critical", "fatal"],
+    [0, "", "info"],
+    [0, "whatever", "info"],
+  ])("(%i, %j) is %s", (n, text, expected) => {
+    expect(normalizeSeverity(n, text).text).toBe(expected);
+  });
+});
+
+describe("redaction", () => {
+  it.each([
+    ["mail jane.doe@example.com now", "mail [REDACTED:email] now"],
+    ["card 4111 1111 1111 1111 declined", "card [REDACTED:card] declined"],
+    ["order 1234567890123 placed", "order 1234567890123 placed"],
+    ["Authorization: Bearer abc.def-123", "Authorization: Bearer [REDACTED:token]"],
+    ["jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig", "jwt [REDACTED:token]"],
+    ["login password=hunter2 user=bob", "login password=[REDACTED:password] user=bob"],
+    ["dsn postgres://app:s3cret@db:5432/x", "dsn postgres://app:[REDACTED:password]@db:5432/x"],
+    ["api_key: 'abcd1234'", "api_key: '[REDACTED:apikey]'"],
+    ["aws AKIAIOSFODNN7EXAMPLE used", "aws [REDACTED:apikey] used"],
+    ["from 10.0.0.1", "from 10.0.0.1"],
+  ])("%j -> %j", (input, output) => {
+    expect(redactor.text(input).value).toBe(output);
+  });
+
+  it("redacts attributes by value and by secret key names, and flags the document", () => {
+    const { document } = normalize({
+      body: { stringValue: "user bob@example.com logged in" },
+      attributes: [
+        { key: "http.request.header.authorization", value: { stringValue: "Basic Ym9iOnB3" } },
+        { key: "user.email", value: { stringValue: "bob@example.com" } },
+        { key: "gen_ai.usage.input_tokens", value: { intValue: "12" } },
+      ],
+    });
+    expect(document.message).toBe("user [REDACTED:email] logged in");
+    expect(document.attributes).toEqual({
+      "http.request.header.authorization": "[REDACTED:secret]",
+      "user.email": "[REDACTED:email]",
+      "gen_ai.usage.input_tokens": 12,
+    });
+    expect(document.redacted).toBe(true);
+  });
+
+  it("follows the tenant's rules: ip addresses on demand, extra patterns, or nothing when disabled", () => {
+    const custom = createRedactor({ enabled: true, rules: ["ipAddress"], extraPatterns: ["ACCT-\\d+"] });
+    expect(custom.text("from 10.0.0.1 acct ACCT-991 jane@x.io").value).toBe("from [REDACTED:ip] acct [REDACTED:custom] jane@x.io");
+    const off = createRedactor({ enabled: false, rules: ["email"], extraPatterns: [] });
+    expect(off.text("jane@example.com")).toEqual({ value: "jane@example.com", redacted: false });
+  });
+});
