@@ -1,3 +1,5 @@
+import { TIERS } from "../../infra/tenants/schema";
+import { TIER_SPECS, type TierSpec } from "../../infra/tenants/tiers";
 import { isKind, isKubernetesObject, labels, metadata, namespaceOf, TENANT_LABEL, TIER_LABEL, type ResourceView } from "./resources";
 
 /** The tenant namespaces a stack declares: Namespace objects labelled with the tenant id. */
@@ -43,4 +45,9 @@ export function tierOf(resource: ResourceView, all: ResourceView[]): Tier | unde
   const ns = namespaceOf(resource);
   const namespace = ns ? tenantNamespaces(all).get(ns) : undefined;
   return namespace ? asTier(labels(namespace)[TIER_LABEL]) : undefined;
+}
+
+/** Policy defaults come from the tier tables the stacks are built from, so both move together. */
+export function tierDefaults(pick: (spec: TierSpec) => number): PerTier<number> {
+  return Object.fromEntries(TIERS.map((t) => [t, pick(TIER_SPECS[t])])) as PerTier<number>;
 }

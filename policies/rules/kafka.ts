@@ -1,6 +1,6 @@
 import type { StackRule } from "../lib/policy";
 import { asArray, asRecord, displayName, get, isKind, isKubernetesObject, labels, metadata, namespaceOf } from "../lib/resources";
-import { perTierSchema, tierOf, type PerTier } from "../lib/tenants";
+import { perTierSchema, tierDefaults, tierOf, type PerTier } from "../lib/tenants";
 
 export interface KafkaDurabilityConfig {
   minReplicationFactor: PerTier<number>;
@@ -19,8 +19,8 @@ export const kafkaTopicDurability: StackRule<KafkaDurabilityConfig> = {
   enforcementLevel: "mandatory",
   configSchema: {
     properties: {
-      minReplicationFactor: perTierSchema("Lowest replication factor per tier.", { starter: 1, standard: 3, enterprise: 3 }),
-      minInSyncReplicas: perTierSchema("Lowest min.insync.replicas per tier.", { starter: 1, standard: 2, enterprise: 2 }),
+      minReplicationFactor: perTierSchema("Lowest replication factor per tier.", tierDefaults((t) => t.kafka.replicationFactor)),
+      minInSyncReplicas: perTierSchema("Lowest min.insync.replicas per tier.", tierDefaults((t) => t.kafka.minInSyncReplicas)),
     },
   },
   check(resources, config, report) {

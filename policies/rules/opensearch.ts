@@ -1,6 +1,6 @@
 import type { StackRule } from "../lib/policy";
 import { asArray, asRecord, displayName, get, isKind, isKubernetesObject } from "../lib/resources";
-import { perTierSchema, tierOf, type PerTier, type Tier } from "../lib/tenants";
+import { perTierSchema, tierDefaults, tierOf, type PerTier, type Tier } from "../lib/tenants";
 
 export const opensearchSecurity: StackRule<object> = {
   name: "opensearch-security",
@@ -81,7 +81,7 @@ export const opensearchRetention: StackRule<RetentionConfig> = {
   enforcementLevel: "mandatory",
   configSchema: {
     properties: {
-      maxRetentionDays: perTierSchema("Longest retention per tier, in days.", { starter: 14, standard: 30, enterprise: 365 }),
+      maxRetentionDays: perTierSchema("Longest retention per tier, in days.", tierDefaults((t) => t.retention.maxDays)),
     },
   },
   check(resources, config, report) {
