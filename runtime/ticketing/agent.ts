@@ -1,0 +1,82 @@
+import type { Logger } from "pino";
+import type { PlatformName, TenantConfig } from "../../infra/tenants/schema";
+import type { LogStore } from "../shared/stores";
+import type { Incident, IncidentEvent } from "../shared/types";
+import { DEFAULT_EVIDENCE_LIMITS, gatherEvidence, type EvidenceLimits } from "./evidence";
+import type { TicketingMetrics } from "./metrics";
+import type { OutboxDispatcher } from "./outbox";
+import type { RcaEngine } from "./rca/analyzer";
+import { ruleBasedRca } from "./rca/rules";
+import type { Redactor } from "./redact";
+import { routeIncident } from "./routing";
+import type { TicketStore } from "./ticket-store";
+import type { RootCauseAnalysis } from "./types";
+
+export interface TicketingAgentOptions {
+  tenant: TenantConfig;
+  store: TicketStore;
+  logs: LogStore;
+  rca: RcaEngine;
+  dispatcher: OutboxDispatcher;
+  redact: Redactor;
+  metrics: TicketingMetrics;
+  logger: Logger;
+  now: () => Date;
+  evidenceLimits?: EvidenceLimits;
+}
+
+const EMPTY_EVIDENCE = { samples: [], traceLogs: [], blastRadius: {}, errors: [] };
+
+/**
+ * Turns incident events into ticket work: RCA once per incident that needs a new ticket, then one
+ * atomic dedup decision per routed platform (the store enqueues the platform call), then a kick to
+ * the outbox. Returns once the work is persisted, not once it is delivered.
+ */
+export class TicketingAgent {
+  constructor(private readonly options: TicketingAgentOptions) {}
+
+  async handle(event: IncidentEvent): Promise<void> {
+    const { tenant, store, metrics, logger, now } = this.options;
+    const { incident } = event;
+    metrics.events.inc({ type: event.type });
+    if (incident.tenant !== tenant.id) {
+      // Each tenant has its own topic; a foreign incident is a wiring fault, never to be ticketed.
+      metrics.droppedEvents.inc({ reason: "wrong_tenant" });
+      logger.error({ incident: incident.id, tenant: incident.tenant }, "dropping an incident of another tenant");
+      return;
+    }
+    const existing = await store.listTickets(tenant.id, { fingerprint: incident.fingerprint, limit: 20 });
+    const live = new Set(existing.filter((t) => t.status === "pending" || t.status === "open").map((t) => t.platform));
+
+    let platforms: PlatformName[];
+    if (event.type === "resolved") {
+      platforms = [...live];
+    } else {
+      platforms = routeIncident(tenant.integrations, incident.severity);
+      // A ticket stays updated on its platform even when a later severity would no longer route there.
+      for (const p of live) if (!platforms.includes(p)) platforms.push(p);
+    }
+    if (platforms.length === 0) return;
+
+    const needsCreate = event.type !== "resolved" && platforms.some((p) => !live.has(p));
+    const rca = await this.analysis(incident, needsCreate);
+    const at = now().toISOString();
+    for (const platform of platforms) {
+      const result = await store.recordEvent({ tenant: tenant.id, platform, type: event.type, incident, rca, now: at });
+      metrics.dedup.inc({ platform, outcome: result.outcome });
+    }
+    this.options.dispatcher.kick();
+  }
+
+  /** The incident's stored RCA, a fresh one when a ticket is about to be created, else a cheap rule-based one. */
+  private async analysis(incident: Incident, fresh: boolean): Promise<RootCauseAnalysis> {
+    const { store, tenant, redact, now } = this.options;
+    const stored = await store.getAnalysis(tenant.id, incident.id);
+    if (stored) return stored;
+    if (!fresh) return ruleBasedRca(incident, EMPTY_EVIDENCE, redact, now().toISOString(), null);
+    const evidence = await gatherEvidence(this.options.logs, incident, this.options.evidenceLimits ?? DEFAULT_EVIDENCE_LIMITS);
+    const rca = await this.options.rca.analyze(incident, evidence);
+    await store.saveAnalysis(tenant.id, incident.id, rca);
+    return rca;
+  }
+}

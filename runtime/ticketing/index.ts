@@ -1,0 +1,15 @@
+export { TicketingAgent, type TicketingAgentOptions } from "./agent";
+export { DEFAULT_BACKOFF, retryDelayMs, type BackoffPolicy } from "./backoff";
+export { decideTicketEvent, eventKey, maxSeverity, severityRank, ticketId } from "./decide";
+export { DEFAULT_EVIDENCE_LIMITS, gatherEvidence, type Evidence, type EvidenceLimits } from "./evidence";
+export { createTicketingMetrics, type TicketingMetrics } from "./metrics";
+export { OutboxDispatcher, type OutboxDispatcherOptions } from "./outbox";
+export { buildPlatformClients, type PlatformCredentials, type PlatformEndpoints } from "./platforms";
+export { RcaEngine, type RcaEngineOptions } from "./rca/analyzer";
+export type { LlmSettings } from "./rca/llm";
+export { ruleBasedRca } from "./rca/rules";
+export { buildRedactor, type Redactor } from "./redact";
+export { routeIncident } from "./routing";
+export * from "./source";
+export type { TicketStore } from "./ticket-store";
+export type * from "./types";

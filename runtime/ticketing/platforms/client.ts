@@ -1,0 +1,27 @@
+import type { PlatformName } from "../../../infra/tenants/schema";
+import type { DeliveredResult } from "../types";
+import type { TicketContent } from "./content";
+
+/** The platform's handle on an existing ticket (Jira key, ServiceNow sys_id, alias, ...). */
+export interface TicketRef {
+  externalId: string | null;
+  fingerprint: string;
+}
+
+/**
+ * One ticket platform. Calls throw {@link DeliveryError} on failure. `findOpen` (optional) lets the
+ * outbox recover from a create whose answer was lost: before re-creating, it looks for the ticket
+ * the first attempt may have made.
+ */
+export interface PlatformClient {
+  readonly platform: PlatformName;
+  create(content: TicketContent): Promise<DeliveredResult>;
+  update(ref: TicketRef, content: TicketContent): Promise<void>;
+  resolve(ref: TicketRef, content: TicketContent): Promise<void>;
+  findOpen?(fingerprint: string): Promise<DeliveredResult | null>;
+}
+
+/** Label/tag form of a fingerprint: platforms restrict label characters. */
+export function fingerprintLabel(fingerprint: string): string {
+  return `logclaw-${fingerprint.replace(/[^A-Za-z0-9_-]/g, "_").slice(0, 200)}`;
+}

@@ -1,0 +1,133 @@
+import type { IncidentSeverity } from "../../shared/types";
+import type { Redactor } from "../redact";
+import type { TicketPayload } from "../types";
+
+/** Links a ticket carries back to LogClaw; null when no dashboard URL is configured. */
+export interface TicketLinks {
+  dashboard: string | null;
+  logs: string | null;
+}
+
+export interface ContentSection {
+  heading: string;
+  lines: string[];
+}
+
+/** Platform-neutral ticket content; each client renders it in its own format (ADF, HTML, blocks). */
+export interface TicketContent {
+  title: string;
+  /** One line: the root cause. */
+  summary: string;
+  severity: IncidentSeverity;
+  escalatedFrom: IncidentSeverity | null;
+  occurrences: number;
+  fingerprint: string;
+  incidentId: string;
+  tenant: string;
+  service: string;
+  rootCauseService: string;
+  family: string;
+  detectedAt: string;
+  sections: ContentSection[];
+  links: TicketLinks;
+}
+
+const MAX_TIMELINE = 10;
+
+/**
+ * Grafana-style dashboard links (the tenant stack's `dashboardUrl` already names host, uid and
+ * `var-tenant`): the incident's event-time window, and the same window narrowed to its service.
+ */
+export function buildLinks(dashboardUrl: string | null, payload: TicketPayload): TicketLinks {
+  if (!dashboardUrl) return { dashboard: null, logs: null };
+  const { incident } = payload;
+  const from = Date.parse(incident.firstSeen) - 5 * 60_000;
+  const to = Date.parse(incident.lastSeen) + 5 * 60_000;
+  const dashboard = new URL(dashboardUrl);
+  dashboard.searchParams.set("from", String(from));
+  dashboard.searchParams.set("to", String(to));
+  dashboard.searchParams.set("var-incident", incident.id);
+  const logs = new URL(dashboardUrl);
+  logs.searchParams.set("from", String(from));
+  logs.searchParams.set("to", String(to));
+  logs.searchParams.set("var-service", incident.rootCauseService || incident.service);
+  return { dashboard: dashboard.toString(), logs: logs.toString() };
+}
+
+export function buildTicketContent(payload: TicketPayload, links: TicketLinks, redact: Redactor): TicketContent {
+  const { incident, rca } = payload;
+  const timeline = [...incident.timeline]
+    .sort((a, b) => a.at.localeCompare(b.at))
+    .slice(0, MAX_TIMELINE)
+    .map((e) => `${e.at} [${e.severity}] ${e.service}: ${redact(e.message).slice(0, 300)}`);
+  const signals = incident.signals.map((s) => `${s.name} (weight ${s.weight.toFixed(2)})`);
+  const sections: ContentSection[] = [
+    {
+      heading: "Root cause",
+      lines: [
+        rca.rootCause,
+        `Confidence ${Math.round(rca.confidence * 100)}% (${rca.source === "llm" ? `LLM ${rca.model ?? ""}`.trim() : "rule-based"})`,
+      ],
+    },
+    { heading: "Suggested fix", lines: [rca.suggestedFix] },
+    { heading: "Evidence", lines: rca.evidence },
+    {
+      heading: "Impact",
+      lines: [
+        `Severity ${incident.severity}, score ${incident.score.toFixed(2)}, ${payload.occurrences} occurrence(s)`,
+        `Detected in ${incident.service}; origin ${incident.rootCauseService}`,
+        `Affected services: ${rca.affectedServices.join(", ") || incident.affectedServices.join(", ") || "none"}`,
+        `Window ${incident.firstSeen} .. ${incident.lastSeen}`,
+      ],
+    },
+    { heading: "Signals", lines: signals.length ? signals : ["none"] },
+    { heading: "Timeline", lines: timeline.length ? timeline : ["no timeline"] },
+  ];
+  const linkLines = [
+    ...(links.dashboard ? [`Dashboard: ${links.dashboard}`] : []),
+    ...(links.logs ? [`Logs: ${links.logs}`] : []),
+  ];
+  sections.push({
+    heading: "References",
+    lines: [...linkLines, `Incident ${incident.id}`, `Fingerprint ${incident.fingerprint}`],
+  });
+  return {
+    title: `[${incident.severity.toUpperCase()}] ${redact(incident.title)}`,
+    summary: rca.rootCause,
+    severity: incident.severity,
+    escalatedFrom: payload.escalatedFrom,
+    occurrences: payload.occurrences,
+    fingerprint: incident.fingerprint,
+    incidentId: incident.id,
+    tenant: incident.tenant,
+    service: incident.service,
+    rootCauseService: incident.rootCauseService,
+    family: incident.family,
+    detectedAt: incident.detectedAt,
+    sections,
+    links,
+  };
+}
+
+/** Plain-text rendering for platforms without rich text (ServiceNow, OpsGenie descriptions). */
+export function renderText(content: TicketContent): string {
+  return content.sections.map((s) => `${s.heading}:\n${s.lines.map((l) => `- ${l}`).join("\n")}`).join("\n\n");
+}
+
+/** The note added to a ticket when the same failure happens again. */
+export function updateNote(content: TicketContent): string {
+  const escalation = content.escalatedFrom ? ` Severity escalated from ${content.escalatedFrom} to ${content.severity}.` : "";
+  return `LogClaw: the same failure occurred again (occurrence ${content.occurrences}, incident ${content.incidentId}, detected ${content.detectedAt}).${escalation}`;
+}
+
+export function resolveNote(content: TicketContent): string {
+  return `LogClaw: incident ${content.incidentId} resolved after ${content.occurrences} occurrence(s); closing.`;
+}
+
+export function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+export function escapeHtml(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+}
