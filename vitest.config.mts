@@ -9,5 +9,22 @@ export default defineConfig({
     pool: "forks",
     testTimeout: 30_000,
     hookTimeout: 180_000,
+    projects: [
+      { extends: true, test: { name: "unit", exclude: ["**/*.integration.test.ts"] } },
+      {
+        // Against a real Kafka broker and OpenSearch node (test/support/servers), started only when an
+        // integration file is selected; files run one at a time because some stop and restart the servers.
+        test: {
+          name: "integration",
+          include: ["test/**/*.integration.test.ts"],
+          exclude: [...configDefaults.exclude, "test/e2e/**"],
+          pool: "forks",
+          fileParallelism: false,
+          globalSetup: ["test/support/servers/global-setup.ts"],
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
+        },
+      },
+    ],
   },
 });
