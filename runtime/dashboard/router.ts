@@ -1,0 +1,76 @@
+import express, { type Request, type Response, type Router } from "express";
+import { join } from "node:path";
+import type { ServiceBucket, ServiceLogStats } from "../store/sqlite/logs";
+import type { LiveFeed } from "./live-feed";
+
+/** Where the browser app lives; served as-is, no build step. */
+export const DASHBOARD_STATIC_DIR = join(__dirname, "static");
+
+/** The per-service aggregates the overview needs (the SQLite log store provides them). */
+export interface ServiceStatsSource {
+  serviceStats(from: string, to: string): ServiceLogStats[];
+  serviceBuckets(from: string, to: string, bucketMs: number): ServiceBucket[];
+}
+
+export interface DashboardRouterOptions {
+  stats: ServiceStatsSource;
+  feed: LiveFeed;
+  /** How often open event streams get a stats snapshot. */
+  statsIntervalMs: number;
+  /** Wall clock: the overview covers the last N minutes up to now. */
+  now: () => Date;
+}
+
+const BUCKETS = 30;
+
+/**
+ * The web dashboard: its static app, `/api/overview` (per-service error rates) and `/api/events`
+ * (server-sent events). The contract API (`/api/incidents`, `/api/logs`, ...) is mounted beside it.
+ */
+export function createDashboardRouter(options: DashboardRouterOptions): Router {
+  const router = express.Router();
+
+  router.get("/api/overview", (req: Request, res: Response) => {
+    const minutes = Math.min(Math.max(Number(req.query.minutes ?? 60) || 60, 1), 7 * 24 * 60);
+    const to = options.now();
+    const from = new Date(to.getTime() - minutes * 60_000);
+    const bucketMs = Math.max(1000, Math.floor((minutes * 60_000) / BUCKETS));
+    const buckets = options.stats.serviceBuckets(from.toISOString(), to.toISOString(), bucketMs);
+    const firstBucket = Math.floor(from.getTime() / bucketMs) * bucketMs;
+    const services = options.stats.serviceStats(from.toISOString(), to.toISOString()).map((s) => {
+      // Dense series: empty buckets are zeros, so every sparkline spans the same time axis.
+      const series = Array.from({ length: BUCKETS + 1 }, (_, i) => ({ at: new Date(firstBucket + i * bucketMs).toISOString(), total: 0, errors: 0 }));
+      for (const b of buckets) {
+        if (b.service !== s.service) continue;
+        const slot = series[Math.round((Date.parse(b.at) - firstBucket) / bucketMs)];
+        if (slot) {
+          slot.total = b.total;
+          slot.errors = b.errors;
+        }
+      }
+      return { ...s, errorRate: s.total > 0 ? s.errors / s.total : 0, buckets: series };
+    });
+    res.json({ from: from.toISOString(), to: to.toISOString(), minutes, bucketSeconds: bucketMs / 1000, services, stats: options.feed.stats() });
+  });
+
+  router.get("/api/events", (req: Request, res: Response) => {
+    res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-store", connection: "keep-alive" });
+    const send = (event: string, data: unknown): void => {
+      res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    };
+    send("stats", options.feed.stats());
+    const timer = setInterval(() => send("stats", options.feed.stats()), options.statsIntervalMs);
+    const unsubscribe = options.feed.subscribe((event) => send(event.type, event));
+    req.on("close", () => {
+      clearInterval(timer);
+      unsubscribe();
+    });
+  });
+
+  router.use("/assets", express.static(DASHBOARD_STATIC_DIR, { index: false, maxAge: 0 }));
+  router.get("/", (_req: Request, res: Response) => {
+    res.sendFile(join(DASHBOARD_STATIC_DIR, "index.html"));
+  });
+
+  return router;
+}

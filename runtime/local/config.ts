@@ -1,0 +1,111 @@
+import { resolve } from "node:path";
+import { z } from "zod";
+
+/**
+ * Local-mode settings: flags win over environment variables, which win over the defaults.
+ * The data folder defaults to `.logclaw/data` under the working directory (gitignored), so a
+ * checkout keeps its history across restarts without touching the home directory.
+ */
+export const DEFAULT_DATA_DIR = ".logclaw/data";
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+export const localConfigSchema = z.object({
+  dataDir: z.string().min(1),
+  host: z.string().min(1).default("127.0.0.1"),
+  port: port.default(3000),
+  otlpHttpPort: port.default(4318),
+  otlpGrpcPort: port.default(4317),
+  /** When set, OTLP requests must carry it in `x-logclaw-api-key`. */
+  apiKey: z.string().min(1).optional(),
+  tenant: z.string().min(1).default("local"),
+  /** Logs and incidents older than this are deleted. */
+  retentionDays: z.coerce.number().int().min(1).max(3650).default(7),
+  /** Largest OTLP request on the wire. */
+  maxRequestBytes: z.coerce.number().int().min(1024).default(4 * 1024 * 1024),
+  /** Largest OTLP request after decompression. */
+  maxDecompressedBytes: z.coerce.number().int().min(1024).default(32 * 1024 * 1024),
+  maxInFlight: z.coerce.number().int().min(1).default(64),
+  /** Where tickets are written when no platform is configured. */
+  ticketsDir: z.string().min(1).optional(),
+  /** Print the live counters line (off when stdout is not a terminal). */
+  live: z.boolean().default(true),
+  logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+export type LocalConfig = z.infer<typeof localConfigSchema> & { dataDir: string; ticketsDir: string };
+
+/** Flag values as commander hands them over (all optional strings/booleans). */
+export interface LocalFlags {
+  data?: string;
+  host?: string;
+  port?: string;
+  otlpHttpPort?: string;
+  otlpGrpcPort?: string;
+  apiKey?: string;
+  tenant?: string;
+  retentionDays?: string;
+  ticketsDir?: string;
+  logLevel?: string;
+}
+
+/** The environment variables local mode reads, flag by flag. */
+export const LOCAL_ENV_VARS = {
+  data: "LOGCLAW_DATA_DIR",
+  host: "LOGCLAW_HOST",
+  port: "LOGCLAW_PORT",
+  otlpHttpPort: "LOGCLAW_OTLP_HTTP_PORT",
+  otlpGrpcPort: "LOGCLAW_OTLP_GRPC_PORT",
+  apiKey: "LOGCLAW_API_KEY",
+  tenant: "LOGCLAW_TENANT",
+  retentionDays: "LOGCLAW_RETENTION_DAYS",
+  ticketsDir: "LOGCLAW_TICKETS_DIR",
+  logLevel: "LOGCLAW_LOG_LEVEL",
+} as const satisfies Record<keyof LocalFlags, string>;
+
+const FLAG_NAMES: Record<string, string> = {
+  dataDir: "--data",
+  host: "--host",
+  port: "--port",
+  otlpHttpPort: "--otlp-http-port",
+  otlpGrpcPort: "--otlp-grpc-port",
+  apiKey: "--api-key",
+  tenant: "--tenant",
+  retentionDays: "--retention-days",
+  ticketsDir: "--tickets-dir",
+  logLevel: "--log-level",
+};
+
+/** Builds and validates the config; throws one line naming the flag and its variable. */
+export function buildLocalConfig(flags: LocalFlags, env: NodeJS.ProcessEnv, cwd: string, interactive: boolean): LocalConfig {
+  const pick = (key: keyof LocalFlags): string | undefined => {
+    const value = flags[key] ?? env[LOCAL_ENV_VARS[key]];
+    return value === "" ? undefined : value;
+  };
+  const parsed = localConfigSchema.safeParse({
+    dataDir: resolve(cwd, pick("data") ?? DEFAULT_DATA_DIR),
+    host: pick("host"),
+    port: pick("port"),
+    otlpHttpPort: pick("otlpHttpPort"),
+    otlpGrpcPort: pick("otlpGrpcPort"),
+    apiKey: pick("apiKey"),
+    tenant: pick("tenant"),
+    retentionDays: pick("retentionDays"),
+    ticketsDir: pick("ticketsDir"),
+    live: interactive,
+    logLevel: pick("logLevel"),
+  });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const field = String(issue.path[0]);
+    const envKey = (Object.keys(FLAG_NAMES) as string[]).includes(field)
+      ? LOCAL_ENV_VARS[(field === "dataDir" ? "data" : field) as keyof LocalFlags]
+      : undefined;
+    throw new Error(`${FLAG_NAMES[field] ?? field}${envKey ? ` (or ${envKey})` : ""}: ${issue.message}`);
+  }
+  const config = parsed.data;
+  return {
+    ...config,
+    ticketsDir: config.ticketsDir ? resolve(cwd, config.ticketsDir) : resolve(config.dataDir, "..", "tickets"),
+  };
+}
