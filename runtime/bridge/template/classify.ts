@@ -1,40 +1,146 @@
 /** The template placeholder for a variable position. */
 export const WILDCARD = "<*>";
 
-function hasDigit(token: string): boolean {
-  for (let i = 0; i < token.length; i++) {
-    const c = token.charCodeAt(i);
+/** How a whitespace-separated token takes part in matching. */
+export const enum TokenKind {
+  /** Compared literally: two messages differing here belong to different templates. */
+  Word = 0,
+  /** A parameter whatever the log (numbers, ids, hex, IPs, paths, URLs, dotted names, booleans). */
+  Variable = 1,
+  /** `key=value` or `key:value`: the key is structure, the value a parameter. */
+  KeyValue = 2,
+}
+
+/** What the miner needs to know about one token; computed once per distinct token string. */
+export interface TokenInfo {
+  readonly kind: TokenKind;
+  /** Matching key: the word itself, `key=` for a key-value pair, WILDCARD for a variable. */
+  readonly key: string;
+  /** The token as a template fragment, its variable part written as WILDCARD. */
+  readonly render: string;
+  /** The fragment once its value varies: `key=<*>,` for a pair, WILDCARD otherwise. */
+  readonly generic: string;
+  /** For a key-value pair, the value (fed to the vocabulary of observed parameter values). */
+  readonly value: string;
+  /** A unit of measure (`KB`, `ms`): after a parameter it is part of that parameter. */
+  readonly unit: boolean;
+}
+
+const OPENERS = "([{<\"'";
+const CLOSERS = ")]}>\"',;.!?";
+
+function hasDigit(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
     if (c >= 48 && c <= 57) return true;
   }
   return false;
 }
 
-/**
- * True when a token is certainly a parameter whatever the log: anything with a digit (numbers,
- * ids, hex, IPs, timestamps, versions, sizes), file paths and URLs. Masking these before the tree
- * search is what lets one configuration work across systems.
- */
-export function isVariableToken(token: string): boolean {
-  if (hasDigit(token)) return true;
-  const first = token.charCodeAt(0);
-  // Absolute Unix or Windows paths, and URLs.
-  if ((first === 47 || first === 92) && token.length > 1) return true;
-  return token.includes("://");
+function isLetter(c: number): boolean {
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 }
 
-/** Classifies tokens with a bounded memo: log vocabularies repeat, so most tokens are cache hits. */
-export class TokenClassifier {
-  private readonly memo = new Map<string, boolean>();
+function isIdentifierChar(c: number): boolean {
+  return isLetter(c) || (c >= 48 && c <= 57) || c === 95 || c === 46 || c === 45 || c === 36;
+}
 
-  constructor(private readonly capacity = 100_000) {}
+/**
+ * Enum-like constants (`ACTION_DOWN`, `android.intent.action.SCREEN_ON`) name a code path, not a
+ * value: keeping them literal separates the templates they select.
+ */
+function isEnumConstant(s: string): boolean {
+  const last = s.slice(s.lastIndexOf(".") + 1);
+  return last.length > 1 && /^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$/.test(last);
+}
 
-  isVariable(token: string): boolean {
-    let v = this.memo.get(token);
-    if (v === undefined) {
-      v = isVariableToken(token);
-      if (this.memo.size >= this.capacity) this.memo.clear();
-      this.memo.set(token, v);
+const LITERAL_VALUES = new Set(["true", "false", "null", "none", "nil", "undefined", "yes", "no"]);
+
+/** A token core that is a parameter on its own, without any context. */
+function isVariableCore(core: string): boolean {
+  if (core.length === 0) return false;
+  if (hasDigit(core)) return true;
+  const first = core.charCodeAt(0);
+  // Absolute Unix or Windows paths, home paths and URLs.
+  if (first === 47 || first === 92 || first === 126 || core.includes("://")) return true;
+  if (LITERAL_VALUES.has(core.toLowerCase())) return true;
+  // Hex strings without decimal digits (`ffffffff`, `deadbeef`).
+  if (core.length >= 8 && /^[a-fA-F]+$/.test(core)) return true;
+  // Dotted names (hosts, packages, classes) and relative paths with two segments or more.
+  if (!isEnumConstant(core) && /^[\w$-]+([./][\w$-]+)+$/.test(core) && /[./][A-Za-z]/.test(core)) return true;
+  return false;
+}
+
+/** Index of the `=` or `:` that separates an identifier key from a value, or -1. */
+function keyValueSplit(core: string): number {
+  const first = core.charCodeAt(0);
+  if (!isLetter(first) && first !== 95) return -1;
+  for (let i = 1; i < core.length; i++) {
+    const c = core.charCodeAt(i);
+    if (c === 61 || c === 58) {
+      if (i === 0 || i === core.length - 1) return -1;
+      // `scheme://` is a URL, `::` an IPv6 address or a C++ scope: neither is a pair.
+      if (c === 58 && (core.charCodeAt(i + 1) === 47 || core.charCodeAt(i + 1) === 58)) return -1;
+      return i;
     }
-    return v;
+    if (!isIdentifierChar(c)) return -1;
+  }
+  return -1;
+}
+
+/** Units that belong to the number before them (`5.2 KB`, `30 ms`): the pair is one parameter. */
+const UNITS = new Set(["B", "KB", "MB", "GB", "TB", "PB", "KiB", "MiB", "GiB", "TiB", "ns", "us", "µs", "ms"]);
+
+/** True when the token is a unit of measure that continues a number. */
+export function isUnit(token: string): boolean {
+  let end = token.length;
+  while (end > 0 && CLOSERS.includes(token[end - 1])) end--;
+  return UNITS.has(end === token.length ? token : token.slice(0, end));
+}
+
+function word(token: string): TokenInfo {
+  return { kind: TokenKind.Word, key: token, render: token, generic: WILDCARD, value: "", unit: isUnit(token) };
+}
+
+/** Classifies one whitespace-separated token. Pure; the miner memoizes it. */
+export function classifyToken(token: string): TokenInfo {
+  let start = 0;
+  let end = token.length;
+  while (start < end && OPENERS.includes(token[start])) start++;
+  while (end > start && CLOSERS.includes(token[end - 1])) end--;
+  const prefix = token.slice(0, start);
+  const core = token.slice(start, end);
+  const suffix = token.slice(end);
+  const split = keyValueSplit(core);
+  if (split > 0) {
+    const key = core.slice(0, split + 1);
+    let valueStart = split + 1;
+    while (valueStart < core.length - 1 && OPENERS.includes(core[valueStart])) valueStart++;
+    const value = core.slice(valueStart);
+    if (isEnumConstant(value)) return word(token);
+    const generic = `${prefix}${core.slice(0, valueStart)}${WILDCARD}${suffix}`;
+    const render = isVariableCore(value) ? generic : token;
+    return { kind: TokenKind.KeyValue, key: prefix + key, render, generic, value, unit: false };
+  }
+  if (isVariableCore(core)) {
+    return { kind: TokenKind.Variable, key: WILDCARD, render: `${prefix}${WILDCARD}${suffix}`, generic: WILDCARD, value: "", unit: false };
+  }
+  return word(token);
+}
+
+/** Memoizes `classifyToken` with a bounded map: log vocabularies repeat, so most tokens are hits. */
+export class TokenClassifier {
+  private readonly memo = new Map<string, TokenInfo>();
+
+  constructor(private readonly capacity = 200_000) {}
+
+  classify(token: string): TokenInfo {
+    let info = this.memo.get(token);
+    if (info === undefined) {
+      info = classifyToken(token);
+      if (this.memo.size >= this.capacity) this.memo.clear();
+      this.memo.set(token, info);
+    }
+    return info;
   }
 }

@@ -1,130 +1,247 @@
 import { createHash } from "node:crypto";
-import { TokenClassifier, WILDCARD } from "./classify";
+import { TokenClassifier, TokenKind, WILDCARD, type TokenInfo } from "./classify";
 import { templateMinerOptionsSchema, type ResolvedTemplateMinerOptions, type TemplateMinerOptions } from "./options";
-import { minerStateSchema, type ClusterState, type MinerState } from "./state";
+import { minerStateSchema, type MinerState } from "./state";
 import { tokenize } from "./tokenize";
 import type { MinedTemplate, TemplateMiner } from "./types";
 
 interface Cluster {
   readonly id: string;
-  readonly tokens: string[];
-  readonly seps: string[];
+  /** Creation order, the tie-breaker between equally good clusters. */
+  readonly seq: number;
+  /** Per position: a word, a `key=` of a pair, or WILDCARD once the position varies. */
+  readonly keys: string[];
+  /** Per position: the template fragment shown for it. */
+  readonly renders: string[];
   count: number;
-  /** Rendered template, rebuilt only when a position turns into a wildcard. */
   text: string;
 }
 
-function render(tokens: readonly string[], seps: readonly string[]): string {
-  let out = "";
-  for (let i = 0; i < tokens.length; i++) out += seps[i] + tokens[i];
-  return out;
+/** A message reduced to what matching needs: one key and one fragment per position. */
+interface Shape {
+  keys: string[];
+  renders: string[];
+  /** Per position: the fragment once the position varies. */
+  generics: string[];
+  /** Words standing in parameter slots (pair values, names after `user`), for the vocabulary. */
+  values: string[];
 }
 
-/** Content-derived id of a new cluster, so the same first template gives the same id in any run. */
+const SHAPE_SEPARATOR = "\u0000";
+const NAME_SLOT_KEYWORDS = new Set(["user", "User", "USER"]);
+
+const VARIABLE_INFO: TokenInfo = {
+  kind: TokenKind.Variable,
+  key: WILDCARD,
+  render: WILDCARD,
+  generic: WILDCARD,
+  value: "",
+  unit: false,
+};
+
+/** Content-derived id, so the same first template gets the same id in any run. */
 function clusterId(template: string): string {
   return createHash("sha1").update(template).digest("hex").slice(0, 16);
 }
 
 /**
- * Drain-style online miner: messages are tokenized, obvious variables masked, then routed by token
- * count and first constant token to a bucket of clusters; a message joins the most similar cluster
- * when the share of matching constant positions reaches the threshold, turning differing positions
- * into wildcards, else it opens a cluster.
+ * Online one-pass miner. A message is split on whitespace and each token classified once
+ * (memoized): parameters whatever the log (numbers, ids, IPs, paths, dotted names, pair values)
+ * are masked; runs of adjacent parameters collapse into one position so variable-length lists do
+ * not change the shape. Words stay literal: in real logs two messages that differ in a plain word
+ * usually come from different statements. A message joins the oldest cluster whose non-wildcard
+ * positions it matches exactly; failing that, a cluster of the same length and first word where
+ * every differing word has been seen in a parameter slot before (a user name, a pair value), which
+ * lets a free-text parameter such as a user name generalize. Otherwise it opens a cluster.
  */
-class DrainMiner implements TemplateMiner {
+class OnlineMiner implements TemplateMiner {
+  private readonly clusters: Cluster[] = [];
+  /** Clusters by position count and first key: the candidates for a partial match. */
   private readonly buckets = new Map<string, Cluster[]>();
+  /** Exact shape -> cluster it was routed to: identical shapes always share a template. */
+  private shapes = new Map<string, Cluster>();
+  private valueVocabulary = new Set<string>();
   private readonly ids = new Set<string>();
   private readonly classifier = new TokenClassifier();
 
   constructor(private readonly options: ResolvedTemplateMinerOptions) {}
 
   add(message: string): MinedTemplate {
-    const { tokens, seps } = tokenize(message);
-    let first = WILDCARD;
-    for (let i = 0; i < tokens.length; i++) {
-      if (this.classifier.isVariable(tokens[i])) tokens[i] = WILDCARD;
-      else if (first === WILDCARD) first = tokens[i];
-    }
-    const key = `${tokens.length} ${first}`;
-    let bucket = this.buckets.get(key);
-    if (!bucket) {
-      bucket = [];
-      this.buckets.set(key, bucket);
-    }
-    const best = this.bestMatch(bucket, tokens);
-    if (best) {
-      best.count++;
-      let changed = false;
-      for (let i = 0; i < tokens.length; i++) {
-        if (best.tokens[i] !== WILDCARD && best.tokens[i] !== tokens[i]) {
-          best.tokens[i] = WILDCARD;
-          changed = true;
-        }
+    const shape = this.shapeOf(message);
+    const signature = shape.keys.join(SHAPE_SEPARATOR);
+    for (const value of shape.values) this.rememberValue(value);
+    let cluster = this.shapes.get(signature);
+    let isNew = false;
+    if (!cluster) {
+      const bucketKey = this.bucketKey(shape.keys);
+      let bucket = this.buckets.get(bucketKey);
+      if (!bucket) {
+        bucket = [];
+        this.buckets.set(bucketKey, bucket);
       }
-      if (changed) best.text = render(best.tokens, best.seps);
-      return { id: best.id, template: best.text, isNew: false, count: best.count };
+      cluster = this.match(bucket, shape.keys);
+      if (!cluster) {
+        cluster = this.open(shape);
+        bucket.push(cluster);
+        isNew = true;
+      }
+      if (this.shapes.size >= this.options.maxShapes) this.shapes = new Map();
+      this.shapes.set(signature, cluster);
     }
-    const text = render(tokens, seps);
-    const cluster: Cluster = { id: this.uniqueId(text), tokens, seps, count: 1, text };
-    bucket.push(cluster);
-    return { id: cluster.id, template: text, isNew: true, count: 1 };
+    if (!isNew) {
+      cluster.count++;
+      this.generalize(cluster, shape);
+    }
+    return { id: cluster.id, template: cluster.text, isNew, count: cluster.count };
   }
 
   exportState(): MinerState {
-    const clusters: ClusterState[] = [];
-    for (const bucket of this.buckets.values()) {
-      for (const c of bucket) clusters.push({ id: c.id, tokens: [...c.tokens], seps: [...c.seps], count: c.count });
+    const index = new Map(this.clusters.map((c, i) => [c, i]));
+    return {
+      version: 1,
+      options: { ...this.options },
+      clusters: this.clusters.map((c) => ({ id: c.id, keys: [...c.keys], renders: [...c.renders], count: c.count })),
+      shapes: [...this.shapes].map(([s, c]) => [s, index.get(c)!] as [string, number]),
+      valueVocabulary: [...this.valueVocabulary],
+    };
+  }
+
+  /** Loads a validated checkpoint into this (empty) miner. */
+  load(state: MinerState): void {
+    for (const c of state.clusters) {
+      const cluster: Cluster = {
+        id: c.id,
+        seq: this.clusters.length,
+        keys: [...c.keys],
+        renders: [...c.renders],
+        count: c.count,
+        text: c.renders.join(" "),
+      };
+      this.clusters.push(cluster);
+      this.ids.add(c.id);
+      const bucketKey = this.bucketKey(cluster.keys);
+      const bucket = this.buckets.get(bucketKey) ?? [];
+      this.buckets.set(bucketKey, bucket);
+      bucket.push(cluster);
     }
-    return { version: 1, options: { ...this.options }, clusters };
+    for (const [signature, i] of state.shapes) this.shapes.set(signature, this.clusters[i]);
+    this.valueVocabulary = new Set(state.valueVocabulary);
   }
 
-  /** Re-inserts a checkpointed cluster under the bucket its template routes to. */
-  restoreCluster(state: ClusterState): void {
-    const first = state.tokens.find((t) => t !== WILDCARD) ?? WILDCARD;
-    const key = `${state.tokens.length} ${first}`;
-    const bucket = this.buckets.get(key) ?? [];
-    this.buckets.set(key, bucket);
-    bucket.push({ ...state, tokens: [...state.tokens], seps: [...state.seps], text: render(state.tokens, state.seps) });
-    this.ids.add(state.id);
-  }
-
-  private bestMatch(bucket: readonly Cluster[], tokens: readonly string[]): Cluster | undefined {
-    let best: Cluster | undefined;
-    let bestSim = -1;
-    for (const c of bucket) {
-      let constants = 0;
-      let matches = 0;
-      for (let i = 0; i < tokens.length; i++) {
-        const t = c.tokens[i];
-        if (t === WILDCARD) continue;
-        constants++;
-        if (t === tokens[i]) matches++;
+  private shapeOf(message: string): Shape {
+    const keys: string[] = [];
+    const renders: string[] = [];
+    const generics: string[] = [];
+    const values: string[] = [];
+    let previous: TokenInfo | undefined;
+    for (const token of tokenize(message)) {
+      let info = this.classifier.classify(token);
+      if (info.kind === TokenKind.Word && previous !== undefined && NAME_SLOT_KEYWORDS.has(previous.key)) {
+        values.push(token);
+        info = VARIABLE_INFO;
+      } else if (info.kind === TokenKind.KeyValue) values.push(info.value);
+      const last = keys.length - 1;
+      if (info.unit && previous?.kind === TokenKind.Variable) continue;
+      previous = info;
+      if (info.kind === TokenKind.Variable && last >= 0 && keys[last] === WILDCARD) {
+        // Adjacent parameters collapse: `IRQs 3 4 5` and `IRQs 3 4` have one shape.
+        renders[last] += ` ${info.render}`;
+        continue;
       }
-      const sim = constants === 0 ? 1 : matches / constants;
-      if (sim > bestSim) {
-        bestSim = sim;
+      keys.push(info.key);
+      renders.push(info.render);
+      generics.push(info.generic);
+    }
+    return { keys, renders, generics, values };
+  }
+
+  private bucketKey(keys: readonly string[]): string {
+    let first = WILDCARD;
+    for (const k of keys) {
+      if (k !== WILDCARD) {
+        first = k;
+        break;
+      }
+    }
+    return `${keys.length}${SHAPE_SEPARATOR}${first}`;
+  }
+
+  /** The oldest exact match, else the best match whose differing words are known parameter values. */
+  private match(bucket: readonly Cluster[], keys: readonly string[]): Cluster | undefined {
+    let best: Cluster | undefined;
+    let bestScore = -1;
+    for (const c of bucket) {
+      let matched = 0;
+      let differing = 0;
+      for (let i = 0; i < keys.length; i++) {
+        const t = c.keys[i];
+        if (t === WILDCARD || t === keys[i]) {
+          if (t !== WILDCARD) matched++;
+          continue;
+        }
+        if (!this.valueVocabulary.has(t) || !this.valueVocabulary.has(keys[i])) {
+          differing = -1;
+          break;
+        }
+        differing++;
+      }
+      if (differing < 0) continue;
+      if (differing === 0) return c;
+      if (matched > differing && matched - differing > bestScore) {
+        bestScore = matched - differing;
         best = c;
       }
     }
-    return best && bestSim >= this.options.similarityThreshold ? best : undefined;
+    return best;
   }
 
-  private uniqueId(template: string): string {
-    let id = clusterId(template);
-    for (let n = 1; this.ids.has(id); n++) id = clusterId(`${template}\u0000${n}`);
+  private open(shape: Shape): Cluster {
+    const text = shape.renders.join(" ");
+    let id = clusterId(text);
+    for (let n = 1; this.ids.has(id); n++) id = clusterId(`${text}${SHAPE_SEPARATOR}${n}`);
     this.ids.add(id);
-    return id;
+    const cluster: Cluster = { id, seq: this.clusters.length, keys: shape.keys, renders: shape.renders, count: 1, text };
+    this.clusters.push(cluster);
+    return cluster;
+  }
+
+  /** Turns the positions where this message differs into wildcards; the id never changes. */
+  private generalize(cluster: Cluster, shape: Shape): void {
+    let changed = false;
+    for (let i = 0; i < shape.keys.length; i++) {
+      if (cluster.renders[i] === WILDCARD) continue;
+      if (cluster.keys[i] !== shape.keys[i]) {
+        cluster.keys[i] = WILDCARD;
+        cluster.renders[i] = WILDCARD;
+        changed = true;
+      } else if (cluster.renders[i] !== shape.renders[i]) {
+        cluster.renders[i] = shape.generics[i];
+        changed = true;
+      }
+    }
+    if (changed) cluster.text = cluster.renders.join(" ");
+  }
+
+  private rememberValue(value: string): void {
+    if (this.options.maxValueVocabulary === 0 || this.valueVocabulary.has(value)) return;
+    if (this.valueVocabulary.size >= this.options.maxValueVocabulary) {
+      // Oldest first: a Set iterates in insertion order.
+      const oldest = this.valueVocabulary.values().next().value as string;
+      this.valueVocabulary.delete(oldest);
+    }
+    this.valueVocabulary.add(value);
   }
 }
 
 /** Creates an empty miner; options are validated (zod) and defaulted. */
 export function createTemplateMiner(options: TemplateMinerOptions = {}): TemplateMiner {
-  return new DrainMiner(templateMinerOptionsSchema.parse(options));
+  return new OnlineMiner(templateMinerOptionsSchema.parse(options));
 }
 
 /**
- * Rebuilds a miner from `exportState()` output: the same clusters, ids and counts, so ids stay
- * stable across restarts. Throws with the offending path when the state is not a miner state.
+ * Rebuilds a miner from `exportState()` output: the same clusters, ids, counts and routing
+ * memory, so it continues exactly as the exported one would. Throws naming the offending path
+ * when the state is not a miner state.
  */
 export function restoreTemplateMiner(state: unknown): TemplateMiner {
   const parsed = minerStateSchema.safeParse(state);
@@ -132,7 +249,7 @@ export function restoreTemplateMiner(state: unknown): TemplateMiner {
     const issue = parsed.error.issues[0];
     throw new Error(`invalid template miner state at ${issue.path.join(".") || "(root)"}: ${issue.message}`);
   }
-  const miner = new DrainMiner(parsed.data.options);
-  for (const cluster of parsed.data.clusters) miner.restoreCluster(cluster);
+  const miner = new OnlineMiner(parsed.data.options);
+  miner.load(parsed.data);
   return miner;
 }

@@ -4,10 +4,16 @@ import { z } from "zod";
 export const templateMinerOptionsSchema = z
   .object({
     /**
-     * Share of a cluster's constant positions a message must match to join it. Default 0.5,
-     * bounds (0, 1]: higher splits templates, lower merges them.
+     * Distinct message shapes remembered for the exact-shape fast path (and checkpointed).
+     * Default 50,000, bounds [1, 10,000,000]; when full the memory restarts empty, which only
+     * costs a slower lookup for the shapes seen again.
      */
-    similarityThreshold: z.number().gt(0).lte(1).default(0.5),
+    maxShapes: z.number().int().min(1).max(10_000_000).default(50_000),
+    /**
+     * Words remembered as observed parameter values (key=value values, user names). Default
+     * 10,000, bounds [0, 1,000,000]; 0 disables merging on word differences.
+     */
+    maxValueVocabulary: z.number().int().min(0).max(1_000_000).default(10_000),
   })
   .strict();
 

@@ -1,25 +1,31 @@
 import { z } from "zod";
 import { templateMinerOptionsSchema } from "./options";
 
-/** One cluster as checkpointed: its stable id, template tokens, separators and size. */
+/** One cluster as checkpointed: stable id, matching keys and rendered fragments, size. */
 export const clusterStateSchema = z
   .object({
     id: z.string().min(1),
-    tokens: z.array(z.string()),
-    seps: z.array(z.string()),
+    keys: z.array(z.string()),
+    renders: z.array(z.string()),
     count: z.number().int().positive(),
   })
   .strict()
-  .refine((c) => c.tokens.length === c.seps.length, { message: "tokens and seps differ in length" });
+  .refine((c) => c.keys.length === c.renders.length, { message: "keys and renders differ in length" });
 
 /** The exported miner state; `version` guards against restoring an incompatible layout. */
 export const minerStateSchema = z
   .object({
     version: z.literal(1),
     options: templateMinerOptionsSchema,
+    /** Clusters in creation order (ties in matching go to the oldest). */
     clusters: z.array(clusterStateSchema),
+    /** Message shapes already routed, as [shape, index into clusters]. */
+    shapes: z.array(z.tuple([z.string(), z.number().int().nonnegative()])),
+    /** Words observed as parameter values, oldest first. */
+    valueVocabulary: z.array(z.string()),
   })
-  .strict();
+  .strict()
+  .refine((s) => s.shapes.every(([, i]) => i < s.clusters.length), { message: "shape points past the clusters" });
 
 export type ClusterState = z.output<typeof clusterStateSchema>;
 export type MinerState = z.output<typeof minerStateSchema>;

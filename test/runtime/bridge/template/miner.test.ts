@@ -1,39 +1,76 @@
 import { describe, expect, it } from "vitest";
-import { createTemplateMiner, restoreTemplateMiner } from "../../../../runtime/bridge/template";
+import { createTemplateMiner, restoreTemplateMiner, type TemplateMiner } from "../../../../runtime/bridge/template";
+
+function addAll(miner: TemplateMiner, lines: string[]) {
+  return lines.map((l) => miner.add(l));
+}
 
 describe("createTemplateMiner", () => {
-  it("masks obvious variables before the first message is seen twice", () => {
+  it("masks parameters on first sight: numbers, ids, addresses, paths, dotted names", () => {
     const miner = createTemplateMiner();
     const r = miner.add("Received block blk_-1608999687919862906 of size 91178 from /10.250.10.6");
-    expect(r.template).toBe("Received block <*> of size <*> from <*>");
-    expect(r.isNew).toBe(true);
-    expect(r.count).toBe(1);
+    expect(r).toEqual({ id: r.id, template: "Received block <*> of size <*> from <*>", isNew: true, count: 1 });
+    expect(miner.add("reverse mapping for ns.example.com [173.234.31.186] failed").template).toBe(
+      "reverse mapping for <*> [<*>] failed",
+    );
+    expect(miner.add("Loading /etc/app/config.yaml from ~/home").template).toBe("Loading <*> from <*>");
   });
 
   it("keeps a cluster's id while its template gains wildcards", () => {
     const miner = createTemplateMiner();
-    const a = miner.add("session opened for user root by cron");
-    const b = miner.add("session opened for user alice by cron");
-    const c = miner.add("session opened for user bob by sshd");
-    expect(b.id).toBe(a.id);
-    expect(c.id).toBe(a.id);
-    expect(b.template).toBe("session opened for user <*> by cron");
-    expect(c.template).toBe("session opened for user <*> by <*>");
-    expect([b.isNew, c.isNew, c.count]).toEqual([false, false, 3]);
+    const [a, b, c] = addAll(miner, [
+      "connect user=alice mode=ro",
+      "connect user=bob mode=ro",
+      "connect user=carol mode=rw",
+    ]);
+    expect(a.template).toBe("connect user=alice mode=ro");
+    expect(b).toEqual({ id: a.id, template: "connect user=<*> mode=ro", isNew: false, count: 2 });
+    expect(c).toEqual({ id: a.id, template: "connect user=<*> mode=<*>", isNew: false, count: 3 });
   });
 
-  it("splits key=value pairs so only the value becomes a wildcard", () => {
+  it("generalizes a free-text word only once it has been seen as a parameter value", () => {
     const miner = createTemplateMiner();
-    miner.add("connect user=alice mode=ro");
-    expect(miner.add("connect user=bob mode=ro").template).toBe("connect user=<*> mode=ro");
+    const [root] = addAll(miner, ["auth failure; rhost=10.0.0.1 user=root", "Failed password for root from 10.0.0.1"]);
+    const before = miner.add("Failed password for uucp from 10.0.0.2");
+    expect(before.isNew).toBe(true);
+    miner.add("auth failure; rhost=10.0.0.3 user=ftp");
+    const after = miner.add("Failed password for ftp from 10.0.0.3");
+    expect(after.isNew).toBe(false);
+    expect(after.template).toBe("Failed password for <*> from <*>");
+    expect(root.template).toBe("auth failure; rhost=<*> user=root");
   });
 
-  it("opens a new cluster for a dissimilar message of the same shape", () => {
+  it("treats the word after `user` as a name", () => {
     const miner = createTemplateMiner();
-    const a = miner.add("disk quota exceeded on volume home");
-    const b = miner.add("network link down on interface eth");
+    const [a, b] = addAll(miner, ["Invalid user webmaster from 1.2.3.4", "Invalid user admin from 5.6.7.8"]);
+    expect(b).toEqual({ id: a.id, template: "Invalid user <*> from <*>", isNew: false, count: 2 });
+  });
+
+  it("keeps messages that differ in a plain word apart", () => {
+    const miner = createTemplateMiner();
+    const [a, b] = addAll(miner, [
+      "Session: 30546173_4261722401 initialized by client WindowsUpdateAgent.",
+      "Session: 11152_142416105 initialized by client SPP.",
+    ]);
     expect(b.isNew).toBe(true);
     expect(b.id).not.toBe(a.id);
+  });
+
+  it("gives one position to a run of parameters and to a number with its unit", () => {
+    const miner = createTemplateMiner();
+    const [a, b] = addAll(miner, [
+      "PCI Interrupt Link [LNKA] (IRQs 3 4 5 6 7 10 11 12) *14",
+      "PCI Interrupt Link [LNKA] (IRQs 3 4 5) *10",
+    ]);
+    expect(b.id).toBe(a.id);
+    const [c, d] = addAll(miner, ["stored (estimated size 5.2 KB, free 5.2 KB)", "stored (estimated size 40 B, free 5.2 MB)"]);
+    expect(d).toEqual({ id: c.id, template: "stored (estimated size <*> free <*>", isNew: false, count: 2 });
+  });
+
+  it("keeps a quoted value with spaces as one position", () => {
+    const miner = createTemplateMiner();
+    const [a, b] = addAll(miner, ['acquire lock=1, tag="View Lock", uid=10', 'acquire lock=2, tag="AudioMix", uid=11']);
+    expect(b).toEqual({ id: a.id, template: "acquire lock=<*>, tag=\"<*>\", uid=<*>", isNew: false, count: 2 });
   });
 
   it("gives the same id to the same first template in independent runs", () => {
@@ -41,31 +78,38 @@ describe("createTemplateMiner", () => {
   });
 
   it("rejects invalid options", () => {
-    expect(() => createTemplateMiner({ similarityThreshold: 0 })).toThrow();
+    expect(() => createTemplateMiner({ maxShapes: 0 })).toThrow();
   });
 });
 
 describe("restoreTemplateMiner", () => {
-  it("continues with the same ids, templates and counts after a JSON round trip", () => {
-    const lines = [
-      "session opened for user root by cron",
-      "Accepted password for root from 10.0.0.1 port 22 ssh2",
-      "session opened for user alice by cron",
-      "Accepted password for bob from 10.0.0.2 port 2222 ssh2",
-    ];
-    const before = createTemplateMiner();
-    const ids = lines.map((l) => before.add(l).id);
-    const restored = restoreTemplateMiner(JSON.parse(JSON.stringify(before.exportState())));
-    const next = restored.add("session opened for user carol by cron");
-    expect(next.id).toBe(ids[0]);
-    expect(next.isNew).toBe(false);
-    expect(next.count).toBe(3);
-    expect(next.template).toBe("session opened for user <*> by cron");
-    expect(restored.add("Accepted password for eve from 10.0.0.3 port 22 ssh2").id).toBe(ids[1]);
+  const history = [
+    "auth failure; rhost=10.0.0.1 user=root",
+    "Failed password for root from 10.0.0.1 port 22 ssh2",
+    "auth failure; rhost=10.0.0.2 user=git",
+    "connect user=alice mode=ro",
+    "Invalid user test from 10.0.0.9",
+  ];
+  const future = [
+    "Failed password for git from 10.0.0.2 port 2222 ssh2",
+    "connect user=bob mode=rw",
+    "Invalid user oracle from 10.0.0.7",
+    "a brand new message",
+  ];
+
+  it("continues exactly as the exported miner after a JSON round trip", () => {
+    const original = createTemplateMiner();
+    addAll(original, history);
+    const restored = restoreTemplateMiner(JSON.parse(JSON.stringify(original.exportState())));
+    const expected = addAll(original, future);
+    expect(addAll(restored, future)).toEqual(expected);
+    expect(expected[0]).toMatchObject({ isNew: false, count: 2, template: "Failed password for <*> from <*> port <*> <*>" });
+    expect(restored.exportState()).toEqual(original.exportState());
   });
 
   it("names the offending path of an invalid state", () => {
-    expect(() => restoreTemplateMiner({ version: 1, options: {}, clusters: [{ id: "", tokens: [], seps: [], count: 1 }] })).toThrow(
+    const state = createTemplateMiner().exportState() as Record<string, unknown>;
+    expect(() => restoreTemplateMiner({ ...state, clusters: [{ id: "", keys: [], renders: [], count: 1 }] })).toThrow(
       /clusters\.0\.id/,
     );
     expect(() => restoreTemplateMiner({ version: 2 })).toThrow(/invalid template miner state/);

@@ -15,14 +15,14 @@ describe("logclaw templates", () => {
   it("prints one {id, template} per input line, in order, from a file", () => {
     const dir = mkdtempSync(join(tmpdir(), "logclaw-templates-"));
     const file = join(dir, "in.log");
-    writeFileSync(file, "job 17 started on node-a\r\njob 18 started on node-b\ndisk full\n");
+    writeFileSync(file, "job 17 started on node 3\r\njob 18 started on node 4\ndisk full\n");
     const run = logclaw(["templates", "--input", file]);
     expect(run.status).toBe(0);
     const rows = run.stdout.trim().split("\n").map((l) => JSON.parse(l) as { id: string; template: string });
     expect(rows).toHaveLength(3);
     expect(Object.keys(rows[0])).toEqual(["id", "template"]);
-    expect(rows[0].template).toBe("job <*> started on node-a");
-    expect(rows[1].template).toBe("job <*> started on <*>");
+    expect(rows[0].template).toBe("job <*> started on node <*>");
+    expect(rows[1].template).toBe("job <*> started on node <*>");
     expect(rows[1].id).toBe(rows[0].id);
     expect(rows[2]).toEqual({ id: expect.any(String), template: "disk full" });
     expect(rows[2].id).not.toBe(rows[0].id);
