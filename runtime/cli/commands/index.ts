@@ -1,8 +1,9 @@
 import type { Command } from "commander";
+import { registerFleetCommands } from "./fleet";
 import { registerTemplatesCommands } from "./templates";
 
 /** A command module registers its subcommands on the root program. */
 export type RegisterCommands = (program: Command) => void;
 
 /** Every command module of the CLI, in help order. */
-export const commandModules: RegisterCommands[] = [registerTemplatesCommands];
+export const commandModules: RegisterCommands[] = [registerTemplatesCommands, registerFleetCommands];
