@@ -1,0 +1,17 @@
+export * from "./tenant-stack";
+export * from "./names";
+export * from "./env";
+export * from "./collector-config";
+export * from "./network-policy-rules";
+export * from "./dashboard";
+export * from "./pod-security";
+export { namespaceLabels, TenantNamespace } from "./namespace";
+export { NetworkPolicies } from "./network-policies";
+export { Secrets, externalSecretPlan } from "./secrets";
+export { Kafka, kafkaNodePools, kafkaTopics, kafkaUserAcls } from "./kafka";
+export { OpenSearch, openSearchNodePools, retentionPolicySpec, openSearchRoles, logIndexMappings, OPENSEARCH_VERSION } from "./opensearch";
+export { Collector } from "./collector";
+export { Workloads } from "./workloads";
+export { Ingress } from "./ingress";
+export { Dashboards } from "./dashboards";
+export { Flink, flinkRoleRules } from "./flink";

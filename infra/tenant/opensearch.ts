@@ -1,0 +1,238 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { OpenSearchPoolSpec, OpenSearchTier, TierSpec } from "../tenants/tiers";
+import { k8sOptions, objectMeta, type TenantContext } from "./context";
+import { OBJECT_NAMES, OPENSEARCH_USERS, openSearchUrl, openSearchUserSecret } from "./names";
+import { containerSecurityContext, podSecurityContext, resourceRequirements, topologySpread } from "./pod-security";
+
+export const OPENSEARCH_VERSION = "3.1.0";
+export const LOGS_INDEX_PATTERN = "logclaw-logs-*";
+
+export interface OpenSearchArgs {
+  context: TenantContext;
+  /** Created before the cluster: the admin and user credential Secrets. */
+  credentials: pulumi.Resource[];
+}
+
+/** Node pools of the OpenSearchCluster: one all-role pool, or cluster-manager + data + coordinating. */
+export function openSearchNodePools(
+  os: OpenSearchTier,
+  tier: TierSpec,
+  storageClass: string | undefined,
+): Record<string, unknown>[] {
+  const pool = (component: string, spec: OpenSearchPoolSpec, roles: string[]) => {
+    const spread = topologySpread(tier, { "opster.io/opensearch-nodepool": component });
+    return {
+      component,
+      replicas: spec.replicas,
+      roles,
+      diskSize: `${spec.storageGi}Gi`,
+      jvm: `-Xms${spec.heap} -Xmx${spec.heap}`,
+      resources: resourceRequirements(spec.resources),
+      persistence: { pvc: { accessModes: ["ReadWriteOnce"], ...(storageClass ? { storageClass } : {}) } },
+      ...(tier.availability.podDisruptionBudgets && spec.replicas > 1 ? { pdb: { enable: true, maxUnavailable: 1 } } : {}),
+      ...(spread ? { topologySpreadConstraints: spread } : {}),
+    };
+  };
+  if (os.topology === "single") return [pool("nodes", os.data, ["cluster_manager", "data", "ingest"])];
+  if (!os.clusterManager || !os.coordinating) throw new Error("the dedicated OpenSearch topology needs clusterManager and coordinating pools");
+  return [
+    pool("cluster-managers", os.clusterManager, ["cluster_manager"]),
+    pool("data", os.data, ["data", "ingest"]),
+    // A node with no roles is a coordinating-only node in OpenSearch.
+    pool("coordinators", os.coordinating, []),
+  ];
+}
+
+/** Explicit mappings of the normalized log document (ARCHITECTURE.md). */
+export function logIndexMappings(): Record<string, unknown> {
+  const keyword = { type: "keyword" };
+  return {
+    dynamic: "false",
+    properties: {
+      "@timestamp": { type: "date" },
+      observed_timestamp: { type: "date" },
+      tenant_id: keyword,
+      service: keyword,
+      service_namespace: keyword,
+      environment: keyword,
+      host: keyword,
+      pod: keyword,
+      severity_text: keyword,
+      severity_number: { type: "integer" },
+      message: { type: "text" },
+      template_id: keyword,
+      template: { type: "text" },
+      trace_id: keyword,
+      span_id: keyword,
+      http_status: { type: "integer" },
+      attributes: { type: "flattened" },
+      resource: { type: "flattened" },
+      redacted: { type: "boolean" },
+    },
+  };
+}
+
+/** ISM policy: logs live `retentionDays` days, then the index is deleted. */
+export function retentionPolicySpec(retentionDays: number, cluster: string): Record<string, unknown> {
+  return {
+    opensearchCluster: { name: cluster },
+    policyId: "logclaw-logs-retention",
+    description: `Delete LogClaw log indices after ${retentionDays} days`,
+    defaultState: "hot",
+    states: [
+      { name: "hot", actions: [], transitions: [{ stateName: "delete", conditions: { minIndexAge: `${retentionDays}d` } }] },
+      { name: "delete", actions: [{ delete: {} }], transitions: [] },
+    ],
+    ismTemplate: { indexPatterns: [LOGS_INDEX_PATTERN], priority: 100 },
+  };
+}
+
+/** Index and cluster permissions of the data-plane users. */
+export function openSearchRoles(): Record<string, { clusterPermissions: string[]; indexPermissions: Record<string, unknown>[] }> {
+  return {
+    [OPENSEARCH_USERS.bridge]: {
+      clusterPermissions: ["cluster_monitor", "cluster_composite_ops"],
+      indexPermissions: [{ indexPatterns: ["logclaw-*"], allowedActions: ["crud", "create_index", "indices_monitor"] }],
+    },
+    [OPENSEARCH_USERS.ticketing]: {
+      clusterPermissions: ["cluster_monitor", "cluster_composite_ops_ro"],
+      indexPermissions: [
+        { indexPatterns: [LOGS_INDEX_PATTERN], allowedActions: ["read", "search"] },
+        { indexPatterns: ["logclaw-incidents", "logclaw-tickets"], allowedActions: ["crud", "create_index"] },
+      ],
+    },
+  };
+}
+
+/**
+ * OpenSearch via the OpenSearch operator (`opensearch.org/v1`): cluster with security and TLS on,
+ * node pools from the tier, Dashboards, the log index template, the ISM retention policy, and one
+ * user + role + binding per data-plane client.
+ */
+export class OpenSearch extends pulumi.ComponentResource {
+  public readonly url: pulumi.Output<string>;
+  public readonly cluster: k8s.apiextensions.CustomResource;
+  public readonly readyResources: pulumi.Resource[];
+
+  constructor(name: string, args: OpenSearchArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("logclaw:tenant:OpenSearch", name, {}, opts);
+    const ctx = args.context;
+    const { opensearch, tier, tenant } = ctx.plan;
+    const cluster = OBJECT_NAMES.openSearchCluster;
+    const credentials = { name: OBJECT_NAMES.openSearchAdminSecret };
+
+    this.cluster = new k8s.apiextensions.CustomResource(
+      `${name}-cluster`,
+      {
+        apiVersion: "opensearch.org/v1",
+        kind: "OpenSearchCluster",
+        metadata: objectMeta(ctx, cluster, "opensearch"),
+        spec: {
+          general: {
+            serviceName: cluster,
+            version: OPENSEARCH_VERSION,
+            httpPort: 9200,
+            // vm.max_map_count needs a privileged init container, which Pod Security `restricted`
+            // forbids; the environment's node pools set the sysctl instead.
+            setVMMaxMapCount: false,
+            podSecurityContext: { ...podSecurityContext(), runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000 },
+            securityContext: { ...containerSecurityContext(), readOnlyRootFilesystem: false },
+          },
+          security: {
+            config: { adminCredentialsSecret: credentials },
+            tls: { transport: { generate: true, perNode: true }, http: { generate: true } },
+          },
+          nodePools: pulumi.output(ctx.storageClass).apply((sc) => openSearchNodePools(opensearch, tier, sc)),
+          dashboards: {
+            enable: true,
+            version: OPENSEARCH_VERSION,
+            replicas: opensearch.dashboards.replicas,
+            resources: resourceRequirements(opensearch.dashboards.resources),
+            opensearchCredentialsSecret: credentials,
+            podSecurityContext: { ...podSecurityContext(), runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000 },
+            securityContext: { ...containerSecurityContext(), readOnlyRootFilesystem: false },
+          },
+        },
+      },
+      k8sOptions(this, ctx, args.credentials),
+    );
+
+    const after = k8sOptions(this, ctx, [this.cluster]);
+    const ready: pulumi.Resource[] = [this.cluster];
+    ready.push(
+      new k8s.apiextensions.CustomResource(
+        `${name}-index-template`,
+        {
+          apiVersion: "opensearch.org/v1",
+          kind: "OpensearchIndexTemplate",
+          metadata: objectMeta(ctx, "logclaw-logs", "opensearch"),
+          spec: {
+            opensearchCluster: { name: cluster },
+            name: "logclaw-logs",
+            indexPatterns: [LOGS_INDEX_PATTERN],
+            priority: 100,
+            template: {
+              settings: {
+                number_of_shards: Math.max(1, opensearch.data.replicas),
+                number_of_replicas: opensearch.data.replicas > 1 ? 1 : 0,
+                "index.refresh_interval": "5s",
+              },
+              mappings: logIndexMappings(),
+            },
+          },
+        },
+        after,
+      ),
+      new k8s.apiextensions.CustomResource(
+        `${name}-retention`,
+        {
+          apiVersion: "opensearch.org/v1",
+          kind: "OpenSearchISMPolicy",
+          metadata: objectMeta(ctx, "logclaw-logs-retention", "opensearch"),
+          spec: retentionPolicySpec(tenant.retentionDays, cluster),
+        },
+        after,
+      ),
+    );
+    for (const [user, role] of Object.entries(openSearchRoles())) {
+      const roleResource = new k8s.apiextensions.CustomResource(
+        `${name}-role-${user}`,
+        {
+          apiVersion: "opensearch.org/v1",
+          kind: "OpensearchRole",
+          metadata: objectMeta(ctx, user, "opensearch"),
+          spec: { opensearchCluster: { name: cluster }, ...role },
+        },
+        after,
+      );
+      const userResource = new k8s.apiextensions.CustomResource(
+        `${name}-user-${user}`,
+        {
+          apiVersion: "opensearch.org/v1",
+          kind: "OpensearchUser",
+          metadata: objectMeta(ctx, user, "opensearch"),
+          spec: { opensearchCluster: { name: cluster }, passwordFrom: { name: openSearchUserSecret(user), key: "password" } },
+        },
+        after,
+      );
+      ready.push(
+        roleResource,
+        userResource,
+        new k8s.apiextensions.CustomResource(
+          `${name}-binding-${user}`,
+          {
+            apiVersion: "opensearch.org/v1",
+            kind: "OpensearchUserRoleBinding",
+            metadata: objectMeta(ctx, user, "opensearch"),
+            spec: { opensearchCluster: { name: cluster }, users: [user], roles: [user] },
+          },
+          k8sOptions(this, ctx, [roleResource, userResource]),
+        ),
+      );
+    }
+    this.readyResources = ready;
+    this.url = pulumi.output(openSearchUrl(ctx.tenantId));
+    this.registerOutputs({ url: this.url });
+  }
+}

@@ -1,0 +1,176 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { formatFieldPath } from "../tenants/load";
+import { tenantSchema, type TenantConfig } from "../tenants/schema";
+import { resolveTenantPlan, validateTenantAgainstTier } from "../tenants/tiers";
+import { Collector } from "./collector";
+import type { TenantContext } from "./context";
+import { Dashboards } from "./dashboards";
+import { Flink } from "./flink";
+import { Ingress } from "./ingress";
+import { Kafka } from "./kafka";
+import { tenantNamespace } from "./names";
+import { NetworkPolicies } from "./network-policies";
+import { TenantNamespace } from "./namespace";
+import { OpenSearch } from "./opensearch";
+import { Secrets } from "./secrets";
+import { Workloads } from "./workloads";
+
+export interface TenantStackArgs {
+  /** The validated tenant file (`tenants/<id>.yaml`). Re-validated here, including tier bounds. */
+  tenant: TenantConfig;
+  /** Kubernetes provider of the environment's cluster (or one rendering YAML). Required. */
+  provider: k8s.Provider;
+  /** DNS domain under which the tenant's hosts are published (environment `ingressDomain`). */
+  ingressDomain: pulumi.Input<string>;
+  /** ClusterSecretStore of the External Secrets Operator (environment `secretStoreName`). */
+  secretStoreName: pulumi.Input<string>;
+  /** cert-manager ClusterIssuer (environment `clusterIssuerName`). */
+  clusterIssuerName: pulumi.Input<string>;
+  /** Grafana base URL (environment `grafanaUrl`), used for `dashboardUrl`. */
+  grafanaUrl: pulumi.Input<string>;
+  /** Storage class of persistent volumes. Default: the cluster default. */
+  storageClass?: pulumi.Input<string>;
+  /** Image of the bridge and ticketing containers; repository defaults to ghcr.io/logclaw/logclaw, tag must not be `latest`. */
+  image: { repository?: string; tag: string };
+  /** Image with the Flink aggregation job. Default ghcr.io/logclaw/logclaw-flink:<image.tag>. */
+  flinkImage?: string;
+  /** Ingestion API key. Default: generated, 32 characters. */
+  apiKey?: pulumi.Input<string>;
+  /** IngressClass. Default `nginx`. */
+  ingressClassName?: string;
+  /** Namespace of the ingress controller. Default `ingress-nginx`. */
+  ingressNamespace?: string;
+  /** Namespaces of the Strimzi, OpenSearch and Flink operators. Default the environment stack's names. */
+  operatorNamespaces?: string[];
+  /** Namespace of Prometheus (scrapes the workloads). Default `monitoring`. */
+  monitoringNamespace?: string;
+}
+
+/** Where the environment stack installs the Strimzi, OpenSearch and Flink operators (infra/operators). */
+export const DEFAULT_OPERATOR_NAMESPACES = ["strimzi-system", "opensearch-operator", "flink-operator"];
+
+const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+
+/** Checks the args before any resource exists; one message per problem, naming the field. */
+export function validateTenantStackArgs(args: TenantStackArgs): string[] {
+  const problems: string[] = [];
+  const parsed = tenantSchema.safeParse(args.tenant);
+  if (!parsed.success) {
+    problems.push(...parsed.error.issues.map((i) => `tenant.${formatFieldPath(i.path)}: ${i.message}`));
+  } else {
+    problems.push(...validateTenantAgainstTier(parsed.data).map((i) => `tenant.${i.path}: ${i.message}`));
+  }
+  if (!IMAGE_TAG.test(args.image.tag)) problems.push("image.tag: must be a valid image tag");
+  else if (args.image.tag === "latest") problems.push("image.tag: must be pinned, not latest");
+  if (args.flinkImage !== undefined && (!args.flinkImage.includes(":") || args.flinkImage.endsWith(":latest"))) {
+    problems.push("flinkImage: must carry a pinned tag");
+  }
+  return problems;
+}
+
+/**
+ * One tenant's isolated data plane in `logclaw-<id>`: namespace with quota and Pod Security
+ * `restricted`, network policies, Kafka, OpenSearch, the collector, the bridge and ticketing agent,
+ * credentials, ingress with TLS, a Grafana dashboard, and Flink where the tier enables it.
+ */
+export class TenantStack extends pulumi.ComponentResource {
+  public readonly namespace: pulumi.Output<string>;
+  public readonly otlpHttpEndpoint: pulumi.Output<string>;
+  public readonly otlpGrpcEndpoint: pulumi.Output<string>;
+  public readonly dashboardUrl: pulumi.Output<string>;
+  public readonly searchUrl: pulumi.Output<string>;
+  public readonly apiKey: pulumi.Output<string>;
+  public readonly kafkaBootstrap: pulumi.Output<string>;
+  public readonly openSearchUrl: pulumi.Output<string>;
+
+  constructor(name: string, args: TenantStackArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("logclaw:tenant:TenantStack", name, {}, opts);
+    const problems = validateTenantStackArgs(args);
+    if (problems.length > 0) throw new pulumi.ResourceError(`invalid TenantStack ${name}: ${problems.join("; ")}`, this);
+
+    const plan = resolveTenantPlan(tenantSchema.parse(args.tenant));
+    const tenantId = plan.tenant.id;
+    const namespaceName = tenantNamespace(tenantId);
+    const ns = new TenantNamespace(
+      `${name}-namespace`,
+      { tenantId, namespace: namespaceName, tier: plan.tier, provider: args.provider },
+      { parent: this },
+    );
+    const ctx: TenantContext = {
+      plan,
+      tenantId,
+      namespace: namespaceName,
+      provider: args.provider,
+      namespaceResource: ns.namespace,
+      storageClass: pulumi.output(args.storageClass ?? "").apply((sc) => (sc ? sc : undefined)),
+    };
+    const child = { parent: this };
+
+    new NetworkPolicies(
+      `${name}-network`,
+      {
+        context: ctx,
+        flows: {
+          operatorNamespaces: args.operatorNamespaces ?? DEFAULT_OPERATOR_NAMESPACES,
+          ingressNamespace: args.ingressNamespace ?? "ingress-nginx",
+          monitoringNamespace: args.monitoringNamespace ?? "monitoring",
+          ticketingEgress: plan.needsExternalEgress,
+          flink: plan.flinkAggregation,
+        },
+      },
+      child,
+    );
+    const secrets = new Secrets(`${name}-secrets`, { context: ctx, secretStoreName: args.secretStoreName, apiKey: args.apiKey }, child);
+    const kafka = new Kafka(`${name}-kafka`, { context: ctx }, child);
+    const opensearch = new OpenSearch(`${name}-opensearch`, { context: ctx, credentials: secrets.resources }, child);
+    new Collector(`${name}-collector`, { context: ctx, after: [...kafka.readyResources, ...secrets.resources] }, child);
+    const dashboards = new Dashboards(`${name}-dashboards`, { context: ctx, grafanaUrl: args.grafanaUrl }, child);
+    new Workloads(
+      `${name}-workloads`,
+      {
+        context: ctx,
+        image: args.image,
+        dashboardUrl: dashboards.url,
+        after: [...kafka.readyResources, ...opensearch.readyResources, ...secrets.resources],
+      },
+      child,
+    );
+    const ingress = new Ingress(
+      `${name}-ingress`,
+      {
+        context: ctx,
+        ingressDomain: args.ingressDomain,
+        clusterIssuerName: args.clusterIssuerName,
+        ingressClassName: args.ingressClassName ?? "nginx",
+      },
+      child,
+    );
+    if (plan.flinkAggregation) {
+      new Flink(
+        `${name}-flink`,
+        { context: ctx, image: args.flinkImage ?? `ghcr.io/logclaw/logclaw-flink:${args.image.tag}`, after: kafka.readyResources },
+        child,
+      );
+    }
+
+    this.namespace = ns.name;
+    this.otlpHttpEndpoint = pulumi.interpolate`https://${ingress.otlpHttpHost}`;
+    this.otlpGrpcEndpoint = pulumi.interpolate`${ingress.otlpGrpcHost}:443`;
+    this.searchUrl = pulumi.interpolate`https://${ingress.searchHost}`;
+    this.dashboardUrl = dashboards.url;
+    this.apiKey = secrets.apiKey;
+    this.kafkaBootstrap = kafka.bootstrap;
+    this.openSearchUrl = opensearch.url;
+    this.registerOutputs({
+      namespace: this.namespace,
+      otlpHttpEndpoint: this.otlpHttpEndpoint,
+      otlpGrpcEndpoint: this.otlpGrpcEndpoint,
+      dashboardUrl: this.dashboardUrl,
+      searchUrl: this.searchUrl,
+      apiKey: this.apiKey,
+      kafkaBootstrap: this.kafkaBootstrap,
+      openSearchUrl: this.openSearchUrl,
+    });
+  }
+}

@@ -1,0 +1,72 @@
+import * as path from "node:path";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { TenantStack } from "../infra/tenant";
+import { TenantFileError, loadTenantFile } from "../infra/tenants";
+
+const repoRoot = path.resolve(__dirname, "..");
+
+/** Where tenant files live; tests point this elsewhere. */
+export interface TenantProgramOptions {
+  tenantsDir?: string;
+}
+
+/**
+ * The tenant stack program: reads `tenants/<id>.yaml`, references the environment stack
+ * (config `logclaw:environmentStack`) and creates one TenantStack. Returns the stack outputs.
+ */
+export function tenantProgram(tenantId: string, options: TenantProgramOptions = {}): Record<string, pulumi.Input<unknown>> {
+  const config = new pulumi.Config("logclaw");
+  const tenantsDir = options.tenantsDir ?? path.join(repoRoot, "tenants");
+  let tenant;
+  try {
+    tenant = loadTenantFile(path.join(tenantsDir, `${tenantId}.yaml`), repoRoot);
+  } catch (err) {
+    // RunError prints the one-line problems without a stack trace; nothing is provisioned.
+    if (err instanceof TenantFileError) throw new pulumi.RunError(err.message);
+    throw err;
+  }
+  const environmentStack = config.require("environmentStack");
+  const stackEnvironment = environmentStack.split("/").pop();
+  if (stackEnvironment !== tenant.environment) {
+    throw new pulumi.RunError(
+      `tenants/${tenantId}.yaml: environment: is ${tenant.environment} but logclaw:environmentStack is ${environmentStack}`,
+    );
+  }
+
+  const environment = new pulumi.StackReference(`${tenantId}-environment`, { name: environmentStack });
+  const output = (key: string) => environment.getOutput(key) as pulumi.Output<string | undefined>;
+  const renderDirectory = output("renderDirectory");
+  const provider = new k8s.Provider(`${tenantId}-kubernetes`, {
+    kubeconfig: pulumi.all([renderDirectory, output("kubeconfig")]).apply(([dir, kubeconfig]) =>
+      dir ? undefined : kubeconfig || undefined,
+    ),
+    renderYamlToDirectory: renderDirectory.apply((dir) => (dir ? `${dir}/tenants/${tenantId}` : undefined)),
+  });
+
+  const imageTag = config.get("imageTag") ?? (require("../package.json") as { version: string }).version;
+  const stack = new TenantStack(tenantId, {
+    tenant,
+    provider,
+    ingressDomain: output("ingressDomain").apply((v) => v ?? ""),
+    secretStoreName: output("secretStoreName").apply((v) => v ?? ""),
+    clusterIssuerName: output("clusterIssuerName").apply((v) => v ?? ""),
+    grafanaUrl: output("grafanaUrl").apply((v) => v ?? ""),
+    storageClass: output("storageClass").apply((v) => v ?? ""),
+    image: { repository: config.get("imageRepository"), tag: imageTag },
+    apiKey: config.getSecret("apiKey"),
+  });
+
+  return {
+    tenant: tenantId,
+    tier: tenant.tier,
+    namespace: stack.namespace,
+    otlpHttpEndpoint: stack.otlpHttpEndpoint,
+    otlpGrpcEndpoint: stack.otlpGrpcEndpoint,
+    dashboardUrl: stack.dashboardUrl,
+    searchUrl: stack.searchUrl,
+    apiKey: pulumi.secret(stack.apiKey),
+    kafkaBootstrap: stack.kafkaBootstrap,
+    openSearchUrl: stack.openSearchUrl,
+  };
+}
