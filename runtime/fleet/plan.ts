@@ -17,8 +17,8 @@ export interface FleetPlanOptions {
   /** Pulumi project name (`name` in Pulumi.yaml): part of the environment stack's reference. */
   project: string;
   /**
-   * Environment every tenant runs against (`local`, `dev`, ...). Default: each tenant file's own
-   * `environment` field.
+   * Only the tenants of this environment (`local`, `dev`, ...): a tenant belongs to the environment
+   * its file names, and its stack refuses any other. Default: every tenant, each on its own.
    */
   env?: string;
   /**
@@ -34,31 +34,35 @@ const DNS_LABEL = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 
 /**
  * The stacks a fleet run touches, in tenant-id order. Throws one line naming the option and the
- * rule for a bad `env` or an unknown tenant id.
+ * rule for a bad `env`, an unknown tenant id or a selected tenant of another environment.
  */
 export function planFleet(tenants: readonly TenantConfig[], options: FleetPlanOptions): FleetTarget[] {
-  if (options.env !== undefined && !DNS_LABEL.test(options.env)) {
-    throw new Error(`--env ${options.env}: must be a DNS label such as local, dev or prod`);
+  const { env } = options;
+  if (env !== undefined && !DNS_LABEL.test(env)) {
+    throw new Error(`--env ${env}: must be a DNS label such as local, dev or prod`);
   }
-  const known = new Set(tenants.map((t) => t.id));
-  const unknown = (options.tenants ?? []).filter((id) => !known.has(id));
+  const byId = new Map(tenants.map((t) => [t.id, t]));
+  const selected = options.tenants ?? [];
+  const unknown = selected.filter((id) => !byId.has(id));
   if (unknown.length > 0) {
-    throw new Error(`--tenant ${unknown.join(", ")}: no such tenant file (known: ${[...known].sort().join(", ") || "none"})`);
+    throw new Error(`--tenant ${unknown.join(", ")}: no such tenant file (known: ${[...byId.keys()].sort().join(", ") || "none"})`);
   }
-  const selected = options.tenants && options.tenants.length > 0 ? new Set(options.tenants) : undefined;
+  const elsewhere = selected.filter((id) => env !== undefined && byId.get(id)?.environment !== env);
+  if (elsewhere.length > 0) {
+    const detail = elsewhere.map((id) => `${id} is in ${byId.get(id)?.environment}`).join(", ");
+    throw new Error(`--tenant ${elsewhere.join(", ")}: not in environment ${env} (${detail})`);
+  }
+  const wanted = selected.length > 0 ? new Set(selected) : undefined;
   const org = options.org ?? "organization";
   return tenants
-    .filter((t) => selected === undefined || selected.has(t.id))
+    .filter((t) => (wanted === undefined || wanted.has(t.id)) && (env === undefined || t.environment === env))
     .sort((a, b) => a.id.localeCompare(b.id))
-    .map((t) => {
-      const env = options.env ?? t.environment;
-      return {
-        tenantId: t.id,
-        stackName: `${t.id}-${env}`,
-        config: {
-          "logclaw:tenant": t.id,
-          "logclaw:environmentStack": `${org}/${options.project}/${env}`,
-        },
-      };
-    });
+    .map((t) => ({
+      tenantId: t.id,
+      stackName: `${t.id}-${t.environment}`,
+      config: {
+        "logclaw:tenant": t.id,
+        "logclaw:environmentStack": `${org}/${options.project}/${t.environment}`,
+      },
+    }));
 }

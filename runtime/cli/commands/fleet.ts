@@ -106,7 +106,8 @@ export async function runFleetCommand(
     tenants: config.tenants.filter((id) => !invalidIds.includes(id)),
   });
   if (targets.length === 0 && invalid.length === 0) {
-    io.err.write(`logclaw: fleet: no tenant files in ${config.tenantsDir}\n`);
+    const where = config.env === undefined ? "" : ` of environment ${config.env}`;
+    io.err.write(`logclaw: fleet: no tenants${where} in ${config.tenantsDir}\n`);
     return 1;
   }
   for (const o of invalid) io.err.write(`fleet ${config.operation}: ${o.tenantId} skipped: ${o.error}\n`);
@@ -155,7 +156,7 @@ export function registerFleetCommands(program: Command): void {
     fleet
       .command(operation)
       .description(`pulumi ${operation} of every tenant stack, a summary table, non-zero exit if any tenant failed`)
-      .option("--env <env>", "environment the tenant stacks run against (default: each tenant file's environment)")
+      .option("--env <env>", "only the tenants of this environment (default: every tenant, on its own environment)")
       .option("--org <org>", "organization of the environment stack reference", "organization")
       .option("--tenant <id...>", "only these tenants (default: every tenants/*.yaml)")
       .option("--concurrency <n>", "tenant stacks run at once (1..64)", parseConcurrency, 4)

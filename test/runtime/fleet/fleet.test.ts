@@ -32,8 +32,10 @@ function steppingClock(): () => number {
 }
 
 describe("planFleet", () => {
-  it("names each stack <tenant>-<env> and points it at the environment stack", () => {
-    const targets = planFleet([globex, acme], { project: "logclaw", env: "local" });
+  const local = { ...acme, environment: "local" };
+
+  it("names each stack <tenant>-<env> and points it at its environment stack", () => {
+    const targets = planFleet([globex, local], { project: "logclaw" });
     expect(targets).toEqual([
       {
         tenantId: "acme",
@@ -42,28 +44,26 @@ describe("planFleet", () => {
       },
       {
         tenantId: "globex",
-        stackName: "globex-local",
-        config: { "logclaw:tenant": "globex", "logclaw:environmentStack": "organization/logclaw/local" },
-      },
-    ]);
-  });
-
-  it("defaults the environment to the tenant file's and honours --org and --tenant", () => {
-    const targets = planFleet([acme, globex], { project: "logclaw", org: "acme-corp", tenants: ["globex"] });
-    expect(targets).toEqual([
-      {
-        tenantId: "globex",
         stackName: `globex-${globex.environment}`,
-        config: { "logclaw:tenant": "globex", "logclaw:environmentStack": `acme-corp/logclaw/${globex.environment}` },
+        config: { "logclaw:tenant": "globex", "logclaw:environmentStack": `organization/logclaw/${globex.environment}` },
       },
     ]);
   });
 
-  it("refuses unknown tenants and environments that are no DNS label", () => {
-    expect(() => planFleet([acme], { project: "logclaw", tenants: ["initech"] })).toThrow(
+  it("keeps only the tenants of --env and --tenant, under --org", () => {
+    expect(planFleet([globex, local], { project: "logclaw", env: "local" }).map((t) => t.stackName)).toEqual(["acme-local"]);
+    const targets = planFleet([local, globex], { project: "logclaw", org: "acme-corp", tenants: ["globex"] });
+    expect(targets.map((t) => t.config["logclaw:environmentStack"])).toEqual([`acme-corp/logclaw/${globex.environment}`]);
+  });
+
+  it("refuses unknown tenants, tenants of another environment and environments that are no DNS label", () => {
+    expect(() => planFleet([local], { project: "logclaw", tenants: ["initech"] })).toThrow(
       "--tenant initech: no such tenant file (known: acme)",
     );
-    expect(() => planFleet([acme], { project: "logclaw", env: "Prod_1" })).toThrow("--env Prod_1: must be a DNS label");
+    expect(() => planFleet([local], { project: "logclaw", env: "prod", tenants: ["acme"] })).toThrow(
+      "--tenant acme: not in environment prod (acme is in local)",
+    );
+    expect(() => planFleet([local], { project: "logclaw", env: "Prod_1" })).toThrow("--env Prod_1: must be a DNS label");
   });
 });
 
@@ -136,7 +136,8 @@ describe("runFleetCommand", () => {
     fs.copyFileSync(path.join(repoRoot, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
     fs.mkdirSync(path.join(dir, "tenants"));
     for (const id of ["acme", "globex"]) {
-      fs.copyFileSync(path.join(repoRoot, "tenants", `${id}.yaml`), path.join(dir, "tenants", `${id}.yaml`));
+      const text = fs.readFileSync(path.join(repoRoot, "tenants", `${id}.yaml`), "utf8");
+      fs.writeFileSync(path.join(dir, "tenants", `${id}.yaml`), text.replace(/^environment: .*$/m, "environment: local"));
     }
     for (const [name, text] of Object.entries(extraTenants)) fs.writeFileSync(path.join(dir, "tenants", name), text);
     return dir;
