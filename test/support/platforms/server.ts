@@ -77,6 +77,8 @@ export abstract class FakePlatform {
   readonly requests: RecordedRequest[] = [];
   readonly rejected: { request: RecordedRequest; reason: string }[] = [];
   readonly faults: Fault[] = [];
+  /** While set, every request gets this answer: a platform outage. */
+  outage: Fault | null = null;
   /** Requests answered by an injected fault (or left hanging). */
   readonly faulted: RecordedRequest[] = [];
   private server: Server | null = null;
@@ -138,7 +140,7 @@ export abstract class FakePlatform {
       w.resolve();
     }
     // Faults answer before the platform logic runs: the platform did nothing, as in a real outage.
-    const fault = this.faults.shift();
+    const fault = this.outage ?? this.faults.shift();
     if (fault && "hang" in fault) {
       this.faulted.push(request);
       this.hanging.add(res);

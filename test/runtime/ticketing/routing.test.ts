@@ -1,0 +1,66 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { PlatformName } from "../../../infra/tenants/schema";
+import { INCIDENT_SEVERITIES } from "../../../runtime/shared/types";
+import { routeIncident } from "../../../runtime/ticketing";
+import { ALL_PLATFORMS, buildHarness, Fakes, makeIncident, openSqliteTicketStore, TENANT, TestClock } from "./fixtures";
+
+const routing = {
+  critical: ["pagerduty", "slack", "jira"],
+  high: ["opsgenie", "jira"],
+  medium: ["servicenow", "zammad"],
+  low: [],
+} satisfies Record<string, PlatformName[]>;
+
+describe("routing by severity", () => {
+  let fakes: Fakes;
+  let dir: string;
+
+  beforeAll(async () => {
+    fakes = await new Fakes().start();
+    dir = mkdtempSync(join(tmpdir(), "logclaw-routing-"));
+  });
+
+  afterAll(async () => {
+    await fakes.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("keeps only configured platforms and drops duplicates", () => {
+    const integrations = { ...fakes.tenant(routing).integrations, opsgenie: undefined, routing: { ...routing, high: ["opsgenie", "jira", "jira"] as PlatformName[] } };
+    expect(routeIncident(integrations, "high")).toEqual(["jira"]);
+  });
+
+  it.each(INCIDENT_SEVERITIES)("files a %s incident exactly on its routed platforms", async (severity) => {
+    const store = openSqliteTicketStore(join(dir, severity));
+    const before = Object.fromEntries(ALL_PLATFORMS.map((p) => [p, fakes.ticketCount(p)]));
+    const { agent, dispatcher } = buildHarness({ tenant: fakes.tenant(routing), store, fakes, clock: new TestClock() });
+    await agent.handle({ type: "opened", incident: makeIncident({ id: `inc-${severity}`, fingerprint: `fp-${severity}`, severity }) });
+    await dispatcher.drain();
+    const filed = ALL_PLATFORMS.filter((p) => fakes.ticketCount(p) > before[p]!);
+    expect(filed.sort()).toEqual([...routing[severity]].sort());
+    expect((await store.listTickets(TENANT, {})).map((t) => t.platform).sort()).toEqual([...routing[severity]].sort());
+    await store.close();
+  });
+
+  it("adds the platforms of a higher severity when an incident escalates, and keeps updating the old ones", async () => {
+    const store = openSqliteTicketStore(join(dir, "escalation"));
+    const { agent, dispatcher } = buildHarness({ tenant: fakes.tenant(routing), store, fakes, clock: new TestClock() });
+    const incident = makeIncident({ id: "inc-esc", fingerprint: "fp-esc", severity: "medium" });
+    await agent.handle({ type: "opened", incident });
+    await agent.handle({ type: "updated", incident: { ...incident, severity: "critical", occurrences: 2, lastSeen: "2026-11-22T03:01:00.000Z" } });
+    await dispatcher.drain();
+    const tickets = await store.listTickets(TENANT, {});
+    expect(Object.fromEntries(tickets.map((t) => [t.platform, t.occurrences]))).toEqual({
+      servicenow: 2,
+      zammad: 2,
+      pagerduty: 1,
+      slack: 1,
+      jira: 1,
+    });
+    expect(tickets.every((t) => t.severity === "critical")).toBe(true);
+    await store.close();
+  });
+});
