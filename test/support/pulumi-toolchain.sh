@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Builds the Pulumi engine this repository's end-to-end tests run: the Pulumi CLI, the Node.js
-# language host and the Kubernetes resource provider, from their published Go modules, pinned to the
-# npm SDK versions in package-lock.json (@pulumi/pulumi => CLI and language host, @pulumi/kubernetes
-# => provider). No prebuilt Pulumi binary is downloaded. Binaries land in a cache outside the
-# repository and are reused when present.
+# language host and the resource providers the render-only stacks use (kubernetes, random), from
+# their published Go modules, pinned to the npm SDK versions in package-lock.json (@pulumi/pulumi =>
+# CLI and language host, @pulumi/<name> => pulumi-resource-<name>). No prebuilt Pulumi binary is
+# downloaded. Binaries land in a cache outside the repository and are reused when present.
 #
 # Usage: test/support/pulumi-toolchain.sh [--check] [--partial] [--print-bin-dir]
 #   --check          only resolve the pinned modules through the Go module proxy; build nothing
@@ -24,16 +24,18 @@ lock_version() {
 
 pulumi_version="$(lock_version @pulumi/pulumi)"
 kubernetes_version="$(lock_version @pulumi/kubernetes)"
+random_version="$(lock_version @pulumi/random)"
 go_version="$(go env GOVERSION)"
 
 cache_root="${LOGCLAW_TOOLCHAIN_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/logclaw/toolchain}"
-toolchain_dir="$cache_root/pulumi-${pulumi_version}_kubernetes-${kubernetes_version}_${go_version}"
+toolchain_dir="$cache_root/pulumi-${pulumi_version}_kubernetes-${kubernetes_version}_random-${random_version}_${go_version}"
 bin_dir="$toolchain_dir/bin"
 
 cli_module="github.com/pulumi/pulumi/pkg/v3"
 sdk_module="github.com/pulumi/pulumi/sdk/v3"
 nodejs_module="github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3"
 kubernetes_module="github.com/pulumi/pulumi-kubernetes/provider/v4"
+random_module="github.com/pulumi/pulumi-random/provider/v4"
 
 check_only=false
 partial=false
@@ -55,7 +57,7 @@ log() { echo "pulumi-toolchain: $*" >&2; }
 
 all_present() {
   [[ -x "$bin_dir/pulumi" && -x "$bin_dir/pulumi-language-nodejs" && -x "$bin_dir/pulumi-resource-kubernetes" \
-    && -x "$bin_dir/pulumi-analyzer-policy" ]]
+    && -x "$bin_dir/pulumi-resource-random" && -x "$bin_dir/pulumi-analyzer-policy" ]]
 }
 
 if all_present && ! $check_only; then
@@ -90,9 +92,11 @@ resolve "$nodejs_module" "v$pulumi_version" || true
 nodejs_dir="$resolved_dir"
 resolve "$kubernetes_module" "v$kubernetes_version" || true
 kubernetes_dir="$resolved_dir"
+resolve "$random_module" "v$random_version" || true
+random_dir="$resolved_dir"
 
 if [[ -n "$unavailable" ]]; then
-  log "pinned Go modules the module proxy does not serve (pulumi $pulumi_version, kubernetes $kubernetes_version):"
+  log "pinned Go modules the module proxy does not serve (pulumi $pulumi_version, kubernetes $kubernetes_version, random $random_version):"
   printf '%s' "$unavailable" >&2
 fi
 if $check_only; then
@@ -147,21 +151,29 @@ build_nodejs() {
   )
 }
 
-build_kubernetes() {
-  # The provider embeds schema-embed.json (go:embed), generated from the module's schema.json by
-  # `go generate` with VERSION set; the module zip holds only schema.json.
-  local copy
-  copy="$(writable_copy "$kubernetes_dir" kubernetes)"
+# Providers embed schema-embed.json (go:embed), which `go generate` writes from the module's
+# schema.json with VERSION set; the module zip holds only schema.json. Builds inside a copy of the
+# provider module, so its own replace directives apply.
+build_provider() {
+  local name="$1" source="$2" version="$3" version_var="$4" copy
+  copy="$(writable_copy "$source" "$name")"
   (
-    cd "$copy/cmd/pulumi-resource-kubernetes"
+    cd "$copy/cmd/pulumi-resource-$name"
     if [[ ! -f schema-embed.json ]]; then
-      VERSION="$kubernetes_version" nice -n 10 go generate ./...
+      VERSION="$version" nice -n 10 go generate ./...
     fi
     cd "$copy"
-    nice -n 10 go build -trimpath \
-      -ldflags "-X $kubernetes_module/pkg/version.Version=$kubernetes_version" \
-      -o "$bin_dir/pulumi-resource-kubernetes" ./cmd/pulumi-resource-kubernetes
+    nice -n 10 go build -trimpath -ldflags "-X $version_var=$version" \
+      -o "$bin_dir/pulumi-resource-$name" "./cmd/pulumi-resource-$name"
   )
+}
+
+build_kubernetes() {
+  build_provider kubernetes "$kubernetes_dir" "$kubernetes_version" "$kubernetes_module/pkg/version.Version"
+}
+
+build_random() {
+  build_provider random "$random_dir" "$random_version" "$random_module/version.Version"
 }
 
 write_analyzer_policy() {
@@ -189,6 +201,7 @@ step() {
 [[ -n "$cli_dir" ]] && step pulumi build_cli
 [[ -n "$nodejs_dir" ]] && step pulumi-language-nodejs build_nodejs
 [[ -n "$kubernetes_dir" ]] && step pulumi-resource-kubernetes build_kubernetes
+[[ -n "$random_dir" ]] && step pulumi-resource-random build_random
 write_analyzer_policy
 log "toolchain in $bin_dir ($((SECONDS - started)) s)"
 
