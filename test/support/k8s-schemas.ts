@@ -60,6 +60,15 @@ export function toJsonSchema(node: unknown): unknown {
   return out;
 }
 
+/** The API server accepts apiVersion, kind and metadata on every object, even where a CRD omits them. */
+function withObjectMeta(schema: JsonSchema): JsonSchema {
+  const properties = (schema.properties ?? {}) as JsonSchema;
+  return {
+    ...schema,
+    properties: { apiVersion: { type: "string" }, kind: { type: "string" }, metadata: { type: "object" }, ...properties },
+  };
+}
+
 function newAjv(): Ajv {
   return new Ajv({ strict: false, allErrors: true, validateFormats: false });
 }
@@ -93,7 +102,7 @@ export function loadCrdValidators(dir: string = SHARED_CRDS_DIR): Map<string, Cr
         result.set(`${apiVersion}/${crd.spec.names.kind}`, {
           kind: crd.spec.names.kind,
           apiVersion,
-          validate: () => (compiled ??= ajv.compile(toJsonSchema(raw) as JsonSchema)),
+          validate: () => (compiled ??= ajv.compile(withObjectMeta(toJsonSchema(raw) as JsonSchema))),
         });
       }
     }
