@@ -14,11 +14,11 @@ const RULE_PATTERNS: Record<string, RegExp[]> = {
     /\b(?:Bearer|Basic|Token)\s+[A-Za-z0-9._~+\/=-]{8,}/gi,
     /\b(?:xox[abprs]|ghp|gho|github_pat|glpat)[-_][A-Za-z0-9_-]{10,}/g,
   ],
-  password: [/\b(pass(?:word|wd)?|pwd|secret)\b(\s*[=:]\s*)("[^"]*"|'[^']*'|\S+)/gi],
+  password: [/\b(pass(?:word|wd)?|pwd|secret)\b(\s*[=:]\s*)("[^"]*"|'[^']*'|[^\s,;&]+)/gi],
   apiKey: [
     /\bsk-[A-Za-z0-9_-]{16,}/g,
     /\bAKIA[0-9A-Z]{16}\b/g,
-    /\b(api[_-]?key|access[_-]?key|auth[_-]?token|routing[_-]?key)\b(\s*[=:]\s*)("[^"]*"|'[^']*'|\S+)/gi,
+    /\b(api[_-]?key|access[_-]?key|auth[_-]?token|routing[_-]?key)\b(\s*[=:]\s*)("[^"]*"|'[^']*'|[^\s,;&]+)/gi,
   ],
   ipAddress: [/\b(?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3}\b/g],
 };
