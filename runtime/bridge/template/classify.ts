@@ -71,19 +71,24 @@ function isVariableCore(core: string): boolean {
   return false;
 }
 
-/** Index of the `=` or `:` that separates an identifier key from a value, or -1. */
+/**
+ * Index of the `=` or `:` that separates an identifier key from a value, or -1. The key may open
+ * a bracket (`Surface(name=x)`), but then only `=` separates: `pam_unix(sshd:auth)` is a word.
+ */
 function keyValueSplit(core: string): number {
   const first = core.charCodeAt(0);
   if (!isLetter(first) && first !== 95) return -1;
+  let bracketed = false;
   for (let i = 1; i < core.length; i++) {
     const c = core.charCodeAt(i);
-    if (c === 61 || c === 58) {
-      if (i === 0 || i === core.length - 1) return -1;
+    if (c === 61 || (c === 58 && !bracketed)) {
+      if (i === core.length - 1) return -1;
       // `scheme://` is a URL, `::` an IPv6 address or a C++ scope: neither is a pair.
       if (c === 58 && (core.charCodeAt(i + 1) === 47 || core.charCodeAt(i + 1) === 58)) return -1;
       return i;
     }
-    if (!isIdentifierChar(c)) return -1;
+    if (c === 40 || c === 123 || c === 91) bracketed = true;
+    else if (!isIdentifierChar(c)) return -1;
   }
   return -1;
 }
@@ -117,7 +122,8 @@ export function classifyToken(token: string): TokenInfo {
     let valueStart = split + 1;
     while (valueStart < core.length - 1 && OPENERS.includes(core[valueStart])) valueStart++;
     const value = core.slice(valueStart);
-    if (isEnumConstant(value)) return word(token);
+    // A quoted value is data even when it reads like a constant name.
+    if (valueStart === split + 1 && isEnumConstant(value)) return word(token);
     const generic = `${prefix}${core.slice(0, valueStart)}${WILDCARD}${suffix}`;
     const render = isVariableCore(value) ? generic : token;
     return { kind: TokenKind.KeyValue, key: prefix + key, render, generic, value, unit: false };
@@ -128,18 +134,40 @@ export function classifyToken(token: string): TokenInfo {
   return word(token);
 }
 
+/**
+ * The first token usually names the event (`onExtend:1514038530000`, `setLightsOn(true)`), so it
+ * is masked piecewise: alphanumeric runs holding a digit become WILDCARD, the rest stays literal.
+ */
+export function classifyLeadingToken(token: string): TokenInfo {
+  const info = classifyToken(token);
+  if (info.kind !== TokenKind.Variable) return info;
+  const masked = token.replace(/[A-Za-z0-9]*[0-9][A-Za-z0-9]*/g, WILDCARD);
+  if (!/[A-Za-z]{2}/.test(masked)) return info;
+  return { kind: TokenKind.Word, key: masked, render: masked, generic: WILDCARD, value: "", unit: false };
+}
+
 /** Memoizes `classifyToken` with a bounded map: log vocabularies repeat, so most tokens are hits. */
 export class TokenClassifier {
   private readonly memo = new Map<string, TokenInfo>();
 
   constructor(private readonly capacity = 200_000) {}
 
+  private readonly leadingMemo = new Map<string, TokenInfo>();
+
   classify(token: string): TokenInfo {
-    let info = this.memo.get(token);
+    return this.lookup(this.memo, token, classifyToken);
+  }
+
+  classifyLeading(token: string): TokenInfo {
+    return this.lookup(this.leadingMemo, token, classifyLeadingToken);
+  }
+
+  private lookup(memo: Map<string, TokenInfo>, token: string, classify: (t: string) => TokenInfo): TokenInfo {
+    let info = memo.get(token);
     if (info === undefined) {
-      info = classifyToken(token);
-      if (this.memo.size >= this.capacity) this.memo.clear();
-      this.memo.set(token, info);
+      info = classify(token);
+      if (memo.size >= this.capacity) memo.clear();
+      memo.set(token, info);
     }
     return info;
   }

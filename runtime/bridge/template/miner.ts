@@ -135,7 +135,7 @@ class OnlineMiner implements TemplateMiner {
     const values: string[] = [];
     let previous: TokenInfo | undefined;
     for (const token of tokenize(message)) {
-      let info = this.classifier.classify(token);
+      let info = previous === undefined ? this.classifier.classifyLeading(token) : this.classifier.classify(token);
       if (info.kind === TokenKind.Word && previous !== undefined && NAME_SLOT_KEYWORDS.has(previous.key)) {
         values.push(token);
         info = VARIABLE_INFO;

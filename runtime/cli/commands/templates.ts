@@ -2,7 +2,7 @@ import { createReadStream, statSync } from "node:fs";
 import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
 import type { Command } from "commander";
-import { createTemplateMiner } from "../../bridge/template";
+import { createTemplateMiner, splitPreamble } from "../../bridge/template";
 
 /** Output is flushed in chunks: one write per line would dominate the run time. */
 const FLUSH_BYTES = 64 * 1024;
@@ -20,13 +20,18 @@ function openInput(input: string): Readable {
   return createReadStream(input, { encoding: "utf8" });
 }
 
-/** Mines templates online from one log message per line; prints one `{"id","template"}` per line. */
+/**
+ * Mines templates online from one log line per line; prints one `{"id","template"}` per line. A
+ * recognized header (timestamp, level, host, process) is split off first, so the template is the
+ * message body's.
+ */
 export async function runTemplates(input: string, out: NodeJS.WritableStream = process.stdout): Promise<void> {
   const miner = createTemplateMiner();
   const lines = createInterface({ input: openInput(input), crlfDelay: Infinity });
   let buffer = "";
   for await (const line of lines) {
-    const { id, template } = miner.add(line.endsWith("\r") ? line.slice(0, -1) : line);
+    const { message } = splitPreamble(line.endsWith("\r") ? line.slice(0, -1) : line);
+    const { id, template } = miner.add(message);
     buffer += `${JSON.stringify({ id, template })}\n`;
     if (buffer.length >= FLUSH_BYTES) {
       if (!out.write(buffer)) await new Promise((resolve) => out.once("drain", resolve));
@@ -39,7 +44,9 @@ export async function runTemplates(input: string, out: NodeJS.WritableStream = p
 export function registerTemplatesCommands(program: Command): void {
   program
     .command("templates")
-    .description("Mine log templates online: one JSON {id, template} per input line, in input order.")
+    .description(
+      "Mine log templates online: one JSON {id, template} per input line, in input order; a line's timestamp/level header is split off first.",
+    )
     .requiredOption("--input <file>", "log file with one message per line, or - for stdin")
     .action(async (opts: { input: string }) => {
       try {

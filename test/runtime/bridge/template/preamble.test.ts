@@ -1,0 +1,32 @@
+import { describe, expect, it } from "vitest";
+import { splitPreamble } from "../../../../runtime/bridge/template";
+
+describe("splitPreamble", () => {
+  it.each([
+    ["081109 203615 148 INFO dfs.DataNode$PacketResponder: PacketResponder 1 for block blk_3 terminating", "PacketResponder 1 for block blk_3 terminating"],
+    ["17/06/09 20:10:40 INFO spark.SecurityManager: Changing view acls to: yarn,curi", "Changing view acls to: yarn,curi"],
+    ["2015-07-29 19:04:12,394 - INFO  [/10.10.34.11:3888:QuorumCnxManager$Listener@493] - Received connection", "Received connection"],
+    ["2015-07-29 19:04:12,394 - INFO  [ProcessThread(sid:1 cport:-1)::PrepRequestProcessor@476] - Processed it", "Processed it"],
+    ["Dec 10 06:55:46 LabSZ sshd[24200]: Invalid user webmaster from 173.234.31.186", "Invalid user webmaster from 173.234.31.186"],
+    ["[Sun Dec 04 04:47:44 2005] [error] [client 1.2.3.4] Directory index forbidden", "[client 1.2.3.4] Directory index forbidden"],
+    ["03-17 16:13:38.869  2227  2227 D TextView: visible is system.charge.show", "visible is system.charge.show"],
+    ["2016-09-28 04:30:31, Info                  CBS    TrustedInstaller service starts", "TrustedInstaller service starts"],
+    ["20171223-22:15:29:606|Step_LSC|30002312|onStandStepChanged 3579", "onStandStepChanged 3579"],
+    ["- 1131566461 2005.11.09 dn228 Nov 9 12:01:01 dn228/dn228 crond(pam_unix)[2915]: session closed", "session closed"],
+    ["KERNDTLB 1118536327 2005.06.11 R30-M0-N9-C:J16-U01 2005-06-11-17.32.07.581048 R30-M0-N9-C:J16-U01 RAS KERNEL FATAL data TLB error", "data TLB error"],
+  ])("splits %j", (line, message) => {
+    const split = splitPreamble(line);
+    expect(split.message).toBe(message);
+    expect(line.startsWith(split.preamble)).toBe(true);
+    expect(line.endsWith(split.message)).toBe(true);
+  });
+
+  it.each([
+    "17 jobs failed: timeout reached",
+    "Invalid user admin from 10.0.0.1",
+    "INFO: cache warmed",
+    "",
+  ])("leaves a line without a leading time stamp whole: %j", (line) => {
+    expect(splitPreamble(line)).toEqual({ preamble: "", message: line });
+  });
+});
