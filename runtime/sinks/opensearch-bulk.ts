@@ -1,0 +1,101 @@
+import type { Client } from "@opensearch-project/opensearch";
+import type { LogDocument } from "../shared/types";
+import { isRetriable, reasonOf } from "../store/opensearch/errors";
+import { logIndexName } from "../store/opensearch/index-names";
+import { retryWithBackoff, type BackoffPolicy } from "./backoff";
+
+/** A document OpenSearch refused for good (mapping conflict, bad value): it goes to `dead-letter`. */
+export interface RejectedDocument {
+  doc: LogDocument;
+  reason: string;
+}
+
+export interface BulkWriteResult {
+  indexed: number;
+  rejected: RejectedDocument[];
+}
+
+export interface BulkSinkOptions {
+  /** Documents per bulk request. */
+  maxDocsPerRequest: number;
+  backoff: BackoffPolicy;
+  /** Counts each retry with its reason and keeps the caller alive (heartbeats) while waiting. */
+  onRetry: (reason: string, attempt: number) => void | Promise<void>;
+}
+
+interface BulkItem {
+  index?: { _id: string; status: number; error?: { type: string; reason?: string } };
+}
+
+class PartialBulkFailure extends Error {
+  constructor(readonly reason: string) {
+    super(`bulk items failed: ${reason}`);
+  }
+}
+
+/** The stored body: the id lives in `_id` only. */
+export function documentSource(doc: LogDocument): Omit<LogDocument, "id"> {
+  const { id: _id, ...source } = doc;
+  return source;
+}
+
+function bulkBody(docs: LogDocument[]): Array<Record<string, unknown>> {
+  const body: Array<Record<string, unknown>> = [];
+  for (const doc of docs) {
+    body.push({ index: { _index: logIndexName(doc["@timestamp"]), _id: doc.id } });
+    body.push(documentSource(doc));
+  }
+  return body;
+}
+
+function itemRetriable(status: number): boolean {
+  return status === 429 || status >= 500;
+}
+
+/**
+ * Indexes log documents with their deterministic ids (`index` replaces: a replay never
+ * duplicates). Whole-request failures and retriable item failures (429, 5xx) are retried with
+ * backoff until they succeed or the signal aborts; items OpenSearch refuses for good are returned.
+ */
+export async function writeLogDocuments(
+  client: Client,
+  docs: LogDocument[],
+  options: BulkSinkOptions,
+  signal?: AbortSignal,
+): Promise<BulkWriteResult> {
+  const rejected: RejectedDocument[] = [];
+  let indexed = 0;
+  for (let start = 0; start < docs.length; start += options.maxDocsPerRequest) {
+    let pending = docs.slice(start, start + options.maxDocsPerRequest);
+    await retryWithBackoff(
+      async () => {
+        const response = await client.bulk({ body: bulkBody(pending) });
+        const items = (response.body as { items: BulkItem[] }).items;
+        const retry: LogDocument[] = [];
+        let retryReason = "";
+        items.forEach((item, i) => {
+          const result = item.index;
+          const doc = pending[i];
+          if (!result || !doc) return;
+          if (result.status < 300) {
+            indexed += 1;
+          } else if (itemRetriable(result.status)) {
+            retry.push(doc);
+            retryReason = `item_${result.error?.type ?? result.status}`;
+          } else {
+            rejected.push({ doc, reason: `opensearch_rejected: ${result.error?.type ?? result.status}: ${result.error?.reason ?? ""}`.trim() });
+          }
+        });
+        pending = retry;
+        if (retry.length > 0) throw new PartialBulkFailure(retryReason);
+      },
+      {
+        policy: options.backoff,
+        signal,
+        retriable: (err) => err instanceof PartialBulkFailure || isRetriable(err),
+        onRetry: (err, attempt) => options.onRetry(err instanceof PartialBulkFailure ? err.reason : reasonOf(err), attempt),
+      },
+    );
+  }
+  return { indexed, rejected };
+}

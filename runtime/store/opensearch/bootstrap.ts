@@ -1,0 +1,82 @@
+import type { Client } from "@opensearch-project/opensearch";
+import { errorBodyText, statusOf } from "./errors";
+import { BRIDGE_STATE_INDEX, INCIDENTS_INDEX, LOG_INDEX_TEMPLATE, LOG_RETENTION_POLICY } from "./index-names";
+import { incidentsIndexBody, logIndexTemplate, logRetentionPolicy, type IndexSettings } from "./mappings";
+
+export interface LifecycleOptions extends IndexSettings {
+  retentionDays: number;
+}
+
+export interface LifecycleResult {
+  template: "put";
+  incidentsIndex: "created" | "exists";
+  stateIndex: "created" | "exists";
+  /** `unavailable` when the cluster has no ISM plugin (e.g. a bare test node): retention is then not enforced. */
+  retentionPolicy: "created" | "updated" | "unchanged" | "unavailable";
+}
+
+async function ensureIndex(client: Client, index: string, body: Record<string, unknown>): Promise<"created" | "exists"> {
+  const exists = await client.indices.exists({ index });
+  if (exists.body) return "exists";
+  try {
+    await client.indices.create({ index, body });
+    return "created";
+  } catch (err) {
+    // Another replica created it between our check and our create.
+    if (errorBodyText(err).includes("resource_already_exists_exception")) return "exists";
+    throw err;
+  }
+}
+
+interface IsmPolicyResponse {
+  _seq_no: number;
+  _primary_term: number;
+  policy: { states: Array<{ transitions?: Array<{ conditions?: { min_index_age?: string } }> }> };
+}
+
+async function ensureRetentionPolicy(client: Client, retentionDays: number): Promise<LifecycleResult["retentionPolicy"]> {
+  const path = `/_plugins/_ism/policies/${LOG_RETENTION_POLICY}`;
+  const body = logRetentionPolicy(retentionDays);
+  let current: IsmPolicyResponse | null = null;
+  try {
+    current = (await client.transport.request({ method: "GET", path })).body as IsmPolicyResponse;
+  } catch (err) {
+    // Without the ISM plugin the REST layer has no route for the path at all.
+    if (errorBodyText(err).includes("no handler found")) return "unavailable";
+    if (statusOf(err) !== 404) throw err;
+  }
+  if (current === null) {
+    try {
+      await client.transport.request({ method: "PUT", path, body });
+      return "created";
+    } catch (err) {
+      if (statusOf(err) === 409) return "unchanged";
+      throw err;
+    }
+  }
+  const age = current.policy.states.flatMap((s) => s.transitions ?? []).map((t) => t.conditions?.min_index_age);
+  if (age.includes(`${retentionDays}d`)) return "unchanged";
+  await client.transport.request({
+    method: "PUT",
+    path,
+    querystring: { if_seq_no: current._seq_no, if_primary_term: current._primary_term },
+    body,
+  });
+  return "updated";
+}
+
+/**
+ * Ensures the log index template, the retention policy, the incident index and the bridge state
+ * index exist. Idempotent and safe to run from several replicas at once, so the bridge also works
+ * where no operator created them.
+ */
+export async function ensureIndexLifecycle(client: Client, options: LifecycleOptions): Promise<LifecycleResult> {
+  await client.indices.putIndexTemplate({ name: LOG_INDEX_TEMPLATE, body: logIndexTemplate(options) });
+  const retentionPolicy = await ensureRetentionPolicy(client, options.retentionDays);
+  const incidentsIndex = await ensureIndex(client, INCIDENTS_INDEX, incidentsIndexBody(options));
+  const stateIndex = await ensureIndex(client, BRIDGE_STATE_INDEX, {
+    settings: { number_of_shards: 1, number_of_replicas: options.replicas },
+    mappings: { dynamic: "false", properties: { partition: { type: "keyword" }, updatedAt: { type: "date" } } },
+  });
+  return { template: "put", incidentsIndex, stateIndex, retentionPolicy };
+}

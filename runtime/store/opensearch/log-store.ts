@@ -1,0 +1,58 @@
+import type { Client } from "@opensearch-project/opensearch";
+import type { LogQuery, LogStore } from "../../shared/stores";
+import type { LogDocument } from "../../shared/types";
+import { documentSource } from "../../sinks/opensearch-bulk";
+import { LOG_INDEX_PATTERN, logIndexName } from "./index-names";
+
+const MAX_LIMIT = 1000;
+
+/** The OpenSearch query for a {@link LogQuery}: every given filter must hold. */
+export function logSearchBody(query: LogQuery) {
+  const must: unknown[] = [];
+  const filter: unknown[] = [];
+  if (query.q) must.push({ match: { message: { query: query.q, operator: "and" } } });
+  if (query.service) filter.push({ term: { service: query.service } });
+  if (query.severity) filter.push({ term: { severity_text: query.severity } });
+  if (query.from || query.to) {
+    filter.push({ range: { "@timestamp": { ...(query.from ? { gte: query.from } : {}), ...(query.to ? { lte: query.to } : {}) } } });
+  }
+  if (query.traceIds) filter.push({ terms: { trace_id: query.traceIds } });
+  if (query.ids) filter.push({ ids: { values: query.ids } });
+  return {
+    size: Math.min(Math.max(query.limit ?? 100, 0), MAX_LIMIT),
+    sort: [{ "@timestamp": { order: "desc" } }, { _id: { order: "asc" } }],
+    query: { bool: { must, filter } },
+  };
+}
+
+interface Hit {
+  _id: string;
+  _source: Omit<LogDocument, "id">;
+}
+
+/** {@link LogStore} over the daily `logclaw-logs-*` indices. */
+export class OpenSearchLogStore implements LogStore {
+  constructor(private readonly client: Client) {}
+
+  async index(docs: LogDocument[]): Promise<void> {
+    if (docs.length === 0) return;
+    const body = docs.flatMap((doc) => [{ index: { _index: logIndexName(doc["@timestamp"]), _id: doc.id } }, documentSource(doc)]);
+    const response = await this.client.bulk({ body });
+    const result = response.body as { errors: boolean; items: Array<{ index?: { _id: string; error?: { type: string; reason?: string } } }> };
+    if (result.errors) {
+      const failed = result.items.find((i) => i.index?.error);
+      throw new Error(`bulk indexing failed for ${failed?.index?._id}: ${failed?.index?.error?.type}: ${failed?.index?.error?.reason ?? ""}`);
+    }
+  }
+
+  async search(query: LogQuery): Promise<LogDocument[]> {
+    const response = await this.client.search({
+      index: LOG_INDEX_PATTERN,
+      ignore_unavailable: true,
+      allow_no_indices: true,
+      body: logSearchBody(query) as Record<string, unknown>,
+    });
+    const hits = (response.body.hits.hits ?? []) as unknown as Hit[];
+    return hits.map((hit) => ({ id: hit._id, ...hit._source }));
+  }
+}

@@ -1,0 +1,115 @@
+import { INCIDENTS_INDEX, LOG_INDEX_PATTERN, LOG_RETENTION_POLICY } from "./index-names";
+
+/** Index settings that differ between a one-node test cluster and a tenant cluster. */
+export interface IndexSettings {
+  /** Replicas per shard; 1 on tenant clusters (3 nodes and up). */
+  replicas: number;
+  shards: number;
+}
+
+const keyword = { type: "keyword" } as const;
+const date = { type: "date", format: "strict_date_optional_time||epoch_millis" } as const;
+
+/**
+ * Explicit mappings of the normalized log document (ARCHITECTURE.md). `attributes` and `resource`
+ * hold arbitrary flattened dotted keys: `flat_object` keeps them searchable without one mapping
+ * per key (no mapping explosion, no object/scalar conflicts between `http` and `http.status`).
+ */
+export function logDocumentMappings() {
+  return {
+    dynamic: "false",
+    properties: {
+      "@timestamp": date,
+      observed_timestamp: date,
+      tenant_id: keyword,
+      service: keyword,
+      service_namespace: keyword,
+      environment: keyword,
+      host: keyword,
+      pod: keyword,
+      severity_text: keyword,
+      severity_number: { type: "byte" },
+      message: { type: "text" },
+      template_id: keyword,
+      template: { type: "text", fields: { keyword: { type: "keyword", ignore_above: 2048 } } },
+      trace_id: keyword,
+      span_id: keyword,
+      http_status: { type: "short" },
+      attributes: { type: "flat_object" },
+      resource: { type: "flat_object" },
+      redacted: { type: "boolean" },
+    },
+  } as const;
+}
+
+/** The composable index template for `logclaw-logs-*`. */
+export function logIndexTemplate(settings: IndexSettings) {
+  return {
+    index_patterns: [LOG_INDEX_PATTERN],
+    priority: 100,
+    template: {
+      settings: {
+        number_of_shards: settings.shards,
+        number_of_replicas: settings.replicas,
+        refresh_interval: "1s",
+      },
+      mappings: logDocumentMappings(),
+    },
+    _meta: { managed_by: "logclaw-bridge" },
+  };
+}
+
+/** The incident index: the Incident contract; evidence objects are kept in `_source`, not indexed. */
+export function incidentsIndexBody(settings: IndexSettings) {
+  return {
+    settings: { number_of_shards: 1, number_of_replicas: settings.replicas },
+    mappings: {
+      dynamic: "false",
+      properties: {
+        id: keyword,
+        fingerprint: keyword,
+        tenant: keyword,
+        service: keyword,
+        rootCauseService: keyword,
+        affectedServices: keyword,
+        severity: keyword,
+        score: { type: "float" },
+        path: keyword,
+        signals: { type: "object", enabled: false },
+        firstSeen: date,
+        detectedAt: date,
+        lastSeen: date,
+        traceIds: keyword,
+        sampleLogIds: keyword,
+        timeline: { type: "object", enabled: false },
+        status: keyword,
+        title: { type: "text" },
+        family: keyword,
+        templateId: keyword,
+        template: { type: "text" },
+        occurrences: { type: "integer" },
+        resolvedAt: date,
+      },
+    },
+  };
+}
+
+/** ISM policy: log indices are deleted once older than the tenant's retention; new indices pick it up by pattern. */
+export function logRetentionPolicy(retentionDays: number) {
+  if (!Number.isInteger(retentionDays) || retentionDays < 1) {
+    throw new Error(`retentionDays must be a positive integer (got ${retentionDays})`);
+  }
+  return {
+    policy: {
+      description: `Delete LogClaw log indices after ${retentionDays} days`,
+      default_state: "hot",
+      states: [
+        { name: "hot", actions: [], transitions: [{ state_name: "delete", conditions: { min_index_age: `${retentionDays}d` } }] },
+        { name: "delete", actions: [{ delete: {} }], transitions: [] },
+      ],
+      ism_template: [{ index_patterns: [LOG_INDEX_PATTERN], priority: 100 }],
+    },
+  };
+}
+
+export { INCIDENTS_INDEX, LOG_RETENTION_POLICY };
