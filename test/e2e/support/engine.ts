@@ -1,0 +1,165 @@
+import { execFile, spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+/**
+ * The real Pulumi engine for end-to-end tests and benchmarks: the toolchain built by
+ * `test/support/pulumi-toolchain.sh`, and a throwaway copy of the project on a local file backend.
+ */
+
+export const repoRoot = path.resolve(__dirname, "..", "..", "..");
+const TOOLCHAIN_SCRIPT = path.join(repoRoot, "test", "support", "pulumi-toolchain.sh");
+const BINARIES = ["pulumi", "pulumi-language-nodejs", "pulumi-resource-kubernetes", "pulumi-resource-random", "pulumi-analyzer-policy"];
+
+export interface Toolchain {
+  binDir: string;
+  /** Install root for the Automation API's PulumiCommand (holds bin/pulumi). */
+  root: string;
+}
+
+/** The built toolchain, or the reason it is not usable (binaries missing: run `npm run toolchain`). */
+export function locateToolchain(): { toolchain: Toolchain } | { missing: string } {
+  const result = spawnSync("bash", [TOOLCHAIN_SCRIPT, "--print-bin-dir"], { encoding: "utf8" });
+  const binDir = result.stdout.trim();
+  if (result.status !== 0 || !binDir) return { missing: `toolchain script failed: ${result.stderr.trim()}` };
+  const absent = BINARIES.filter((b) => !fs.existsSync(path.join(binDir, b)));
+  if (absent.length > 0) return { missing: `${absent.join(", ")} not built in ${binDir} (npm run toolchain)` };
+  return { toolchain: { binDir, root: path.dirname(binDir) } };
+}
+
+export interface CommandResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Project sources a stack program or the policy pack loads; copied so every run is isolated. */
+const PROJECT_ENTRIES = ["Pulumi.yaml", "package.json", "tsconfig.json", "stacks", "infra", "policies", "runtime"];
+
+/**
+ * A copy of the project in a temp dir (node_modules linked), with its own tenants folder, a file
+ * backend, PULUMI_HOME and passphrase; the engine never downloads anything.
+ */
+export class EngineProject {
+  readonly dir: string;
+  readonly stateDir: string;
+  readonly env: Record<string, string>;
+
+  private constructor(
+    readonly toolchain: Toolchain,
+    private readonly root: string,
+  ) {
+    this.dir = path.join(root, "project");
+    this.stateDir = path.join(root, "state");
+    const home = path.join(root, "pulumi-home");
+    fs.mkdirSync(this.stateDir);
+    fs.mkdirSync(home);
+    this.env = {
+      PATH: `${toolchain.binDir}${path.delimiter}${process.env.PATH ?? ""}`,
+      PULUMI_HOME: home,
+      PULUMI_BACKEND_URL: `file://${this.stateDir}`,
+      PULUMI_CONFIG_PASSPHRASE: "logclaw-e2e-passphrase",
+      PULUMI_SKIP_UPDATE_CHECK: "true",
+      PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+      PULUMI_SKIP_CONFIRMATIONS: "true",
+    };
+  }
+
+  /**
+   * `tenants` maps a tenant id to its file's text (default: the shipped tenants on the `local`
+   * environment).
+   */
+  static create(toolchain: Toolchain, tenants: Record<string, string> = shippedTenantsOn("local")): EngineProject {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "logclaw-engine-"));
+    const project = new EngineProject(toolchain, root);
+    fs.mkdirSync(project.dir);
+    for (const entry of PROJECT_ENTRIES) {
+      fs.cpSync(path.join(repoRoot, entry), path.join(project.dir, entry), { recursive: true });
+    }
+    fs.symlinkSync(path.join(repoRoot, "node_modules"), path.join(project.dir, "node_modules"), "dir");
+    project.writeTenants(tenants);
+    return project;
+  }
+
+  writeTenants(tenants: Record<string, string>): void {
+    const dir = path.join(this.dir, "tenants");
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.mkdirSync(dir);
+    for (const [id, text] of Object.entries(tenants)) fs.writeFileSync(path.join(dir, `${id}.yaml`), text);
+  }
+
+  /** Runs `pulumi ARGS` in the project; never throws on a non-zero exit. */
+  pulumi(args: string[]): Promise<CommandResult> {
+    return this.exec(path.join(this.toolchain.binDir, "pulumi"), [...args, "--non-interactive", "--color", "never"]);
+  }
+
+  /** Runs the `logclaw` CLI (through tsx) in the project with the engine's environment. */
+  logclaw(args: string[]): Promise<CommandResult> {
+    return this.exec(process.execPath, [path.join(repoRoot, "runtime", "cli", "bin.js"), ...args]);
+  }
+
+  exec(file: string, args: string[]): Promise<CommandResult> {
+    return new Promise((resolve) => {
+      execFile(
+        file,
+        args,
+        { cwd: this.dir, env: { ...process.env, ...this.env }, maxBuffer: 256 * 1024 * 1024 },
+        (err, stdout, stderr) => {
+          const code = err ? (typeof err.code === "number" ? err.code : 1) : 0;
+          resolve({ code, stdout, stderr });
+        },
+      );
+    });
+  }
+
+  /** Installs the providers into PULUMI_HOME from the built binaries (no download). */
+  async installPlugins(): Promise<void> {
+    const lock = JSON.parse(fs.readFileSync(path.join(repoRoot, "package-lock.json"), "utf8")) as {
+      packages: Record<string, { version: string }>;
+    };
+    for (const name of ["kubernetes", "random"]) {
+      const version = lock.packages[`node_modules/@pulumi/${name}`].version;
+      const file = path.join(this.toolchain.binDir, `pulumi-resource-${name}`);
+      const result = await this.pulumi(["plugin", "install", "resource", name, version, "--file", file]);
+      if (result.code !== 0) throw new Error(`plugin install ${name}: ${result.stderr}`);
+    }
+  }
+
+  /** Every YAML manifest file under a directory of the project (recursive). */
+  manifestFiles(relativeDir: string): string[] {
+    const walk = (dir: string): string[] =>
+      fs.existsSync(dir)
+        ? fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+            const full = path.join(dir, e.name);
+            return e.isDirectory() ? walk(full) : /\.ya?ml$/.test(e.name) ? [full] : [];
+          })
+        : [];
+    return walk(path.join(this.dir, relativeDir));
+  }
+
+  /** The text of every file of the file backend's state (checkpoints, history, backups). */
+  stateText(): string {
+    const walk = (dir: string): string[] =>
+      fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+        const full = path.join(dir, e.name);
+        return e.isDirectory() ? walk(full) : [fs.readFileSync(full, "utf8")];
+      });
+    return walk(this.stateDir).join("\n");
+  }
+
+  dispose(): void {
+    fs.rmSync(this.root, { recursive: true, force: true });
+  }
+}
+
+/** The shipped tenant files with their `environment` moved to `env`. */
+export function shippedTenantsOn(env: string): Record<string, string> {
+  const dir = path.join(repoRoot, "tenants");
+  return Object.fromEntries(
+    fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith(".yaml"))
+      .map((f) => [f.replace(/\.yaml$/, ""), fs.readFileSync(path.join(dir, f), "utf8").replace(/^environment: .*$/m, `environment: ${env}`)]),
+  );
+}
