@@ -35,13 +35,38 @@ function oneLine(text: string): string {
   return text.replace(/\s+/g, " ").trim();
 }
 
-function issueLines(file: string, issues: readonly z.core.$ZodIssue[]): string[] {
-  return issues.map((issue) => {
-    if (issue.code === "unrecognized_keys") {
-      return issue.keys.map((key) => `${file}: ${formatFieldPath([...issue.path, key])}: is not a known field`).join("\n");
+const article = (noun: string) => (/^[aeiou]/.test(noun) ? `an ${noun}` : `a ${noun}`);
+
+/** The rule a zod issue broke, phrased like the schema's own messages ("must be ..."). */
+export function describeIssue(issue: z.core.$ZodIssue): string {
+  // The schema's own messages are already phrased as rules (lower case); zod's defaults are not.
+  if (/^[a-z]/.test(issue.message)) return oneLine(issue.message);
+  switch (issue.code) {
+    case "invalid_type":
+      return /received undefined$/.test(issue.message) ? "is required" : `must be ${article(issue.expected)}`;
+    case "invalid_value":
+      return `must be one of ${issue.values.map(String).join(", ")}`;
+    case "too_small": {
+      const min = String(issue.minimum);
+      if (issue.origin === "number") return `must be ${issue.inclusive ? ">=" : ">"} ${min}`;
+      return `must have at least ${min} ${issue.origin === "string" ? "characters" : "items"}`;
     }
-    return `${file}: ${formatFieldPath(issue.path)}: ${oneLine(issue.message)}`;
-  }).flatMap((line) => line.split("\n"));
+    case "too_big": {
+      const max = String(issue.maximum);
+      if (issue.origin === "number") return `must be ${issue.inclusive ? "<=" : "<"} ${max}`;
+      return `must have at most ${max} ${issue.origin === "string" ? "characters" : "items"}`;
+    }
+    default:
+      return oneLine(issue.message);
+  }
+}
+
+function issueLines(file: string, issues: readonly z.core.$ZodIssue[]): string[] {
+  return issues.flatMap((issue) =>
+    issue.code === "unrecognized_keys"
+      ? issue.keys.map((key) => `${file}: ${formatFieldPath([...issue.path, key])}: is not a known field`)
+      : [`${file}: ${formatFieldPath(issue.path)}: ${describeIssue(issue)}`],
+  );
 }
 
 /**
@@ -49,9 +74,13 @@ function issueLines(file: string, issues: readonly z.core.$ZodIssue[]): string[]
  * `tenants/acme.yaml`); the file's base name must equal the tenant id.
  */
 export function parseTenantFile(file: string, text: string): TenantParseResult {
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    return { ok: false, problems: doc.errors.map((e) => `${file}: (yaml): ${oneLine(e.message)}`) };
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  const syntaxError = doc.errors[0];
+  if (syntaxError) {
+    // Later YAML errors are usually consequences of the first one.
+    const at = syntaxError.linePos?.[0];
+    const where = at ? `line ${at.line}, column ${at.col}: ` : "";
+    return { ok: false, problems: [`${file}: (yaml): ${where}${oneLine((syntaxError.message.split("\n")[0] ?? "").replace(/ at line \d+, column \d+:?$/, ""))}`] };
   }
   const data: unknown = doc.toJS();
   const parsed = tenantSchema.safeParse(data);
