@@ -12,10 +12,14 @@ export interface TenantNamespaceArgs {
   provider: k8s.Provider;
 }
 
-/** Labels the operators select tenant namespaces by, plus Pod Security `restricted` in all modes. */
-export function namespaceLabels(tenantId: string): Record<string, string> {
+/**
+ * Labels the operators select tenant namespaces by, the tier (policies apply tier bounds by it),
+ * plus Pod Security `restricted` in all modes.
+ */
+export function namespaceLabels(tenantId: string, tier: string): Record<string, string> {
   return {
     ...tenantLabels(tenantId),
+    "logclaw.io/tier": tier,
     "pod-security.kubernetes.io/enforce": "restricted",
     "pod-security.kubernetes.io/audit": "restricted",
     "pod-security.kubernetes.io/warn": "restricted",
@@ -32,7 +36,7 @@ export class TenantNamespace extends pulumi.ComponentResource {
     const { tier } = args;
     this.namespace = new k8s.core.v1.Namespace(
       `${name}-namespace`,
-      { metadata: { name: args.namespace, labels: namespaceLabels(args.tenantId) } },
+      { metadata: { name: args.namespace, labels: namespaceLabels(args.tenantId, tier.name) } },
       { parent: this, provider: args.provider },
     );
     const after = { parent: this, provider: args.provider, dependsOn: [this.namespace] };
