@@ -25,6 +25,10 @@ lock_version() {
 pulumi_version="$(lock_version @pulumi/pulumi)"
 kubernetes_version="$(lock_version @pulumi/kubernetes)"
 random_version="$(lock_version @pulumi/random)"
+if ! command -v go >/dev/null 2>&1; then
+  echo "pulumi-toolchain: no Go toolchain on PATH (Go >= 1.25 builds Pulumi ${pulumi_version})" >&2
+  exit 69
+fi
 go_version="$(go env GOVERSION)"
 
 cache_root="${LOGCLAW_TOOLCHAIN_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/logclaw/toolchain}"
