@@ -17,7 +17,7 @@ import type {
 import type { IncidentSeverity } from "../../shared/types";
 import { openDatabase, type Migration, type SqliteDatabase } from "./database";
 
-export const ticketMigrations: readonly Migration[] = [
+export const TICKET_MIGRATIONS: readonly Migration[] = [
   {
     name: "tickets-001-tables",
     sql: `
@@ -345,5 +345,5 @@ export class SqliteTicketStore implements TicketStore {
 
 /** Opens the embedded store in `dataDir` with the ticket tables. */
 export function openSqliteTicketStore(dataDir: string): SqliteTicketStore {
-  return new SqliteTicketStore(openDatabase(dataDir, ticketMigrations));
+  return new SqliteTicketStore(openDatabase(dataDir, TICKET_MIGRATIONS));
 }

@@ -1,0 +1,2 @@
+export { createApiRouter, type ApiRouterOptions, type ReadinessReport } from "./router";
+export { ParamError } from "./params";

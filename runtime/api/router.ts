@@ -1,0 +1,182 @@
+import { timingSafeEqual } from "node:crypto";
+import express, { type NextFunction, type Request, type Response, type Router } from "express";
+import type { Logger } from "pino";
+import type { Registry } from "prom-client";
+import type { IncidentStore, LogStore } from "../shared/stores";
+import type { Incident } from "../shared/types";
+import type { TicketStore } from "../ticketing/ticket-store";
+import type { TicketStatus } from "../ticketing/types";
+import { enumParam, intParam, isoParam, ParamError, rejectUnknown, severityParam, textParam } from "./params";
+
+export interface ReadinessReport {
+  ready: boolean;
+  /** Per dependency: `ok` or the reason it is not. */
+  checks: Record<string, string>;
+}
+
+export interface ApiRouterOptions {
+  /** Every answer is limited to this tenant's data. */
+  tenant: string;
+  incidents: IncidentStore;
+  logs: LogStore;
+  /** Null where no ticketing runs: incidents then come without RCA and tickets. */
+  tickets: TicketStore | null;
+  /** Bearer token for `/api/*`; null turns authentication off (local mode without a key). */
+  authToken: string | null;
+  registry: Registry;
+  /** Readiness of the dependencies; default: always ready. */
+  readiness?: () => Promise<ReadinessReport>;
+  /**
+   * Called by `POST /api/incidents/:id/resolve` with the incident marked resolved, after it is
+   * stored; the ticketing agent propagates the resolution to the platforms from here.
+   */
+  onResolve?: (incident: Incident) => Promise<void>;
+  now?: () => Date;
+  /** Where unexpected errors (answered 500) are logged. */
+  logger?: Logger;
+}
+
+const TICKET_STATUSES: readonly TicketStatus[] = ["pending", "open", "resolved", "failed"];
+
+function tokenMatches(header: string | undefined, token: string): boolean {
+  const match = /^Bearer (.+)$/.exec(header ?? "");
+  if (!match) return false;
+  const given = Buffer.from(match[1]!);
+  const expected = Buffer.from(token);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+/**
+ * The contract HTTP API (ARCHITECTURE.md) as a router: the ticketing agent serves it in the tenant
+ * namespace, local mode mounts it beside the dashboard. JSON only; `/api/*` needs the bearer token
+ * when one is configured; probes and metrics stay open for the kubelet and Prometheus.
+ */
+export function createApiRouter(options: ApiRouterOptions): Router {
+  const { tenant, incidents, logs, tickets, registry } = options;
+  const now = options.now ?? (() => new Date());
+  const router = express.Router();
+
+  router.get("/healthz", (_req, res) => {
+    res.json({ status: "ok" });
+  });
+
+  router.get("/readyz", async (_req, res) => {
+    const report = options.readiness ? await options.readiness() : { ready: true, checks: {} };
+    res.status(report.ready ? 200 : 503).json({ status: report.ready ? "ready" : "not ready", checks: report.checks });
+  });
+
+  router.get("/metrics", async (_req, res) => {
+    res.type(registry.contentType).send(await registry.metrics());
+  });
+
+  const api = express.Router();
+  api.use((req: Request, res: Response, next: NextFunction) => {
+    if (options.authToken && !tokenMatches(req.headers.authorization, options.authToken)) {
+      res.status(401).set("WWW-Authenticate", 'Bearer realm="logclaw"').json({ error: "missing or invalid bearer token" });
+      return;
+    }
+    next();
+  });
+
+  const ownIncident = async (id: string): Promise<Incident | null> => {
+    const incident = await incidents.get(id);
+    // Another tenant's incident does not exist as far as this API is concerned.
+    return incident && incident.tenant === tenant ? incident : null;
+  };
+
+  api.get("/incidents", async (req, res) => {
+    const query = req.query as Record<string, unknown>;
+    rejectUnknown(query, ["since", "limit"]);
+    const since = isoParam(query, "since");
+    const limit = intParam(query, "limit", 1, 1000) ?? 100;
+    const list = await incidents.list({ since, limit });
+    res.json({ incidents: list.filter((i) => i.tenant === tenant) });
+  });
+
+  api.get("/incidents/:id", async (req, res) => {
+    rejectUnknown(req.query as Record<string, unknown>, []);
+    const incident = await ownIncident(req.params.id as string);
+    if (!incident) {
+      res.status(404).json({ error: `incident ${req.params.id} not found` });
+      return;
+    }
+    const [rca, ticketList] = tickets
+      ? await Promise.all([tickets.getAnalysis(tenant, incident.id), tickets.listTickets(tenant, { fingerprint: incident.fingerprint })])
+      : [null, []];
+    res.json({ incident, rca, tickets: ticketList });
+  });
+
+  api.post("/incidents/:id/resolve", async (req, res) => {
+    rejectUnknown(req.query as Record<string, unknown>, []);
+    const incident = await ownIncident(req.params.id as string);
+    if (!incident) {
+      res.status(404).json({ error: `incident ${req.params.id} not found` });
+      return;
+    }
+    const resolved: Incident =
+      incident.status === "resolved" ? incident : { ...incident, status: "resolved", resolvedAt: now().toISOString() };
+    if (resolved !== incident) await incidents.upsert(resolved);
+    await options.onResolve?.(resolved);
+    const ticketList = tickets ? await tickets.listTickets(tenant, { fingerprint: resolved.fingerprint }) : [];
+    res.json({ incident: resolved, tickets: ticketList });
+  });
+
+  api.get("/tickets", async (req, res) => {
+    const query = req.query as Record<string, unknown>;
+    rejectUnknown(query, ["status", "incident", "limit", "outbox"]);
+    const status = enumParam(query, "status", TICKET_STATUSES);
+    const incidentId = textParam(query, "incident", 200);
+    const limit = intParam(query, "limit", 1, 1000) ?? 100;
+    const outbox = enumParam(query, "outbox", ["pending", "delivered", "failed"] as const);
+    if (!tickets) {
+      res.json({ tickets: [], outbox: [] });
+      return;
+    }
+    const [ticketList, outboxItems] = await Promise.all([
+      tickets.listTickets(tenant, { status, incidentId, limit }),
+      // Permanent failures are always listed: an undeliverable ticket must be visible, never silent.
+      tickets.listOutbox(tenant, { status: outbox ?? "failed", limit }),
+    ]);
+    res.json({
+      tickets: ticketList,
+      outbox: outboxItems.map(({ payload, ...item }) => ({ ...item, incidentId: payload.incident.id })),
+      counts: await tickets.countOutbox(tenant),
+    });
+  });
+
+  api.get("/logs", async (req, res) => {
+    const query = req.query as Record<string, unknown>;
+    rejectUnknown(query, ["q", "service", "severity", "from", "to", "limit"]);
+    const from = isoParam(query, "from");
+    const to = isoParam(query, "to");
+    if (from && to && from > to) throw new ParamError("parameter from must not be after to");
+    const docs = await logs.search({
+      q: textParam(query, "q", 1000),
+      service: textParam(query, "service", 200),
+      severity: severityParam(query, "severity"),
+      from,
+      to,
+      limit: intParam(query, "limit", 1, 1000) ?? 100,
+    });
+    res.json({ logs: docs.filter((d) => d.tenant_id === tenant) });
+  });
+
+  api.use((_req, res) => {
+    res.status(404).json({ error: "not found" });
+  });
+  router.use("/api", api);
+
+  router.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) {
+      next(err);
+      return;
+    }
+    if (err instanceof ParamError) {
+      res.status(400).json({ error: err.message });
+      return;
+    }
+    options.logger?.error({ err: (err as Error).message }, "API request failed");
+    res.status(500).json({ error: "internal error" });
+  });
+  return router;
+}
