@@ -1,10 +1,14 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
+import { TenantStack } from "../../../infra/tenant";
+import { tenantSchema } from "../../../infra/tenants/schema";
 import { isCustomResource, validateManifest } from "../../support/k8s-schemas";
 import { installMocks, settle, valueOf, type MockRecorder, type RecordedResource } from "../../support/pulumi-mocks";
 import { exampleTenant, standardTenant } from "./fixtures";
 
 let mocks: MockRecorder;
-const stacks: Record<string, import("../../../infra/tenant").TenantStack> = {};
+const stacks: Record<string, TenantStack> = {};
 const TENANTS = ["acme", "initech", "globex"] as const;
 const API_KEY = "test-ingest-key-0123456789abcdef";
 
@@ -23,6 +27,7 @@ function countByType(resources: RecordedResource[]): Record<string, number> {
   return counts;
 }
 
+// `any` for spec/data: tests walk arbitrary manifest shapes that the schema validators check.
 type Manifest = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string> }; spec?: any; data?: any; stringData?: any };
 const manifest = (r: RecordedResource) => r.inputs as unknown as Manifest;
 const byUrn = (urn: string) => mocks.resources.find((r) => r.urn === urn);
@@ -37,10 +42,8 @@ function stringsIn(value: unknown, at: string, skip: Set<string>, out: { path: s
 }
 
 beforeAll(async () => {
+  // No module here creates resources on import, so installing the mocks first is enough.
   mocks = await installMocks();
-  const k8s = await import("@pulumi/kubernetes");
-  const { TenantStack } = await import("../../../infra/tenant");
-  const { tenantSchema } = await import("../../../infra/tenants/schema");
   const provider = new k8s.Provider("test-cluster", {});
   const common = {
     provider,
@@ -155,10 +158,10 @@ describe("TenantStack resource graph per tier", () => {
       ["data", 3, "data+ingest", "2000Gi"],
       ["coordinators", 2, "", "10Gi"],
     ]);
-    const replicas = (id: string, name: string) => manifest(mocks.get("kubernetes:apps/v1:Deployment", name)).spec.replicas;
-    expect(replicas("globex", "globex-workloads-bridge")).toBe(6);
-    expect(replicas("globex", "globex-collector-deployment")).toBe(4);
-    expect(replicas("acme", "acme-workloads-bridge")).toBe(1);
+    const replicas = (name: string) => manifest(mocks.get("kubernetes:apps/v1:Deployment", name)).spec.replicas;
+    expect(replicas("globex-workloads-bridge")).toBe(6);
+    expect(replicas("globex-collector-deployment")).toBe(4);
+    expect(replicas("acme-workloads-bridge")).toBe(1);
     const rawLogs = manifest(mocks.get("kubernetes:kafka.strimzi.io/v1:KafkaTopic", "globex-kafka-topic-raw-logs"));
     expect(rawLogs.spec).toEqual({
       partitions: 48,
@@ -247,7 +250,7 @@ describe("TenantStack resource graph per tier", () => {
     expect(await valueOf(stacks.acme!.kafkaBootstrap)).toBe("logclaw-kafka-bootstrap.logclaw-acme.svc:9093");
     expect(await valueOf(stacks.acme!.apiKey)).toBe(API_KEY);
     expect(await valueOf(stacks.globex!.apiKey)).toMatch(/^mock-globex-secrets-api-key-x{32}$/);
-    for (const id of TENANTS) expect(await (await import("@pulumi/pulumi")).isSecret(stacks[id]!.apiKey)).toBe(true);
+    for (const id of TENANTS) expect(await pulumi.isSecret(stacks[id]!.apiKey)).toBe(true);
   });
 });
 

@@ -9,6 +9,7 @@ const repoRoot = path.resolve(__dirname, "..", "..", "..");
 const acmeText = fs.readFileSync(path.join(repoRoot, "tenants", "acme.yaml"), "utf8");
 const globexText = fs.readFileSync(path.join(repoRoot, "tenants", "globex.yaml"), "utf8");
 
+// `any`: edits poke at arbitrary (possibly invalid) tenant-file shapes on purpose.
 /** acme.yaml (starter) or globex.yaml (enterprise) with one change, validated as tenants/<id>.yaml. */
 function problemsAfter(edit: (t: any) => void, base: "acme" | "globex" = "acme"): string[] {
   const tenant = parse(base === "acme" ? acmeText : globexText);
