@@ -55,6 +55,10 @@ function isEnumConstant(s: string): boolean {
 }
 
 const LITERAL_VALUES = new Set(["true", "false", "null", "none", "nil", "undefined", "yes", "no"]);
+/** Month and weekday abbreviations belong to dates, which are parameters. */
+const DATE_WORDS = new Set(
+  "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec Mon Tue Wed Thu Fri Sat Sun".split(" ").flatMap((w) => [w, w.toUpperCase()]),
+);
 
 /** A token core that is a parameter on its own, without any context. */
 function isVariableCore(core: string): boolean {
@@ -63,7 +67,7 @@ function isVariableCore(core: string): boolean {
   const first = core.charCodeAt(0);
   // Absolute Unix or Windows paths, home paths and URLs.
   if (first === 47 || first === 92 || first === 126 || core.includes("://")) return true;
-  if (LITERAL_VALUES.has(core.toLowerCase())) return true;
+  if (LITERAL_VALUES.has(core.toLowerCase()) || DATE_WORDS.has(core)) return true;
   // Hex strings without decimal digits (`ffffffff`, `deadbeef`).
   if (core.length >= 8 && /^[a-fA-F]+$/.test(core)) return true;
   // Dotted names (hosts, packages, classes) and relative paths with two segments or more.
@@ -89,6 +93,8 @@ function keyValueSplit(core: string): number {
     }
     if (c === 40 || c === 123 || c === 91) bracketed = true;
     else if (!isIdentifierChar(c)) return -1;
+    // `R02-M1-N0-C:J12-U11` is a location, not a pair: keys are names without digits.
+    else if (!bracketed && c >= 48 && c <= 57) return -1;
   }
   return -1;
 }

@@ -23,7 +23,7 @@ export interface LabelledLine {
   raw: string;
   /** The `Content` column: the message body after the benchmark's per-dataset header regex. */
   content: string;
-  /** Ground-truth group key (`EventId` of the ICSE'22-corrected labels). */
+  /** Ground-truth group key (`EventId`). */
   eventId: string;
 }
 
@@ -36,43 +36,55 @@ export const loghubRoot = resolve(repoRoot, "..", "shared", "datasets", "loghub-
 export function parseCsv(text: string): string[][] {
   const rows: string[][] = [];
   let row: string[] = [];
-  let cell = "";
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"') {
-        if (text[i + 1] === '"') {
-          cell += '"';
-          i++;
-        } else quoted = false;
-      } else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ",") {
-      row.push(cell);
-      cell = "";
-    } else if (c === "\n" || c === "\r") {
-      if (c === "\r" && text[i + 1] === "\n") i++;
-      row.push(cell);
+  let i = 0;
+  const n = text.length;
+  while (i < n) {
+    let cell: string;
+    if (text[i] === '"') {
+      let j = i + 1;
+      let parts = "";
+      for (;;) {
+        const q = text.indexOf('"', j);
+        if (q < 0) throw new Error("unterminated quoted CSV cell");
+        parts += text.slice(j, q);
+        if (text[q + 1] === '"') {
+          parts += '"';
+          j = q + 2;
+        } else {
+          i = q + 1;
+          break;
+        }
+      }
+      cell = parts;
+    } else {
+      let j = i;
+      while (j < n && text[j] !== "," && text[j] !== "\n" && text[j] !== "\r") j++;
+      cell = text.slice(i, j);
+      i = j;
+    }
+    row.push(cell);
+    if (text[i] === ",") i++;
+    else {
+      if (text[i] === "\r") i++;
+      if (text[i] === "\n") i++;
       rows.push(row);
       row = [];
-      cell = "";
-    } else cell += c;
+    }
   }
-  if (cell !== "" || row.length > 0) {
-    row.push(cell);
-    rows.push(row);
-  }
+  if (row.length > 0) rows.push(row);
   return rows;
 }
 
-/** Reads one system's raw lines joined with the corrected ground truth, by `LineId`. */
-export function loadLoghub(system: LoghubSystem): LabelledLine[] {
+/** Which ground truth: Khan et al.'s ICSE'22 corrections (default) or the original ICSE'19 labels. */
+export type LoghubLabels = "corrected" | "original";
+
+/** Reads one system's raw lines joined with its ground truth, by `LineId`. */
+export function loadLoghub(system: LoghubSystem, labels: LoghubLabels = "corrected"): LabelledLine[] {
   const dir = join(loghubRoot, system);
   const rawLines = readFileSync(join(dir, `${system}_2k.log`), "utf8")
     .split("\n")
     .map((l) => l.replace(/\r$/, ""));
-  const [header, ...rows] = parseCsv(readFileSync(join(dir, `${system}_2k.log_structured_corrected.csv`), "utf8"));
+  const [header, ...rows] = parseCsv(readFileSync(join(dir, `${system}_2k.log_structured${labels === "corrected" ? "_corrected" : ""}.csv`), "utf8"));
   const col = (name: string): number => {
     const i = header.indexOf(name);
     if (i < 0) throw new Error(`${system}: no ${name} column`);

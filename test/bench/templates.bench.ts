@@ -1,0 +1,90 @@
+/**
+ * Template-mining throughput and memory on the ten Loghub 2k sets concatenated (20,000 raw lines,
+ * read in place from ../shared). Figures:
+ * - `templates.throughput`: raw lines/s through what `logclaw templates` runs per line (generic
+ *   header split + miner), measured on this process's CPU time so that other load on a shared
+ *   machine does not count; one core, no worker threads.
+ * - `templates.throughput.miner`: the miner alone on pre-split message bodies.
+ * - `templates.throughput.wall`: the first figure on wall-clock time, for reference.
+ * - `templates.peak_rss`: peak resident memory of the process during the runs.
+ * Each pass starts a fresh miner (cold caches, all clusters new); the figure is the median pass.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { createTemplateMiner, splitPreamble } from "../../runtime/bridge/template";
+import { LOGHUB_SYSTEMS, loghubRoot } from "../runtime/bridge/template/support/loghub";
+
+const PASSES = 15;
+
+const lines = LOGHUB_SYSTEMS.flatMap((system) =>
+  readFileSync(join(loghubRoot, system, `${system}_2k.log`), "utf8")
+    .split("\n")
+    .filter((l) => l !== "")
+    .map((l) => (l.endsWith("\r") ? l.slice(0, -1) : l)),
+);
+const messages = lines.map((l) => splitPreamble(l).message);
+
+let peakRss = process.memoryUsage().rss;
+let sink = 0;
+
+interface Pass {
+  cpuSeconds: number;
+  wallSeconds: number;
+}
+
+function pass(run: () => void): Pass {
+  const cpu = process.cpuUsage();
+  const wall = process.hrtime.bigint();
+  run();
+  const used = process.cpuUsage(cpu);
+  const wallSeconds = Number(process.hrtime.bigint() - wall) / 1e9;
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  return { cpuSeconds: (used.user + used.system) / 1e6, wallSeconds };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+function measure(run: () => void): { cpu: number; wall: number } {
+  run();
+  const passes = Array.from({ length: PASSES }, () => pass(run));
+  return {
+    cpu: median(passes.map((p) => p.cpuSeconds)),
+    wall: median(passes.map((p) => p.wallSeconds)),
+  };
+}
+
+const rawRun = measure(() => {
+  const miner = createTemplateMiner();
+  for (const line of lines) sink += miner.add(splitPreamble(line).message).count;
+});
+const minerRun = measure(() => {
+  const miner = createTemplateMiner();
+  for (const message of messages) sink += miner.add(message).count;
+});
+
+function print(figure: Record<string, unknown>): void {
+  process.stdout.write(`${JSON.stringify(figure)}\n`);
+}
+
+print({
+  bench: "templates.throughput",
+  value: Math.round(lines.length / rawRun.cpu),
+  unit: "lines/s",
+  target: ">=200000",
+  clock: "cpu",
+  input: "raw lines, header split + miner",
+  lines: lines.length,
+});
+print({
+  bench: "templates.throughput.miner",
+  value: Math.round(messages.length / minerRun.cpu),
+  unit: "lines/s",
+  clock: "cpu",
+  input: "message bodies, miner only",
+});
+print({ bench: "templates.throughput.wall", value: Math.round(lines.length / rawRun.wall), unit: "lines/s", clock: "wall" });
+print({ bench: "templates.peak_rss", value: Math.round(peakRss / 2 ** 20), unit: "MiB" });
+if (sink < 0) process.exit(2);
