@@ -83,14 +83,25 @@ function uint32Field(obj: Json, camel: string, snake: string, what: string): num
   return n;
 }
 
+/** A decimal integer without leading zeros ("-0" as "0"); cheaper than a BigInt round trip. */
+function canonicalInteger(text: string): string {
+  const negative = text.charCodeAt(0) === 45;
+  const digits = negative ? text.slice(1) : text;
+  if (digits.length > 1 && digits.charCodeAt(0) === 48) {
+    const trimmed = digits.replace(/^0+/, "") || "0";
+    return negative && trimmed !== "0" ? `-${trimmed}` : trimmed;
+  }
+  return negative && digits === "0" ? "0" : text;
+}
+
 /** int64/uint64 as a decimal string; JSON numbers beyond 2^53 are accepted as sent (their precision is already gone). */
 function int64(value: unknown, signed: boolean, what: string): string {
   if (typeof value === "string") {
-    if ((signed ? SIGNED : UNSIGNED).test(value)) return BigInt(value).toString();
+    if ((signed ? SIGNED : UNSIGNED).test(value)) return canonicalInteger(value);
     throw new FieldError(`${what} must be an integer (got ${JSON.stringify(value).slice(0, 40)})`);
   }
   if (typeof value === "number" && Number.isInteger(value) && (signed || value >= 0)) {
-    return BigInt(value).toString();
+    return Number.isSafeInteger(value) ? String(value) : BigInt(value).toString();
   }
   throw new FieldError(`${what} must be an integer`);
 }

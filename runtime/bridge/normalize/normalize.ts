@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { FlatAttributes, LogDocument } from "../../shared/types";
 import type { LogRecord, ResourceLogs, ScopeLogs } from "../decode/otlp-types";
 import type { Redactor } from "../redact/redactor";
@@ -106,14 +106,7 @@ export function normalizeRecord(
   const message = redactor.text(rawMessage);
   const attributesRedacted = redactor.attributes(attributes);
   const severity = normalizeSeverity(record.severityNumber, record.severityText);
-  const id = createHash("sha256")
-    .update(ctx.identity)
-    .update("\u0000")
-    .update(scope.scope.name)
-    .update("\u0000")
-    .update(JSON.stringify(record))
-    .digest("hex")
-    .slice(0, 32);
+  const id = hash("sha256", `${ctx.identity}\u0000${scope.scope.name}\u0000${JSON.stringify(record)}`, "hex").slice(0, 32);
   return {
     timeMs: at,
     document: {

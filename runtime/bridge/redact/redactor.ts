@@ -34,9 +34,11 @@ const mark = (kind: string) => `[REDACTED:${kind}]`;
 
 /** `key=value` / `key: value` / `"key": "value"`: keeps the key, replaces the value. */
 function keyValueRule(keys: string, kind: string): Replacement {
+  const key = new RegExp(`(?:${keys})`, "i");
   return {
     pattern: new RegExp(`(\\b(?:${keys})\\b["']?\\s*[=:]\\s*["']?)([^\\s"'&,;]+)`, "gi"),
-    replace: (_m, key: string) => `${key}${mark(kind)}`,
+    replace: (_m, k: string) => `${k}${mark(kind)}`,
+    mayMatch: (t) => (t.includes("=") || t.includes(":")) && key.test(t),
   };
 }
 
@@ -81,7 +83,11 @@ const RULES: Record<RedactionRule, Replacement[]> = {
   password: [
     keyValueRule("password|passwd|pwd|pass|secret|client_secret", "password"),
     // Credentials inside URLs: scheme://user:password@host
-    { pattern: /(\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)([^\s@/]+)@/gi, replace: (_m, pre: string) => `${pre}${mark("password")}@` },
+    {
+      pattern: /(\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)([^\s@/]+)@/gi,
+      replace: (_m, pre: string) => `${pre}${mark("password")}@`,
+      mayMatch: (t) => t.includes("://") && t.includes("@"),
+    },
   ],
   apiKey: [
     keyValueRule("api[_-]?key|apikey|x-api-key|api[_-]?secret", "apikey"),
@@ -130,13 +136,24 @@ export function createRedactor(config: RedactionConfig): Redactor {
     return { value: out, redacted: out !== value };
   }
 
+  // Attribute keys repeat endlessly; whether one names a secret is decided once per key.
+  const secretKeyCache = new Map<string, boolean>();
+  const isSecretKey = (key: string): boolean => {
+    let secret = secretKeyCache.get(key);
+    if (secret === undefined) {
+      secret = secretKeys.some((k) => k.test(key));
+      if (secretKeyCache.size < 10_000) secretKeyCache.set(key, secret);
+    }
+    return secret;
+  };
+
   function attributes(attrs: FlatAttributes): boolean {
     if (replacements.length === 0) return false;
     let changed = false;
     for (const key of Object.keys(attrs)) {
       const v = attrs[key];
       if (typeof v !== "string" || v === "") continue;
-      if (secretKeys.some((k) => k.test(key))) {
+      if (isSecretKey(key)) {
         attrs[key] = mark("secret");
         changed = true;
         continue;

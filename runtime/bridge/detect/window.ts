@@ -1,0 +1,257 @@
+import type { LogDocument, Signal, TimelineEntry } from "../../shared/types";
+import type { DetectionTuning } from "../pipeline/tuning";
+import {
+  baselineOf,
+  effectiveStd,
+  newRateHistory,
+  recordRate,
+  recordTemplateCount,
+  templateMeanAt,
+  type RateHistory,
+  type TemplateHistory,
+} from "./baseline";
+import type { RecordAssessment } from "./record-signals";
+
+/** Per-window evidence kept for each error record's template. */
+export interface TemplateCount {
+  template: string;
+  errors: number;
+  weightSum: number;
+}
+
+/** One service's records in one window (tumbling, event time). */
+export interface ServiceWindow {
+  total: number;
+  errors: number;
+  /** Error records per failure family, with their summed weights. */
+  families: Record<string, { count: number; weightSum: number; phrase: string }>;
+  templates: Record<string, TemplateCount>;
+  /** Peers named by error records (propagation blame). */
+  blames: Record<string, number>;
+  errorTraces: string[];
+  timeline: TimelineEntry[];
+  firstErrorMs: number | null;
+  lastErrorMs: number | null;
+}
+
+const MAX_WINDOW_TRACES = 64;
+const MAX_WINDOW_TIMELINE = 12;
+
+export function newServiceWindow(): ServiceWindow {
+  return {
+    total: 0,
+    errors: 0,
+    families: {},
+    templates: {},
+    blames: {},
+    errorTraces: [],
+    timeline: [],
+    firstErrorMs: null,
+    lastErrorMs: null,
+  };
+}
+
+export function timelineEntryOf(doc: LogDocument): TimelineEntry {
+  return {
+    at: doc["@timestamp"],
+    service: doc.service,
+    severity: doc.severity_text,
+    message: doc.message.length > 500 ? `${doc.message.slice(0, 497)}...` : doc.message,
+    logId: doc.id,
+    traceId: doc.trace_id,
+    templateId: doc.template_id,
+  };
+}
+
+export function addToWindow(w: ServiceWindow, doc: LogDocument, a: RecordAssessment, timeMs: number, peer: string | null): void {
+  w.total += 1;
+  if (!a.isError) return;
+  w.errors += 1;
+  if (w.firstErrorMs === null || timeMs < w.firstErrorMs) w.firstErrorMs = timeMs;
+  if (w.lastErrorMs === null || timeMs > w.lastErrorMs) w.lastErrorMs = timeMs;
+  const familyKey = a.family ?? "generic";
+  const f = (w.families[familyKey] ??= { count: 0, weightSum: 0, phrase: a.phrase ?? "" });
+  f.count += 1;
+  f.weightSum += a.weight;
+  const t = (w.templates[doc.template_id] ??= { template: doc.template, errors: 0, weightSum: 0 });
+  t.errors += 1;
+  t.weightSum += a.weight;
+  t.template = doc.template;
+  if (peer !== null) w.blames[peer] = (w.blames[peer] ?? 0) + 1;
+  if (doc.trace_id !== null && w.errorTraces.length < MAX_WINDOW_TRACES && !w.errorTraces.includes(doc.trace_id)) {
+    w.errorTraces.push(doc.trace_id);
+  }
+  if (w.timeline.length < MAX_WINDOW_TIMELINE) w.timeline.push(timelineEntryOf(doc));
+}
+
+/** A service's long-lived statistics: its error-rate baseline and per-template histories. */
+export interface ServiceHistory {
+  rates: RateHistory;
+  templates: Record<string, TemplateHistory>;
+  /** Event time of the service's first record. */
+  firstSeenMs: number;
+}
+
+export function newServiceHistory(firstSeenMs: number): ServiceHistory {
+  return { rates: newRateHistory(), templates: {}, firstSeenMs };
+}
+
+export interface TemplateSpike {
+  templateId: string;
+  template: string;
+  count: number;
+  mean: number;
+  z: number;
+  isNew: boolean;
+}
+
+/** What one closed window says about one service. */
+export interface WindowFinding {
+  service: string;
+  window: ServiceWindow;
+  rate: number;
+  baselineMean: number;
+  z: number;
+  /** Errors clearly above the service's own normal level: counts toward blast radius. */
+  elevated: boolean;
+  /** A statistical condition for opening held (rate z-score, template spike or sustained elevation). */
+  triggered: boolean;
+  spikes: TemplateSpike[];
+  /** Signals before context (blast radius) is known. */
+  signals: Signal[];
+  family: string;
+  familyPhrase: string;
+  templateId: string;
+  template: string;
+}
+
+/** Noisy-OR: independent pieces of evidence, each weight the chance it alone means a failure. */
+export function compositeScore(signals: readonly Signal[]): number {
+  let miss = 1;
+  for (const s of signals) miss *= 1 - Math.min(1, Math.max(0, s.weight));
+  return 1 - miss;
+}
+
+function round(x: number, digits = 3): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}
+
+/**
+ * Judges one service's closed window against its history (which excludes this window), then folds the
+ * window into the history. Pure apart from updating `history`.
+ */
+export function evaluateWindow(
+  service: string,
+  w: ServiceWindow,
+  history: ServiceHistory,
+  windowIndex: number,
+  windowEndMs: number,
+  tuning: DetectionTuning,
+): WindowFinding {
+  const stats = baselineOf(history.rates, tuning.minBaselineWindows);
+  const rate = w.total === 0 ? 0 : w.errors / w.total;
+  const sigma = effectiveStd(stats, w.total, tuning.stdFloor);
+  const z = (rate - stats.mean) / sigma;
+  const rise = rate - stats.mean;
+  const signals: Signal[] = [];
+
+  const rateTrigger = w.errors >= tuning.minErrors && z >= tuning.zThreshold && rise >= tuning.minRateIncrease;
+  if (rateTrigger) {
+    signals.push({ name: "error_rate_zscore", weight: round(Math.min(0.7, 0.1 * z)), z: round(z, 2), rate: round(rate), baseline: round(stats.mean) });
+  }
+  const elevated = w.errors >= 3 && rise >= Math.max(2 * sigma, 0.03);
+  const streak = elevated ? history.rates.streak + 1 : 0;
+  const sustained = streak >= tuning.sustainedWindows;
+  if (sustained) signals.push({ name: "sustained_elevation", weight: 0.3, windows: streak, rate: round(rate), baseline: round(stats.mean) });
+  const prevErrors = history.rates.lastErrors;
+  if (w.errors >= tuning.minErrors && w.errors >= 2 * prevErrors + 3) {
+    signals.push({ name: "error_velocity", weight: 0.15, errors: w.errors, previous: prevErrors });
+  }
+
+  // Per-template spikes, judged against each template's own history (Poisson spread).
+  const established = windowEndMs - history.firstSeenMs > tuning.noveltyMs;
+  const spikes: TemplateSpike[] = [];
+  for (const templateId of Object.keys(w.templates).sort()) {
+    const t = w.templates[templateId];
+    let h = history.templates[templateId];
+    if (!h) h = history.templates[templateId] = { mean: 0, window: windowIndex - 1, firstSeenMs: w.firstErrorMs ?? windowEndMs };
+    const mean = templateMeanAt(h, windowIndex - 1);
+    const tz = (t.errors - mean) / Math.sqrt(Math.max(mean, 1));
+    const isNew = established && windowEndMs - h.firstSeenMs <= tuning.noveltyMs;
+    if (t.errors >= Math.max(tuning.minErrors, 2 * mean + 3) && tz >= tuning.templateZThreshold) {
+      spikes.push({ templateId, template: t.template, count: t.errors, mean: round(mean), z: round(tz, 2), isNew });
+    }
+    recordTemplateCount(h, windowIndex, t.errors);
+  }
+  spikes.sort((a, b) => b.count - a.count || (a.templateId < b.templateId ? -1 : 1));
+  if (spikes.length > 0) {
+    const top = spikes[0];
+    signals.push({ name: "template_spike", weight: round(Math.min(0.6, 0.08 * top.z)), templateId: top.templateId, count: top.count, z: top.z });
+    const fresh = spikes.find((s) => s.isNew);
+    if (fresh) signals.push({ name: "template_novelty", weight: 0.35, templateId: fresh.templateId, count: fresh.count });
+  }
+
+  // The dominant failure family of the window's errors, if it explains enough of them.
+  let family = "error_spike";
+  let familyPhrase = "";
+  let best = 0;
+  for (const key of Object.keys(w.families).sort()) {
+    const f = w.families[key];
+    if (key !== "generic" && f.count > best && f.count >= 0.3 * w.errors) {
+      best = f.count;
+      family = key;
+      familyPhrase = f.phrase;
+    }
+  }
+  if (family !== "error_spike") {
+    const f = w.families[family];
+    signals.push({ name: `family_${family}`, weight: round(0.6 * (f.weightSum / f.count)), count: f.count, phrase: f.phrase });
+  } else if (spikes.some((s) => s.isNew)) {
+    family = "new_error_template";
+  } else if (w.families.generic) {
+    const g = w.families.generic;
+    signals.push({ name: "error_records", weight: round(0.6 * (g.weightSum / g.count)), count: g.count });
+  }
+
+  const lead = spikes[0] ?? dominantTemplate(w);
+  // Without a baseline there is no statistical verdict, only for a blatant failure (half the traffic erring).
+  const warm = stats.windows >= tuning.minBaselineWindows;
+  const blatant = rate >= 0.5 && w.errors >= 2 * tuning.minErrors;
+  const triggered = warm ? rateTrigger || spikes.length > 0 || sustained : blatant;
+
+  if (w.total > 0) {
+    recordRate(history.rates, rate, stats, sigma, tuning.baselineWindows);
+    history.rates.lastErrors = w.errors;
+    history.rates.streak = streak;
+  }
+
+  return {
+    service,
+    window: w,
+    rate,
+    baselineMean: stats.mean,
+    z,
+    elevated,
+    triggered,
+    spikes,
+    signals,
+    family,
+    familyPhrase,
+    templateId: lead?.templateId ?? "",
+    template: lead?.template ?? "",
+  };
+}
+
+function dominantTemplate(w: ServiceWindow): { templateId: string; template: string } | undefined {
+  let best: { templateId: string; template: string } | undefined;
+  let count = 0;
+  for (const id of Object.keys(w.templates).sort()) {
+    const t = w.templates[id];
+    if (t.errors > count) {
+      count = t.errors;
+      best = { templateId: id, template: t.template };
+    }
+  }
+  return best;
+}

@@ -1,0 +1,258 @@
+import { createHash } from "node:crypto";
+import type { DetectionPath, Incident, IncidentEvent, Signal, TimelineEntry } from "../../shared/types";
+import { maxSeverity, severityOf } from "./severity";
+
+/** One detection from the immediate or the windowed path, already correlated. */
+export interface Detection {
+  path: DetectionPath;
+  service: string;
+  rootCauseService: string;
+  affectedServices: string[];
+  family: string;
+  templateId: string;
+  template: string;
+  score: number;
+  signals: Signal[];
+  firstSeenMs: number;
+  detectedAtMs: number;
+  lastSeenMs: number;
+  traceIds: string[];
+  sampleLogIds: string[];
+  timeline: TimelineEntry[];
+  /** Templates whose further errors keep the incident alive. */
+  templateIds: string[];
+}
+
+export interface EvidenceLimits {
+  quietMs: number;
+  cooldownMs: number;
+  maxTimeline: number;
+  maxSamples: number;
+  maxTraceIds: number;
+}
+
+/** An incident plus what the manager needs to keep it current. Plain data, so it checkpoints as JSON. */
+export interface TrackedIncident {
+  incident: Incident;
+  templateIds: string[];
+  lastEvidenceMs: number;
+  resolvedAtMs: number | null;
+}
+
+const FAMILY_TITLES: Record<string, string> = {
+  oom: "Out of memory",
+  crash: "Crash",
+  resource_exhaustion: "Resource exhaustion",
+  database: "Database errors",
+  timeout: "Timeouts",
+  connection: "Connection failures",
+  dependency: "Dependency failures",
+  auth: "Authentication failures",
+  error_spike: "Error spike",
+  new_error_template: "New error",
+};
+
+export function fingerprintOf(tenant: string, root: string, family: string, templateId: string): string {
+  return createHash("sha256").update(`${tenant}\u0000${root}\u0000${family}\u0000${templateId}`).digest("hex").slice(0, 32);
+}
+
+function titleOf(i: Pick<Incident, "family" | "rootCauseService" | "affectedServices" | "template">): string {
+  const what = FAMILY_TITLES[i.family] ?? i.family;
+  const spread = i.affectedServices.length > 0 ? ` (affecting ${i.affectedServices.join(", ")})` : "";
+  const sample = i.template.length > 80 ? `${i.template.slice(0, 77)}...` : i.template;
+  return `${what} in ${i.rootCauseService}${spread}: ${sample}`;
+}
+
+function appendCapped<T>(target: T[], items: readonly T[], cap: number, same: (a: T, b: T) => boolean): boolean {
+  let changed = false;
+  for (const item of items) {
+    if (target.length >= cap) break;
+    if (target.some((t) => same(t, item))) continue;
+    target.push(item);
+    changed = true;
+  }
+  return changed;
+}
+
+const eq = <T>(a: T, b: T) => a === b;
+const sameEntry = (a: TimelineEntry, b: TimelineEntry) => a.logId === b.logId;
+
+/**
+ * One incident per failure: detections merge into a related open incident (same root cause, or one
+ * is part of the other's blast radius), a recurrence within the cooldown reopens the resolved incident,
+ * severity only ever escalates, and an incident resolves after a quiet period in event time.
+ */
+export class IncidentManager {
+  private readonly tracked: TrackedIncident[];
+
+  constructor(
+    private readonly tenant: string,
+    private readonly limits: EvidenceLimits,
+    state: TrackedIncident[] = [],
+  ) {
+    this.tracked = state.map((t) => structuredClone(t));
+  }
+
+  /** Open incidents, oldest first. */
+  open(): Incident[] {
+    return this.tracked.filter((t) => t.incident.status === "open").map((t) => t.incident);
+  }
+
+  /** The open incident a service belongs to (as root or affected), if any. */
+  openFor(service: string): Incident | undefined {
+    return this.tracked.find(
+      (t) => t.incident.status === "open" && (t.incident.rootCauseService === service || t.incident.affectedServices.includes(service)),
+    )?.incident;
+  }
+
+  handle(d: Detection): IncidentEvent | null {
+    const fingerprint = fingerprintOf(this.tenant, d.rootCauseService, d.family, d.templateId);
+    // The incident with the same root cause first; only then one this detection is part of.
+    const related =
+      this.tracked.find((t) => t.incident.status === "open" && t.incident.rootCauseService === d.rootCauseService) ??
+      this.tracked.find((t) => t.incident.status === "open" && this.related(t.incident, d));
+    if (related) return this.merge(related, d, false);
+    const recurring = this.tracked.find(
+      (t) =>
+        t.incident.status === "resolved" &&
+        t.resolvedAtMs !== null &&
+        d.detectedAtMs - t.resolvedAtMs <= this.limits.cooldownMs &&
+        (t.incident.fingerprint === fingerprint || t.incident.rootCauseService === d.rootCauseService),
+    );
+    if (recurring) return this.merge(recurring, d, true);
+    return this.openNew(d, fingerprint);
+  }
+
+  private related(i: Incident, d: Detection): boolean {
+    const root = i.rootCauseService;
+    return (
+      root === d.rootCauseService ||
+      i.affectedServices.includes(d.rootCauseService) ||
+      d.affectedServices.includes(root) ||
+      d.service === root
+    );
+  }
+
+  private openNew(d: Detection, fingerprint: string): IncidentEvent {
+    const affectedServices = [...new Set(d.affectedServices.filter((s) => s !== d.rootCauseService))].sort();
+    const incident: Incident = {
+      id: `inc_${createHash("sha256").update(`${fingerprint}\u0000${d.detectedAtMs}`).digest("hex").slice(0, 24)}`,
+      fingerprint,
+      tenant: this.tenant,
+      service: d.service,
+      rootCauseService: d.rootCauseService,
+      affectedServices,
+      severity: severityOf(d.score, d.family, affectedServices.length),
+      score: round(d.score),
+      path: d.path,
+      signals: d.signals,
+      firstSeen: iso(d.firstSeenMs),
+      detectedAt: iso(d.detectedAtMs),
+      lastSeen: iso(d.lastSeenMs),
+      traceIds: d.traceIds.slice(0, this.limits.maxTraceIds),
+      sampleLogIds: d.sampleLogIds.slice(0, this.limits.maxSamples),
+      timeline: [...d.timeline].sort(byTime).slice(0, this.limits.maxTimeline),
+      status: "open",
+      title: "",
+      family: d.family,
+      templateId: d.templateId,
+      template: d.template,
+      occurrences: 1,
+      resolvedAt: null,
+    };
+    incident.title = titleOf(incident);
+    this.tracked.push({ incident, templateIds: [...new Set(d.templateIds)], lastEvidenceMs: d.lastSeenMs, resolvedAtMs: null });
+    return { type: "opened", incident: structuredClone(incident) };
+  }
+
+  private merge(t: TrackedIncident, d: Detection, reopen: boolean): IncidentEvent | null {
+    const i = t.incident;
+    let changed = reopen;
+    if (reopen) {
+      i.status = "open";
+      i.resolvedAt = null;
+      t.resolvedAtMs = null;
+    }
+    const before = i.affectedServices.length;
+    const affected = new Set(i.affectedServices);
+    for (const s of [...d.affectedServices, d.service, d.rootCauseService]) if (s !== i.rootCauseService) affected.add(s);
+    i.affectedServices = [...affected].sort();
+    if (i.affectedServices.length !== before) changed = true;
+    i.score = round(Math.max(i.score, d.score));
+    for (const s of d.signals) {
+      const existing = i.signals.find((x) => x.name === s.name);
+      if (!existing) i.signals.push(s);
+      else if (s.weight > existing.weight) Object.assign(existing, s);
+    }
+    const severity = maxSeverity(i.severity, severityOf(i.score, i.family, i.affectedServices.length));
+    if (severity !== i.severity) {
+      i.severity = severity;
+      changed = true;
+    }
+    i.occurrences += 1;
+    t.lastEvidenceMs = Math.max(t.lastEvidenceMs, d.lastSeenMs, d.detectedAtMs);
+    i.lastSeen = iso(Math.max(Date.parse(i.lastSeen), d.lastSeenMs));
+    for (const id of d.templateIds) if (!t.templateIds.includes(id)) t.templateIds.push(id);
+    appendCapped(i.traceIds, d.traceIds, this.limits.maxTraceIds, eq);
+    appendCapped(i.sampleLogIds, d.sampleLogIds, this.limits.maxSamples, eq);
+    if (appendCapped(i.timeline, d.timeline, this.limits.maxTimeline, sameEntry)) i.timeline.sort(byTime);
+    if (!changed) return null;
+    i.title = titleOf(i);
+    return { type: "updated", incident: structuredClone(i) };
+  }
+
+  /**
+   * A record that belongs to an open incident (an error of its root cause, or of an affected service
+   * in one of the incident's templates) keeps it alive and joins its evidence.
+   */
+  evidence(entry: TimelineEntry, atMs: number): void {
+    for (const t of this.tracked) {
+      const i = t.incident;
+      if (i.status !== "open") continue;
+      const isRoot = entry.service === i.rootCauseService;
+      if (!isRoot && !(i.affectedServices.includes(entry.service) && t.templateIds.includes(entry.templateId))) continue;
+      if (atMs > t.lastEvidenceMs) {
+        t.lastEvidenceMs = atMs;
+        i.lastSeen = entry.at;
+      }
+      if (i.timeline.length < this.limits.maxTimeline) i.timeline.push(entry);
+      if (i.sampleLogIds.length < this.limits.maxSamples) i.sampleLogIds.push(entry.logId);
+      if (entry.traceId && i.traceIds.length < this.limits.maxTraceIds && !i.traceIds.includes(entry.traceId)) {
+        i.traceIds.push(entry.traceId);
+      }
+    }
+  }
+
+  /** Resolves incidents quiet for the quiet period as of event time `nowMs`; forgets ones past their cooldown. */
+  resolveQuiet(nowMs: number): IncidentEvent[] {
+    const events: IncidentEvent[] = [];
+    for (const t of this.tracked) {
+      if (t.incident.status !== "open" || nowMs - t.lastEvidenceMs < this.limits.quietMs) continue;
+      t.incident.status = "resolved";
+      t.resolvedAtMs = t.lastEvidenceMs + this.limits.quietMs;
+      t.incident.resolvedAt = iso(t.resolvedAtMs);
+      events.push({ type: "resolved", incident: structuredClone(t.incident) });
+    }
+    for (let k = this.tracked.length - 1; k >= 0; k--) {
+      const t = this.tracked[k];
+      if (t.resolvedAtMs !== null && nowMs - t.resolvedAtMs > this.limits.cooldownMs) this.tracked.splice(k, 1);
+    }
+    return events;
+  }
+
+  exportState(): TrackedIncident[] {
+    return structuredClone(this.tracked);
+  }
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
+
+function byTime(a: TimelineEntry, b: TimelineEntry): number {
+  return a.at < b.at ? -1 : a.at > b.at ? 1 : a.logId < b.logId ? -1 : a.logId > b.logId ? 1 : 0;
+}

@@ -1,0 +1,29 @@
+import type { DeadLetter, IncidentEvent, LogDocument } from "../../shared/types";
+
+/** What one call into the pipeline produced. */
+export interface BatchResult {
+  /** Accepted records, normalized, redacted and templated, in input order. */
+  documents: LogDocument[];
+  /** Incidents opened, updated (escalated, grown, reopened) and resolved, in event-time order. */
+  incidentEvents: IncidentEvent[];
+  /** Payloads and records that could not be processed, each with its reason. */
+  deadLetters: DeadLetter[];
+  accepted: number;
+  rejected: number;
+}
+
+/**
+ * A compact summary of one closed window, exchanged between bridge replicas (each consumes some
+ * partitions, so each sees only part of the traffic): which services were failing and the call-graph
+ * edges learned since the previous summary.
+ */
+export interface ContextSummary {
+  tenantId: string;
+  /** Start of the window in epoch milliseconds (event time). */
+  windowStartMs: number;
+  windowMs: number;
+  failing: { service: string; errors: number; total: number; family: string }[];
+  edges: [caller: string, callee: string, count: number][];
+  /** Service names seen with logs, so a silent (crashed) service can still be named as root cause. */
+  services: string[];
+}
