@@ -42,7 +42,7 @@ function mockState(args: pulumi.runtime.MockResourceArgs, stackOutputs: StackOut
       return {
         ...inputs,
         kubeconfigJson: JSON.stringify({ apiVersion: "v1", kind: "Config", clusters: [{ name: args.name }] }),
-        eksCluster: { name: `${args.name}-eks`, arn: `arn:aws:eks:eu-west-1:123456789012:cluster/${args.name}` },
+        eksCluster: { name: String(inputs.name ?? args.name), arn: `arn:aws:eks:eu-west-1:123456789012:cluster/${args.name}` },
         oidcProviderArn: "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC",
         oidcProviderUrl: "https://oidc.eks.eu-west-1.amazonaws.com/id/ABC",
         oidcIssuer: "oidc.eks.eu-west-1.amazonaws.com/id/ABC",
@@ -73,8 +73,6 @@ function mockState(args: pulumi.runtime.MockResourceArgs, stackOutputs: StackOut
       return { ...inputs, email: `${String(inputs.accountId)}@demo-project.iam.gserviceaccount.com`, name: args.name };
     case "gcp:storage/bucket:Bucket":
       return { ...inputs, name: inputs.name ?? args.name, url: `gs://${args.name}` };
-    case "gcp:kms/cryptoKey:CryptoKey":
-      return { ...inputs, id: `projects/demo-project/locations/europe-west1/keyRings/kr/cryptoKeys/${args.name}` };
     default:
       return { ...inputs };
   }
