@@ -1,9 +1,10 @@
 import type { Command } from "commander";
 import { registerFleetCommands } from "./fleet";
+import { registerReplayCommands } from "./replay";
 import { registerTemplatesCommands } from "./templates";
 
 /** A command module registers its subcommands on the root program. */
 export type RegisterCommands = (program: Command) => void;
 
 /** Every command module of the CLI, in help order. */
-export const commandModules: RegisterCommands[] = [registerTemplatesCommands, registerFleetCommands];
+export const commandModules: RegisterCommands[] = [registerReplayCommands, registerTemplatesCommands, registerFleetCommands];
