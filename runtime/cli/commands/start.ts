@@ -1,0 +1,90 @@
+import type { Command } from "commander";
+import { createWriteStream, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import pino from "pino";
+import { version } from "../../../package.json";
+import { buildLocalConfig, DEFAULT_DATA_DIR, LOCAL_ENV_VARS, type LocalFlags } from "../../local/config";
+import { renderBanner, renderCounters } from "../../local/banner";
+import { createLocalModeFactory } from "../../local/parts";
+import { startLocalMode } from "../../local/local-mode";
+import { DataDirLockedError } from "../../local/lock";
+
+
+/** Runs local mode until SIGINT/SIGTERM; resolves after the flush. */
+export async function runStart(flags: LocalFlags): Promise<void> {
+  const interactive = Boolean(process.stdout.isTTY);
+  const config = buildLocalConfig(flags, process.env, process.cwd(), interactive);
+  mkdirSync(config.dataDir, { recursive: true });
+  // Structured logs go to a file; the terminal gets the banner, counters and incident lines.
+  const logger = pino(
+    { level: config.logLevel, base: { service: "logclaw-local" } },
+    pino.multistream([
+      { level: config.logLevel === "silent" ? "silent" : "trace", stream: createWriteStream(join(config.dataDir, "logclaw.log"), { flags: "a" }) },
+      { level: "warn", stream: process.stderr },
+    ]),
+  );
+  const handle = await startLocalMode(config, createLocalModeFactory(), logger);
+  process.stdout.write(
+    renderBanner(
+      {
+        version,
+        dashboardUrl: handle.urls.dashboard,
+        otlpHttpUrl: handle.urls.otlpHttp,
+        otlpGrpcUrl: handle.urls.otlpGrpc,
+        dataDir: config.dataDir,
+        ticketsDir: config.ticketsDir,
+        apiKeyRequired: Boolean(config.apiKey),
+        ticketing: handle.ticketing.describe,
+        rca: handle.ticketing.rca,
+      },
+      interactive,
+    ) + "\n",
+  );
+  const counters = interactive
+    ? setInterval(() => process.stdout.write(`\r\x1b[2K${renderCounters(handle.stats(), true)}`), 1000)
+    : null;
+  await new Promise<void>((resolve) => {
+    const stop = (signal: NodeJS.Signals): void => {
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+      if (counters) clearInterval(counters);
+      process.stdout.write(`${interactive ? "\n" : ""}  ${signal}: flushing and stopping…\n`);
+      handle.close().then(() => {
+        process.stdout.write(`  stopped; data kept in ${config.dataDir}\n`);
+        resolve();
+      }, (err: unknown) => {
+        process.stderr.write(`logclaw: shutdown failed: ${err instanceof Error ? err.message : String(err)}\n`);
+        process.exitCode = 1;
+        resolve();
+      });
+    };
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+  });
+}
+
+export function registerStartCommands(program: Command): void {
+  program
+    .command("start")
+    .description("Run LogClaw on this machine: OTLP receivers, detection, ticketing, the API and the dashboard in one process.")
+    .option("--data <dir>", `data folder (store, detection state, logs) [env ${LOCAL_ENV_VARS.data}, default ${DEFAULT_DATA_DIR}]`)
+    .option("--host <address>", `address every port binds [env ${LOCAL_ENV_VARS.host}, default 127.0.0.1]`)
+    .option("--port <port>", `dashboard and HTTP API port [env ${LOCAL_ENV_VARS.port}, default 3000]`)
+    .option("--otlp-http-port <port>", `OTLP/HTTP receiver port [env ${LOCAL_ENV_VARS.otlpHttpPort}, default 4318]`)
+    .option("--otlp-grpc-port <port>", `OTLP/gRPC receiver port [env ${LOCAL_ENV_VARS.otlpGrpcPort}, default 4317]`)
+    .option("--api-key <key>", `require this x-logclaw-api-key on OTLP requests [env ${LOCAL_ENV_VARS.apiKey}]`)
+    .option("--tenant <id>", `tenant id stamped on logs and incidents [env ${LOCAL_ENV_VARS.tenant}, default local]`)
+    .option("--retention-days <days>", `delete logs and incidents older than this [env ${LOCAL_ENV_VARS.retentionDays}, default 7]`)
+    .option("--tickets-dir <dir>", `where tickets are written when no platform is configured [env ${LOCAL_ENV_VARS.ticketsDir}, default <data>/../tickets]`)
+    .option("--log-level <level>", `level of <data>/logclaw.log [env ${LOCAL_ENV_VARS.logLevel}, default info]`)
+    .action(async (opts: LocalFlags) => {
+      try {
+        await runStart(opts);
+      } catch (err) {
+        const message = err instanceof DataDirLockedError || err instanceof Error ? err.message : String(err);
+        const code = (err as NodeJS.ErrnoException).code;
+        process.stderr.write(`logclaw start: ${code === "EADDRINUSE" ? `port already in use (${message}); pass another --port / --otlp-*-port` : message}\n`);
+        process.exitCode = 1;
+      }
+    });
+}

@@ -1,0 +1,66 @@
+import { hostname } from "node:os";
+import { randomUUID } from "node:crypto";
+import type { Logger } from "pino";
+import type { Registry } from "prom-client";
+import type { TenantConfig } from "../../infra/tenants/schema";
+import type { LogStore } from "../shared/stores";
+import type { SqliteDatabase } from "../store/sqlite/database";
+import { SqliteTicketStore } from "../store/sqlite/tickets";
+import {
+  buildPlatformClients,
+  buildRedactor,
+  createTicketingMetrics,
+  OutboxDispatcher,
+  RcaEngine,
+  TicketingAgent,
+  type PlatformCredentials,
+} from "../ticketing";
+import type { IncidentConsumer } from "./local-mode";
+
+export interface LocalTicketingOptions {
+  tenant: TenantConfig;
+  db: SqliteDatabase;
+  logs: LogStore;
+  credentials: PlatformCredentials;
+  dashboardUrl: string;
+  registry: Registry;
+  logger: Logger;
+  now: () => Date;
+}
+
+/** The ticketing agent in-process: same dedup store (SQLite), RCA and outbox as in a cluster. */
+export function createLocalTicketing(options: LocalTicketingOptions): { consumer: IncidentConsumer; store: SqliteTicketStore } {
+  const { tenant, logger, now } = options;
+  const store = new SqliteTicketStore(options.db);
+  const metrics = createTicketingMetrics(options.registry);
+  const redact = buildRedactor(tenant.redaction);
+  const rca = new RcaEngine({ llm: null, redact, metrics, logger, now });
+  const clients = buildPlatformClients(tenant.integrations, options.credentials, {}, 15_000);
+  const dispatcher = new OutboxDispatcher({
+    tenant: tenant.id,
+    store,
+    clients,
+    redact,
+    dashboardUrl: options.dashboardUrl,
+    metrics,
+    logger,
+    now,
+    owner: `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
+  });
+  dispatcher.start();
+  const agent = new TicketingAgent({ tenant, store, logs: options.logs, rca, dispatcher, redact, metrics, logger, now });
+  const platforms = [...clients.keys()];
+  return {
+    store,
+    consumer: {
+      handle: (event) => agent.handle(event),
+      ticketCount: async () => (await store.listTickets(tenant.id, { limit: 1000 })).length,
+      close: async () => {
+        await dispatcher.drain();
+        await dispatcher.stop();
+      },
+      describe: platforms.length > 0 ? platforms.join(", ") : "none configured",
+      rca: "rule-based",
+    },
+  };
+}
