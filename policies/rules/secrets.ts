@@ -74,7 +74,7 @@ export const externalSecretStore: ResourceRule<StoreConfig> = {
       secretStoreNames: {
         type: "array",
         items: { type: "string" },
-        default: ["logclaw-secrets"],
+        default: ["logclaw"],
         description: "Names of the environment ClusterSecretStores ExternalSecrets may use.",
       },
     },
@@ -82,7 +82,7 @@ export const externalSecretStore: ResourceRule<StoreConfig> = {
   check(resource, config, report) {
     if (!isKubernetesObject(resource) || !isKind(resource, "ExternalSecret")) return;
     const ref = asRecord(get(resource.props, "spec.secretStoreRef"));
-    const allowed = config.secretStoreNames ?? ["logclaw-secrets"];
+    const allowed = config.secretStoreNames ?? ["logclaw"];
     if (ref["kind"] !== "ClusterSecretStore" || !allowed.includes(String(ref["name"]))) {
       report(
         `${displayName(resource)}: spec.secretStoreRef must be the environment ClusterSecretStore (${allowed.join(" or ")}), got ${String(ref["kind"] ?? "SecretStore")}/${String(ref["name"])}.`,

@@ -56,14 +56,14 @@ describe("secret policies", () => {
 
   it("require ExternalSecrets to use the environment ClusterSecretStore", async () => {
     const good = k8s("external-secrets.io/v1", "ExternalSecret", { name: "jira", namespace: "logclaw-acme" }, {
-      spec: { secretStoreRef: { kind: "ClusterSecretStore", name: "logclaw-secrets" } },
+      spec: { secretStoreRef: { kind: "ClusterSecretStore", name: "logclaw" } },
     });
     const local = k8s("external-secrets.io/v1", "ExternalSecret", { name: "slack", namespace: "logclaw-acme" }, {
       spec: { secretStoreRef: { name: "mine" } },
     });
     const violations = await evaluatePolicies(policies, [good, local]);
     expect(violations.map((v) => v.message)).toEqual([
-      "ExternalSecret logclaw-acme/slack: spec.secretStoreRef must be the environment ClusterSecretStore (logclaw-secrets), got SecretStore/mine.",
+      "ExternalSecret logclaw-acme/slack: spec.secretStoreRef must be the environment ClusterSecretStore (logclaw), got SecretStore/mine.",
     ]);
   });
 });
