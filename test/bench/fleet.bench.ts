@@ -68,8 +68,9 @@ function measure(project: EngineProject, args: string[]): Promise<Measured> {
 
 async function main(): Promise<void> {
   const located = locateToolchain();
-  if ("missing" in located) {
-    process.stderr.write(`fleet bench skipped: Pulumi toolchain incomplete: ${located.missing}\n`);
+  if ("unavailable" in located || located.toolchain.missing.length > 0) {
+    const why = "unavailable" in located ? located.unavailable : `not built: ${located.toolchain.missing.join(", ")}`;
+    process.stderr.write(`fleet bench skipped: Pulumi toolchain incomplete (${why})\n`);
     return;
   }
   const template = shippedTenantsOn("local")["acme"];

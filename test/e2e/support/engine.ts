@@ -16,16 +16,22 @@ export interface Toolchain {
   binDir: string;
   /** Install root for the Automation API's PulumiCommand (holds bin/pulumi). */
   root: string;
+  /** Binaries not built (a pinned module the proxy does not serve): empty when complete. */
+  missing: string[];
 }
 
-/** The built toolchain, or the reason it is not usable (binaries missing: run `npm run toolchain`). */
-export function locateToolchain(): { toolchain: Toolchain } | { missing: string } {
+/**
+ * The toolchain as built by `npm run toolchain`, or why there is none. The Pulumi CLI alone already
+ * checks the project layout, stack config and the fleet's stack handling; `up` and `preview` need
+ * every binary.
+ */
+export function locateToolchain(): { toolchain: Toolchain } | { unavailable: string } {
   const result = spawnSync("bash", [TOOLCHAIN_SCRIPT, "--print-bin-dir"], { encoding: "utf8" });
   const binDir = result.stdout.trim();
-  if (result.status !== 0 || !binDir) return { missing: `toolchain script failed: ${result.stderr.trim()}` };
-  const absent = BINARIES.filter((b) => !fs.existsSync(path.join(binDir, b)));
-  if (absent.length > 0) return { missing: `${absent.join(", ")} not built in ${binDir} (npm run toolchain)` };
-  return { toolchain: { binDir, root: path.dirname(binDir) } };
+  if (result.status !== 0 || !binDir) return { unavailable: `toolchain script failed: ${result.stderr.trim()}` };
+  if (!fs.existsSync(path.join(binDir, "pulumi"))) return { unavailable: `no pulumi CLI in ${binDir} (npm run toolchain)` };
+  const missing = BINARIES.filter((b) => !fs.existsSync(path.join(binDir, b)));
+  return { toolchain: { binDir, root: path.dirname(binDir), missing } };
 }
 
 export interface CommandResult {
