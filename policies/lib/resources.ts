@@ -40,9 +40,14 @@ export function kubernetesKind(type: string): { apiVersion: string; kind: string
   return { apiVersion, kind: match[2]! };
 }
 
-/** Custom resources are registered as `kubernetes:<group>/<version>:<Kind>` too; this reads the kind. */
+/**
+ * The object's kind: `props.kind` when present (a CustomResource whose apiVersion was not known at
+ * construction is registered under a generic type token), else the kind in the type token.
+ */
 export function kindOf(resource: ResourceView): string | undefined {
-  return kubernetesKind(resource.type)?.kind;
+  const fromType = kubernetesKind(resource.type)?.kind;
+  if (fromType === undefined) return undefined;
+  return typeof resource.props["kind"] === "string" ? resource.props["kind"] : fromType;
 }
 
 export function isKind(resource: ResourceView, ...kinds: string[]): boolean {
