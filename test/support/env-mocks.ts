@@ -71,6 +71,8 @@ function mockState(args: pulumi.runtime.MockResourceArgs, stackOutputs: StackOut
       };
     case "gcp:serviceaccount/account:Account":
       return { ...inputs, email: `${String(inputs.accountId)}@demo-project.iam.gserviceaccount.com`, name: args.name };
+    case "random:index/randomPassword:RandomPassword":
+      return { ...inputs, result: `mock-${args.name}-${"x".repeat(Number(inputs.length ?? 16))}` };
     case "gcp:storage/bucket:Bucket":
       return { ...inputs, name: inputs.name ?? args.name, url: `gs://${args.name}` };
     default:
@@ -109,7 +111,17 @@ interface RegisterRequest {
 
 interface MonitorLike {
   registerResource(req: RegisterRequest, callback: (err: unknown, resp: unknown) => void): Promise<void>;
+  readResource(req: ReadRequest, callback: (err: unknown, resp: unknown) => void): Promise<void>;
   newUrn(parent: string, type: string, name: string): string;
+}
+
+interface ReadRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getProvider(): string;
+  getDependenciesList(): string[];
+  getProperties(): { toJavaScript(): unknown };
 }
 
 const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
@@ -166,6 +178,23 @@ export async function setupEnvMocks(
       remote: req.getRemote(),
     });
     return register(req, callback);
+  };
+  // Stack references (and other reads) go through readResource, not registerResource.
+  const read = monitor.readResource.bind(monitor);
+  monitor.readResource = (req, callback) => {
+    registrations.push({
+      type: req.getType(),
+      name: req.getName(),
+      urn: monitor.newUrn(req.getParent(), req.getType(), req.getName()),
+      inputs: unwrapSecrets(req.getProperties().toJavaScript()) as Record<string, unknown>,
+      provider: req.getProvider(),
+      providers: {},
+      parentUrn: req.getParent(),
+      dependencies: req.getDependenciesList(),
+      custom: true,
+      remote: false,
+    });
+    return read(req, callback);
   };
   const byType = (type: string): Registration[] => registrations.filter((r) => r.type === type);
   return {
