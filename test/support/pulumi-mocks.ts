@@ -107,26 +107,37 @@ export async function installMocks(options: MockOptions = {}): Promise<MockRecor
 
   // The mock monitor hides parent and dependencies from `newResource`; read them off the request.
   const settings = require("@pulumi/pulumi/runtime/settings") as { getMonitor(): Record<string, unknown> };
+  type Callback = (err: unknown, res: unknown) => void;
   const monitor = settings.getMonitor() as {
-    registerResource(req: RegisterRequest, cb: (err: unknown, res: unknown) => void): Promise<void>;
+    registerResource(req: RegisterRequest, cb: Callback): Promise<void>;
+    readResource(req: ReadRequest, cb: Callback): Promise<void>;
     newUrn(parent: string, type: string, name: string): string;
   };
-  const original = monitor.registerResource.bind(monitor);
-  monitor.registerResource = async (req, cb) => {
+  const record = (req: RequestIdentity, object: { toJavaScript(): unknown }, custom: boolean) => {
     const secretPaths: string[] = [];
-    const inputs = unwrapSecrets(req.getObject().toJavaScript(), "", secretPaths) as Record<string, unknown>;
+    const inputs = unwrapSecrets(object.toJavaScript(), "", secretPaths) as Record<string, unknown>;
     resources.push({
       type: req.getType(),
       name: req.getName(),
       urn: monitor.newUrn(req.getParent(), req.getType(), req.getName()),
-      custom: req.getCustom(),
+      custom,
       inputs,
       secretPaths,
       provider: req.getProvider(),
       parent: req.getParent(),
       dependencies: req.getDependenciesList(),
     });
-    return original(req, cb);
+  };
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = async (req, cb) => {
+    record(req, req.getObject(), req.getCustom());
+    return register(req, cb);
+  };
+  // Read resources (StackReference, `.get`) arrive through readResource.
+  const read = monitor.readResource.bind(monitor);
+  monitor.readResource = async (req, cb) => {
+    record(req, req.getProperties(), true);
+    return read(req, cb);
   };
 
   return {
@@ -140,13 +151,20 @@ export async function installMocks(options: MockOptions = {}): Promise<MockRecor
   };
 }
 
-interface RegisterRequest {
+interface RequestIdentity {
   getType(): string;
   getName(): string;
   getParent(): string;
-  getCustom(): boolean;
   getProvider(): string;
   getDependenciesList(): string[];
+}
+
+interface ReadRequest extends RequestIdentity {
+  getProperties(): { toJavaScript(): unknown };
+}
+
+interface RegisterRequest extends RequestIdentity {
+  getCustom(): boolean;
   getObject(): { toJavaScript(): unknown };
 }
 
