@@ -17,6 +17,8 @@ export interface DashboardRouterOptions {
   feed: LiveFeed;
   /** How often open event streams get a stats snapshot. */
   statsIntervalMs: number;
+  /** Local mode's ticket folder, served under /tickets; null when tickets go to platforms only. */
+  ticketsDir: string | null;
   /** Wall clock: the overview covers the last N minutes up to now. */
   now: () => Date;
 }
@@ -67,6 +69,16 @@ export function createDashboardRouter(options: DashboardRouterOptions): Router {
     });
   });
 
+  if (options.ticketsDir) {
+    const ticketsDir = options.ticketsDir;
+    router.use(
+      "/tickets",
+      express.static(ticketsDir, {
+        index: false,
+        setHeaders: (res) => res.setHeader("content-type", "text/plain; charset=utf-8"),
+      }),
+    );
+  }
   router.use("/assets", express.static(DASHBOARD_STATIC_DIR, { index: false, maxAge: 0 }));
   router.get("/", (_req: Request, res: Response) => {
     res.sendFile(join(DASHBOARD_STATIC_DIR, "index.html"));

@@ -167,7 +167,7 @@ export async function startLocalMode(
 
     const app = express();
     app.disable("x-powered-by");
-    app.use(createDashboardRouter({ stats: logsStore, feed, statsIntervalMs: 2000, now }));
+    app.use(createDashboardRouter({ stats: logsStore, feed, statsIntervalMs: 2000, ticketsDir: config.ticketsDir, now }));
     app.use(parts.api);
     const server: Server = createServer(app);
     await new Promise<void>((resolve, reject) => {

@@ -27,6 +27,7 @@ export function createLocalModeFactory(): LocalModeFactory {
       const host = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
       const ticketing = createLocalTicketing({
         tenant,
+        ticketsDir: config.ticketsDir,
         db,
         logs,
         credentials: {},

@@ -15,10 +15,26 @@ import {
   TicketingAgent,
   type PlatformCredentials,
 } from "../ticketing";
+import { FolderTicketClient, LOCAL_FOLDER_PLATFORM } from "./folder-tickets";
 import type { IncidentConsumer } from "./local-mode";
+
+/** Every severity routed to the folder: the tenant file's routing only names real platforms. */
+function routeEverythingToFolder(tenant: TenantConfig): TenantConfig {
+  const all = [LOCAL_FOLDER_PLATFORM];
+  return {
+    ...tenant,
+    integrations: {
+      ...tenant.integrations,
+      [LOCAL_FOLDER_PLATFORM]: {},
+      routing: { critical: all, high: all, medium: all, low: all },
+    } as TenantConfig["integrations"],
+  };
+}
 
 export interface LocalTicketingOptions {
   tenant: TenantConfig;
+  /** Where tickets go when the tenant configures no platform. */
+  ticketsDir: string;
   db: SqliteDatabase;
   logs: LogStore;
   credentials: PlatformCredentials;
@@ -36,6 +52,8 @@ export function createLocalTicketing(options: LocalTicketingOptions): { consumer
   const redact = buildRedactor(tenant.redaction);
   const rca = new RcaEngine({ llm: null, redact, metrics, logger, now });
   const clients = buildPlatformClients(tenant.integrations, options.credentials, {}, 15_000);
+  const folder = clients.size === 0;
+  if (folder) clients.set(LOCAL_FOLDER_PLATFORM, new FolderTicketClient(options.ticketsDir, options.dashboardUrl, now));
   const dispatcher = new OutboxDispatcher({
     tenant: tenant.id,
     store,
@@ -48,7 +66,7 @@ export function createLocalTicketing(options: LocalTicketingOptions): { consumer
     owner: `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
   });
   dispatcher.start();
-  const agent = new TicketingAgent({ tenant, store, logs: options.logs, rca, dispatcher, redact, metrics, logger, now });
+  const agent = new TicketingAgent({ tenant: folder ? routeEverythingToFolder(tenant) : tenant, store, logs: options.logs, rca, dispatcher, redact, metrics, logger, now });
   const platforms = [...clients.keys()];
   return {
     store,
@@ -59,7 +77,7 @@ export function createLocalTicketing(options: LocalTicketingOptions): { consumer
         await dispatcher.drain();
         await dispatcher.stop();
       },
-      describe: platforms.length > 0 ? platforms.join(", ") : "none configured",
+      describe: folder ? `written to ${options.ticketsDir} (no platform configured)` : platforms.join(", "),
       rca: "rule-based",
     },
   };
