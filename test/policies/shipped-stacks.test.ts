@@ -1,9 +1,9 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
-import { evaluatePolicies } from "../../policies/lib/evaluate";
+import { evaluatePolicies, type PackConfig } from "../../policies/lib/evaluate";
 import type { ResourceView } from "../../policies/lib/resources";
 import { logclawPolicies } from "../../policies/pack";
 import { standardTenant } from "../infra/tenant/fixtures";
@@ -45,6 +45,13 @@ describe("shipped stacks pass the policy pack", () => {
   it.each(["dev", "local", "staging", "prod", "acme-dev", "globex-dev", "initech-dev"])("%s has no violation", async (stack) => {
     expect(stacks[stack]!.resources.length).toBeGreaterThan(5);
     expect(await evaluatePolicies(logclawPolicies, stacks[stack]!.resources)).toEqual([]);
+  });
+
+  it("pass with the example production policy config too", async () => {
+    const config = JSON.parse(readFileSync(path.join(__dirname, "../../policies/config.prod.json"), "utf8")) as PackConfig;
+    for (const snapshot of Object.values(stacks)) {
+      expect(await evaluatePolicies(logclawPolicies, snapshot.resources, config)).toEqual([]);
+    }
   });
 
   it("covers every tier", () => {
