@@ -22,6 +22,8 @@ export interface TokenInfo {
   readonly generic: string;
   /** For a key-value pair, the value (fed to the vocabulary of observed parameter values). */
   readonly value: string;
+  /** True when the pair's value is a plain word (a name worth remembering as a parameter value). */
+  readonly wordValue: boolean;
   /** A unit of measure (`KB`, `ms`): after a parameter it is part of that parameter. */
   readonly unit: boolean;
 }
@@ -110,7 +112,7 @@ export function isUnit(token: string): boolean {
 }
 
 function word(token: string): TokenInfo {
-  return { kind: TokenKind.Word, key: token, render: token, generic: WILDCARD, value: "", unit: isUnit(token) };
+  return { kind: TokenKind.Word, key: token, render: token, generic: WILDCARD, value: "", wordValue: false, unit: isUnit(token) };
 }
 
 /** Classifies one whitespace-separated token. Pure; the miner memoizes it. */
@@ -132,10 +134,10 @@ export function classifyToken(token: string): TokenInfo {
     if (valueStart === split + 1 && isEnumConstant(value)) return word(token);
     const generic = `${prefix}${core.slice(0, valueStart)}${WILDCARD}${suffix}`;
     const render = isVariableCore(value) ? generic : token;
-    return { kind: TokenKind.KeyValue, key: prefix + key, render, generic, value, unit: false };
+    return { kind: TokenKind.KeyValue, key: prefix + key, render, generic, value, wordValue: render === token, unit: false };
   }
   if (isVariableCore(core)) {
-    return { kind: TokenKind.Variable, key: WILDCARD, render: `${prefix}${WILDCARD}${suffix}`, generic: WILDCARD, value: "", unit: false };
+    return { kind: TokenKind.Variable, key: WILDCARD, render: `${prefix}${WILDCARD}${suffix}`, generic: WILDCARD, value: "", wordValue: false, unit: false };
   }
   return word(token);
 }
@@ -149,7 +151,7 @@ export function classifyLeadingToken(token: string): TokenInfo {
   if (info.kind !== TokenKind.Variable) return info;
   const masked = token.replace(/[A-Za-z0-9]*[0-9][A-Za-z0-9]*/g, WILDCARD);
   if (!/[A-Za-z]{2}/.test(masked)) return info;
-  return { kind: TokenKind.Word, key: masked, render: masked, generic: WILDCARD, value: "", unit: false };
+  return { kind: TokenKind.Word, key: masked, render: masked, generic: WILDCARD, value: "", wordValue: false, unit: false };
 }
 
 /** Memoizes `classifyToken` with a bounded map: log vocabularies repeat, so most tokens are hits. */

@@ -2,7 +2,6 @@ import { createHash } from "node:crypto";
 import { TokenClassifier, TokenKind, WILDCARD, type TokenInfo } from "./classify";
 import { templateMinerOptionsSchema, type ResolvedTemplateMinerOptions, type TemplateMinerOptions } from "./options";
 import { minerStateSchema, type MinerState } from "./state";
-import { tokenize } from "./tokenize";
 import type { MinedTemplate, TemplateMiner } from "./types";
 
 interface Cluster {
@@ -28,6 +27,18 @@ interface Shape {
 }
 
 const SHAPE_SEPARATOR = "\u0000";
+
+function isSpace(code: number): boolean {
+  return code === 32 || code === 9 || code === 10 || code === 13 || code === 11 || code === 12;
+}
+
+/** Characters `classifyToken` strips around a core; a token touching one takes the full path. */
+function isBracket(code: number): boolean {
+  return (
+    code === 40 || code === 41 || code === 91 || code === 93 || code === 123 || code === 125 || code === 60 ||
+    code === 62 || code === 34 || code === 39 || code === 44 || code === 59 || code === 46 || code === 33 || code === 63
+  );
+}
 const NAME_SLOT_KEYWORDS = new Set(["user", "User", "USER"]);
 
 const VARIABLE_INFO: TokenInfo = {
@@ -36,6 +47,7 @@ const VARIABLE_INFO: TokenInfo = {
   render: WILDCARD,
   generic: WILDCARD,
   value: "",
+  wordValue: false,
   unit: false,
 };
 
@@ -128,18 +140,50 @@ class OnlineMiner implements TemplateMiner {
     this.valueVocabulary = new Set(state.valueVocabulary);
   }
 
+  /**
+   * Tokenizes on whitespace and classifies in one scan. A double-quoted string opening a token or
+   * a value (`tag="View Lock"`) stays one token when it closes on the same line, so a quoted
+   * parameter with spaces does not change the token count. Tokens with a digit and no key are
+   * parameters without a memo lookup: the common case on the hot path.
+   */
   private shapeOf(message: string): Shape {
     const keys: string[] = [];
     const renders: string[] = [];
     const generics: string[] = [];
     const values: string[] = [];
     let previous: TokenInfo | undefined;
-    for (const token of tokenize(message)) {
-      let info = previous === undefined ? this.classifier.classifyLeading(token) : this.classifier.classify(token);
+    const n = message.length;
+    let i = 0;
+    while (i < n) {
+      while (i < n && isSpace(message.charCodeAt(i))) i++;
+      if (i >= n) break;
+      const start = i;
+      let digit = false;
+      let pair = false;
+      while (i < n) {
+        const c = message.charCodeAt(i);
+        if (isSpace(c)) break;
+        if (c >= 48 && c <= 57) digit = true;
+        else if (c === 61 || c === 58) pair = true;
+        else if (c === 34 && (i === start || message.charCodeAt(i - 1) === 61)) {
+          const close = message.indexOf('"', i + 1);
+          if (close > 0) {
+            i = close + 1;
+            continue;
+          }
+        }
+        i++;
+      }
+      const token = message.slice(start, i);
+      let info: TokenInfo;
+      if (previous === undefined) info = this.classifier.classifyLeading(token);
+      else if (digit && !pair && !isBracket(token.charCodeAt(0)) && !isBracket(token.charCodeAt(token.length - 1))) {
+        info = VARIABLE_INFO;
+      } else info = this.classifier.classify(token);
       if (info.kind === TokenKind.Word && previous !== undefined && NAME_SLOT_KEYWORDS.has(previous.key)) {
         values.push(token);
         info = VARIABLE_INFO;
-      } else if (info.kind === TokenKind.KeyValue) values.push(info.value);
+      } else if (info.kind === TokenKind.KeyValue && info.wordValue) values.push(info.value);
       const last = keys.length - 1;
       if (info.unit && previous?.kind === TokenKind.Variable) continue;
       previous = info;

@@ -35,61 +35,133 @@ const LEVELS = new Set([
 ]);
 /** Android logcat and similar one-letter priorities; only upper case counts. */
 const LETTER_LEVELS = new Set(["V", "D", "I", "W", "E", "F", "A"]);
-const SEPARATORS = new Set(["-", "--", "|", ":", "::"]);
 
 /** Tokens scanned after the timestamp run for the level or the `component:` that ends a header. */
 const LOOKAHEAD = 6;
 /** `|`-separated header fields accepted at most (`time|component|pid|message`). */
 const MAX_PIPE_FIELDS = 3;
 
-const DATE = /^\d{1,8}[-/.]\d{1,2}([-/.:]\d{1,4})?/;
-const TIME = /^\d{1,2}:\d{2}(:\d{2})?/;
-const COMPACT_DATE_OR_EPOCH = /^\d{6,13}$/;
-
-interface Token {
-  text: string;
-  start: number;
-  end: number;
+function isSpace(code: number): boolean {
+  return code === 32 || code === 9 || code === 10 || code === 13 || code === 11 || code === 12;
 }
 
-function words(line: string, limit: number): Token[] {
-  const out: Token[] = [];
-  const re = /\S+/g;
-  let m: RegExpExecArray | null;
-  while (out.length < limit && (m = re.exec(line)) !== null) out.push({ text: m[0], start: m.index, end: m.index + m[0].length });
-  return out;
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
 }
 
-function bare(token: string): string {
-  return token.replace(/^[[(<]+/, "").replace(/[\])>,]+$/, "");
+/**
+ * The line's first tokens as [start, end) offsets, scanned lazily: a header is decided within a
+ * few tokens, and no substring is made unless a check needs one.
+ */
+class Tokens {
+  readonly starts: number[] = [];
+  readonly ends: number[] = [];
+  private pos = 0;
+
+  constructor(readonly line: string) {}
+
+  /** True when token `i` exists, scanning up to it. */
+  has(i: number): boolean {
+    const { line } = this;
+    while (this.starts.length <= i) {
+      let p = this.pos;
+      while (p < line.length && isSpace(line.charCodeAt(p))) p++;
+      if (p >= line.length) return false;
+      const start = p;
+      while (p < line.length && !isSpace(line.charCodeAt(p))) p++;
+      this.starts.push(start);
+      this.ends.push(p);
+      this.pos = p;
+    }
+    return true;
+  }
+
+  text(i: number): string {
+    return this.line.slice(this.starts[i], this.ends[i]);
+  }
+
+  /** Offsets of token `i` without surrounding brackets and trailing commas: `[2005]` -> `2005`. */
+  bare(i: number): [number, number] {
+    const { line } = this;
+    let s = this.starts[i];
+    let e = this.ends[i];
+    while (s < e && OPEN.includes(line[s])) s++;
+    while (e > s && CLOSE.includes(line[e - 1])) e--;
+    return [s, e];
+  }
+
+  /** A date (`2005-06-03`, `17/06/09`, `20171223-22:15`), a time (`12:01:01`), a compact date or epoch. */
+  isTimestamp(i: number): boolean {
+    const [s, e] = this.bare(i);
+    return isTimestampText(this.line, s, e);
+  }
+
+  isHeaderField(i: number): boolean {
+    const { line } = this;
+    const [s, e] = this.bare(i);
+    if (e === s || isSeparator(line, s, e)) return true;
+    for (let p = s; p < e; p++) if (isDigit(line.charCodeAt(p))) return true;
+    if (e - s !== 3) return false;
+    const lower = line.slice(s, e).toLowerCase();
+    return MONTHS.has(lower) || WEEKDAYS.has(lower);
+  }
+
+  isLevel(i: number): boolean {
+    const [s, e0] = this.bare(i);
+    const e = this.line.charCodeAt(e0 - 1) === 58 ? e0 - 1 : e0;
+    if (e - s > 8 || e === s) return false;
+    const t = this.line.slice(s, e);
+    return LETTER_LEVELS.has(t) || LEVELS.has(t.toLowerCase());
+  }
+
+  /** `component:` (not `::`): the token that closes a syslog or Java-style header. */
+  isComponent(i: number): boolean {
+    const { line } = this;
+    const s = this.starts[i];
+    const e = this.ends[i];
+    return e - s > 1 && line.charCodeAt(e - 1) === 58 && line.charCodeAt(e - 2) !== 58;
+  }
+
+  isSeparator(i: number): boolean {
+    return isSeparator(this.line, this.starts[i], this.ends[i]);
+  }
+
+  /** True when token `i` is followed by two spaces or more, as fixed-width columns are. */
+  isPaddedColumn(i: number): boolean {
+    const e = this.ends[i];
+    return this.line.charCodeAt(e) === 32 && this.line.charCodeAt(e + 1) === 32;
+  }
 }
 
-function isTimestamp(token: string): boolean {
-  const t = bare(token);
-  return DATE.test(t) || TIME.test(t) || COMPACT_DATE_OR_EPOCH.test(t);
+const OPEN = "[(<";
+const CLOSE = "])>,";
+
+/** `-`, `--`, `|`, `:`, `::`. */
+function isSeparator(line: string, s: number, e: number): boolean {
+  if (e - s === 1) return line[s] === "-" || line[s] === "|" || line[s] === ":";
+  return e - s === 2 && (line.startsWith("--", s) || line.startsWith("::", s));
 }
 
-function isHeaderField(token: string): boolean {
-  const t = bare(token);
-  if (t === "" || SEPARATORS.has(t)) return true;
-  if (/\d/.test(t)) return true;
-  const lower = t.toLowerCase();
-  return MONTHS.has(lower) || WEEKDAYS.has(lower);
+function digitRun(line: string, from: number, end: number): number {
+  let p = from;
+  while (p < end && isDigit(line.charCodeAt(p))) p++;
+  return p - from;
 }
 
-function isLevel(token: string): boolean {
-  const t = bare(token).replace(/:$/, "");
-  return LEVELS.has(t.toLowerCase()) || LETTER_LEVELS.has(t);
-}
-
-function isComponent(token: string): boolean {
-  return token.length > 1 && token.endsWith(":") && !token.endsWith("::");
+function isTimestampText(line: string, s: number, e: number): boolean {
+  const lead = digitRun(line, s, e);
+  if (lead === 0) return false;
+  if (lead === e - s) return lead >= 6 && lead <= 13;
+  const sep = line[s + lead];
+  const next = digitRun(line, s + lead + 1, e);
+  if (sep === ":") return lead <= 2 && next === 2;
+  return (sep === "-" || sep === "/" || sep === ".") && lead <= 8 && next >= 1;
 }
 
 function cut(line: string, at: number): SplitLine {
-  const rest = line.slice(at);
-  const body = rest.replace(/^\s+/, "");
-  return { preamble: line.slice(0, at + rest.length - body.length).trimEnd(), message: body };
+  let body = at;
+  while (body < line.length && isSpace(line.charCodeAt(body))) body++;
+  return { preamble: line.slice(0, at), message: line.slice(body) };
 }
 
 function splitPipes(line: string): SplitLine | undefined {
@@ -97,8 +169,9 @@ function splitPipes(line: string): SplitLine | undefined {
   for (let fields = 0; fields < MAX_PIPE_FIELDS; fields++) {
     const bar = line.indexOf("|", at);
     if (bar < 0) break;
-    const field = line.slice(at, bar);
-    if (field === "" || /\s/.test(field) || (fields === 0 && !isTimestamp(field))) break;
+    let spaced = false;
+    for (let p = at; p < bar && !spaced; p++) spaced = isSpace(line.charCodeAt(p));
+    if (bar === at || spaced || (fields === 0 && !isTimestampText(line, at, bar))) break;
     at = bar + 1;
   }
   return at > 0 ? cut(line, at) : undefined;
@@ -106,49 +179,50 @@ function splitPipes(line: string): SplitLine | undefined {
 
 /** Splits `line` into preamble and message; see the module comment for the rules. */
 export function splitPreamble(line: string): SplitLine {
-  const tokens = words(line, 24);
-  if (tokens.length === 0) return { preamble: "", message: line };
-  if (tokens[0].text.includes("|")) {
+  const t = new Tokens(line);
+  if (!t.has(0)) return { preamble: "", message: line };
+  if (line.lastIndexOf("|", t.ends[0]) >= 0) {
     const piped = splitPipes(line);
     if (piped) return piped;
   }
   // One short tag may precede the stamp (an alert label, a syslog priority).
   let i = 0;
-  if (tokens.length > 1 && !isHeaderField(tokens[0].text) && isTimestamp(tokens[1].text) && tokens[0].text.length <= 12) i = 1;
+  if (t.has(1) && t.ends[0] - t.starts[0] <= 12 && !t.isHeaderField(0) && t.isTimestamp(1)) i = 1;
   let stamped = false;
-  while (i < tokens.length && isHeaderField(tokens[i].text)) {
-    if (isTimestamp(tokens[i].text)) stamped = true;
+  while (t.has(i) && t.isHeaderField(i)) {
+    if (!stamped && t.isTimestamp(i)) stamped = true;
     // `sshd[24200]:` ends a header even when it holds digits.
-    if (stamped && isComponent(tokens[i].text)) return cut(line, tokens[i].end);
+    if (stamped && t.isComponent(i)) return cut(line, t.ends[i]);
     i++;
   }
   if (!stamped) return { preamble: "", message: line };
-  let end = tokens[i - 1].end;
-  for (let j = i; j < Math.min(tokens.length, i + LOOKAHEAD); j++) {
-    const t = tokens[j].text;
-    if (isComponent(t) && !isLevel(t)) {
-      end = tokens[j].end;
+  let end = t.ends[i - 1];
+  for (let j = i; j < i + LOOKAHEAD && t.has(j); j++) {
+    const level = t.isLevel(j);
+    if (!level && t.isComponent(j)) {
+      end = t.ends[j];
       break;
     }
-    if (isLevel(t)) {
-      end = tokens[j].end;
-      let k = j + 1;
-      if (k < tokens.length && isComponent(tokens[k].text)) end = tokens[k++].end;
-      else if (k < tokens.length && tokens[k].text.startsWith("[")) {
-        // A bracketed component may hold spaces: `[ProcessThread(sid:1 cport:-1)::Processor@476]`.
-        // Several tokens only when a separator follows: `[client 1.2.3.4] Directory ...` is message.
-        const close = tokens.findIndex((t, n) => n >= k && n < k + 4 && t.text.endsWith("]"));
-        if (close === k || (close > k && SEPARATORS.has(tokens[close + 1]?.text ?? ""))) {
-          end = tokens[close].end;
-          k = close + 1;
-        }
-      } else if (k < tokens.length && /^\S+ {2,}/.test(line.slice(tokens[k].start))) {
-        // A column padded with two spaces or more, as fixed-width formats print the component.
-        end = tokens[k++].end;
+    if (!level) continue;
+    end = t.ends[j];
+    let k = j + 1;
+    if (t.has(k) && t.isComponent(k)) end = t.ends[k++];
+    else if (t.has(k) && line[t.starts[k]] === "[") {
+      // A bracketed component may hold spaces: `[ProcessThread(sid:1 cport:-1)::Processor@476]`,
+      // but spans several tokens only when a separator follows: `[client 1.2.3.4] Directory ...`
+      // is message.
+      let close = k;
+      while (close < k + 4 && t.has(close) && line[t.ends[close] - 1] !== "]") close++;
+      if (t.has(close) && line[t.ends[close] - 1] === "]" && (close === k || (t.has(close + 1) && t.isSeparator(close + 1)))) {
+        end = t.ends[close];
+        k = close + 1;
       }
-      while (k < tokens.length && SEPARATORS.has(tokens[k].text)) end = tokens[k++].end;
-      break;
+    } else if (t.has(k) && t.isPaddedColumn(k)) {
+      // A column padded with two spaces or more, as fixed-width formats print the component.
+      end = t.ends[k++];
     }
+    while (t.has(k) && t.isSeparator(k)) end = t.ends[k++];
+    break;
   }
   return cut(line, end);
 }
