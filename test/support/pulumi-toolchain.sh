@@ -10,7 +10,8 @@
 #   --partial        build every binary whose module resolves even if another one does not
 #   --print-bin-dir  print the bin directory (whether or not it is complete) and exit
 # Exit status: 0 = toolchain complete; 69 = a pinned module cannot be obtained (stderr names the
-# step); anything else = a build step failed.
+# step); anything else = a build step failed. Also writes pulumi-analyzer-policy-nodejs, the policy
+# pack launcher the engine falls back to.
 set -euo pipefail
 
 readonly EX_UNAVAILABLE=69
@@ -61,7 +62,7 @@ log() { echo "pulumi-toolchain: $*" >&2; }
 
 all_present() {
   [[ -x "$bin_dir/pulumi" && -x "$bin_dir/pulumi-language-nodejs" && -x "$bin_dir/pulumi-resource-kubernetes" \
-    && -x "$bin_dir/pulumi-resource-random" && -x "$bin_dir/pulumi-analyzer-policy" ]]
+    && -x "$bin_dir/pulumi-resource-random" && -x "$bin_dir/pulumi-analyzer-policy-nodejs" ]]
 }
 
 if all_present && ! $check_only; then
@@ -181,14 +182,16 @@ build_random() {
 }
 
 write_analyzer_policy() {
-  # Pulumi's release ships this launcher beside the CLI: the engine starts it in the policy pack's
-  # directory with its own arguments, and it runs the pack through the SDK the pack depends on.
-  cat >"$bin_dir/pulumi-analyzer-policy" <<'EOF'
+  # The engine runs a Node.js policy pack through the language host when there is one; otherwise it
+  # starts `pulumi-analyzer-policy-nodejs` in the pack's directory with the engine address, "." and
+  # the runtime options, as the launcher script of Pulumi's release does: run the SDK's policy-pack
+  # entry point that the pack itself resolves.
+  cat >"$bin_dir/pulumi-analyzer-policy-nodejs" <<'LAUNCHER'
 #!/bin/sh
 run_policy_pack="$(node -e "console.log(require.resolve('@pulumi/pulumi/cmd/run-policy-pack'))")" || exit 1
 exec node "$run_policy_pack" "$@"
-EOF
-  chmod +x "$bin_dir/pulumi-analyzer-policy"
+LAUNCHER
+  chmod +x "$bin_dir/pulumi-analyzer-policy-nodejs"
 }
 
 step() {

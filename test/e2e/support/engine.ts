@@ -10,7 +10,7 @@ import * as path from "node:path";
 
 export const repoRoot = path.resolve(__dirname, "..", "..", "..");
 const TOOLCHAIN_SCRIPT = path.join(repoRoot, "test", "support", "pulumi-toolchain.sh");
-const BINARIES = ["pulumi", "pulumi-language-nodejs", "pulumi-resource-kubernetes", "pulumi-resource-random", "pulumi-analyzer-policy"];
+const BINARIES = ["pulumi", "pulumi-language-nodejs", "pulumi-resource-kubernetes", "pulumi-resource-random", "pulumi-analyzer-policy-nodejs"];
 
 export interface Toolchain {
   binDir: string;
