@@ -1,0 +1,102 @@
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runDemo } from "../../runtime/local/demo";
+import type { LocalModeHandle } from "../../runtime/local/local-mode";
+import { localConfig, startLocal, tempDataDir } from "../runtime/local/harness";
+
+const ARTIFACTS = resolve(__dirname, "..", "..", "test-artifacts");
+/** Debian's Chromium (`apt-get install chromium`); Playwright never downloads a browser here. */
+const CHROMIUM = process.env.LOGCLAW_CHROMIUM ?? "/usr/bin/chromium";
+
+describe("dashboard in Chromium", () => {
+  let handle: LocalModeHandle;
+  let context: BrowserContext;
+  let page: Page;
+  let profile: string;
+
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    handle = await startLocal(await localConfig(tempDataDir()));
+    profile = mkdtempSync(join(tmpdir(), "logclaw-chromium-"));
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      viewport: { width: 1440, height: 960 },
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    await handle?.close();
+    rmSync(profile, { recursive: true, force: true });
+  });
+
+  it("shows the demo's incident with its ticket live, and finds its log lines", { timeout: 240_000 }, async () => {
+    const offline: string[] = [];
+    page.on("request", (req) => {
+      if (!req.url().startsWith(handle.urls.dashboard)) offline.push(req.url());
+    });
+    await page.goto(`${handle.urls.dashboard}/`);
+    await expect(page.locator(".empty h3").textContent()).resolves.toBe("No incidents yet");
+    await page.locator("#live.on").waitFor();
+
+    const result = await runDemo({
+      otlpHttpUrl: handle.urls.otlpHttp,
+      dashboardUrl: handle.urls.dashboard,
+      seed: 7,
+      failure: "database",
+      waitMs: 60_000,
+      progress: () => undefined,
+      now: () => new Date(),
+    });
+    expect(result.incident).not.toBeNull();
+    expect(result.tickets.length).toBeGreaterThan(0);
+
+    // No reload: the incident arrives through the live event stream.
+    const row = page.locator("#incident-table tbody tr", { hasText: result.failure.rootCauseService });
+    await row.first().waitFor({ timeout: 30_000 });
+    await page.screenshot({ path: join(ARTIFACTS, "dashboard-incidents.png") });
+
+    await page.goto(`${handle.urls.dashboard}/#/incidents/${encodeURIComponent(result.incident!.id)}`);
+    const ticket = page.locator("#tickets .ticket-link").first();
+    await ticket.waitFor();
+    expect(await ticket.textContent()).toContain(result.tickets[0]!.externalId!);
+    expect(await ticket.getAttribute("href")).toBe(result.tickets[0]!.externalUrl);
+    expect((await page.locator("#rca .rca-cause").textContent())?.length).toBeGreaterThan(10);
+    expect(await page.locator(".graph svg text.node-label").allTextContents()).toContain(result.failure.rootCauseService);
+    await page.screenshot({ path: join(ARTIFACTS, "dashboard-incident.png") });
+
+    const ticketPage = await context.request.get(result.tickets[0]!.externalUrl!);
+    expect(ticketPage.status()).toBe(200);
+    expect(await ticketPage.text()).toContain(`# ${result.tickets[0]!.externalId}`);
+
+    await page.goto(`${handle.urls.dashboard}/#/logs`);
+    await page.locator("#log-search input[name=q]").fill("inventory");
+    await page.locator("#log-search button").click();
+    await page.locator("#log-table tbody tr.log-row").first().waitFor();
+    const messages = await page.locator("#log-table tbody tr.log-row .message").allTextContents();
+    expect(messages.length).toBeGreaterThan(0);
+    for (const m of messages) expect(m.toLowerCase()).toContain("inventory");
+    await page.screenshot({ path: join(ARTIFACTS, "dashboard-logs.png") });
+
+    await page.goto(`${handle.urls.dashboard}/#/services`);
+    await page.locator(`.service-card[data-service="${result.failure.rootCauseService}"]`).waitFor();
+    await page.screenshot({ path: join(ARTIFACTS, "dashboard-services.png"), fullPage: true });
+
+    expect(offline).toEqual([]);
+  });
+});
