@@ -19,6 +19,7 @@ export const EXACT_VERSION = /^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/;
 const requiredString = (what = "a string") =>
   z.string({ error: (iss) => (iss.input === undefined ? "is required" : `must be ${what}`) }).min(1, "must not be empty");
 const cidr = () => z.cidrv4({ error: "must be a CIDR block" });
+const OPEN_TO_ALL = "must not open the control plane to every address (0.0.0.0/0)";
 const count = (min: number, max: number) =>
   z
     .number({ error: "must be a number" })
@@ -78,7 +79,7 @@ export const awsConfigSchema = z
     natGateways: z.enum(["single", "perAz"], { error: "must be one of single, perAz" }).default("perAz"),
     kubernetesVersion: z.string().regex(/^1\.\d{2}$/, "must be a Kubernetes minor version such as 1.33").default("1.33"),
     /** CIDRs allowed to reach the public API endpoint; empty = private endpoint only. */
-    publicAccessCidrs: z.array(cidr()).default([]),
+    publicAccessCidrs: z.array(cidr().refine((c) => c !== "0.0.0.0/0", OPEN_TO_ALL)).default([]),
     nodeGroups: z
       .array(awsNodeGroupSchema)
       .min(1, "must define at least one node group")
@@ -110,7 +111,7 @@ export const gcpConfigSchema = z
     masterCidr: cidr().refine((c) => c.endsWith("/28"), "must be a /28 CIDR block").default("172.16.0.0/28"),
     /** Networks allowed to reach the control plane; empty = only the VPC itself. */
     masterAuthorizedNetworks: z
-      .array(z.object({ cidrBlock: cidr(), displayName: z.string().min(1) }).strict())
+      .array(z.object({ cidrBlock: cidr().refine((c) => c !== "0.0.0.0/0", OPEN_TO_ALL), displayName: z.string().min(1) }).strict())
       .default([]),
     releaseChannel: z.enum(["RAPID", "REGULAR", "STABLE"], { error: "must be one of RAPID, REGULAR, STABLE" }).default("REGULAR"),
     nodePools: z

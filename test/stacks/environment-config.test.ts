@@ -41,6 +41,11 @@ describe("environment config", () => {
     [{ cloud: "aws", aws: JSON.stringify({ region: "eu-west-1" }), renderDirectory: "out" }, "logclaw:renderDirectory: only allowed with logclaw:cloud existing"],
     [{ cloud: "existing", aws: JSON.stringify({ region: "eu-west-1" }) }, "logclaw:aws: only allowed with logclaw:cloud aws"],
     [{ cloud: "existing", renderDirectory: "out", kubeconfig: "/k" }, "logclaw:kubeconfig: must not be set with logclaw:renderDirectory (render-only needs no cluster)"],
+    [{ cloud: "aws", aws: JSON.stringify({ region: "eu-west-1", publicAccessCidrs: ["0.0.0.0/0"] }) }, "logclaw:aws.publicAccessCidrs.0: must not open the control plane to every address (0.0.0.0/0)"],
+    [
+      { cloud: "gcp", gcp: JSON.stringify({ project: "demo-project", region: "europe-west1", masterAuthorizedNetworks: [{ cidrBlock: "0.0.0.0/0", displayName: "all" }] }) },
+      "logclaw:gcp.masterAuthorizedNetworks.0.cidrBlock: must not open the control plane to every address (0.0.0.0/0)",
+    ],
     [{ cloud: "existing", grafanaUrl: "grafana" }, "logclaw:grafanaUrl: must be a URL"],
     [{ cloud: "existing", aws: "{not json" }, "logclaw:aws: must be valid structured config"],
     [
