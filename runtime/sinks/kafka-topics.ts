@@ -1,0 +1,78 @@
+import { CompressionTypes, type Message, type Producer, type TopicMessages } from "kafkajs";
+import type { ContextSummary } from "../bridge/pipeline";
+import type { DeadLetter, IncidentEvent, LogDocument } from "../shared/types";
+
+export interface OutputTopics {
+  enrichedLogs: string;
+  incidents: string;
+  deadLetter: string;
+  context: string;
+}
+
+export interface TopicOutputs {
+  documents: LogDocument[];
+  incidentEvents: IncidentEvent[];
+  deadLetters: DeadLetter[];
+  summaries: ContextSummary[];
+}
+
+/**
+ * Brokers refuse a record batch over `message.max.bytes` (1 MiB by default); one send per slice of
+ * about this many uncompressed bytes keeps every per-partition batch well below it.
+ */
+const MAX_SEND_BYTES = 512 * 1024;
+
+function json(value: unknown): string {
+  return JSON.stringify(value);
+}
+
+/** The messages of one processed batch, keyed so each topic keeps per-key order (service, incident, source). */
+export function topicMessages(topics: OutputTopics, outputs: TopicOutputs, origin: string): TopicMessages[] {
+  const list: TopicMessages[] = [];
+  const add = (topic: string, messages: Message[]) => {
+    if (messages.length > 0) list.push({ topic, messages });
+  };
+  add(topics.enrichedLogs, outputs.documents.map((d) => ({ key: d.service, value: json(d) })));
+  add(
+    topics.incidents,
+    outputs.incidentEvents.map((e) => ({ key: e.incident.id, value: json(e), headers: { "logclaw-event": e.type } })),
+  );
+  add(topics.deadLetter, outputs.deadLetters.map((d) => ({ key: d.source, value: json(d), headers: { "logclaw-reason": d.reason.slice(0, 200) } })));
+  add(topics.context, outputs.summaries.map((s) => ({ key: s.tenantId, value: json(s), headers: { "logclaw-origin": origin } })));
+  return list;
+}
+
+/** Splits topic messages into sends of bounded size, in order. */
+export function sliceForSend(list: TopicMessages[], maxBytes = MAX_SEND_BYTES): TopicMessages[][] {
+  const sends: TopicMessages[][] = [];
+  let current: TopicMessages[] = [];
+  let bytes = 0;
+  for (const { topic, messages } of list) {
+    let slice: Message[] = [];
+    for (const m of messages) {
+      const size = (typeof m.value === "string" ? m.value.length : (m.value?.length ?? 0)) + 64;
+      if (bytes + size > maxBytes && bytes > 0) {
+        if (slice.length > 0) current.push({ topic, messages: slice });
+        sends.push(current);
+        current = [];
+        slice = [];
+        bytes = 0;
+      }
+      slice.push(m);
+      bytes += size;
+    }
+    if (slice.length > 0) current.push({ topic, messages: slice });
+  }
+  if (current.length > 0) sends.push(current);
+  return sends;
+}
+
+/**
+ * Publishes a batch's outputs (LZ4, acks from all in-sync replicas) and resolves once the brokers
+ * acknowledged every message; the caller commits offsets only after that.
+ */
+export async function publishOutputs(producer: Producer, topics: OutputTopics, outputs: TopicOutputs, origin: string): Promise<number> {
+  const sends = sliceForSend(topicMessages(topics, outputs, origin));
+  await Promise.all(sends.map((topicMessages) => producer.sendBatch({ topicMessages, acks: -1, compression: CompressionTypes.LZ4 })));
+  return sends.reduce((n, send) => n + send.reduce((m, t) => m + t.messages.length, 0), 0);
+}
