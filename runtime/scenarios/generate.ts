@@ -189,7 +189,7 @@ export function generateScenario(options: ScenarioOptions): Scenario {
   // --- crash loops: the dying process's last words, and its restarts ---
   for (const e of effects) {
     for (const [down, up] of e.downtimes) {
-      for (let k = 0; k < rng.int(1, 3); k++) log(down - 200 + k * 50, e.service, "fatal", e.message(rng, counter++), e.attributes, null, e.id);
+      for (let k = 0; k < rng.int(1, 3); k++) log(down + k * 50, e.service, "fatal", e.message(rng, counter++), e.attributes, null, e.id);
       if (up < e.endMs || up <= endMs) log(up + rng.int(3000, 5000), e.service, "info", `Started ${e.service} in ${rng.int(3, 6)}.${rng.int(0, 9)}s`);
     }
   }

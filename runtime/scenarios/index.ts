@@ -9,3 +9,5 @@ export { Random } from "./random";
 export { CHRONIC_SERVICE, ROUTES, SERVICES } from "./topology";
 export { FAILURE_KINDS, NOISE_KINDS } from "./types";
 export type { FailureKind, FailureLabel, NoiseKind, NoiseLabel, Scenario, ScenarioLog, ScenarioOptions } from "./types";
+export { replayScenario, scoreScenario, summarize } from "./evaluate";
+export type { EvaluationSummary, FailureResult, ReplayOutcome, ScenarioScore } from "./evaluate";

@@ -37,7 +37,9 @@ export function findRootCause(start: string, view: PropagationView): string {
   let best = start;
   let bestVotes = votes.get(start) ?? 0;
   for (const [service, n] of [...votes].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
-    if (service !== start && view.failing.has(service) && n >= 3 && n > 2 * bestVotes) {
+    // Errors flow from callee to caller: a known caller of `start` cannot be where its errors began.
+    if (service === start || view.graph.hasEdge(service, start)) continue;
+    if (view.failing.has(service) && n >= 3 && n > 2 * bestVotes) {
       best = service;
       bestVotes = n;
     }

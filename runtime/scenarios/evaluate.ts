@@ -1,0 +1,153 @@
+import { BridgePipeline, type DetectionTuningInput } from "../bridge";
+import { createTemplateMiner } from "../bridge/template";
+import type { Incident } from "../shared/types";
+import { toOtlpJsonLines } from "./otlp";
+import type { FailureLabel, Scenario } from "./types";
+
+/** Incidents of one replayed scenario: as opened, and in their final state (after updates). */
+export interface ReplayOutcome {
+  opened: Incident[];
+  final: Incident[];
+  records: number;
+}
+
+/** Replays a scenario's OTLP/JSON lines through a fresh pipeline, exactly as `logclaw replay` does. */
+export function replayScenario(scenario: Scenario, tuning?: DetectionTuningInput): ReplayOutcome {
+  const pipeline = new BridgePipeline({ tenantId: "eval", miner: createTemplateMiner(), tuning });
+  const opened: Incident[] = [];
+  const latest = new Map<string, Incident>();
+  let records = 0;
+  const take = (events: { type: string; incident: Incident }[]) => {
+    for (const e of events) {
+      if (e.type === "opened") opened.push(e.incident);
+      latest.set(e.incident.id, e.incident);
+    }
+  };
+  toOtlpJsonLines(scenario.logs).forEach((line, i) => {
+    const r = pipeline.processOtlp(line, "json", `scenario-${scenario.seed}:${i + 1}`);
+    records += r.accepted;
+    take(r.incidentEvents);
+  });
+  take(pipeline.flush().incidentEvents);
+  return { opened, final: opened.map((i) => latest.get(i.id) as Incident), records };
+}
+
+/** How long after a failure ends an incident may still be credited to it (detection lag, tail errors). */
+const GRACE_MS = 60_000;
+
+export interface FailureResult {
+  failure: FailureLabel;
+  detected: boolean;
+  incidents: number;
+  rootCauseCorrect: boolean;
+  blastRadiusF1: number;
+  /** Event time from failure start to the first incident's detection. */
+  latencyMs: number | null;
+  rootCauseService: string | null;
+  affectedServices: string[];
+}
+
+export interface ScenarioScore {
+  seed: number;
+  hours: number;
+  failures: FailureResult[];
+  falsePositives: Incident[];
+}
+
+function touches(incident: Incident, f: FailureLabel): boolean {
+  const truth = new Set([f.rootCauseService, ...f.affectedServices]);
+  return truth.has(incident.rootCauseService) || incident.affectedServices.some((s) => truth.has(s)) || truth.has(incident.service);
+}
+
+function f1(predicted: readonly string[], truth: readonly string[]): number {
+  if (predicted.length === 0 && truth.length === 0) return 1;
+  const t = new Set(truth);
+  const hits = predicted.filter((s) => t.has(s)).length;
+  if (hits === 0) return 0;
+  const precision = hits / predicted.length;
+  const recall = hits / truth.length;
+  return (2 * precision * recall) / (precision + recall);
+}
+
+/**
+ * Matches opened incidents to injected failures: an incident belongs to a failure when it opened
+ * between the failure's start and its end plus a grace period and names one of its services (root
+ * cause or affected). A failure that overlaps several candidates takes the incidents rooted in it first.
+ * Incidents matching no failure are false positives.
+ */
+export function scoreScenario(scenario: Scenario, outcome: ReplayOutcome): ScenarioScore {
+  const assigned = new Map<number, FailureLabel>();
+  outcome.opened.forEach((incident, k) => {
+    const at = Date.parse(incident.detectedAt);
+    const candidates = scenario.failures.filter((f) => at >= f.startMs && at <= f.endMs + GRACE_MS && touches(incident, f));
+    const best = candidates.find((f) => f.rootCauseService === incident.rootCauseService) ?? candidates[0];
+    if (best) assigned.set(k, best);
+  });
+  const failures = scenario.failures.map((f): FailureResult => {
+    const mine = outcome.opened.map((inc, k) => ({ inc, k })).filter(({ k }) => assigned.get(k) === f);
+    if (mine.length === 0) {
+      return { failure: f, detected: false, incidents: 0, rootCauseCorrect: false, blastRadiusF1: 0, latencyMs: null, rootCauseService: null, affectedServices: [] };
+    }
+    const first = mine[0];
+    const final = outcome.final[first.k];
+    return {
+      failure: f,
+      detected: true,
+      incidents: mine.length,
+      rootCauseCorrect: first.inc.rootCauseService === f.rootCauseService,
+      blastRadiusF1: f1(final.affectedServices, f.affectedServices),
+      latencyMs: Date.parse(first.inc.detectedAt) - f.startMs,
+      rootCauseService: first.inc.rootCauseService,
+      affectedServices: final.affectedServices,
+    };
+  });
+  return {
+    seed: scenario.seed,
+    hours: (scenario.endMs - scenario.startMs) / 3_600_000,
+    failures,
+    falsePositives: outcome.opened.filter((_, k) => !assigned.has(k)),
+  };
+}
+
+export interface EvaluationSummary {
+  scenarios: number;
+  failures: number;
+  recall: number;
+  falsePositivesPerHour: number;
+  falsePositives: number;
+  rootCauseAccuracy: number;
+  blastRadiusF1: number;
+  incidentsPerFailure: number;
+  medianLatencyMs: number | null;
+  maxLatencyMs: number | null;
+  /** Recall per failure kind. */
+  recallByKind: Record<string, number>;
+}
+
+export function summarize(scores: readonly ScenarioScore[]): EvaluationSummary {
+  const results = scores.flatMap((s) => s.failures);
+  const detected = results.filter((r) => r.detected);
+  const hours = scores.reduce((a, s) => a + s.hours, 0);
+  const falsePositives = scores.reduce((a, s) => a + s.falsePositives.length, 0);
+  const latencies = detected.map((r) => r.latencyMs as number).sort((a, b) => a - b);
+  const byKind: Record<string, [number, number]> = {};
+  for (const r of results) {
+    const k = (byKind[r.failure.kind] ??= [0, 0]);
+    k[1] += 1;
+    if (r.detected) k[0] += 1;
+  }
+  const mean = (xs: number[]) => (xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length);
+  return {
+    scenarios: scores.length,
+    failures: results.length,
+    recall: results.length === 0 ? 1 : detected.length / results.length,
+    falsePositivesPerHour: hours === 0 ? 0 : falsePositives / hours,
+    falsePositives,
+    rootCauseAccuracy: mean(detected.map((r) => (r.rootCauseCorrect ? 1 : 0))),
+    blastRadiusF1: mean(detected.map((r) => r.blastRadiusF1)),
+    incidentsPerFailure: mean(detected.map((r) => r.incidents)),
+    medianLatencyMs: latencies.length === 0 ? null : latencies[Math.floor(latencies.length / 2)],
+    maxLatencyMs: latencies.length === 0 ? null : latencies[latencies.length - 1],
+    recallByKind: Object.fromEntries(Object.entries(byKind).map(([k, [d, n]]) => [k, d / n])),
+  };
+}
