@@ -61,12 +61,23 @@ export function describeIssue(issue: z.core.$ZodIssue): string {
   }
 }
 
-function issueLines(file: string, issues: readonly z.core.$ZodIssue[]): string[] {
-  return issues.flatMap((issue) =>
-    issue.code === "unrecognized_keys"
-      ? issue.keys.map((key) => `${file}: ${formatFieldPath([...issue.path, key])}: is not a known field`)
-      : [`${file}: ${formatFieldPath(issue.path)}: ${describeIssue(issue)}`],
-  );
+function valueAt(data: unknown, segments: readonly PropertyKey[]): unknown {
+  let value = data;
+  for (const s of segments) {
+    if (value === null || typeof value !== "object") return undefined;
+    value = (value as Record<PropertyKey, unknown>)[s];
+  }
+  return value;
+}
+
+function issueLines(file: string, data: unknown, issues: readonly z.core.$ZodIssue[]): string[] {
+  return issues.flatMap((issue) => {
+    if (issue.code === "unrecognized_keys") {
+      return issue.keys.map((key) => `${file}: ${formatFieldPath([...issue.path, key])}: is not a known field`);
+    }
+    const missing = issue.path.length > 0 && valueAt(data, issue.path) === undefined && issue.code !== "custom";
+    return [`${file}: ${formatFieldPath(issue.path)}: ${missing ? "is required" : describeIssue(issue)}`];
+  });
 }
 
 /**
@@ -84,7 +95,7 @@ export function parseTenantFile(file: string, text: string): TenantParseResult {
   }
   const data: unknown = doc.toJS();
   const parsed = tenantSchema.safeParse(data);
-  if (!parsed.success) return { ok: false, problems: issueLines(file, parsed.error.issues) };
+  if (!parsed.success) return { ok: false, problems: issueLines(file, data, parsed.error.issues) };
   const tenant = parsed.data;
   const problems = validateTenantAgainstTier(tenant).map((i) => `${file}: ${i.path}: ${i.message}`);
   const expectedId = path.basename(file).replace(/\.ya?ml$/, "");
