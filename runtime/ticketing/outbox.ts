@@ -47,6 +47,7 @@ export class OutboxDispatcher {
     const { store, now, owner } = this.options;
     const start = now();
     const claimed = await store.claimDue(
+      this.options.tenant,
       owner,
       start.toISOString(),
       new Date(start.getTime() + (this.options.leaseMs ?? 60_000)).toISOString(),

@@ -23,10 +23,10 @@ export interface TicketStore {
    */
   recordEvent(input: RecordEventInput): Promise<RecordEventResult>;
   /**
-   * Leases up to `limit` due pending items to `owner` until `leaseUntil`. Only the oldest pending
+   * Leases up to `limit` due pending items of `tenant` to `owner` until `leaseUntil`. Only the oldest pending
    * item of a ticket is ever due, so a ticket's create, updates and resolve go out in order.
    */
-  claimDue(owner: string, now: string, leaseUntil: string, limit: number): Promise<ClaimedItem[]>;
+  claimDue(tenant: string, owner: string, now: string, leaseUntil: string, limit: number): Promise<ClaimedItem[]>;
   /** Marks a leased item delivered; a delivered create stores the platform's id on the ticket. */
   markDelivered(itemId: string, owner: string, result: DeliveredResult, now: string): Promise<void>;
   /** Returns a leased item to pending, due again at `nextAttemptAt`. */

@@ -184,7 +184,7 @@ export class OpenSearchTicketStore implements TicketStore {
     });
   }
 
-  async claimDue(owner: string, now: string, leaseUntil: string, limit: number): Promise<ClaimedItem[]> {
+  async claimDue(tenant: string, owner: string, now: string, leaseUntil: string, limit: number): Promise<ClaimedItem[]> {
     const response = await this.client.search({
       index: TICKETS_INDEX,
       body: {
@@ -192,7 +192,7 @@ export class OpenSearchTicketStore implements TicketStore {
         sort: [{ dueAt: { order: "asc" } }],
         query: {
           bool: {
-            filter: [{ range: { dueAt: { lte: now } } }],
+            filter: [{ term: { tenant } }, { range: { dueAt: { lte: now } } }],
             should: [{ bool: { must_not: { exists: { field: "leaseUntil" } } } }, { range: { leaseUntil: { lte: now } } }],
             minimum_should_match: 1,
           },

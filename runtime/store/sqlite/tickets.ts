@@ -197,19 +197,19 @@ export class SqliteTicketStore implements TicketStore {
       .immediate();
   }
 
-  async claimDue(owner: string, now: string, leaseUntil: string, limit: number): Promise<ClaimedItem[]> {
+  async claimDue(tenant: string, owner: string, now: string, leaseUntil: string, limit: number): Promise<ClaimedItem[]> {
     return this.db
       .transaction((): ClaimedItem[] => {
         const rows = this.db
           .prepare(
             `SELECT o.* FROM ticket_outbox o
-             WHERE o.status = 'pending' AND o.next_attempt_at <= @now
+             WHERE o.tenant = @tenant AND o.status = 'pending' AND o.next_attempt_at <= @now
                AND (o.lease_until IS NULL OR o.lease_until <= @now)
                AND NOT EXISTS (SELECT 1 FROM ticket_outbox p
                                WHERE p.ticket_id = o.ticket_id AND p.status = 'pending' AND p.seq < o.seq)
              ORDER BY o.seq LIMIT @limit`,
           )
-          .all({ now, limit }) as OutboxRow[];
+          .all({ tenant, now, limit }) as OutboxRow[];
         const lease = this.db.prepare("UPDATE ticket_outbox SET lease_owner = ?, lease_until = ? WHERE id = ?");
         const ticketOf = this.db.prepare("SELECT * FROM tickets WHERE id = ?");
         return rows.map((row) => {

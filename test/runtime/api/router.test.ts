@@ -113,7 +113,7 @@ describe("HTTP API", () => {
 
   it("lists tickets and the permanently failed outbox items", async () => {
     await serve();
-    const [claimed] = await tickets.claimDue("o", "2026-11-22T03:00:07.000Z", "2026-11-22T03:01:07.000Z", 5);
+    const [claimed] = await tickets.claimDue(TENANT, "o", "2026-11-22T03:00:07.000Z", "2026-11-22T03:01:07.000Z", 5);
     await tickets.markFailed(claimed!.item.id, "o", "Jira answered 400", "2026-11-22T03:00:08.000Z");
     const body = (await (await get("/api/tickets")).json()) as { tickets: unknown[]; outbox: { lastError: string; incidentId: string }[]; counts: unknown };
     expect(body.tickets).toHaveLength(1);

@@ -62,7 +62,7 @@ describe("persisted outbox", () => {
     const { agent } = buildHarness({ tenant, store, fakes, clock });
     await agent.handle({ type: "opened", incident: makeIncident() });
     const now = clock.now().toISOString();
-    const claimed = await store.claimDue("crashed", now, new Date(clock.now().getTime() + 60_000).toISOString(), 10);
+    const claimed = await store.claimDue(TENANT, "crashed", now, new Date(clock.now().getTime() + 60_000).toISOString(), 10);
     expect(claimed).toHaveLength(1);
 
     const survivor = buildHarness({ tenant, store, fakes, clock, owner: "survivor" });

@@ -1,0 +1,2 @@
+export { loadTicketingConfig, TicketingConfigError, ticketingEnvSchema, type TicketingConfig } from "./config";
+export { startTicketing, type RunningTicketing } from "./run";
