@@ -5,9 +5,10 @@ import { registerReplayCommands } from "./replay";
 import { registerStartCommands } from "./start";
 import { registerTemplatesCommands } from "./templates";
 import { registerTenantCommands } from "./tenant";
+import { registerTicketingCommands } from "./ticketing";
 
 /** A command module registers its subcommands on the root program. */
 export type RegisterCommands = (program: Command) => void;
 
 /** Every command module of the CLI, in help order. */
-export const commandModules: RegisterCommands[] = [registerStartCommands, registerDemoCommands, registerReplayCommands, registerTemplatesCommands, registerFleetCommands, registerTenantCommands];
+export const commandModules: RegisterCommands[] = [registerStartCommands, registerDemoCommands, registerReplayCommands, registerTemplatesCommands, registerFleetCommands, registerTenantCommands, registerTicketingCommands];
