@@ -26,7 +26,7 @@ export interface FleetPlanOptions {
    * the local file backend; on Pulumi Cloud, the org that owns the environment stacks.
    */
   org?: string;
-  /** Only these tenant ids (each must have a tenant file). Default: every tenant. */
+  /** Only these tenant ids (each must have a tenant file). Default (undefined): every tenant. */
   tenants?: readonly string[];
 }
 
@@ -52,7 +52,7 @@ export function planFleet(tenants: readonly TenantConfig[], options: FleetPlanOp
     const detail = elsewhere.map((id) => `${id} is in ${byId.get(id)?.environment}`).join(", ");
     throw new Error(`--tenant ${elsewhere.join(", ")}: not in environment ${env} (${detail})`);
   }
-  const wanted = selected.length > 0 ? new Set(selected) : undefined;
+  const wanted = options.tenants === undefined ? undefined : new Set(selected);
   const org = options.org ?? "organization";
   return tenants
     .filter((t) => (wanted === undefined || wanted.has(t.id)) && (env === undefined || t.environment === env))

@@ -103,7 +103,7 @@ export async function runFleetCommand(
     project: projectName(config.workDir),
     env: config.env,
     org: config.org,
-    tenants: config.tenants.filter((id) => !invalidIds.includes(id)),
+    tenants: config.tenants.length > 0 ? config.tenants.filter((id) => !invalidIds.includes(id)) : undefined,
   });
   if (targets.length === 0 && invalid.length === 0) {
     const where = config.env === undefined ? "" : ` of environment ${config.env}`;

@@ -192,6 +192,23 @@ describe("runFleetCommand", () => {
     expect(err.text()).toContain("fleet preview: initech skipped: tenants/initech.yaml: ");
   });
 
+  it("runs no other tenant when the only selected tenant's file is invalid", async () => {
+    const workDir = project({ "initech.yaml": "id: initech\ntier: platinum\n" });
+    let opened = false;
+    const out = capture();
+    const code = await runFleetCommand(
+      config(workDir, "up", ["initech"]),
+      async () => {
+        opened = true;
+        return { run: async () => changes(1) };
+      },
+      { out: out.stream, err: capture().stream, now: steppingClock() },
+    );
+    expect(code).toBe(1);
+    expect(opened).toBe(false);
+    expect(out.text()).toContain("1 tenants, 0 succeeded, 1 failed");
+  });
+
   it("refuses an unknown --tenant before opening the engine", async () => {
     const workDir = project();
     let opened = false;
