@@ -73,12 +73,13 @@ function isVariableCore(core: string): boolean {
   // Hex strings without decimal digits (`ffffffff`, `deadbeef`).
   if (core.length >= 8 && /^[a-fA-F]+$/.test(core)) return true;
   // Dotted names (hosts, packages, classes) and relative paths with two segments or more.
-  if (!isEnumConstant(core) && /^[\w$-]+([./][\w$-]+)+$/.test(core) && /[./][A-Za-z]/.test(core)) return true;
+  if (!isEnumConstant(core) && /^[\w$-]+([./]+[\w$-]+)+$/.test(core) && /[./][A-Za-z]/.test(core)) return true;
   return false;
 }
 
 /**
- * Index of the `=` or `:` that separates an identifier key from a value, or -1. The key may open
+ * Index of the `=` or `:` (or the last of a run of dot leaders) that separates an identifier key
+ * from a value, or -1. The key may open
  * a bracket (`Surface(name=x)`), but then only `=` separates: `pam_unix(sshd:auth)` is a word.
  */
 function keyValueSplit(core: string): number {
@@ -92,6 +93,12 @@ function keyValueSplit(core: string): number {
       // `scheme://` is a URL, `::` an IPv6 address or a C++ scope: neither is a pair.
       if (c === 58 && (core.charCodeAt(i + 1) === 47 || core.charCodeAt(i + 1) === 58)) return -1;
       return i;
+    }
+    // Dot leaders separate a label from its value: `prefetch depth.......0`.
+    if (c === 46 && core.charCodeAt(i + 1) === 46 && core.charCodeAt(i + 2) === 46) {
+      let j = i;
+      while (core.charCodeAt(j) === 46) j++;
+      return j < core.length ? j - 1 : -1;
     }
     if (c === 40 || c === 123 || c === 91) bracketed = true;
     else if (!isIdentifierChar(c)) return -1;
@@ -115,6 +122,11 @@ function word(token: string): TokenInfo {
   return { kind: TokenKind.Word, key: token, render: token, generic: WILDCARD, value: "", wordValue: false, unit: isUnit(token) };
 }
 
+function variable(prefix: string, suffix: string): TokenInfo {
+  const render = `${prefix}${WILDCARD}${suffix}`;
+  return { kind: TokenKind.Variable, key: WILDCARD, render, generic: WILDCARD, value: "", wordValue: false, unit: false };
+}
+
 /** Classifies one whitespace-separated token. Pure; the miner memoizes it. */
 export function classifyToken(token: string): TokenInfo {
   let start = 0;
@@ -132,13 +144,13 @@ export function classifyToken(token: string): TokenInfo {
     const value = core.slice(valueStart);
     // A quoted value is data even when it reads like a constant name.
     if (valueStart === split + 1 && isEnumConstant(value)) return word(token);
+    // `Class.method:942` and `host.domain:8080` are one location, not a pair.
+    if (core[split] === ":" && key.includes(".") && /^\d+$/.test(value)) return variable(prefix, suffix);
     const generic = `${prefix}${core.slice(0, valueStart)}${WILDCARD}${suffix}`;
     const render = isVariableCore(value) ? generic : token;
     return { kind: TokenKind.KeyValue, key: prefix + key, render, generic, value, wordValue: render === token, unit: false };
   }
-  if (isVariableCore(core)) {
-    return { kind: TokenKind.Variable, key: WILDCARD, render: `${prefix}${WILDCARD}${suffix}`, generic: WILDCARD, value: "", wordValue: false, unit: false };
-  }
+  if (isVariableCore(core)) return variable(prefix, suffix);
   return word(token);
 }
 
@@ -149,7 +161,7 @@ export function classifyToken(token: string): TokenInfo {
 export function classifyLeadingToken(token: string): TokenInfo {
   const info = classifyToken(token);
   if (info.kind !== TokenKind.Variable) return info;
-  const masked = token.replace(/[A-Za-z0-9]*[0-9][A-Za-z0-9]*/g, WILDCARD);
+  const masked = token.replace(/-?[A-Za-z0-9]*[0-9][A-Za-z0-9]*/g, WILDCARD);
   if (!/[A-Za-z]{2}/.test(masked)) return info;
   return { kind: TokenKind.Word, key: masked, render: masked, generic: WILDCARD, value: "", wordValue: false, unit: false };
 }

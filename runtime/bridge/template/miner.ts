@@ -27,6 +27,8 @@ interface Shape {
 }
 
 const SHAPE_SEPARATOR = "\u0000";
+/** Runs of hex digits holding a decimal digit, with an optional `0x`. */
+const DIGIT_RUNS = /(0x)?[0-9a-fA-F]*[0-9][0-9a-fA-F]*/g;
 
 function isSpace(code: number): boolean {
   return code === 32 || code === 9 || code === 10 || code === 13 || code === 11 || code === 12;
@@ -164,7 +166,7 @@ class OnlineMiner implements TemplateMiner {
         const c = message.charCodeAt(i);
         if (isSpace(c)) break;
         if (c >= 48 && c <= 57) digit = true;
-        else if (c === 61 || c === 58) pair = true;
+        else if (c === 61 || c === 58 || (c === 46 && message.charCodeAt(i + 1) === 46)) pair = true;
         else if (c === 34 && (i === start || message.charCodeAt(i - 1) === 61)) {
           const close = message.indexOf('"', i + 1);
           if (close > 0) {
@@ -195,6 +197,12 @@ class OnlineMiner implements TemplateMiner {
       keys.push(info.key);
       renders.push(info.render);
       generics.push(info.generic);
+    }
+    if (keys.length === 1 && keys[0] === WILDCARD) {
+      // Nothing but parameters (`sda1 sda2 sda3`, `r24=0x0ffea4c8 r25=0x3`): their letters and
+      // punctuation are the only structure left to tell such messages apart.
+      const masked = message.replace(DIGIT_RUNS, WILDCARD).replace(/\s+/g, " ").trim();
+      return { keys: [masked], renders: [masked], generics: [WILDCARD], values };
     }
     return { keys, renders, generics, values };
   }
