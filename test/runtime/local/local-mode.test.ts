@@ -54,7 +54,7 @@ describe("local mode", () => {
     await handle.close();
   });
 
-  it("stores every record the official http/json, http/protobuf and gRPC exporters send", async () => {
+  it("stores every record the official http/json, http/protobuf and gRPC exporters send", { timeout: 120_000 }, async () => {
     for (const kind of ["http/json", "http/protobuf", "grpc"] as ExporterKind[]) {
       const service = `svc-${kind.replace(/\W/g, "-")}`;
       const bodies = Array.from({ length: 250 }, (_, i) => `${kind} checkout failed for order ${i}`);
@@ -85,7 +85,7 @@ describe("local mode", () => {
     expect(await metric(handle, 'logclaw_receiver_refused_requests_total{transport="http",reason="oversized"}')).toBe(1);
   });
 
-  it("refuses a second process on the same data folder with one line, leaving the store intact", async () => {
+  it("refuses a second process on the same data folder with one line, leaving the store intact", { timeout: 180_000 }, async () => {
     const before = (await searchLogs(handle, {})).length;
     const second = await promisify(execFile)(
       process.execPath,
@@ -102,7 +102,7 @@ describe("local mode", () => {
     expect((await searchLogs(handle, {})).length).toBe(before);
   });
 
-  it("keeps every log after a restart on the same data folder", async () => {
+  it("keeps every log after a restart on the same data folder", { timeout: 120_000 }, async () => {
     const before = await searchLogs(handle, { q: "checkout failed" });
     expect(before.length).toBe(750);
     await handle.close();
