@@ -186,7 +186,8 @@ export class GkeCluster extends pulumi.ComponentResource implements ClusterSourc
         releaseChannel: { channel: args.releaseChannel },
         workloadIdentityConfig: { workloadPool: `${args.project}.svc.id.goog` },
         privateClusterConfig: { enablePrivateNodes: true, enablePrivateEndpoint: false, masterIpv4CidrBlock: args.masterCidr },
-        masterAuthorizedNetworksConfig: { cidrBlocks: args.masterAuthorizedNetworks },
+        // Only the listed networks (and the VPC) reach the API server, not every Google Cloud address.
+        masterAuthorizedNetworksConfig: { cidrBlocks: args.masterAuthorizedNetworks, gcpPublicCidrsAccessEnabled: false },
         ipAllocationPolicy: { clusterSecondaryRangeName: "pods", servicesSecondaryRangeName: "services" },
         // Dataplane V2 enforces the NetworkPolicies tenant namespaces rely on.
         datapathProvider: "ADVANCED_DATAPATH",

@@ -70,7 +70,7 @@ describe("environment program on GCP", () => {
       privateClusterConfig: { enablePrivateNodes: true, masterIpv4CidrBlock: "172.16.0.0/28" },
       workloadIdentityConfig: { workloadPool: "demo-project.svc.id.goog" },
       releaseChannel: { channel: "REGULAR" },
-      masterAuthorizedNetworksConfig: { cidrBlocks: [{ cidrBlock: "203.0.113.0/24", displayName: "office" }] },
+      masterAuthorizedNetworksConfig: { cidrBlocks: [{ cidrBlock: "203.0.113.0/24", displayName: "office" }], gcpPublicCidrsAccessEnabled: false },
       ipAllocationPolicy: { clusterSecondaryRangeName: "pods", servicesSecondaryRangeName: "services" },
     });
     const pool = mocks.one("gcp:container/nodePool:NodePool");
