@@ -46,7 +46,7 @@ export class ExistingCluster extends pulumi.ComponentResource implements Cluster
       `${name}-k8s`,
       args.renderDirectory !== undefined
         ? { renderYamlToDirectory: args.renderDirectory }
-        : { kubeconfig: args.kubeconfig, context: args.context },
+        : { kubeconfig: args.kubeconfig === undefined ? undefined : pulumi.secret(args.kubeconfig), context: args.context },
       { parent: this },
     );
     this.kubeconfig = pulumi.secret(pulumi.output(args.renderDirectory !== undefined ? "" : (args.kubeconfig ?? "")));

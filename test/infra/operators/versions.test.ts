@@ -1,6 +1,7 @@
 import { readFileSync, readdirSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
+import { EXTERNAL_SECRETS_SERVICE_ACCOUNT } from "../../../infra/cloud/types.js";
 import { OPERATOR_NAMES, PINNED_CHARTS, pinnedVersions } from "../../../infra/operators/versions.js";
 import { EXACT_VERSION } from "../../../stacks/environment-config.js";
 
@@ -57,5 +58,9 @@ describe("pinned operator charts", () => {
 
   it("lets overrides replace a pinned version", () => {
     expect(pinnedVersions({ strimzi: { version: "1.2.1" } }).strimzi).toBe("1.2.1");
+  });
+
+  it("installs External Secrets where the cloud identities expect its service account", () => {
+    expect(PINNED_CHARTS.externalSecrets.namespace).toBe(EXTERNAL_SECRETS_SERVICE_ACCOUNT.namespace);
   });
 });
