@@ -19,6 +19,8 @@ export const localConfigSchema = z.object({
   /** When set, OTLP requests must carry it in `x-logclaw-api-key`. */
   apiKey: z.string().min(1).optional(),
   tenant: z.string().min(1).default("local"),
+  /** A tenant file (tenants/<id>.yaml) whose ticket platforms and LLM local mode uses. */
+  tenantFile: z.string().min(1).optional(),
   /** Logs and incidents older than this are deleted. */
   retentionDays: z.coerce.number().int().min(1).max(3650).default(7),
   /** Largest OTLP request on the wire. */
@@ -44,6 +46,7 @@ export interface LocalFlags {
   otlpGrpcPort?: string;
   apiKey?: string;
   tenant?: string;
+  tenantFile?: string;
   retentionDays?: string;
   ticketsDir?: string;
   logLevel?: string;
@@ -58,6 +61,7 @@ export const LOCAL_ENV_VARS = {
   otlpGrpcPort: "LOGCLAW_OTLP_GRPC_PORT",
   apiKey: "LOGCLAW_API_KEY",
   tenant: "LOGCLAW_TENANT",
+  tenantFile: "LOGCLAW_TENANT_FILE",
   retentionDays: "LOGCLAW_RETENTION_DAYS",
   ticketsDir: "LOGCLAW_TICKETS_DIR",
   logLevel: "LOGCLAW_LOG_LEVEL",
@@ -71,6 +75,7 @@ const FLAG_NAMES: Record<string, string> = {
   otlpGrpcPort: "--otlp-grpc-port",
   apiKey: "--api-key",
   tenant: "--tenant",
+  tenantFile: "--tenant-file",
   retentionDays: "--retention-days",
   ticketsDir: "--tickets-dir",
   logLevel: "--log-level",
@@ -90,6 +95,7 @@ export function buildLocalConfig(flags: LocalFlags, env: NodeJS.ProcessEnv, cwd:
     otlpGrpcPort: pick("otlpGrpcPort"),
     apiKey: pick("apiKey"),
     tenant: pick("tenant"),
+    tenantFile: pick("tenantFile"),
     retentionDays: pick("retentionDays"),
     ticketsDir: pick("ticketsDir"),
     live: interactive,
@@ -107,5 +113,6 @@ export function buildLocalConfig(flags: LocalFlags, env: NodeJS.ProcessEnv, cwd:
   return {
     ...config,
     ticketsDir: config.ticketsDir ? resolve(cwd, config.ticketsDir) : resolve(config.dataDir, "..", "tickets"),
+    tenantFile: config.tenantFile ? resolve(cwd, config.tenantFile) : undefined,
   };
 }

@@ -13,6 +13,7 @@ import {
   OutboxDispatcher,
   RcaEngine,
   TicketingAgent,
+  type LlmSettings,
   type PlatformCredentials,
 } from "../ticketing";
 import { FolderTicketClient, LOCAL_FOLDER_PLATFORM } from "./folder-tickets";
@@ -38,6 +39,8 @@ export interface LocalTicketingOptions {
   db: SqliteDatabase;
   logs: LogStore;
   credentials: PlatformCredentials;
+  /** Null: rule-based RCA. */
+  llm: LlmSettings | null;
   dashboardUrl: string;
   registry: Registry;
   logger: Logger;
@@ -50,7 +53,7 @@ export function createLocalTicketing(options: LocalTicketingOptions): { consumer
   const store = new SqliteTicketStore(options.db);
   const metrics = createTicketingMetrics(options.registry);
   const redact = buildRedactor(tenant.redaction);
-  const rca = new RcaEngine({ llm: null, redact, metrics, logger, now });
+  const rca = new RcaEngine({ llm: options.llm, redact, metrics, logger, now });
   const clients = buildPlatformClients(tenant.integrations, options.credentials, {}, 15_000);
   const folder = clients.size === 0;
   if (folder) clients.set(LOCAL_FOLDER_PLATFORM, new FolderTicketClient(options.ticketsDir, options.dashboardUrl, now));
@@ -78,7 +81,7 @@ export function createLocalTicketing(options: LocalTicketingOptions): { consumer
         await dispatcher.stop();
       },
       describe: folder ? `written to ${options.ticketsDir} (no platform configured)` : platforms.join(", "),
-      rca: "rule-based",
+      rca: options.llm ? `${options.llm.provider} ${options.llm.model} (rules as fallback)` : "rule-based",
     },
   };
 }

@@ -23,7 +23,7 @@ export async function runStart(flags: LocalFlags): Promise<void> {
       { level: "warn", stream: process.stderr },
     ]),
   );
-  const handle = await startLocalMode(config, createLocalModeFactory(), logger);
+  const handle = await startLocalMode(config, createLocalModeFactory(process.env), logger);
   process.stdout.write(
     renderBanner(
       {
@@ -74,6 +74,7 @@ export function registerStartCommands(program: Command): void {
     .option("--otlp-grpc-port <port>", `OTLP/gRPC receiver port [env ${LOCAL_ENV_VARS.otlpGrpcPort}, default 4317]`)
     .option("--api-key <key>", `require this x-logclaw-api-key on OTLP requests [env ${LOCAL_ENV_VARS.apiKey}]`)
     .option("--tenant <id>", `tenant id stamped on logs and incidents [env ${LOCAL_ENV_VARS.tenant}, default local]`)
+    .option("--tenant-file <file>", `tenant file whose ticket platforms and LLM to use (credentials from LOGCLAW_<PLATFORM>_<PROPERTY>, LOGCLAW_LLM_API_KEY) [env ${LOCAL_ENV_VARS.tenantFile}]`)
     .option("--retention-days <days>", `delete logs and incidents older than this [env ${LOCAL_ENV_VARS.retentionDays}, default 7]`)
     .option("--tickets-dir <dir>", `where tickets are written when no platform is configured [env ${LOCAL_ENV_VARS.ticketsDir}, default <data>/../tickets]`)
     .option("--log-level <level>", `level of <data>/logclaw.log [env ${LOCAL_ENV_VARS.logLevel}, default info]`)

@@ -41,5 +41,5 @@ export async function localConfig(dataDir: string, extra: { apiKey?: string } = 
 
 /** The real local mode, in this process. */
 export function startLocal(config: LocalConfig): Promise<LocalModeHandle> {
-  return startLocalMode(config, createLocalModeFactory(), pino({ level: "silent" }));
+  return startLocalMode(config, createLocalModeFactory({}), pino({ level: "silent" }));
 }

@@ -1,0 +1,63 @@
+import { credentialEnvVar, PLATFORM_CREDENTIAL_PROPERTIES, PLATFORMS, tenantSchema, type TenantConfig } from "../../infra/tenants/schema";
+import { loadTenantFile, TenantFileError } from "../../infra/tenants/load";
+import type { LlmSettings, PlatformCredentials } from "../ticketing";
+import type { LocalConfig } from "./config";
+
+/** Who local mode runs as, where its tickets go and which model writes the RCA. */
+export interface LocalTenant {
+  tenant: TenantConfig;
+  credentials: PlatformCredentials;
+  llm: LlmSettings | null;
+}
+
+/**
+ * Without a tenant file: one tenant, no platforms (tickets go to the folder), rule-based RCA. With
+ * `--tenant-file`: its integrations and LLM, credentials from the environment variables named by
+ * `credentialEnvVar` (e.g. LOGCLAW_JIRA_API_TOKEN) and the model key from LOGCLAW_LLM_API_KEY.
+ */
+export function resolveLocalTenant(config: LocalConfig, env: NodeJS.ProcessEnv): LocalTenant {
+  if (!config.tenantFile) {
+    return {
+      tenant: tenantSchema.parse({
+        id: config.tenant,
+        tier: "starter",
+        environment: "local",
+        retentionDays: config.retentionDays,
+        ingest: { logsPerSecond: 100_000, burst: 200_000, maxRequestBytes: config.maxRequestBytes },
+      }),
+      credentials: {},
+      llm: null,
+    };
+  }
+  let tenant: TenantConfig;
+  try {
+    tenant = loadTenantFile(config.tenantFile);
+  } catch (err) {
+    throw new Error(`--tenant-file: ${err instanceof TenantFileError ? err.problems.join("; ") : (err as Error).message}`);
+  }
+  const credentials: PlatformCredentials = {};
+  for (const platform of PLATFORMS) {
+    if (!tenant.integrations[platform]) continue;
+    const values: Record<string, string> = {};
+    for (const property of PLATFORM_CREDENTIAL_PROPERTIES[platform]) {
+      const name = credentialEnvVar(platform, property);
+      const value = env[name];
+      if (!value) throw new Error(`${name}: is required because integrations.${platform} is configured in ${config.tenantFile}`);
+      values[property] = value;
+    }
+    credentials[platform] = values;
+  }
+  const key = env.LOGCLAW_LLM_API_KEY;
+  const llm: LlmSettings | null =
+    tenant.llm && (key || tenant.llm.provider === "openai-compatible")
+      ? {
+          provider: tenant.llm.provider,
+          model: tenant.llm.model,
+          baseUrl: tenant.llm.baseUrl,
+          apiVersion: tenant.llm.apiVersion,
+          apiKey: key ?? null,
+          timeoutMs: tenant.llm.timeoutMs,
+        }
+      : null;
+  return { tenant, credentials, llm };
+}
