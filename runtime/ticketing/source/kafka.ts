@@ -10,6 +10,8 @@ export interface KafkaIncidentSourceOptions {
   topic?: string;
   /** Default `logclaw-ticketing`: replicas share the partitions. */
   groupId?: string;
+  /** Partitions handled side by side by one replica. Default 4. */
+  partitionsConcurrently?: number;
   metrics: TicketingMetrics;
   logger: Logger;
 }
@@ -33,6 +35,9 @@ export class KafkaIncidentSource implements IncidentSource {
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: true });
     await consumer.run({
+      // The bridge keys events by incident id, so one incident stays in order on its partition; the
+      // ticket store makes incidents of one fingerprint on different partitions safe to race.
+      partitionsConsumedConcurrently: this.options.partitionsConcurrently ?? 4,
       eachMessage: async ({ partition, message }) => {
         const text = message.value?.toString("utf8") ?? "";
         const parsed = parseIncidentEvent(text);

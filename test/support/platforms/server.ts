@@ -15,6 +15,8 @@ export interface RecordedRequest {
   /** Parsed JSON body, or the raw text when it is not JSON. */
   body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- request bodies are arbitrary JSON, checked field by field
   rawBody: string;
+  /** `performance.now()` when the request arrived (latency benchmarks). */
+  receivedAt: number;
 }
 
 export interface Reply {
@@ -123,6 +125,7 @@ export abstract class FakePlatform {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const receivedAt = performance.now();
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const rawBody = Buffer.concat(chunks).toString("utf8");
@@ -133,7 +136,15 @@ export abstract class FakePlatform {
       body = rawBody;
     }
     const url = new URL(req.url ?? "/", "http://fake");
-    const request: RecordedRequest = { method: req.method ?? "", path: url.pathname, query: url.searchParams, headers: req.headers, body, rawBody };
+    const request: RecordedRequest = {
+      method: req.method ?? "",
+      path: url.pathname,
+      query: url.searchParams,
+      headers: req.headers,
+      body,
+      rawBody,
+      receivedAt,
+    };
     this.requests.push(request);
     for (const w of this.waiters.filter((w) => this.requests.length >= w.count)) {
       this.waiters.splice(this.waiters.indexOf(w), 1);
