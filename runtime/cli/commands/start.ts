@@ -23,7 +23,9 @@ export async function runStart(flags: LocalFlags): Promise<void> {
       { level: "warn", stream: process.stderr },
     ]),
   );
+  if (interactive) process.stdout.write(`  starting LogClaw: opening ${config.dataDir}…`);
   const handle = await startLocalMode(config, createLocalModeFactory(process.env), logger);
+  if (interactive) process.stdout.write("\r\x1b[2K");
   process.stdout.write(
     renderBanner(
       {
