@@ -71,7 +71,7 @@ export function networkPolicyRules(input: NetworkPolicyInput): NetworkPolicyRule
     {
       suffix: "allow-operators-opensearch",
       spec: {
-        podSelector: { matchLabels: { "opster.io/opensearch-cluster": OBJECT_NAMES.openSearchCluster } },
+        podSelector: { matchExpressions: [{ key: "app.kubernetes.io/name", operator: "In", values: ["opensearch", "opensearch-dashboards"] }] },
         policyTypes: ["Ingress"],
         ingress: [{ from: [namespaceIn(input.operatorNamespaces)] }],
       },
@@ -79,17 +79,9 @@ export function networkPolicyRules(input: NetworkPolicyInput): NetworkPolicyRule
     {
       // Strimzi's entity operator (topic and user operators) runs in the tenant namespace and
       // reconciles KafkaTopics and KafkaUsers through the Kubernetes API.
-      suffix: "allow-apiserver",
+      suffix: "allow-apiserver-entity-operator",
       spec: {
-        podSelector: {
-          matchExpressions: [
-            {
-              key: "app.kubernetes.io/name",
-              operator: "In",
-              values: ["entity-operator", ...(input.flink ? [OBJECT_NAMES.flink] : [])],
-            },
-          ],
-        },
+        podSelector: { matchLabels: { "strimzi.io/name": `${OBJECT_NAMES.kafkaCluster}-entity-operator` } },
         policyTypes: ["Egress"],
         egress: [{ ports: [tcp(443), tcp(6443)] }],
       },
@@ -115,6 +107,17 @@ export function networkPolicyRules(input: NetworkPolicyInput): NetworkPolicyRule
       },
     },
   ];
+  if (input.flink) {
+    // Flink's JobManager creates its TaskManager pods through the Kubernetes API (native mode).
+    rules.push({
+      suffix: "allow-apiserver-flink",
+      spec: {
+        podSelector: { matchLabels: { "app.kubernetes.io/name": OBJECT_NAMES.flink } },
+        policyTypes: ["Egress"],
+        egress: [{ ports: [tcp(443), tcp(6443)] }],
+      },
+    });
+  }
   if (input.ticketingEgress) {
     rules.push({
       suffix: "allow-ticketing-egress",

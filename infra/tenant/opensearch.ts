@@ -8,6 +8,10 @@ import { containerSecurityContext, podSecurityContext, resourceRequirements, top
 export const OPENSEARCH_VERSION = "3.1.0";
 export const LOGS_INDEX_PATTERN = "logclaw-logs-*";
 
+export const OPENSEARCH_POD_LABELS = { "app.kubernetes.io/name": "opensearch", "app.kubernetes.io/part-of": "logclaw" };
+export const OPENSEARCH_POOL_LABEL = "logclaw.io/opensearch-pool";
+export const DASHBOARDS_POD_LABELS = { "app.kubernetes.io/name": "opensearch-dashboards", "app.kubernetes.io/part-of": "logclaw" };
+
 export interface OpenSearchArgs {
   context: TenantContext;
   /** Created before the cluster: the admin and user credential Secrets. */
@@ -21,9 +25,12 @@ export function openSearchNodePools(
   storageClass: string | undefined,
 ): Record<string, unknown>[] {
   const pool = (component: string, spec: OpenSearchPoolSpec, roles: string[]) => {
-    const spread = topologySpread(tier, { "opster.io/opensearch-nodepool": component });
+    // Our own pod labels: network policies and spread must not depend on the operator's label names.
+    const labels = { ...OPENSEARCH_POD_LABELS, [OPENSEARCH_POOL_LABEL]: component };
+    const spread = topologySpread(tier, { [OPENSEARCH_POOL_LABEL]: component });
     return {
       component,
+      labels,
       replicas: spec.replicas,
       roles,
       diskSize: `${spec.storageGi}Gi`,
@@ -147,6 +154,7 @@ export class OpenSearch extends pulumi.ComponentResource {
           dashboards: {
             enable: true,
             version: OPENSEARCH_VERSION,
+            labels: DASHBOARDS_POD_LABELS,
             replicas: opensearch.dashboards.replicas,
             resources: resourceRequirements(opensearch.dashboards.resources),
             opensearchCredentialsSecret: credentials,

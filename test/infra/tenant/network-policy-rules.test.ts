@@ -21,7 +21,7 @@ describe("networkPolicyRules", () => {
       "allow-dns",
       "allow-operators-kafka",
       "allow-operators-opensearch",
-      "allow-apiserver",
+      "allow-apiserver-entity-operator",
       "allow-ingress-controller",
       "allow-monitoring",
     ]);
@@ -55,9 +55,11 @@ describe("networkPolicyRules", () => {
   });
 
   it("lets Flink reach the API server only when Flink runs", () => {
-    const values = (flink: boolean) =>
-      (networkPolicyRules({ ...base, flink }).find((r) => r.suffix === "allow-apiserver")!.spec as { podSelector: { matchExpressions: { values: string[] }[] } }).podSelector.matchExpressions[0]!.values;
-    expect(values(false)).toEqual(["entity-operator"]);
-    expect(values(true)).toEqual(["entity-operator", "logclaw-aggregation"]);
+    expect(networkPolicyRules(base).some((r) => r.suffix === "allow-apiserver-flink")).toBe(false);
+    expect(networkPolicyRules({ ...base, flink: true }).find((r) => r.suffix === "allow-apiserver-flink")!.spec).toEqual({
+      podSelector: { matchLabels: { "app.kubernetes.io/name": "logclaw-aggregation" } },
+      policyTypes: ["Egress"],
+      egress: [{ ports: [{ protocol: "TCP", port: 443 }, { protocol: "TCP", port: 6443 }] }],
+    });
   });
 });

@@ -120,9 +120,10 @@ describe("TenantStack resource graph per tier", () => {
     expect(resourcesOf("initech")).toHaveLength(70);
   });
 
-  it("enterprise (globex): dedicated controllers, Flink aggregation with its topic and user: 80 resources", () => {
+  it("enterprise (globex): dedicated controllers, Flink aggregation with its topic, user and API egress: 81 resources", () => {
     expect(countByType(resourcesOf("globex"))).toEqual({
       ...common,
+      "kubernetes:networking.k8s.io/v1:NetworkPolicy": 10,
       "logclaw:tenant:Flink": 1,
       "kubernetes:core/v1:ServiceAccount": 4,
       "kubernetes:rbac.authorization.k8s.io/v1:Role": 1,
@@ -134,7 +135,7 @@ describe("TenantStack resource graph per tier", () => {
       "kubernetes:kafka.strimzi.io/v1:KafkaUser": 4,
       "kubernetes:policy/v1:PodDisruptionBudget": 3,
     });
-    expect(resourcesOf("globex")).toHaveLength(80);
+    expect(resourcesOf("globex")).toHaveLength(81);
   });
 
   it("sizes Kafka and OpenSearch from the tier and the tenant's overrides", () => {
