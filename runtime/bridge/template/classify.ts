@@ -138,7 +138,8 @@ export function classifyToken(token: string): TokenInfo {
   const suffix = token.slice(end);
   const split = keyValueSplit(core);
   if (split > 0) {
-    const key = core.slice(0, split + 1);
+    // Dot leaders vary in length with the value's width; the key keeps the label only.
+    const key = core[split] === "." ? `${core.slice(0, core.indexOf("..."))}...` : core.slice(0, split + 1);
     let valueStart = split + 1;
     while (valueStart < core.length - 1 && OPENERS.includes(core[valueStart])) valueStart++;
     const value = core.slice(valueStart);
@@ -146,7 +147,7 @@ export function classifyToken(token: string): TokenInfo {
     if (valueStart === split + 1 && isEnumConstant(value)) return word(token);
     // `Class.method:942` and `host.domain:8080` are one location, not a pair.
     if (core[split] === ":" && key.includes(".") && /^\d+$/.test(value)) return variable(prefix, suffix);
-    const generic = `${prefix}${core.slice(0, valueStart)}${WILDCARD}${suffix}`;
+    const generic = `${prefix}${core[split] === "." ? key : core.slice(0, valueStart)}${WILDCARD}${suffix}`;
     const render = isVariableCore(value) ? generic : token;
     return { kind: TokenKind.KeyValue, key: prefix + key, render, generic, value, wordValue: render === token, unit: false };
   }

@@ -6,8 +6,6 @@ import type { MinedTemplate, TemplateMiner } from "./types";
 
 interface Cluster {
   readonly id: string;
-  /** Creation order, the tie-breaker between equally good clusters. */
-  readonly seq: number;
   /** Per position: a word, a `key=` of a pair, or WILDCARD once the position varies. */
   readonly keys: string[];
   /** Per position: the template fragment shown for it. */
@@ -41,6 +39,14 @@ function isBracket(code: number): boolean {
     code === 62 || code === 34 || code === 39 || code === 44 || code === 59 || code === 46 || code === 33 || code === 63
   );
 }
+/**
+ * Clusters that differ from a new message in one word position only, beyond which that position
+ * counts as a parameter (`removing chargen`, `removing daytime`, ...). Below it a differing word
+ * keeps templates apart, which is what real logs mostly mean.
+ */
+const SIBLINGS_BEFORE_MERGE = 3;
+/** Constant positions siblings must share, so two-word messages do not merge on their last word. */
+const MIN_SIBLING_CONSTANTS = 2;
 const NAME_SLOT_KEYWORDS = new Set(["user", "User", "USER"]);
 
 const VARIABLE_INFO: TokenInfo = {
@@ -125,7 +131,6 @@ class OnlineMiner implements TemplateMiner {
     for (const c of state.clusters) {
       const cluster: Cluster = {
         id: c.id,
-        seq: this.clusters.length,
         keys: [...c.keys],
         renders: [...c.renders],
         count: c.count,
@@ -218,33 +223,52 @@ class OnlineMiner implements TemplateMiner {
     return `${keys.length}${SHAPE_SEPARATOR}${first}`;
   }
 
-  /** The oldest exact match, else the best match whose differing words are known parameter values. */
+  /**
+   * The oldest exact match; else the best match whose differing words are known parameter values;
+   * else, when SIBLINGS_BEFORE_MERGE clusters already differ from the message in one and the same
+   * word position only, the oldest of them: that position has shown itself to be a parameter.
+   */
   private match(bucket: readonly Cluster[], keys: readonly string[]): Cluster | undefined {
     let best: Cluster | undefined;
     let bestScore = -1;
+    /** Per word position: the clusters differing from the message there and nowhere else. */
+    let siblings: Map<number, Cluster[]> | undefined;
     for (const c of bucket) {
       let matched = 0;
       let differing = 0;
+      let unknown = 0;
+      let unknownAt = -1;
       for (let i = 0; i < keys.length; i++) {
         const t = c.keys[i];
         if (t === WILDCARD || t === keys[i]) {
           if (t !== WILDCARD) matched++;
           continue;
         }
-        if (!this.valueVocabulary.has(t) || !this.valueVocabulary.has(keys[i])) {
-          differing = -1;
-          break;
-        }
-        differing++;
+        if (this.valueVocabulary.has(t) && this.valueVocabulary.has(keys[i])) differing++;
+        else if (++unknown > 1) break;
+        else unknownAt = i;
       }
-      if (differing < 0) continue;
-      if (differing === 0) return c;
-      if (matched > differing && matched - differing > bestScore) {
-        bestScore = matched - differing;
-        best = c;
+      if (unknown === 0) {
+        if (differing === 0) return c;
+        if (matched > differing && matched - differing > bestScore) {
+          bestScore = matched - differing;
+          best = c;
+        }
+      } else if (unknown === 1 && differing === 0 && matched >= MIN_SIBLING_CONSTANTS) {
+        siblings ??= new Map();
+        const list = siblings.get(unknownAt) ?? [];
+        list.push(c);
+        siblings.set(unknownAt, list);
       }
     }
-    return best;
+    if (best || !siblings) return best;
+    for (const [position, list] of siblings) {
+      if (list.length < SIBLINGS_BEFORE_MERGE) continue;
+      for (const c of list) this.rememberValue(c.keys[position]);
+      this.rememberValue(keys[position]);
+      return list[0];
+    }
+    return undefined;
   }
 
   private open(shape: Shape): Cluster {
@@ -252,7 +276,7 @@ class OnlineMiner implements TemplateMiner {
     let id = clusterId(text);
     for (let n = 1; this.ids.has(id); n++) id = clusterId(`${text}${SHAPE_SEPARATOR}${n}`);
     this.ids.add(id);
-    const cluster: Cluster = { id, seq: this.clusters.length, keys: shape.keys, renders: shape.renders, count: 1, text };
+    const cluster: Cluster = { id, keys: shape.keys, renders: shape.renders, count: 1, text };
     this.clusters.push(cluster);
     return cluster;
   }

@@ -73,6 +73,35 @@ describe("createTemplateMiner", () => {
     expect(b).toEqual({ id: a.id, template: "acquire lock=<*>, tag=\"<*>\", uid=<*>", isNew: false, count: 2 });
   });
 
+  it("generalizes a word position once several templates differ only there", () => {
+    const miner = createTemplateMiner();
+    const hosts = ["alpha", "bravo", "charlie", "delta", "echo"];
+    const results = hosts.map((h) => miner.add(`Connection to host ${h} closed cleanly`));
+    expect(results.slice(0, 3).every((r) => r.isNew)).toBe(true);
+    expect(new Set(results.slice(0, 3).map((r) => r.id)).size).toBe(3);
+    expect(results[3]).toEqual({ id: results[0].id, template: "Connection to host <*> closed cleanly", isNew: false, count: 2 });
+    expect(results[4]).toMatchObject({ id: results[0].id, isNew: false, count: 3 });
+  });
+
+  it("reads dot leaders and code locations as parameters", () => {
+    const miner = createTemplateMiner();
+    const [a, b] = addAll(miner, ["icache prefetch depth.......0", "icache prefetch depth.............1"]);
+    expect(b).toEqual({ id: a.id, template: "icache prefetch depth...<*>", isNew: false, count: 2 });
+    expect(miner.add("icache prefetch threshold....0").isNew).toBe(true);
+    const [c, d] = addAll(miner, [
+      "called by com.example.Foo.bar:12 com.example.Foo.baz:40",
+      "called by com.example.Foo.bar:12 com.example.Main.run:7 java.lang.Thread.run:745",
+    ]);
+    expect(d).toMatchObject({ id: c.id, template: "called by <*>", isNew: false });
+  });
+
+  it("tells all-parameter messages apart by their letters and punctuation", () => {
+    const miner = createTemplateMiner();
+    const [a, b, c] = addAll(miner, ["sda1 sda2 sda3", "sda4 sda5 sda6", "r24=0x0ffea4c8 r25=0x00000003"]);
+    expect(b.id).toBe(a.id);
+    expect(c.id).not.toBe(a.id);
+  });
+
   it("gives the same id to the same first template in independent runs", () => {
     expect(createTemplateMiner().add("cache miss for key 42").id).toBe(createTemplateMiner().add("cache miss for key 7").id);
   });
