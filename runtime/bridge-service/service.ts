@@ -1,5 +1,5 @@
 import type { Server } from "node:http";
-import type { Consumer, Producer } from "kafkajs";
+import { Partitioners, type Consumer, type Producer } from "kafkajs";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
 import type { ContextSummary } from "../bridge/pipeline";
@@ -74,7 +74,8 @@ export async function startBridge(config: BridgeConfig, logger: Logger, registry
     },
     logger,
   );
-  const producer: Producer = kafka.producer({ allowAutoTopicCreation: false });
+  // Java-compatible murmur2 partitioning, the same as every other Kafka client on the tenant cluster.
+  const producer: Producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
   const consumer: Consumer = kafka.consumer({
     groupId: config.kafka.groupId,
     maxBytesPerPartition: config.kafka.maxBytesPerPartition,
