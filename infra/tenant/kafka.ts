@@ -10,6 +10,19 @@ export interface KafkaArgs {
   context: TenantContext;
 }
 
+/**
+ * Pod Security `restricted` for Strimzi's pods, set here so the tenant namespace admits them whatever
+ * pod security provider the cluster operator runs with. fsGroup 0 is what Strimzi itself uses so the
+ * broker (uid 1001) can write its persistent volume.
+ */
+export const STRIMZI_POD_SECURITY = { runAsNonRoot: true, fsGroup: 0, seccompProfile: { type: "RuntimeDefault" } };
+export const STRIMZI_CONTAINER_SECURITY = {
+  runAsNonRoot: true,
+  allowPrivilegeEscalation: false,
+  capabilities: { drop: ["ALL"] },
+  seccompProfile: { type: "RuntimeDefault" },
+};
+
 /** One KafkaNodePool as plain data: name suffix and spec. */
 export interface NodePoolPlan {
   pool: string;
@@ -37,7 +50,10 @@ export function kafkaNodePools(kafka: KafkaTier, storageClass: string | undefine
         ],
       },
       resources: resourceRequirements(spec.resources),
-      ...(spread ? { template: { pod: { topologySpreadConstraints: spread } } } : {}),
+      template: {
+        pod: { securityContext: STRIMZI_POD_SECURITY, ...(spread ? { topologySpreadConstraints: spread } : {}) },
+        kafkaContainer: { securityContext: STRIMZI_CONTAINER_SECURITY },
+      },
     },
   });
   if (kafka.topology === "combined") return [pool(["controller", "broker"], kafka.brokers, "dual-role")];
@@ -152,6 +168,11 @@ export class Kafka extends pulumi.ComponentResource {
           entityOperator: {
             topicOperator: { resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "500m", memory: "512Mi" } } },
             userOperator: { resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "500m", memory: "512Mi" } } },
+            template: {
+              pod: { securityContext: STRIMZI_POD_SECURITY },
+              topicOperatorContainer: { securityContext: STRIMZI_CONTAINER_SECURITY },
+              userOperatorContainer: { securityContext: STRIMZI_CONTAINER_SECURITY },
+            },
           },
         },
       },

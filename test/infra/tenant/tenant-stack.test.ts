@@ -369,3 +369,33 @@ describe("TenantStack isolation", () => {
     }
   });
 });
+
+describe("operator-managed pods under Pod Security restricted", () => {
+  const restricted = { runAsNonRoot: true, allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, seccompProfile: { type: "RuntimeDefault" } };
+
+  it("sets restricted security contexts on Kafka brokers, controllers and the entity operator", () => {
+    for (const id of TENANTS) {
+      for (const pool of k8sResources(id).map(manifest).filter((m) => m.kind === "KafkaNodePool")) {
+        expect(pool.spec.template.pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } });
+        expect(pool.spec.template.kafkaContainer.securityContext).toEqual(restricted);
+      }
+      const kafka = manifest(mocks.get("kubernetes:kafka.strimzi.io/v1:Kafka", `${id}-kafka-cluster`));
+      expect(kafka.spec.entityOperator.template.topicOperatorContainer.securityContext).toEqual(restricted);
+      expect(kafka.spec.entityOperator.template.userOperatorContainer.securityContext).toEqual(restricted);
+    }
+  });
+
+  it("runs OpenSearch, Dashboards and Flink as non-root without privilege escalation", () => {
+    for (const id of TENANTS) {
+      const os = manifest(mocks.get("kubernetes:opensearch.org/v1:OpenSearchCluster", `${id}-opensearch-cluster`)).spec;
+      expect(os.general.setVMMaxMapCount).toBe(false);
+      for (const ctx of [os.general.securityContext, os.dashboards.securityContext]) {
+        expect(ctx).toMatchObject({ allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, runAsNonRoot: true });
+      }
+      expect(os.security.tls).toEqual({ transport: { generate: true, perNode: true }, http: { generate: true } });
+    }
+    const flink = manifest(mocks.get("kubernetes:flink.apache.org/v1beta1:FlinkDeployment", "globex-flink-deployment")).spec;
+    expect(flink.podTemplate.spec.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } });
+    expect(flink.podTemplate.spec.containers[0].securityContext).toMatchObject({ allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } });
+  });
+});
