@@ -1,6 +1,5 @@
 import type { Client } from "@opensearch-project/opensearch";
-import type { PlatformName } from "../../../infra/tenants/schema";
-import { decideTicketEvent } from "../../ticketing/decide";
+import { decideTicketEvent, ticketId } from "../../ticketing/decide";
 import type { TicketStore } from "../../ticketing/ticket-store";
 import type {
   ClaimedItem,
@@ -153,8 +152,7 @@ export class OpenSearchTicketStore implements TicketStore {
   }
 
   async recordEvent(input: RecordEventInput): Promise<RecordEventResult> {
-    const id = `${input.tenant}:${input.platform}:${input.incident.fingerprint}`;
-    return this.update(id, (current) => {
+    return this.update(ticketId(input.tenant, input.platform, input.incident.fingerprint), (current) => {
       const decision = decideTicketEvent(current ? toRecord(current.doc) : null, input);
       if (!decision.enqueue || !decision.ticket) return { doc: null, result: decision.result };
       const t = decision.ticket;
@@ -353,4 +351,3 @@ export class OpenSearchTicketStore implements TicketStore {
   async close(): Promise<void> {}
 }
 
-export type { PlatformName };

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { PlatformName } from "../../../infra/tenants/schema";
-import { decideTicketEvent } from "../../ticketing/decide";
+import { decideTicketEvent, ticketId } from "../../ticketing/decide";
 import type { TicketStore } from "../../ticketing/ticket-store";
 import type {
   ClaimedItem,
@@ -153,7 +153,7 @@ export class SqliteTicketStore implements TicketStore {
   constructor(private readonly db: SqliteDatabase) {}
 
   async recordEvent(input: RecordEventInput): Promise<RecordEventResult> {
-    const id = `${input.tenant}:${input.platform}:${input.incident.fingerprint}`;
+    const id = ticketId(input.tenant, input.platform, input.incident.fingerprint);
     return this.db
       .transaction((): RecordEventResult => {
         const row = this.db.prepare("SELECT * FROM tickets WHERE id = ?").get(id) as TicketRow | undefined;

@@ -186,3 +186,40 @@ describe("platform clients against documented request shapes", () => {
     });
   });
 });
+
+describe("a create whose answer was lost", () => {
+  let fakes: Fakes;
+  let dir: string;
+  let store: SqliteTicketStore;
+
+  beforeEach(async () => {
+    fakes = await new Fakes().start();
+    dir = mkdtempSync(join(tmpdir(), "logclaw-lost-"));
+    store = openSqliteTicketStore(dir);
+  });
+
+  afterEach(async () => {
+    await store.close();
+    await fakes.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  // Jira and ServiceNow have no idempotency key: the retry looks the ticket up by fingerprint first.
+  // PagerDuty and OpsGenie deduplicate natively by dedup_key / alias.
+  it.each(["jira", "servicenow", "pagerduty", "opsgenie"] as const)("is adopted on %s instead of filed twice", async (platform) => {
+    const clock = new TestClock();
+    const only = { critical: [platform], high: [platform], medium: [platform], low: [platform] };
+    const { agent, dispatcher } = buildHarness({ tenant: fakes.tenant(only), store, fakes, clock });
+    fakes.get(platform).faults.push({ dropAnswer: true });
+    await agent.handle({ type: "opened", incident: makeIncident() });
+    await dispatcher.drain();
+    expect(fakes.ticketCount(platform)).toBe(1);
+    clock.advance(1_000);
+    await dispatcher.drain();
+    expect(fakes.ticketCount(platform)).toBe(1);
+    const [ticket] = await store.listTickets(TENANT, {});
+    expect(ticket!.status).toBe("open");
+    if (platform === "jira") expect(ticket!.externalId).toBe("OPS-1");
+    if (platform === "servicenow") expect(ticket!.externalId).toBe([...fakes.servicenow.incidents.keys()][0]);
+  });
+});

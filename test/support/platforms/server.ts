@@ -28,7 +28,11 @@ export interface Reply {
 }
 
 /** Injected misbehaviour for the next accepted requests: an error answer or no answer at all. */
-export type Fault = { status: number; retryAfter?: string; body?: unknown } | { hang: true };
+export type Fault =
+  | { status: number; retryAfter?: string; body?: unknown }
+  | { hang: true }
+  /** The platform does the work, then the connection drops before the answer: a lost response. */
+  | { dropAnswer: true };
 
 /** A request the fake rejected because it does not match the documented shape. */
 export class ShapeError extends Error {
@@ -152,6 +156,15 @@ export abstract class FakePlatform {
     }
     // Faults answer before the platform logic runs: the platform did nothing, as in a real outage.
     const fault = this.outage ?? this.faults.shift();
+    if (fault && "dropAnswer" in fault) {
+      this.faulted.push(request);
+      try {
+        this.route(request);
+      } finally {
+        res.destroy();
+      }
+      return;
+    }
     if (fault && "hang" in fault) {
       this.faulted.push(request);
       this.hanging.add(res);
