@@ -64,6 +64,7 @@ export interface LocalModeHandle {
 }
 
 const RETENTION_SWEEP_MS = 60 * 60 * 1000;
+const STATE_SAVE_MS = 60 * 1000;
 
 /**
  * Composes local mode: lock the data folder, open the store, build the pipeline and ticketing parts,
@@ -152,6 +153,17 @@ export async function startLocalMode(
       await Promise.all([...pendingTicketWork]);
       await parts.ticketing.close();
     });
+
+    // A crash loses at most this much learned detection state; stored data is never at stake.
+    const stateTimer = setInterval(() => {
+      try {
+        parts.saveState();
+      } catch (err) {
+        logger.error({ err }, "could not save the detection state");
+      }
+    }, STATE_SAVE_MS);
+    stateTimer.unref();
+    closers.push(() => clearInterval(stateTimer));
 
     const sweepRetention = (): void => {
       const cutoff = new Date(now().getTime() - config.retentionDays * 86_400_000).toISOString();
