@@ -44,7 +44,6 @@ export interface PartsContext {
   incidents: SqliteIncidentStore;
   registry: Registry;
   logger: Logger;
-  feed: LiveFeed;
   now: () => Date;
 }
 
@@ -115,8 +114,7 @@ export async function startLocalMode(
     const logsStore = new SqliteLogStore(db);
     counts.logs = logsStore.count();
     const incidentStore = new SqliteIncidentStore(db);
-    const parts = await factory.build({ config, db, logs: logsStore, incidents: incidentStore, registry, logger, feed, now });
-    
+    const parts = await factory.build({ config, db, logs: logsStore, incidents: incidentStore, registry, logger, now });
 
     const refreshIncidentCounts = async (): Promise<void> => {
       counts.incidents = incidentStore.count();
