@@ -155,6 +155,41 @@ export function classifyToken(token: string): TokenInfo {
   return word(token);
 }
 
+function isRunChar(c: number, hex: boolean): boolean {
+  if ((c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102)) return true;
+  if (hex) return c === 120 || c === 88;
+  return (c >= 71 && c <= 90) || (c >= 103 && c <= 122);
+}
+
+/**
+ * Replaces each run of letters and digits (`hex`: of hex digits and `x`) that holds a decimal
+ * digit with WILDCARD; a minus sign directly before such a run goes with it. One linear scan: a
+ * regular expression for this backtracks quadratically on long runs without digits.
+ */
+export function maskDigitRuns(text: string, hex: boolean): string {
+  let out = "";
+  let i = 0;
+  const n = text.length;
+  while (i < n) {
+    if (!isRunChar(text.charCodeAt(i), hex)) {
+      const negative = text[i] === "-" && i + 1 < n && text.charCodeAt(i + 1) >= 48 && text.charCodeAt(i + 1) <= 57;
+      if (!negative) out += text[i];
+      else if (i > 0 && isRunChar(text.charCodeAt(i - 1), hex)) out += "-";
+      i++;
+      continue;
+    }
+    let j = i;
+    let digit = false;
+    for (; j < n && isRunChar(text.charCodeAt(j), hex); j++) {
+      const c = text.charCodeAt(j);
+      if (c >= 48 && c <= 57) digit = true;
+    }
+    out += digit ? WILDCARD : text.slice(i, j);
+    i = j;
+  }
+  return out;
+}
+
 /**
  * The first token usually names the event (`onExtend:1514038530000`, `setLightsOn(true)`), so it
  * is masked piecewise: alphanumeric runs holding a digit become WILDCARD, the rest stays literal.
@@ -162,7 +197,7 @@ export function classifyToken(token: string): TokenInfo {
 export function classifyLeadingToken(token: string): TokenInfo {
   const info = classifyToken(token);
   if (info.kind !== TokenKind.Variable) return info;
-  const masked = token.replace(/-?[A-Za-z0-9]*[0-9][A-Za-z0-9]*/g, WILDCARD);
+  const masked = maskDigitRuns(token, false);
   if (!/[A-Za-z]{2}/.test(masked)) return info;
   return { kind: TokenKind.Word, key: masked, render: masked, generic: WILDCARD, value: "", wordValue: false, unit: false };
 }

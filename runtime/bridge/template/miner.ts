@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { TokenClassifier, TokenKind, WILDCARD, type TokenInfo } from "./classify";
+import { TokenClassifier, TokenKind, WILDCARD, maskDigitRuns, type TokenInfo } from "./classify";
 import { templateMinerOptionsSchema, type ResolvedTemplateMinerOptions, type TemplateMinerOptions } from "./options";
 import { minerStateSchema, type MinerState } from "./state";
 import type { MinedTemplate, TemplateMiner } from "./types";
@@ -25,8 +25,11 @@ interface Shape {
 }
 
 const SHAPE_SEPARATOR = "\u0000";
-/** Runs of hex digits holding a decimal digit, with an optional `0x`. */
-const DIGIT_RUNS = /(0x)?[0-9a-fA-F]*[0-9][0-9a-fA-F]*/g;
+/**
+ * Clusters of one bucket compared with a message of a new shape, most recent first. Free text
+ * with many distinct words would otherwise make every new shape scan an ever-growing bucket.
+ */
+const MAX_BUCKET_SCAN = 256;
 
 function isSpace(code: number): boolean {
   return code === 32 || code === 9 || code === 10 || code === 13 || code === 11 || code === 12;
@@ -206,7 +209,7 @@ class OnlineMiner implements TemplateMiner {
     if (keys.length === 1 && keys[0] === WILDCARD) {
       // Nothing but parameters (`sda1 sda2 sda3`, `r24=0x0ffea4c8 r25=0x3`): their letters and
       // punctuation are the only structure left to tell such messages apart.
-      const masked = message.replace(DIGIT_RUNS, WILDCARD).replace(/\s+/g, " ").trim();
+      const masked = maskDigitRuns(message.trim(), true).replace(/\s+/g, " ");
       return { keys: [masked], renders: [masked], generics: [WILDCARD], values };
     }
     return { keys, renders, generics, values };
@@ -224,7 +227,7 @@ class OnlineMiner implements TemplateMiner {
   }
 
   /**
-   * The oldest exact match; else the best match whose differing words are known parameter values;
+   * Among the bucket's most recent clusters: the oldest exact match; else the best match whose differing words are known parameter values;
    * else, when SIBLINGS_BEFORE_MERGE clusters already differ from the message in one and the same
    * word position only, the oldest of them: that position has shown itself to be a parameter.
    */
@@ -233,7 +236,8 @@ class OnlineMiner implements TemplateMiner {
     let bestScore = -1;
     /** Per word position: the clusters differing from the message there and nowhere else. */
     let siblings: Map<number, Cluster[]> | undefined;
-    for (const c of bucket) {
+    for (let b = Math.max(0, bucket.length - MAX_BUCKET_SCAN); b < bucket.length; b++) {
+      const c = bucket[b];
       let matched = 0;
       let differing = 0;
       let unknown = 0;
