@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { OPERATOR_NAMES, type OperatorName } from "../infra/operators/versions";
+import { EXACT_VERSION, OPERATOR_NAMES, type OperatorName } from "../infra/operators/versions";
 
 /**
  * The environment stack's configuration: one validated object built from the `logclaw:*` keys of
@@ -13,8 +13,6 @@ export type CloudName = (typeof CLOUDS)[number];
 
 const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$/;
 const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
-/** An exact release: `1.2.0`, `v1.21.1`, `3.0.0-alpha`; never a range, `latest` or `1.x`. */
-export const EXACT_VERSION = /^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/;
 
 const requiredString = (what = "a string") =>
   z.string({ error: (iss) => (iss.input === undefined ? "is required" : `must be ${what}`) }).min(1, "must not be empty");

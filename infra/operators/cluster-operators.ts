@@ -10,7 +10,7 @@ import {
   SECRET_READER_SERVICE_ACCOUNT,
   type ClusterIssuerArgs,
 } from "./custom-resources";
-import { OPERATOR_NAMES, PINNED_CHARTS, pinnedVersions, type OperatorName } from "./versions";
+import { EXACT_VERSION, OPERATOR_NAMES, PINNED_CHARTS, pinnedVersions, type OperatorName } from "./versions";
 
 export interface ClusterOperatorsArgs {
   /** The cluster's Kubernetes provider; every child uses it explicitly. */
@@ -37,8 +37,6 @@ export interface ClusterOperatorsArgs {
   grafanaUrl?: string;
 }
 
-const EXACT_VERSION = /^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/;
-
 /** Validates the args before any child exists; the message names the field. */
 export function validateClusterOperatorsArgs(args: ClusterOperatorsArgs): void {
   for (const [name, override] of Object.entries(args.overrides ?? {})) {
@@ -61,9 +59,6 @@ export function validateClusterOperatorsArgs(args: ClusterOperatorsArgs): void {
 export function grafanaBaseUrl(args: Pick<ClusterOperatorsArgs, "grafanaUrl" | "ingressDomain">): string {
   return (args.grafanaUrl ?? `https://grafana.${args.ingressDomain}`).replace(/\/+$/, "");
 }
-
-/** Operators that need cert-manager's certificates for their admission webhooks. */
-export const NEEDS_CERT_MANAGER: readonly OperatorName[] = ["flink", "opensearch"];
 
 /**
  * Cluster-scoped operators, installed once per environment, each in its own namespace, in this

@@ -4,6 +4,9 @@
  * test/infra/operators/versions.test.ts checks the two agree.
  */
 
+/** An exact release: `1.2.0`, `v1.21.1`, `3.0.0-alpha`; never a range, `latest` or `1.x`. */
+export const EXACT_VERSION = /^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/;
+
 export const OPERATOR_NAMES = ["certManager", "strimzi", "flink", "externalSecrets", "opensearch", "grafana"] as const;
 export type OperatorName = (typeof OPERATOR_NAMES)[number];
 

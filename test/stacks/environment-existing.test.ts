@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { EnvMocks } from "../support/env-mocks";
 import { setupEnvMocks, valueOf } from "../support/env-mocks";
 import { settle } from "../support/pulumi-mocks";
-import { validateManifest } from "../support/k8s-schemas";
+import { loadCrdValidators, validateManifest } from "../support/k8s-schemas";
 import type { EnvironmentOutputs } from "../../stacks/environment.js";
 
 let mocks: EnvMocks;
@@ -23,6 +23,8 @@ beforeAll(async () => {
   const { environmentProgram } = await import("../../stacks/environment.js");
   outputs = environmentProgram();
   await settle();
+  // Compiling the two CRD schemas takes seconds: do it under the hook timeout.
+  for (const key of ["external-secrets.io/v1/ClusterSecretStore", "cert-manager.io/v1/ClusterIssuer"]) loadCrdValidators().get(key)!.validate();
 });
 
 describe("environment program on an existing cluster", () => {

@@ -1,9 +1,9 @@
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { chartSource, operatorValues, type ValuesContext } from "../../../infra/operators/charts.js";
 import { grafanaBaseUrl, validateClusterOperatorsArgs, type ClusterOperatorsArgs } from "../../../infra/operators/cluster-operators.js";
 import { clusterIssuerSpec, clusterSecretStoreSpec, flinkJobRules } from "../../../infra/operators/custom-resources.js";
 import { PINNED_CHARTS } from "../../../infra/operators/versions.js";
-import { validateManifest } from "../../support/k8s-schemas.js";
+import { loadCrdValidators, validateManifest } from "../../support/k8s-schemas.js";
 
 const ctx: ValuesContext = {
   resourceSelector: "app.kubernetes.io/part-of=logclaw",
@@ -91,6 +91,12 @@ describe("operator values", () => {
 });
 
 describe("custom resources", () => {
+  // The ClusterSecretStore and ClusterIssuer schemas are ~690 kB and ~330 kB: compile them once,
+  // under the hook timeout, not inside a test's time budget.
+  beforeAll(() => {
+    for (const key of ["external-secrets.io/v1/ClusterSecretStore", "cert-manager.io/v1/ClusterIssuer"]) loadCrdValidators().get(key)!.validate();
+  });
+
   const manifest = (apiVersion: string, kind: string, name: string, spec: unknown) => ({ apiVersion, kind, metadata: { name }, spec });
 
   it.each([

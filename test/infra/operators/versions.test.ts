@@ -2,8 +2,7 @@ import { readFileSync, readdirSync } from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { EXTERNAL_SECRETS_SERVICE_ACCOUNT } from "../../../infra/cloud/types.js";
-import { OPERATOR_NAMES, PINNED_CHARTS, pinnedVersions } from "../../../infra/operators/versions.js";
-import { EXACT_VERSION } from "../../../stacks/environment-config.js";
+import { EXACT_VERSION, OPERATOR_NAMES, PINNED_CHARTS, pinnedVersions } from "../../../infra/operators/versions.js";
 
 const crdsDir = path.resolve(__dirname, "..", "..", "..", "..", "shared", "crds");
 const readme = readFileSync(path.join(crdsDir, "README.md"), "utf8");
