@@ -19,12 +19,14 @@ export interface Detection {
   traceIds: string[];
   sampleLogIds: string[];
   timeline: TimelineEntry[];
-  /** Templates whose further errors keep the incident alive. */
+  /** The root cause's failure templates: its further errors in them keep the incident alive. */
   templateIds: string[];
 }
 
 export interface EvidenceLimits {
   quietMs: number;
+  /** How soon after opening an incident may still be re-rooted to a deeper root cause. */
+  rerootMs: number;
   cooldownMs: number;
   maxTimeline: number;
   maxSamples: number;
@@ -107,30 +109,33 @@ export class IncidentManager {
 
   handle(d: Detection): IncidentEvent | null {
     const fingerprint = fingerprintOf(this.tenant, d.rootCauseService, d.family, d.templateId);
-    // The incident with the same root cause first; only then one this detection is part of.
+    const open = this.tracked.filter((t) => t.incident.status === "open");
+    // The incident with the same root cause first; then one whose blast radius this detection is part of.
     const related =
-      this.tracked.find((t) => t.incident.status === "open" && t.incident.rootCauseService === d.rootCauseService) ??
-      this.tracked.find((t) => t.incident.status === "open" && this.related(t.incident, d));
+      open.find((t) => t.incident.rootCauseService === d.rootCauseService) ??
+      open.find((t) => t.incident.affectedServices.includes(d.rootCauseService));
     if (related) return this.merge(related, d, false);
+    // A just-opened incident whose root turns out to be a symptom of this deeper root: same failure, re-rooted.
+    const misrooted = open.find(
+      (t) =>
+        (d.affectedServices.includes(t.incident.rootCauseService) || d.service === t.incident.rootCauseService) &&
+        d.detectedAtMs - Date.parse(t.incident.detectedAt) <= this.limits.rerootMs,
+    );
+    if (misrooted) {
+      const i = misrooted.incident;
+      i.affectedServices = [...new Set([...i.affectedServices, i.rootCauseService])].filter((s) => s !== d.rootCauseService).sort();
+      i.rootCauseService = d.rootCauseService;
+      return this.merge(misrooted, d, false, true);
+    }
     const recurring = this.tracked.find(
       (t) =>
         t.incident.status === "resolved" &&
         t.resolvedAtMs !== null &&
         d.detectedAtMs - t.resolvedAtMs <= this.limits.cooldownMs &&
-        (t.incident.fingerprint === fingerprint || t.incident.rootCauseService === d.rootCauseService),
+        t.incident.fingerprint === fingerprint,
     );
     if (recurring) return this.merge(recurring, d, true);
     return this.openNew(d, fingerprint);
-  }
-
-  private related(i: Incident, d: Detection): boolean {
-    const root = i.rootCauseService;
-    return (
-      root === d.rootCauseService ||
-      i.affectedServices.includes(d.rootCauseService) ||
-      d.affectedServices.includes(root) ||
-      d.service === root
-    );
   }
 
   private openNew(d: Detection, fingerprint: string): IncidentEvent {
@@ -165,9 +170,9 @@ export class IncidentManager {
     return { type: "opened", incident: structuredClone(incident) };
   }
 
-  private merge(t: TrackedIncident, d: Detection, reopen: boolean): IncidentEvent | null {
+  private merge(t: TrackedIncident, d: Detection, reopen: boolean, rerooted = false): IncidentEvent | null {
     const i = t.incident;
-    let changed = reopen;
+    let changed = reopen || rerooted;
     if (reopen) {
       i.status = "open";
       i.resolvedAt = null;
@@ -202,15 +207,16 @@ export class IncidentManager {
   }
 
   /**
-   * A record that belongs to an open incident (an error of its root cause, or of an affected service
-   * in one of the incident's templates) keeps it alive and joins its evidence.
+   * A record that belongs to an open incident (an error of its root cause in one of the failure's
+   * templates) keeps it alive and joins its evidence.
    */
   evidence(entry: TimelineEntry, atMs: number): void {
     for (const t of this.tracked) {
       const i = t.incident;
       if (i.status !== "open") continue;
-      const isRoot = entry.service === i.rootCauseService;
-      if (!isRoot && !(i.affectedServices.includes(entry.service) && t.templateIds.includes(entry.templateId))) continue;
+      // Only the root cause's own failure templates count: callers' errors (often generic access-log
+      // templates shared with other failures) and unrelated errors must not keep it open.
+      if (entry.service !== i.rootCauseService || !t.templateIds.includes(entry.templateId)) continue;
       if (atMs > t.lastEvidenceMs) {
         t.lastEvidenceMs = atMs;
         i.lastSeen = entry.at;

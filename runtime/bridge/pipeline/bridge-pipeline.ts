@@ -63,6 +63,7 @@ export class BridgePipeline {
     this.traces = new TraceIndex(this.tuning.maxTraces);
     const limits = {
       quietMs: this.tuning.quietMs,
+      rerootMs: 3 * this.tuning.windowMs,
       cooldownMs: this.tuning.cooldownMs,
       maxTimeline: this.tuning.maxTimeline,
       maxSamples: this.tuning.maxSamples,
@@ -356,7 +357,7 @@ export class BridgePipeline {
         traceIds: unique(windows.flatMap((w) => w.errorTraces)).slice(0, this.tuning.maxTraceIds),
         sampleLogIds: windows.flatMap((w) => w.timeline.map((e) => e.logId)).slice(0, this.tuning.maxSamples),
         timeline: windows.flatMap((w) => w.timeline).slice(0, this.tuning.maxTimeline),
-        templateIds: unique(members.flatMap((m) => Object.keys(m.finding.window.templates))),
+        templateIds: Object.keys(source.window.templates),
       };
       const event = this.incidents.handle(detection);
       if (event) result.incidentEvents.push(event);

@@ -1,0 +1,123 @@
+import { describe, expect, it } from "vitest";
+import { assessRecord, classifyClientSide, matchFamily } from "../../../runtime/bridge";
+import type { LogDocument } from "../../../runtime/shared/types";
+
+function doc(message: string, severity_number = 17, extra: Partial<LogDocument> = {}): LogDocument {
+  const severity_text = severity_number >= 21 ? "fatal" : severity_number >= 17 ? "error" : severity_number >= 13 ? "warn" : "info";
+  return {
+    id: "x",
+    "@timestamp": "2026-01-05T08:00:00.000Z",
+    observed_timestamp: null,
+    tenant_id: "acme",
+    service: "payment-api",
+    service_namespace: null,
+    environment: null,
+    host: null,
+    pod: null,
+    severity_text,
+    severity_number,
+    message,
+    template_id: "t",
+    template: message,
+    trace_id: null,
+    span_id: null,
+    http_status: null,
+    attributes: {},
+    resource: {},
+    redacted: false,
+    ...extra,
+  };
+}
+
+describe("matchFamily", () => {
+  it.each([
+    ["java.lang.OutOfMemoryError: Java heap space", "oom"],
+    ["container OOMKilled", "oom"],
+    ["panic: runtime error: index out of range", "crash"],
+    ["Segmentation fault (core dumped)", "crash"],
+    ["HikariPool-1 - connection pool exhausted", "resource_exhaustion"],
+    ["write failed: no space left on device", "resource_exhaustion"],
+    ["ERROR: deadlock detected (SQLSTATE 40P01)", "database"],
+    ["request timed out after 3000ms", "timeout"],
+    ["rpc error: DEADLINE_EXCEEDED", "timeout"],
+    ["dial tcp 10.0.0.1:5432: connect: connection refused", "connection"],
+    ["upstream connect error or disconnect/reset before headers", "dependency"],
+    ["call to ledger-api failed: 503 Service Unavailable", "dependency"],
+    ["x509: certificate has expired or is not yet valid", "auth"],
+  ])("%j is %s", (text, family) => {
+    expect(matchFamily(text)?.family).toBe(family);
+  });
+
+  it.each([
+    "metric timeouts_total incremented",
+    "setTimeoutMs=300 applied",
+    "crashpad handler started",
+    "loaded module oomph-utils",
+    "0 deadlocks detected in the last minute",
+    "no timeout configured for this route",
+    "completed without crashing",
+    "journal entry 7 rejected: balance mismatch",
+  ])("%j names no failure (words, not substrings; negations skipped)", (text) => {
+    expect(matchFamily(text)).toBeNull();
+  });
+
+  it("prefers the most specific family when several match", () => {
+    expect(matchFamily("request timed out: connection pool exhausted")?.family).toBe("resource_exhaustion");
+  });
+});
+
+describe("classifyClientSide", () => {
+  it.each([
+    ["GET /api/orders/7 404", 404, {}, "client_error"],
+    ["POST /api/login 401", 401, {}, "client_error"],
+    ["too many requests", 429, {}, "client_error"],
+    ["GET /wp-login.php", 404, { "url.path": "/wp-login.php" }, "scanner"],
+    ["GET /", 200, { "user_agent.original": "sqlmap/1.7" }, "scanner"],
+    ["JWT expired at 2026-01-01T00:00:00Z", null, {}, "expired_credentials"],
+    ["session expired for user 7", 500, {}, null],
+    ["Validation failed for field 'email': must be a valid email", null, {}, "validation"],
+    ["x509: certificate has expired", null, {}, null],
+    ["payment failed", 503, {}, null],
+  ])("%j (status %s) is %s", (message, status, attrs, kind) => {
+    expect(classifyClientSide(message, status as number | null, attrs)).toBe(kind);
+  });
+});
+
+describe("assessRecord", () => {
+  it("weights a failure family by severity, HTTP status and stack trace", () => {
+    const info = assessRecord(doc("request timed out", 9));
+    const warn = assessRecord(doc("request timed out", 13));
+    const error = assessRecord(doc("request timed out", 17));
+    const error5xx = assessRecord(doc("request timed out", 17, { http_status: 504 }));
+    const withStack = assessRecord(doc("request timed out", 17, { attributes: { "exception.stacktrace": "at x" } }));
+    expect(info.weight).toBeLessThan(warn.weight);
+    expect(warn.weight).toBeLessThan(error.weight);
+    expect(error.weight).toBeLessThan(error5xx.weight);
+    expect(error.weight).toBeLessThan(withStack.weight);
+    expect([info.isError, warn.isError, error.isError]).toEqual([false, false, true]);
+    expect(withStack.stackTrace).toBe(true);
+  });
+
+  it("counts a 5xx at info level as an error and a 4xx at error level as client noise", () => {
+    expect(assessRecord(doc("GET /x 503", 9, { http_status: 503 })).isError).toBe(true);
+    const client = assessRecord(doc("GET /x 404 connection refused", 17, { http_status: 404 }));
+    expect(client.isError).toBe(false);
+    expect(client.clientSide).toBe("client_error");
+    expect(client.immediate).toBe(false);
+  });
+
+  it("takes the immediate path only for OOM, crash and resource exhaustion at error severity", () => {
+    expect(assessRecord(doc("java.lang.OutOfMemoryError: Java heap space", 21)).immediate).toBe(true);
+    expect(assessRecord(doc("no space left on device", 17)).immediate).toBe(true);
+    expect(assessRecord(doc("request timed out", 21)).immediate).toBe(false);
+    expect(assessRecord(doc("no out of memory risk: heap at 40%", 17)).immediate).toBe(false);
+    expect(assessRecord(doc("OutOfMemoryError recovered by cache eviction", 9)).immediate).toBe(false);
+  });
+
+  it("gives a generic error without failure words some weight", () => {
+    const a = assessRecord(doc("journal entry 7 rejected: balance mismatch", 17));
+    expect(a.family).toBeNull();
+    expect(a.isError).toBe(true);
+    expect(a.weight).toBeGreaterThan(0.2);
+  });
+});
