@@ -15,10 +15,16 @@ import type {
 } from "../../ticketing/types";
 import { statusOf } from "./errors";
 
+/**
+ * Tickets, finished outbox items and analyses share the one index the tenant's ticketing role may
+ * write (`logclaw-tickets`, ARCHITECTURE.md), told apart by `kind` and an id prefix.
+ */
 export const TICKETS_INDEX = "logclaw-tickets";
-/** Finished (delivered or failed) outbox items: the audit trail the API lists. */
-export const TICKET_OUTBOX_INDEX = "logclaw-ticket-outbox";
-export const TICKET_ANALYSES_INDEX = "logclaw-ticket-analyses";
+
+type Kind = "ticket" | "outbox" | "analysis";
+
+const outboxDocId = (itemId: string) => `outbox:${itemId}`;
+const analysisDocId = (tenant: string, incidentId: string) => `analysis:${tenant}:${incidentId}`;
 
 /**
  * A ticket document holds the ticket and its pending outbox items (`queue`), so every
@@ -47,45 +53,42 @@ const MAX_CONFLICT_RETRIES = 20;
 const keyword = { type: "keyword" } as const;
 const date = { type: "date" } as const;
 
-export const ticketIndexBodies: Record<string, Record<string, unknown>> = {
-  [TICKETS_INDEX]: {
-    mappings: {
-      dynamic: false,
-      properties: {
-        id: keyword,
-        tenant: keyword,
-        platform: keyword,
-        fingerprint: keyword,
-        incidentId: keyword,
-        status: keyword,
-        updatedAt: date,
-        dueAt: date,
-        leaseUntil: date,
-        queueLength: { type: "integer" },
-      },
+export const ticketsIndexBody: Record<string, unknown> = {
+  mappings: {
+    // Payloads (incident, RCA) are stored, not indexed: only these fields are queried.
+    dynamic: false,
+    properties: {
+      kind: keyword,
+      id: keyword,
+      tenant: keyword,
+      platform: keyword,
+      fingerprint: keyword,
+      incidentId: keyword,
+      ticketId: keyword,
+      status: keyword,
+      createdAt: date,
+      updatedAt: date,
+      dueAt: date,
+      leaseUntil: date,
+      queueLength: { type: "integer" },
     },
   },
-  [TICKET_OUTBOX_INDEX]: {
-    mappings: {
-      dynamic: false,
-      properties: { id: keyword, tenant: keyword, status: keyword, platform: keyword, ticketId: keyword, createdAt: date, updatedAt: date },
-    },
-  },
-  [TICKET_ANALYSES_INDEX]: { mappings: { dynamic: false, properties: { tenant: keyword, incidentId: keyword } } },
 };
 
-/** Creates the three indices when missing (idempotent; a concurrent creator's 400 is fine). */
+/**
+ * Creates the index when missing. Create-and-tolerate rather than check-then-create: the ticketing
+ * role may create and write this index but holds no admin read permission, and replicas race.
+ */
 export async function ensureTicketIndices(client: Client): Promise<void> {
-  for (const [index, body] of Object.entries(ticketIndexBodies)) {
-    const exists = await client.indices.exists({ index });
-    if (exists.body) continue;
-    try {
-      await client.indices.create({ index, body });
-    } catch (err) {
-      if (statusOf(err) !== 400) throw err;
-    }
+  try {
+    await client.indices.create({ index: TICKETS_INDEX, body: ticketsIndexBody });
+  } catch (err) {
+    const type = (err as { meta?: { body?: { error?: { type?: string } } } }).meta?.body?.error?.type;
+    if (statusOf(err) !== 400 || type !== "resource_already_exists_exception") throw err;
   }
 }
+
+const ofKind = (kind: Kind) => ({ term: { kind } });
 
 function toRecord(doc: TicketDoc): TicketRecord {
   const { queue: _q, nextSeq: _n, dueAt: _d, leaseOwner: _o, leaseUntil: _u, ...record } = doc;
@@ -119,7 +122,7 @@ export class OpenSearchTicketStore implements TicketStore {
 
   /** Writes a ticket document guarded by its version; throws {@link ConflictError} when another writer won. */
   private async write(doc: TicketDoc, version: Versioned | null): Promise<void> {
-    const body = { ...doc, queueLength: doc.queue.length } as unknown as Record<string, unknown>;
+    const body = { ...doc, kind: "ticket", queueLength: doc.queue.length } as unknown as Record<string, unknown>;
     try {
       await this.client.index({
         index: TICKETS_INDEX,
@@ -190,7 +193,7 @@ export class OpenSearchTicketStore implements TicketStore {
         sort: [{ dueAt: { order: "asc" } }],
         query: {
           bool: {
-            filter: [{ term: { tenant } }, { range: { dueAt: { lte: now } } }],
+            filter: [ofKind("ticket"), { term: { tenant } }, { range: { dueAt: { lte: now } } }],
             should: [{ bool: { must_not: { exists: { field: "leaseUntil" } } } }, { range: { leaseUntil: { lte: now } } }],
             minimum_should_match: 1,
           },
@@ -231,7 +234,12 @@ export class OpenSearchTicketStore implements TicketStore {
     }).then(async (finished) => {
       // Audit after the ticket write: a crash in between re-delivers the item rather than losing it.
       for (const item of finished) {
-        await this.client.index({ index: TICKET_OUTBOX_INDEX, id: item.id, body: item as unknown as Record<string, unknown>, refresh: true });
+        await this.client.index({
+          index: TICKETS_INDEX,
+          id: outboxDocId(item.id),
+          body: { ...item, kind: "outbox" } as unknown as Record<string, unknown>,
+          refresh: true,
+        });
       }
     });
   }
@@ -275,7 +283,7 @@ export class OpenSearchTicketStore implements TicketStore {
   }
 
   async listTickets(tenant: string, query: TicketQuery): Promise<TicketRecord[]> {
-    const filter: Record<string, unknown>[] = [{ term: { tenant } }];
+    const filter: Record<string, unknown>[] = [ofKind("ticket"), { term: { tenant } }];
     if (query.incidentId !== undefined) filter.push({ term: { incidentId: query.incidentId } });
     if (query.fingerprint !== undefined) filter.push({ term: { fingerprint: query.fingerprint } });
     if (query.status !== undefined) filter.push({ term: { status: query.status } });
@@ -292,15 +300,15 @@ export class OpenSearchTicketStore implements TicketStore {
     if (query.status === undefined || query.status === "pending") {
       const response = await this.client.search({
         index: TICKETS_INDEX,
-        body: { size: limit, query: { bool: { filter: [{ term: { tenant } }, { range: { queueLength: { gt: 0 } } }] } } },
+        body: { size: limit, query: { bool: { filter: [ofKind("ticket"), { term: { tenant } }, { range: { queueLength: { gt: 0 } } }] } } },
       });
       for (const hit of response.body.hits.hits ?? []) items.push(...(hit._source as unknown as TicketDoc).queue);
     }
     if (query.status !== "pending") {
-      const filter: Record<string, unknown>[] = [{ term: { tenant } }];
+      const filter: Record<string, unknown>[] = [ofKind("outbox"), { term: { tenant } }];
       if (query.status) filter.push({ term: { status: query.status } });
       const response = await this.client.search({
-        index: TICKET_OUTBOX_INDEX,
+        index: TICKETS_INDEX,
         body: { size: limit, sort: [{ createdAt: { order: "asc" } }], query: { bool: { filter } } },
       });
       items.push(...(response.body.hits.hits ?? []).map((h) => h._source as unknown as OutboxItem));
@@ -312,12 +320,12 @@ export class OpenSearchTicketStore implements TicketStore {
     const [pending, finished] = await Promise.all([
       this.client.search({
         index: TICKETS_INDEX,
-        body: { size: 0, query: { term: { tenant } }, aggs: { queued: { sum: { field: "queueLength" } } } },
+        body: { size: 0, query: { bool: { filter: [ofKind("ticket"), { term: { tenant } }] } }, aggs: { queued: { sum: { field: "queueLength" } } } },
       }),
       this.client.search({
-        index: TICKET_OUTBOX_INDEX,
+        index: TICKETS_INDEX,
         // The client's generated types lack `field` on terms aggregations, which OpenSearch accepts.
-        body: { size: 0, query: { term: { tenant } }, aggs: { byStatus: { terms: { field: "status" } as object } } },
+        body: { size: 0, query: { bool: { filter: [ofKind("outbox"), { term: { tenant } }] } }, aggs: { byStatus: { terms: { field: "status" } as object } } },
       }),
     ]);
     const counts: Record<OutboxStatus, number> = { pending: 0, delivered: 0, failed: 0 };
@@ -330,16 +338,16 @@ export class OpenSearchTicketStore implements TicketStore {
 
   async saveAnalysis(tenant: string, incidentId: string, rca: RootCauseAnalysis): Promise<void> {
     await this.client.index({
-      index: TICKET_ANALYSES_INDEX,
-      id: `${tenant}:${incidentId}`,
-      body: { tenant, incidentId, rca } as unknown as Record<string, unknown>,
+      index: TICKETS_INDEX,
+      id: analysisDocId(tenant, incidentId),
+      body: { kind: "analysis", tenant, incidentId, rca } as unknown as Record<string, unknown>,
       refresh: true,
     });
   }
 
   async getAnalysis(tenant: string, incidentId: string): Promise<RootCauseAnalysis | null> {
     try {
-      const response = await this.client.get({ index: TICKET_ANALYSES_INDEX, id: `${tenant}:${incidentId}` });
+      const response = await this.client.get({ index: TICKETS_INDEX, id: analysisDocId(tenant, incidentId) });
       return response.body.found ? (response.body._source as unknown as { rca: RootCauseAnalysis }).rca : null;
     } catch (err) {
       if (statusOf(err) === 404) return null;

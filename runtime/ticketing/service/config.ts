@@ -35,6 +35,7 @@ export const ticketingEnvSchema = z
     // Defaults below.
     LOGCLAW_KAFKA_GROUP_ID: z.string().min(1).default("logclaw-ticketing"),
     LOGCLAW_TOPIC_INCIDENTS: z.string().min(1).default("incidents"),
+    LOGCLAW_TOPIC_DEAD_LETTER: z.string().min(1).default("dead-letter"),
     LOGCLAW_PLATFORM_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
     LOGCLAW_INSTANCE_ID: optionalText,
     LOGCLAW_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
@@ -65,6 +66,7 @@ export interface TicketingConfig {
     caFile?: string;
     groupId: string;
     topic: string;
+    deadLetterTopic: string;
   };
   opensearch: { url: string; username?: string; password?: string; caFile?: string };
   credentials: PlatformCredentials;
@@ -150,6 +152,7 @@ export function loadTicketingConfig(env: NodeJS.ProcessEnv): TicketingConfig {
       caFile: e.LOGCLAW_KAFKA_CA_FILE,
       groupId: e.LOGCLAW_KAFKA_GROUP_ID,
       topic: e.LOGCLAW_TOPIC_INCIDENTS,
+      deadLetterTopic: e.LOGCLAW_TOPIC_DEAD_LETTER,
     },
     opensearch: {
       url: e.LOGCLAW_OPENSEARCH_URL,

@@ -70,7 +70,15 @@ export async function startTicketing(
     },
     logger,
   );
-  const source = new KafkaIncidentSource({ kafka, topic: config.kafka.topic, groupId: config.kafka.groupId, metrics, logger });
+  const source = new KafkaIncidentSource({
+    kafka,
+    topic: config.kafka.topic,
+    deadLetterTopic: config.kafka.deadLetterTopic,
+    groupId: config.kafka.groupId,
+    metrics,
+    logger,
+    now,
+  });
   let consuming = false;
 
   const app = express();

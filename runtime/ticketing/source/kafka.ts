@@ -1,5 +1,6 @@
-import type { Consumer, Kafka } from "kafkajs";
+import type { Consumer, Kafka, Producer } from "kafkajs";
 import type { Logger } from "pino";
+import type { DeadLetter } from "../../shared/types";
 import type { TicketingMetrics } from "../metrics";
 import type { IncidentHandler, IncidentSource } from "./types";
 import { parseIncidentEvent } from "./validate";
@@ -8,28 +9,41 @@ export interface KafkaIncidentSourceOptions {
   kafka: Kafka;
   /** Default `incidents`. */
   topic?: string;
+  /** Where unreadable events go. Default `dead-letter`; null only counts and logs them. */
+  deadLetterTopic?: string | null;
   /** Default `logclaw-ticketing`: replicas share the partitions. */
   groupId?: string;
   /** Partitions handled side by side by one replica. Default 4. */
   partitionsConcurrently?: number;
   metrics: TicketingMetrics;
   logger: Logger;
+  now?: () => Date;
 }
+
+/** Payload bytes kept in a dead letter. */
+const DEAD_LETTER_PAYLOAD_CHARS = 64 * 1024;
 
 /**
  * The `incidents` topic through a kafkajs consumer group. An offset is committed only after its
  * event was handled (kafkajs commits once `eachMessage` resolves), so a crash redelivers, and the
- * ticket store makes a redelivered event a no-op. Unreadable messages are counted and skipped:
- * retrying them cannot succeed.
+ * ticket store makes a redelivered event a no-op. Unreadable messages cannot succeed on retry: they
+ * go to the dead-letter topic (counted, logged) before their offset is committed.
  */
 export class KafkaIncidentSource implements IncidentSource {
   private consumer: Consumer | null = null;
+  private producer: Producer | null = null;
 
   constructor(private readonly options: KafkaIncidentSourceOptions) {}
 
   async start(handler: IncidentHandler): Promise<void> {
     const { kafka, metrics, logger } = this.options;
     const topic = this.options.topic ?? "incidents";
+    const deadLetterTopic = this.options.deadLetterTopic === undefined ? "dead-letter" : this.options.deadLetterTopic;
+    const now = this.options.now ?? (() => new Date());
+    if (deadLetterTopic) {
+      this.producer = kafka.producer();
+      await this.producer.connect();
+    }
     const consumer = kafka.consumer({ groupId: this.options.groupId ?? "logclaw-ticketing" });
     this.consumer = consumer;
     await consumer.connect();
@@ -42,8 +56,18 @@ export class KafkaIncidentSource implements IncidentSource {
         const text = message.value?.toString("utf8") ?? "";
         const parsed = parseIncidentEvent(text);
         if ("error" in parsed) {
+          const source = `${topic}/${partition}/${message.offset}`;
           metrics.droppedEvents.inc({ reason: "invalid_event" });
-          logger.error({ topic, partition, offset: message.offset, error: parsed.error }, "skipping unreadable incident event");
+          logger.error({ source, error: parsed.error }, "unreadable incident event");
+          if (this.producer && deadLetterTopic) {
+            const letter: DeadLetter = {
+              reason: `invalid incident event: ${parsed.error}`,
+              source,
+              payload: text.slice(0, DEAD_LETTER_PAYLOAD_CHARS),
+              at: now().toISOString(),
+            };
+            await this.producer.send({ topic: deadLetterTopic, messages: [{ key: source, value: JSON.stringify(letter) }] });
+          }
           return;
         }
         await handler(parsed.event);
@@ -53,6 +77,8 @@ export class KafkaIncidentSource implements IncidentSource {
 
   async stop(): Promise<void> {
     await this.consumer?.disconnect();
+    await this.producer?.disconnect();
     this.consumer = null;
+    this.producer = null;
   }
 }

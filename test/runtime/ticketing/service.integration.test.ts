@@ -8,7 +8,7 @@ import pino from "pino";
 import { Registry } from "prom-client";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { stringify } from "yaml";
-import type { IncidentEvent } from "../../../runtime/shared/types";
+import type { DeadLetter, IncidentEvent } from "../../../runtime/shared/types";
 import { createOpenSearchClient, OpenSearchIncidentStore } from "../../../runtime/store/opensearch";
 import { loadTicketingConfig, startTicketing, type RunningTicketing } from "../../../runtime/ticketing/service";
 import { FakeOpsGenie, FakePagerDuty, FakeSlack, selfSignedCert } from "../../support/platforms";
@@ -25,6 +25,7 @@ const TOKEN = "integration-token-0123456789";
 describe("logclaw ticketing against Kafka and OpenSearch", () => {
   const tenantId = `tk${randomUUID().slice(0, 8)}`;
   const topic = `incidents-${tenantId}`;
+  const deadLetterTopic = `dead-letter-${tenantId}`;
   const pagerduty = new FakePagerDuty("R0UT1NGKEY0123456789ABCDEFGHIJKL");
   const opsgenie = new FakeOpsGenie("og-key");
   const slack = new FakeSlack();
@@ -68,7 +69,7 @@ describe("logclaw ticketing against Kafka and OpenSearch", () => {
     );
     const admin = kafka.admin();
     await admin.connect();
-    await admin.createTopics({ topics: [{ topic, numPartitions: 2 }], waitForLeaders: true });
+    await admin.createTopics({ topics: [{ topic, numPartitions: 2 }, { topic: deadLetterTopic, numPartitions: 1 }], waitForLeaders: true });
     await admin.disconnect();
     producer = kafka.producer();
     await producer.connect();
@@ -83,6 +84,7 @@ describe("logclaw ticketing against Kafka and OpenSearch", () => {
       LOGCLAW_API_TOKEN: TOKEN,
       LOGCLAW_DASHBOARD_URL: "https://grafana.test/d/logclaw?var-tenant=x",
       LOGCLAW_TOPIC_INCIDENTS: topic,
+      LOGCLAW_TOPIC_DEAD_LETTER: deadLetterTopic,
       LOGCLAW_KAFKA_GROUP_ID: `ticketing-${tenantId}`,
       LOGCLAW_PAGERDUTY_ROUTING_KEY: "R0UT1NGKEY0123456789ABCDEFGHIJKL",
       LOGCLAW_OPSGENIE_API_KEY: "og-key",
@@ -117,6 +119,15 @@ describe("logclaw ticketing against Kafka and OpenSearch", () => {
     expect(opsgenie.alerts.size).toBe(1);
     for (const fake of [pagerduty, opsgenie, slack]) expect(fake.rejected).toEqual([]);
     expect(await registry.getSingleMetricAsString("logclaw_ticketing_events_dropped_total")).toContain('reason="invalid_event"} 1');
+    const letters: DeadLetter[] = [];
+    const consumer = kafka.consumer({ groupId: `dl-${tenantId}` });
+    await consumer.connect();
+    await consumer.subscribe({ topic: deadLetterTopic, fromBeginning: true });
+    await consumer.run({ eachMessage: async ({ message }) => void letters.push(JSON.parse(message.value!.toString()) as DeadLetter) });
+    await vi.waitFor(() => expect(letters).toHaveLength(1), { timeout: 30_000, interval: 100 });
+    await consumer.disconnect();
+    expect(letters[0]).toMatchObject({ payload: "{not json", source: expect.stringMatching(new RegExp(`^${topic}/\\d+/\\d+$`)) });
+    expect(letters[0]!.reason).toContain("not JSON");
 
     const detail = await api(`/api/incidents/${critical.id}`);
     expect(detail.status).toBe(200);
