@@ -229,7 +229,14 @@ export async function topicSize(admin: Admin, topic: string): Promise<number> {
 
 /** True once the group's committed offsets reached every partition's high watermark. */
 export async function caughtUp(admin: Admin, groupId: string, topic: string): Promise<boolean> {
-  const [high, committed] = await Promise.all([admin.fetchTopicOffsets(topic), admin.fetchOffsets({ groupId, topics: [topic] })]);
+  let high: Awaited<ReturnType<Admin["fetchTopicOffsets"]>>;
+  let committed: Awaited<ReturnType<Admin["fetchOffsets"]>>;
+  try {
+    [high, committed] = await Promise.all([admin.fetchTopicOffsets(topic), admin.fetchOffsets({ groupId, topics: [topic] })]);
+  } catch {
+    // Right after a broker restart the group coordinator is still loading: not caught up yet.
+    return false;
+  }
   const done = new Map((committed[0]?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
   return high.every((p) => Number(p.high) === 0 || done.get(p.partition) === Number(p.high));
 }
