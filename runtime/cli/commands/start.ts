@@ -5,9 +5,6 @@ import pino from "pino";
 import { version } from "../../../package.json";
 import { buildLocalConfig, DEFAULT_DATA_DIR, LOCAL_ENV_VARS, type LocalFlags } from "../../local/config";
 import { renderBanner, renderCounters } from "../../local/banner";
-import { createLocalModeFactory } from "../../local/parts";
-import { startLocalMode } from "../../local/local-mode";
-import { DataDirLockedError } from "../../local/lock";
 
 
 /** Runs local mode until SIGINT/SIGTERM; resolves after the flush. */
@@ -24,6 +21,9 @@ export async function runStart(flags: LocalFlags): Promise<void> {
     ]),
   );
   if (interactive) process.stdout.write(`  starting LogClaw: opening ${config.dataDir}…`);
+  // Loaded on use: the receivers, pipeline and server would slow every other command's start.
+  const { startLocalMode } = require("../../local/local-mode") as typeof import("../../local/local-mode");
+  const { createLocalModeFactory } = require("../../local/parts") as typeof import("../../local/parts");
   const handle = await startLocalMode(config, createLocalModeFactory(process.env), logger);
   if (interactive) process.stdout.write("\r\x1b[2K");
   process.stdout.write(
@@ -84,7 +84,7 @@ export function registerStartCommands(program: Command): void {
       try {
         await runStart(opts);
       } catch (err) {
-        const message = err instanceof DataDirLockedError || err instanceof Error ? err.message : String(err);
+        const message = err instanceof Error ? err.message : String(err);
         const code = (err as NodeJS.ErrnoException).code;
         process.stderr.write(`logclaw start: ${code === "EADDRINUSE" ? `port already in use (${message}); pass another --port / --otlp-*-port` : message}\n`);
         process.exitCode = 1;
