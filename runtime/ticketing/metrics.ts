@@ -73,8 +73,8 @@ export function createTicketingMetrics(registry: Registry): TicketingMetrics {
       registers,
     }),
     firstRequestSeconds: new Histogram({
-      name: "logclaw_ticketing_incident_to_first_request_seconds",
-      help: "Wall time from an incident event's arrival to the first platform request for it",
+      name: "logclaw_ticketing_enqueue_to_first_request_seconds",
+      help: "Wall time from a ticket create entering the outbox (after the RCA) to its first platform request",
       labelNames: ["platform"],
       buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers,

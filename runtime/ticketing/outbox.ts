@@ -5,7 +5,7 @@ import type { TicketingMetrics } from "./metrics";
 import { buildLinks, buildTicketContent, DeliveryError, type PlatformClient } from "./platforms";
 import type { Redactor } from "./redact";
 import type { TicketStore } from "./ticket-store";
-import type { ClaimedItem, DeliveredResult, OutboxItem } from "./types";
+import type { ClaimedItem, DeliveredResult } from "./types";
 
 export interface OutboxDispatcherOptions {
   tenant: string;
@@ -25,8 +25,6 @@ export interface OutboxDispatcherOptions {
   batchSize?: number;
   /** Poll interval of the background loop. Default 1 s. */
   pollMs?: number;
-  /** Called right before the first platform request of an item (latency measurement). */
-  onRequest?: (item: OutboxItem) => void;
 }
 
 /**
@@ -119,7 +117,9 @@ export class OutboxDispatcher {
     const content = buildTicketContent(item.payload, buildLinks(dashboardUrl, item.payload), redact);
     const ref = { externalId: item.externalId ?? ticket.externalId, fingerprint: item.fingerprint };
     try {
-      this.options.onRequest?.(item);
+      if (item.action === "create" && item.attempts === 0) {
+        metrics.firstRequestSeconds.observe({ platform: item.platform }, (now().getTime() - Date.parse(item.createdAt)) / 1000);
+      }
       let result: DeliveredResult = {};
       if (item.action === "create") {
         // A retried create may follow one whose answer was lost: adopt the ticket it made.

@@ -144,6 +144,10 @@ describe("platform clients against documented request shapes", () => {
       expect(await registry.getSingleMetricAsString("logclaw_ticketing_delivery_retries_total")).toContain(
         `platform="${platform}",action="create",reason="http_429"`,
       );
+      // Measured once per create, at its first attempt: the 30 s wait is the platform's, not ours.
+      expect(await registry.getSingleMetricAsString("logclaw_ticketing_enqueue_to_first_request_seconds")).toContain(
+        `logclaw_ticketing_enqueue_to_first_request_seconds_count{platform="${platform}"} 1`,
+      );
     });
 
     it("retries a 500 with backoff and a timeout, without doubling the ticket", async () => {
