@@ -127,12 +127,23 @@ function variable(prefix: string, suffix: string): TokenInfo {
   return { kind: TokenKind.Variable, key: WILDCARD, render, generic: WILDCARD, value: "", wordValue: false, unit: false };
 }
 
-/** Classifies one whitespace-separated token. Pure; the miner memoizes it. */
-export function classifyToken(token: string): TokenInfo {
+/** Offsets of the token without its surrounding brackets, quotes and trailing punctuation. */
+function coreBounds(token: string): [number, number] {
   let start = 0;
   let end = token.length;
   while (start < end && OPENERS.includes(token[start])) start++;
   while (end > start && CLOSERS.includes(token[end - 1])) end--;
+  return [start, end];
+}
+
+function coreOf(token: string): string {
+  const [start, end] = coreBounds(token);
+  return token.slice(start, end);
+}
+
+/** Classifies one whitespace-separated token. Pure; the miner memoizes it. */
+export function classifyToken(token: string): TokenInfo {
+  const [start, end] = coreBounds(token);
   const prefix = token.slice(0, start);
   const core = token.slice(start, end);
   const suffix = token.slice(end);
@@ -197,6 +208,8 @@ export function maskDigitRuns(text: string, hex: boolean): string {
 export function classifyLeadingToken(token: string): TokenInfo {
   const info = classifyToken(token);
   if (info.kind !== TokenKind.Variable) return info;
+  // Without digits only a date word stays a parameter; a leading dotted name or path names the event.
+  if (!hasDigit(token)) return DATE_WORDS.has(coreOf(token)) ? info : word(token);
   const masked = maskDigitRuns(token, false);
   if (!/[A-Za-z]{2}/.test(masked)) return info;
   return { kind: TokenKind.Word, key: masked, render: masked, generic: WILDCARD, value: "", wordValue: false, unit: false };

@@ -102,6 +102,15 @@ describe("createTemplateMiner", () => {
     expect(c.id).not.toBe(a.id);
   });
 
+  it("masks dates, weekday and month names included, even at the start of a line", () => {
+    const miner = createTemplateMiner();
+    const [a, b] = addAll(miner, [
+      "[Sun Dec 04 04:47:44 2005] [notice] workerEnv.init() ok /etc/httpd/conf/workers2.properties",
+      "[Mon Jan 05 11:02:09 2006] [notice] workerEnv.init() ok /etc/httpd/conf/workers2.properties",
+    ]);
+    expect(b).toMatchObject({ id: a.id, isNew: false });
+  });
+
   it("gives the same id to the same first template in independent runs", () => {
     expect(createTemplateMiner().add("cache miss for key 42").id).toBe(createTemplateMiner().add("cache miss for key 7").id);
   });

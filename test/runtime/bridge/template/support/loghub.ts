@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 
 /** The Loghub 2k systems kept in ../shared/datasets (see its README). */
@@ -23,7 +23,7 @@ export interface LabelledLine {
   raw: string;
   /** The `Content` column: the message body after the benchmark's per-dataset header regex. */
   content: string;
-  /** Ground-truth group key (`EventId`). */
+  /** Ground-truth group key (`EventId`, or the `EventTemplate` string for Loghub-2.0 labels). */
   eventId: string;
 }
 
@@ -75,8 +75,23 @@ export function parseCsv(text: string): string[][] {
   return rows;
 }
 
-/** Which ground truth: Khan et al.'s ICSE'22 corrections (default) or the original ICSE'19 labels. */
-export type LoghubLabels = "corrected" | "original";
+/**
+ * Which ground truth: Khan et al.'s ICSE'22 corrections (default, keyed by `EventId`), the
+ * original ICSE'19 labels (`EventId`), or Loghub-2.0's revision (ISSTA'24, keyed by the
+ * `EventTemplate` string as its evaluator does; not published for Android and Windows).
+ */
+export type LoghubLabels = "corrected" | "original" | "loghub-2.0";
+
+const LABEL_FILES: Record<LoghubLabels, (system: string) => string> = {
+  corrected: (s) => `${s}_2k.log_structured_corrected.csv`,
+  original: (s) => `${s}_2k.log_structured.csv`,
+  "loghub-2.0": (s) => join("loghub-2.0", `${s}_2k.log_structured_corrected.csv`),
+};
+
+/** True when the system has ground truth of that kind. */
+export function hasLabels(system: LoghubSystem, labels: LoghubLabels): boolean {
+  return existsSync(join(loghubRoot, system, LABEL_FILES[labels](system)));
+}
 
 /** Reads one system's raw lines joined with its ground truth, by `LineId`. */
 export function loadLoghub(system: LoghubSystem, labels: LoghubLabels = "corrected"): LabelledLine[] {
@@ -84,7 +99,7 @@ export function loadLoghub(system: LoghubSystem, labels: LoghubLabels = "correct
   const rawLines = readFileSync(join(dir, `${system}_2k.log`), "utf8")
     .split("\n")
     .map((l) => l.replace(/\r$/, ""));
-  const [header, ...rows] = parseCsv(readFileSync(join(dir, `${system}_2k.log_structured${labels === "corrected" ? "_corrected" : ""}.csv`), "utf8"));
+  const [header, ...rows] = parseCsv(readFileSync(join(dir, LABEL_FILES[labels](system)), "utf8"));
   const col = (name: string): number => {
     const i = header.indexOf(name);
     if (i < 0) throw new Error(`${system}: no ${name} column`);
@@ -92,10 +107,10 @@ export function loadLoghub(system: LoghubSystem, labels: LoghubLabels = "correct
   };
   const lineId = col("LineId");
   const content = col("Content");
-  const eventId = col("EventId");
+  const group = col(labels === "loghub-2.0" ? "EventTemplate" : "EventId");
   return rows
-    .filter((r) => r.length === header.length && r[eventId] !== "")
-    .map((r) => ({ raw: rawLines[Number(r[lineId]) - 1], content: r[content], eventId: r[eventId] }));
+    .filter((r) => r.length === header.length && r[group] !== "")
+    .map((r) => ({ raw: rawLines[Number(r[lineId]) - 1], content: r[content], eventId: r[group] }));
 }
 
 /**
