@@ -4,7 +4,7 @@ export { decideTicketEvent, eventKey, maxSeverity, severityRank, ticketId } from
 export { DEFAULT_EVIDENCE_LIMITS, gatherEvidence, type Evidence, type EvidenceLimits } from "./evidence";
 export { createTicketingMetrics, type TicketingMetrics } from "./metrics";
 export { OutboxDispatcher, type OutboxDispatcherOptions } from "./outbox";
-export { buildPlatformClients, type PlatformCredentials, type PlatformEndpoints } from "./platforms";
+export { buildPlatformClients, DeliveryError, parseRetryAfter, type PlatformCredentials, type PlatformEndpoints } from "./platforms";
 export { RcaEngine, type RcaEngineOptions } from "./rca/analyzer";
 export type { LlmSettings } from "./rca/llm";
 export { ruleBasedRca } from "./rca/rules";
