@@ -2,7 +2,7 @@ import * as path from "node:path";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { TenantStack } from "../infra/tenant";
-import { TenantFileError, loadTenantFile } from "../infra/tenants";
+import { TenantFileError, loadTenantFile, type TenantConfig } from "../infra/tenants";
 
 const repoRoot = path.resolve(__dirname, "..");
 
@@ -11,21 +11,23 @@ export interface TenantProgramOptions {
   tenantsDir?: string;
 }
 
+function readTenant(file: string): TenantConfig {
+  try {
+    return loadTenantFile(file, repoRoot);
+  } catch (err) {
+    // RunError prints the one-line problems without a stack trace; nothing is provisioned.
+    if (err instanceof TenantFileError) throw new pulumi.RunError(err.message);
+    throw err;
+  }
+}
+
 /**
  * The tenant stack program: reads `tenants/<id>.yaml`, references the environment stack
  * (config `logclaw:environmentStack`) and creates one TenantStack. Returns the stack outputs.
  */
 export function tenantProgram(tenantId: string, options: TenantProgramOptions = {}): Record<string, pulumi.Input<unknown>> {
   const config = new pulumi.Config("logclaw");
-  const tenantsDir = options.tenantsDir ?? path.join(repoRoot, "tenants");
-  let tenant;
-  try {
-    tenant = loadTenantFile(path.join(tenantsDir, `${tenantId}.yaml`), repoRoot);
-  } catch (err) {
-    // RunError prints the one-line problems without a stack trace; nothing is provisioned.
-    if (err instanceof TenantFileError) throw new pulumi.RunError(err.message);
-    throw err;
-  }
+  const tenant = readTenant(path.join(options.tenantsDir ?? path.join(repoRoot, "tenants"), `${tenantId}.yaml`));
   const environmentStack = config.require("environmentStack");
   const stackEnvironment = environmentStack.split("/").pop();
   if (stackEnvironment !== tenant.environment) {

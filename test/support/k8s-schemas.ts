@@ -70,7 +70,9 @@ function withObjectMeta(schema: JsonSchema): JsonSchema {
 }
 
 function newAjv(): Ajv {
-  return new Ajv({ strict: false, allErrors: true, validateFormats: false });
+  // Code optimisation nearly doubles the compile time of the largest CRDs (hundreds of KB) and buys
+  // nothing for a handful of validations per test file.
+  return new Ajv({ strict: false, allErrors: true, validateFormats: false, code: { optimize: false } });
 }
 
 interface CrdValidator {
