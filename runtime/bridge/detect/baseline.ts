@@ -3,7 +3,7 @@ import type * as SimpleStatistics from "simple-statistics" with { "resolution-mo
 // simple-statistics is an ES module package that also ships a CommonJS build; under module node16
 // TypeScript sees only its ESM typings, so the CommonJS build is required with those types.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { mean, standardDeviation } = require("simple-statistics") as typeof SimpleStatistics;
+const { gammaln, mean, standardDeviation } = require("simple-statistics") as typeof SimpleStatistics;
 
 /**
  * A service's recent per-window error rates, excluding the window being judged. Values are winsorized
@@ -79,4 +79,21 @@ export function recordTemplateCount(h: TemplateHistory, window: number, count: n
   const decayed = templateMeanAt(h, window - 1);
   h.mean = decayed + TEMPLATE_DECAY * (count - decayed);
   h.window = window;
+}
+
+/**
+ * P(X >= k) for X ~ Poisson(lambda): how surprising an error count is for the expected rate. Counts
+ * are small integers, so the tail is summed directly in log space until the terms vanish.
+ */
+export function poissonUpperTail(k: number, lambda: number): number {
+  if (k <= 0) return 1;
+  if (lambda <= 0) return 0;
+  let term = Math.exp(-lambda + k * Math.log(lambda) - gammaln(k + 1));
+  let sum = 0;
+  for (let i = k; i < k + 10_000; i++) {
+    sum += term;
+    term *= lambda / (i + 1);
+    if (term <= sum * 1e-12) break;
+  }
+  return Math.min(1, sum);
 }

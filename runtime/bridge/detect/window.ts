@@ -4,6 +4,7 @@ import {
   baselineOf,
   effectiveStd,
   newRateHistory,
+  poissonUpperTail,
   recordRate,
   recordTemplateCount,
   templateMeanAt,
@@ -156,7 +157,11 @@ export function evaluateWindow(
   const rise = rate - stats.mean;
   const signals: Signal[] = [];
 
-  const rateTrigger = w.errors >= tuning.minErrors && z >= tuning.zThreshold && rise >= tuning.minRateIncrease;
+  // The count must also be improbable for the baseline rate (plus the baseline's own standard error):
+  // the normal approximation alone overstates how rare a few extra errors are in small windows.
+  const expected = w.total * Math.max(stats.mean + stats.std / Math.sqrt(Math.max(stats.windows, 1)), 0.002);
+  const surprising = poissonUpperTail(w.errors, expected) <= tuning.maxTailProbability;
+  const rateTrigger = w.errors >= tuning.minErrors && z >= tuning.zThreshold && rise >= tuning.minRateIncrease && surprising;
   if (rateTrigger) {
     signals.push({ name: "error_rate_zscore", weight: round(Math.min(0.7, 0.1 * z)), z: round(z, 2), rate: round(rate), baseline: round(stats.mean) });
   }
@@ -179,7 +184,8 @@ export function evaluateWindow(
     const mean = templateMeanAt(h, windowIndex - 1);
     const tz = (t.errors - mean) / Math.sqrt(Math.max(mean, 1));
     const isNew = established && windowEndMs - h.firstSeenMs <= tuning.noveltyMs;
-    if (t.errors >= Math.max(tuning.minErrors, 2 * mean + 3) && tz >= tuning.templateZThreshold) {
+    const rare = poissonUpperTail(t.errors, Math.max(mean, 0.1)) <= tuning.maxTailProbability;
+    if (t.errors >= Math.max(tuning.minErrors, 2 * mean + 3) && tz >= tuning.templateZThreshold && rare) {
       spikes.push({ templateId, template: t.template, count: t.errors, mean: round(mean), z: round(tz, 2), isNew });
     }
     recordTemplateCount(h, windowIndex, t.errors);

@@ -27,6 +27,8 @@ export interface EvidenceLimits {
   quietMs: number;
   /** How soon after opening an incident may still be re-rooted to a deeper root cause. */
   rerootMs: number;
+  /** How recent an incident's last evidence must be for a detection in its blast radius to join it. */
+  activeMs: number;
   cooldownMs: number;
   maxTimeline: number;
   maxSamples: number;
@@ -110,10 +112,11 @@ export class IncidentManager {
   handle(d: Detection): IncidentEvent | null {
     const fingerprint = fingerprintOf(this.tenant, d.rootCauseService, d.family, d.templateId);
     const open = this.tracked.filter((t) => t.incident.status === "open");
-    // The incident with the same root cause first; then one whose blast radius this detection is part of.
+    // The incident with the same root cause first; then one whose blast radius this detection is part
+    // of, while that incident's root is still failing (a later failure of a once-affected service is new).
     const related =
       open.find((t) => t.incident.rootCauseService === d.rootCauseService) ??
-      open.find((t) => t.incident.affectedServices.includes(d.rootCauseService));
+      open.find((t) => t.incident.affectedServices.includes(d.rootCauseService) && d.detectedAtMs - t.lastEvidenceMs <= this.limits.activeMs);
     if (related) return this.merge(related, d, false);
     // A just-opened incident whose root turns out to be a symptom of this deeper root: same failure, re-rooted.
     const misrooted = open.find(

@@ -64,6 +64,7 @@ export class BridgePipeline {
     const limits = {
       quietMs: this.tuning.quietMs,
       rerootMs: 3 * this.tuning.windowMs,
+      activeMs: 3 * this.tuning.windowMs,
       cooldownMs: this.tuning.cooldownMs,
       maxTimeline: this.tuning.maxTimeline,
       maxSamples: this.tuning.maxSamples,

@@ -12,14 +12,16 @@ export const detectionTuningSchema = z
     allowedLatenessMs: z.number().int().min(0).max(300_000).default(5_000),
     /** Windows of history in a service's baseline. Default 60 (10 min at 10 s). */
     baselineWindows: z.number().int().min(3).max(10_000).default(60),
-    /** Windows before the observed baseline replaces the prior. Default 6. */
-    minBaselineWindows: z.number().int().min(1).max(1_000).default(6),
+    /** Windows before the observed baseline replaces the prior (and statistical verdicts start). Default 12 (2 min). */
+    minBaselineWindows: z.number().int().min(1).max(1_000).default(12),
     /** Least errors in a window for a statistical detection. Default 5. */
     minErrors: z.number().int().min(1).default(5),
     /** Error-rate z-score that triggers the windowed path. Default 4. */
     zThreshold: z.number().positive().default(4),
     /** The error rate must also rise this much above baseline (absolute). Default 0.05. */
     minRateIncrease: z.number().min(0).max(1).default(0.05),
+    /** A window's error count (or a template's) must be at most this probable under its baseline (Poisson). Default 1e-6. */
+    maxTailProbability: z.number().positive().max(1).default(1e-6),
     /** Floor of the error-rate spread used in z-scores. Default 0.01. */
     stdFloor: z.number().positive().default(0.01),
     /** Template count z-score (Poisson) that marks a template spike. Default 5. */
