@@ -35,7 +35,8 @@ export const bridgeEnvSchema = z
     LOGCLAW_TOPIC_INCIDENTS: z.string().min(1).default("incidents"),
     LOGCLAW_TOPIC_DEAD_LETTER: z.string().min(1).default("dead-letter"),
     LOGCLAW_TOPIC_BRIDGE_CONTEXT: z.string().min(1).default("bridge-context"),
-    LOGCLAW_BRIDGE_BATCH_MAX_MESSAGES: positiveInt(200),
+    LOGCLAW_BRIDGE_BATCH_MAX_MESSAGES: positiveInt(100),
+    LOGCLAW_KAFKA_PARTITIONS_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
     LOGCLAW_KAFKA_MAX_BYTES_PER_PARTITION: positiveInt(2 * 1024 * 1024),
     LOGCLAW_KAFKA_MAX_BYTES: positiveInt(8 * 1024 * 1024),
     LOGCLAW_OPENSEARCH_REPLICAS: z.coerce.number().int().min(0).max(5).default(1),
@@ -74,6 +75,8 @@ export interface BridgeConfig {
     groupId: string;
     maxBytesPerPartition: number;
     maxBytes: number;
+    /** Partitions processed at once: their bulk requests overlap, memory grows with it. */
+    partitionsConcurrency: number;
   };
   topics: { rawLogs: string; enrichedLogs: string; incidents: string; deadLetter: string; context: string };
   opensearch: { url: string; username?: string; password?: string; caFile?: string; replicas: number; shards: number };
@@ -129,6 +132,7 @@ export function loadBridgeConfig(env: NodeJS.ProcessEnv): BridgeConfig {
       groupId: e.LOGCLAW_KAFKA_GROUP_ID,
       maxBytesPerPartition: e.LOGCLAW_KAFKA_MAX_BYTES_PER_PARTITION,
       maxBytes: e.LOGCLAW_KAFKA_MAX_BYTES,
+      partitionsConcurrency: e.LOGCLAW_KAFKA_PARTITIONS_CONCURRENCY,
     },
     topics: {
       rawLogs: e.LOGCLAW_TOPIC_RAW_LOGS,

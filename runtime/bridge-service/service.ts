@@ -135,7 +135,7 @@ export async function startBridge(config: BridgeConfig, logger: Logger, registry
   await consumer.run({
     autoCommit: false,
     eachBatchAutoResolve: false,
-    partitionsConsumedConcurrently: 1,
+    partitionsConsumedConcurrently: config.kafka.partitionsConcurrency,
     eachBatch: createBatchHandler({
       topic: config.topics.rawLogs,
       outputs: {
