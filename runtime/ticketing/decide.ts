@@ -4,10 +4,6 @@ import type { RecordEventInput, RecordEventResult, TicketAction, TicketPayload, 
 
 const SEVERITY_RANK: Record<IncidentSeverity, number> = { low: 0, medium: 1, high: 2, critical: 3 };
 
-export function severityRank(severity: IncidentSeverity): number {
-  return SEVERITY_RANK[severity];
-}
-
 export function maxSeverity(a: IncidentSeverity, b: IncidentSeverity): IncidentSeverity {
   return SEVERITY_RANK[a] >= SEVERITY_RANK[b] ? a : b;
 }

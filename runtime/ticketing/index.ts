@@ -1,6 +1,6 @@
 export { TicketingAgent, type TicketingAgentOptions } from "./agent";
 export { DEFAULT_BACKOFF, retryDelayMs, type BackoffPolicy } from "./backoff";
-export { decideTicketEvent, eventKey, maxSeverity, severityRank, ticketId } from "./decide";
+export { decideTicketEvent, eventKey, maxSeverity, ticketId } from "./decide";
 export { DEFAULT_EVIDENCE_LIMITS, gatherEvidence, type Evidence, type EvidenceLimits } from "./evidence";
 export { createTicketingMetrics, type TicketingMetrics } from "./metrics";
 export { OutboxDispatcher, type OutboxDispatcherOptions } from "./outbox";
