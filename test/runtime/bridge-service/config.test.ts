@@ -63,12 +63,12 @@ describe("logclaw bridge with bad configuration", () => {
     const result = spawnSync(process.execPath, [resolve(__dirname, "../../../runtime/cli/bin.js"), "bridge"], {
       env: { PATH: process.env.PATH, LOGCLAW_TENANT_ID: "Acme!", LOGCLAW_OPENSEARCH_URL: "http://127.0.0.1:9200" },
       encoding: "utf8",
-      timeout: 60_000,
+      timeout: 170_000,
     });
     expect(result.status).toBe(2);
     expect(result.stdout).toBe("");
     expect(result.stderr).toBe(
       "logclaw bridge: invalid bridge configuration: LOGCLAW_TENANT_ID: must be the tenant id (a DNS label); LOGCLAW_KAFKA_BROKERS: is required\n",
     );
-  });
+  }, 180_000);
 });
