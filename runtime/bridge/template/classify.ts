@@ -59,7 +59,9 @@ function isEnumConstant(s: string): boolean {
 const LITERAL_VALUES = new Set(["true", "false", "null", "none", "nil", "undefined", "yes", "no"]);
 /** Month and weekday abbreviations belong to dates, which are parameters. */
 const DATE_WORDS = new Set(
-  "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec Mon Tue Wed Thu Fri Sat Sun".split(" ").flatMap((w) => [w, w.toUpperCase()]),
+  "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec Mon Tue Wed Thu Fri Sat Sun"
+    .split(" ")
+    .flatMap((w) => [w, w.toUpperCase()]),
 );
 
 /** A token core that is a parameter on its own, without any context. */
@@ -118,13 +120,25 @@ export function isUnit(token: string): boolean {
   return UNITS.has(end === token.length ? token : token.slice(0, end));
 }
 
+function wordInfo(key: string, unit: boolean): TokenInfo {
+  return { kind: TokenKind.Word, key, render: key, generic: WILDCARD, value: "", wordValue: false, unit };
+}
+
 function word(token: string): TokenInfo {
-  return { kind: TokenKind.Word, key: token, render: token, generic: WILDCARD, value: "", wordValue: false, unit: isUnit(token) };
+  return wordInfo(token, isUnit(token));
 }
 
 function variable(prefix: string, suffix: string): TokenInfo {
   const render = `${prefix}${WILDCARD}${suffix}`;
-  return { kind: TokenKind.Variable, key: WILDCARD, render, generic: WILDCARD, value: "", wordValue: false, unit: false };
+  return {
+    kind: TokenKind.Variable,
+    key: WILDCARD,
+    render,
+    generic: WILDCARD,
+    value: "",
+    wordValue: false,
+    unit: false,
+  };
 }
 
 /** Offsets of the token without its surrounding brackets, quotes and trailing punctuation. */
@@ -160,7 +174,8 @@ export function classifyToken(token: string): TokenInfo {
     if (core[split] === ":" && key.includes(".") && /^\d+$/.test(value)) return variable(prefix, suffix);
     const generic = `${prefix}${core[split] === "." ? key : core.slice(0, valueStart)}${WILDCARD}${suffix}`;
     const render = isVariableCore(value) ? generic : token;
-    return { kind: TokenKind.KeyValue, key: prefix + key, render, generic, value, wordValue: render === token, unit: false };
+    const wordValue = render === token;
+    return { kind: TokenKind.KeyValue, key: prefix + key, render, generic, value, wordValue, unit: false };
   }
   if (isVariableCore(core)) return variable(prefix, suffix);
   return word(token);
@@ -212,7 +227,7 @@ export function classifyLeadingToken(token: string): TokenInfo {
   if (!hasDigit(token)) return DATE_WORDS.has(coreOf(token)) ? info : word(token);
   const masked = maskDigitRuns(token, false);
   if (!/[A-Za-z]{2}/.test(masked)) return info;
-  return { kind: TokenKind.Word, key: masked, render: masked, generic: WILDCARD, value: "", wordValue: false, unit: false };
+  return wordInfo(masked, false);
 }
 
 /** Memoizes `classifyToken` with a bounded map: log vocabularies repeat, so most tokens are hits. */

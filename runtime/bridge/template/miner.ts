@@ -42,6 +42,7 @@ function isBracket(code: number): boolean {
     code === 62 || code === 34 || code === 39 || code === 44 || code === 59 || code === 46 || code === 33 || code === 63
   );
 }
+
 /**
  * Clusters that differ from a new message in one word position only, beyond which that position
  * counts as a parameter (`removing chargen`, `removing daytime`, ...). Below it a differing word
@@ -69,13 +70,15 @@ function clusterId(template: string): string {
 
 /**
  * Online one-pass miner. A message is split on whitespace and each token classified once
- * (memoized): parameters whatever the log (numbers, ids, IPs, paths, dotted names, pair values)
- * are masked; runs of adjacent parameters collapse into one position so variable-length lists do
- * not change the shape. Words stay literal: in real logs two messages that differ in a plain word
- * usually come from different statements. A message joins the oldest cluster whose non-wildcard
- * positions it matches exactly; failing that, a cluster of the same length and first word where
- * every differing word has been seen in a parameter slot before (a user name, a pair value), which
- * lets a free-text parameter such as a user name generalize. Otherwise it opens a cluster.
+ * (memoized): parameters whatever the log (numbers, ids, IPs, paths, dotted names, dates, pair
+ * values) are masked; runs of adjacent parameters collapse into one position so variable-length
+ * lists do not change the shape. Words stay literal: in real logs two messages that differ in a
+ * plain word usually come from different statements. Routing, in order: a shape seen before goes
+ * where it went; else, among clusters of the same position count and first word, the oldest whose
+ * non-wildcard positions the message matches; else the best one whose differing words have all
+ * been seen in a parameter slot (a name after `user`, a pair value); else the oldest of three or
+ * more clusters that differ from the message in one and the same word position only; else a new
+ * cluster. Joining a cluster turns the positions that differ into wildcards; the id never changes.
  */
 class OnlineMiner implements TemplateMiner {
   private readonly clusters: Cluster[] = [];
@@ -227,7 +230,8 @@ class OnlineMiner implements TemplateMiner {
   }
 
   /**
-   * Among the bucket's most recent clusters: the oldest exact match; else the best match whose differing words are known parameter values;
+   * Among the bucket's most recent clusters: the oldest exact match; else the best match whose
+   * differing words are known parameter values;
    * else, when SIBLINGS_BEFORE_MERGE clusters already differ from the message in one and the same
    * word position only, the oldest of them: that position has shown itself to be a parameter.
    */

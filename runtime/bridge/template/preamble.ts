@@ -213,7 +213,8 @@ export function splitPreamble(line: string): SplitLine {
       // is message.
       let close = k;
       while (close < k + 4 && t.has(close) && line[t.ends[close] - 1] !== "]") close++;
-      if (t.has(close) && line[t.ends[close] - 1] === "]" && (close === k || (t.has(close + 1) && t.isSeparator(close + 1)))) {
+      const closed = t.has(close) && line[t.ends[close] - 1] === "]";
+      if (closed && (close === k || (t.has(close + 1) && t.isSeparator(close + 1)))) {
         end = t.ends[close];
         k = close + 1;
       }

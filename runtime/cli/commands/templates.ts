@@ -45,7 +45,8 @@ export function registerTemplatesCommands(program: Command): void {
   program
     .command("templates")
     .description(
-      "Mine log templates online: one JSON {id, template} per input line, in input order; a line's timestamp/level header is split off first.",
+      "Mine log templates online: one JSON {id, template} per input line, in input order " +
+        "(a line's timestamp/level header is split off first).",
     )
     .requiredOption("--input <file>", "log file with one message per line, or - for stdin")
     .action(async (opts: { input: string }) => {
