@@ -1,6 +1,8 @@
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import Ajv, { type ValidateFunction } from "ajv";
+import standaloneCode from "ajv/dist/standalone";
 import { parseAllDocuments } from "yaml";
 
 /**
@@ -71,8 +73,34 @@ function withObjectMeta(schema: JsonSchema): JsonSchema {
 
 function newAjv(): Ajv {
   // Code optimisation nearly doubles the compile time of the largest CRDs (hundreds of KB) and buys
-  // nothing for a handful of validations per test file.
-  return new Ajv({ strict: false, allErrors: true, validateFormats: false, code: { optimize: false } });
+  // nothing for a handful of validations per test file. `source` keeps the code for the cache below.
+  return new Ajv({ strict: false, allErrors: true, validateFormats: false, code: { optimize: false, source: true } });
+}
+
+/**
+ * Compiled validators are cached as standalone modules in an ignored folder, keyed by the schema
+ * and the ajv version: compiling the largest CRDs takes seconds, and every test file is its own
+ * process. Nothing generated is ever committed.
+ */
+const CACHE_DIR = path.join(repoRoot, "node_modules", ".cache", "logclaw-crd-validators");
+
+function compileCached(schema: JsonSchema): ValidateFunction {
+  const ajvVersion = (require("ajv/package.json") as { version: string }).version;
+  const key = createHash("sha256").update(ajvVersion).update(JSON.stringify(schema)).digest("hex").slice(0, 32);
+  const file = path.join(CACHE_DIR, `${key}.js`);
+  if (fs.existsSync(file)) return require(file) as ValidateFunction;
+  const ajv = newAjv();
+  const validate = ajv.compile(schema);
+  try {
+    fs.mkdirSync(CACHE_DIR, { recursive: true });
+    // Write then rename: test files run in parallel processes and may compile the same CRD.
+    const tmp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, standaloneCode(ajv, validate));
+    fs.renameSync(tmp, file);
+  } catch {
+    // A read-only checkout only loses the cache, not the validation.
+  }
+  return validate;
 }
 
 interface CrdValidator {
@@ -87,7 +115,6 @@ let crdValidators: Map<string, CrdValidator> | undefined;
 /** Validators for every served version of every CRD under `../shared/crds`, keyed `apiVersion/Kind`. */
 export function loadCrdValidators(dir: string = SHARED_CRDS_DIR): Map<string, CrdValidator> {
   if (crdValidators && dir === SHARED_CRDS_DIR) return crdValidators;
-  const ajv = newAjv();
   const result = new Map<string, CrdValidator>();
   for (const file of findYamlFiles(dir)) {
     for (const doc of parseAllDocuments(fs.readFileSync(file, "utf8"))) {
@@ -104,7 +131,7 @@ export function loadCrdValidators(dir: string = SHARED_CRDS_DIR): Map<string, Cr
         result.set(`${apiVersion}/${crd.spec.names.kind}`, {
           kind: crd.spec.names.kind,
           apiVersion,
-          validate: () => (compiled ??= ajv.compile(withObjectMeta(toJsonSchema(raw) as JsonSchema))),
+          validate: () => (compiled ??= compileCached(withObjectMeta(toJsonSchema(raw) as JsonSchema))),
         });
       }
     }
