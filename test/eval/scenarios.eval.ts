@@ -3,14 +3,17 @@ import { FAILURE_KINDS, generateScenario, replayScenario, scoreScenario, summari
 /**
  * `npm run eval`: replays labelled scenarios (several seeds; each injects five failure kinds chosen by
  * its seed, so every kind appears across the set) and prints detection quality against the targets.
- * Optional argument: number of scenarios (default 8).
+ * Optional arguments: number of scenarios (default 8), first seed (default 1009), gateway requests
+ * per second (default 25), so other seeds and volumes can be checked without editing anything.
  */
 const count = Number(process.argv[2] ?? 8);
-const seeds = Array.from({ length: count }, (_, i) => 1009 + i * 7919);
+const firstSeed = Number(process.argv[3] ?? 1009);
+const requestsPerSecond = Number(process.argv[4] ?? 25);
+const seeds = Array.from({ length: count }, (_, i) => firstSeed + i * 7919);
 const scores = seeds.map((seed, i) => {
   // Rotate through the kinds so each appears at least count*5/9 times, in seed-dependent order.
   const kinds: FailureKind[] = Array.from({ length: 5 }, (_, k) => FAILURE_KINDS[(i * 5 + k) % FAILURE_KINDS.length]);
-  const scenario = generateScenario({ seed, failures: kinds, durationMs: 45 * 60_000 });
+  const scenario = generateScenario({ seed, failures: kinds, durationMs: 45 * 60_000, requestsPerSecond });
   const outcome = replayScenario(scenario);
   const score = scoreScenario(scenario, outcome);
   for (const r of score.failures) {

@@ -15,7 +15,7 @@ export interface ResourceContext {
   environment: string | null;
   host: string | null;
   pod: string | null;
-  /** Canonical text of the resource, part of every document id. */
+  /** Hash of the tenant and the resource's attributes, part of every document id. */
   identity: string;
   /** True when redaction changed a resource attribute. */
   resourceRedacted: boolean;
@@ -48,7 +48,7 @@ export function resourceContext(tenantId: string, rl: ResourceLogs, redactor: Re
     environment: stringOrNull(resource["deployment.environment.name"] ?? resource["deployment.environment"]),
     host: stringOrNull(resource["host.name"] ?? resource["k8s.node.name"]),
     pod: stringOrNull(resource["k8s.pod.name"]),
-    identity: `${tenantId}\u0000${JSON.stringify(rl.resource.attributes)}`,
+    identity: hash("sha1", `${tenantId}\u0000${JSON.stringify(rl.resource.attributes)}`, "hex"),
   };
 }
 
@@ -103,10 +103,15 @@ export function normalizeRecord(
   const at = timeMs ?? fallbackMs;
   const attributes = flattenAttributes(record.attributes);
   const rawMessage = messageOf(record, attributes);
+  // Everything that makes the record itself, before redaction, so a replay hashes to the same id.
+  const id = hash(
+    "sha1",
+    `${ctx.identity}\u0000${scope.scope.name}\u0000${record.timeUnixNano}\u0000${record.observedTimeUnixNano}\u0000${record.severityNumber}\u0000${record.severityText}\u0000${record.traceId}\u0000${record.spanId}\u0000${record.flags}\u0000${rawMessage}\u0000${JSON.stringify(attributes)}`,
+    "hex",
+  ).slice(0, 32);
   const message = redactor.text(rawMessage);
   const attributesRedacted = redactor.attributes(attributes);
   const severity = normalizeSeverity(record.severityNumber, record.severityText);
-  const id = hash("sha256", `${ctx.identity}\u0000${scope.scope.name}\u0000${JSON.stringify(record)}`, "hex").slice(0, 32);
   return {
     timeMs: at,
     document: {
