@@ -233,25 +233,26 @@ export function classifyLeadingToken(token: string): TokenInfo {
 /** Memoizes `classifyToken` with a bounded map: log vocabularies repeat, so most tokens are hits. */
 export class TokenClassifier {
   private readonly memo = new Map<string, TokenInfo>();
+  private readonly leadingMemo = new Map<string, TokenInfo>();
 
   constructor(private readonly capacity = 200_000) {}
 
-  private readonly leadingMemo = new Map<string, TokenInfo>();
-
   classify(token: string): TokenInfo {
-    return this.lookup(this.memo, token, classifyToken);
+    let info = this.memo.get(token);
+    if (info === undefined) {
+      info = classifyToken(token);
+      if (this.memo.size >= this.capacity) this.memo.clear();
+      this.memo.set(token, info);
+    }
+    return info;
   }
 
   classifyLeading(token: string): TokenInfo {
-    return this.lookup(this.leadingMemo, token, classifyLeadingToken);
-  }
-
-  private lookup(memo: Map<string, TokenInfo>, token: string, classify: (t: string) => TokenInfo): TokenInfo {
-    let info = memo.get(token);
+    let info = this.leadingMemo.get(token);
     if (info === undefined) {
-      info = classify(token);
-      if (memo.size >= this.capacity) memo.clear();
-      memo.set(token, info);
+      info = classifyLeadingToken(token);
+      if (this.leadingMemo.size >= this.capacity) this.leadingMemo.clear();
+      this.leadingMemo.set(token, info);
     }
     return info;
   }

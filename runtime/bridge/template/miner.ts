@@ -17,11 +17,10 @@ interface Cluster {
 /** A message reduced to what matching needs: one key and one fragment per position. */
 interface Shape {
   keys: string[];
-  renders: string[];
-  /** Per position: the fragment once the position varies. */
-  generics: string[];
+  /** Per position: the classified token (`render`, `generic`), a synthetic one for a collapsed run. */
+  infos: TokenInfo[];
   /** Words standing in parameter slots (pair values, names after `user`), for the vocabulary. */
-  values: string[];
+  values: string[] | undefined;
 }
 
 const SHAPE_SEPARATOR = "\u0000";
@@ -95,7 +94,7 @@ class OnlineMiner implements TemplateMiner {
   add(message: string): MinedTemplate {
     const shape = this.shapeOf(message);
     const signature = shape.keys.join(SHAPE_SEPARATOR);
-    for (const value of shape.values) this.rememberValue(value);
+    if (shape.values) for (const value of shape.values) this.rememberValue(value);
     let cluster = this.shapes.get(signature);
     let isNew = false;
     if (!cluster) {
@@ -161,9 +160,8 @@ class OnlineMiner implements TemplateMiner {
    */
   private shapeOf(message: string): Shape {
     const keys: string[] = [];
-    const renders: string[] = [];
-    const generics: string[] = [];
-    const values: string[] = [];
+    const infos: TokenInfo[] = [];
+    let values: string[] | undefined;
     let previous: TokenInfo | undefined;
     const n = message.length;
     let i = 0;
@@ -194,28 +192,27 @@ class OnlineMiner implements TemplateMiner {
         info = VARIABLE_INFO;
       } else info = this.classifier.classify(token);
       if (info.kind === TokenKind.Word && previous !== undefined && NAME_SLOT_KEYWORDS.has(previous.key)) {
-        values.push(token);
+        (values ??= []).push(token);
         info = VARIABLE_INFO;
-      } else if (info.kind === TokenKind.KeyValue && info.wordValue) values.push(info.value);
+      } else if (info.kind === TokenKind.KeyValue && info.wordValue) (values ??= []).push(info.value);
       const last = keys.length - 1;
       if (info.unit && previous?.kind === TokenKind.Variable) continue;
       previous = info;
       if (info.kind === TokenKind.Variable && last >= 0 && keys[last] === WILDCARD) {
         // Adjacent parameters collapse: `IRQs 3 4 5` and `IRQs 3 4` have one shape.
-        renders[last] += ` ${info.render}`;
+        infos[last] = { ...VARIABLE_INFO, render: `${infos[last].render} ${info.render}` };
         continue;
       }
       keys.push(info.key);
-      renders.push(info.render);
-      generics.push(info.generic);
+      infos.push(info);
     }
     if (keys.length === 1 && keys[0] === WILDCARD) {
       // Nothing but parameters (`sda1 sda2 sda3`, `r24=0x0ffea4c8 r25=0x3`): their letters and
       // punctuation are the only structure left to tell such messages apart.
       const masked = maskDigitRuns(message.trim(), true).replace(/\s+/g, " ");
-      return { keys: [masked], renders: [masked], generics: [WILDCARD], values };
+      return { keys: [masked], infos: [{ ...VARIABLE_INFO, key: masked, render: masked }], values };
     }
-    return { keys, renders, generics, values };
+    return { keys, infos, values };
   }
 
   private bucketKey(keys: readonly string[]): string {
@@ -280,11 +277,12 @@ class OnlineMiner implements TemplateMiner {
   }
 
   private open(shape: Shape): Cluster {
-    const text = shape.renders.join(" ");
+    const renders = shape.infos.map((info) => info.render);
+    const text = renders.join(" ");
     let id = clusterId(text);
     for (let n = 1; this.ids.has(id); n++) id = clusterId(`${text}${SHAPE_SEPARATOR}${n}`);
     this.ids.add(id);
-    const cluster: Cluster = { id, keys: shape.keys, renders: shape.renders, count: 1, text };
+    const cluster: Cluster = { id, keys: shape.keys, renders, count: 1, text };
     this.clusters.push(cluster);
     return cluster;
   }
@@ -298,8 +296,8 @@ class OnlineMiner implements TemplateMiner {
         cluster.keys[i] = WILDCARD;
         cluster.renders[i] = WILDCARD;
         changed = true;
-      } else if (cluster.renders[i] !== shape.renders[i]) {
-        cluster.renders[i] = shape.generics[i];
+      } else if (cluster.renders[i] !== shape.infos[i].render) {
+        cluster.renders[i] = shape.infos[i].generic;
         changed = true;
       }
     }

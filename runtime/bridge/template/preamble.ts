@@ -80,25 +80,32 @@ class Tokens {
     return this.line.slice(this.starts[i], this.ends[i]);
   }
 
-  /** Offsets of token `i` without surrounding brackets and trailing commas: `[2005]` -> `2005`. */
-  bare(i: number): [number, number] {
+  /** Bounds set by `bare`: kept on the instance so the hot loop allocates no tuples. */
+  private bareStart = 0;
+  private bareEnd = 0;
+
+  /** Sets `bareStart`/`bareEnd` to token `i` without surrounding brackets and trailing commas. */
+  private bare(i: number): void {
     const { line } = this;
     let s = this.starts[i];
     let e = this.ends[i];
     while (s < e && OPEN.includes(line[s])) s++;
     while (e > s && CLOSE.includes(line[e - 1])) e--;
-    return [s, e];
+    this.bareStart = s;
+    this.bareEnd = e;
   }
 
   /** A date (`2005-06-03`, `17/06/09`, `20171223-22:15`), a time (`12:01:01`), a compact date or epoch. */
   isTimestamp(i: number): boolean {
-    const [s, e] = this.bare(i);
-    return isTimestampText(this.line, s, e);
+    this.bare(i);
+    return isTimestampText(this.line, this.bareStart, this.bareEnd);
   }
 
   isHeaderField(i: number): boolean {
     const { line } = this;
-    const [s, e] = this.bare(i);
+    this.bare(i);
+    const s = this.bareStart;
+    const e = this.bareEnd;
     if (e === s || isSeparator(line, s, e)) return true;
     for (let p = s; p < e; p++) if (isDigit(line.charCodeAt(p))) return true;
     if (e - s !== 3) return false;
@@ -107,8 +114,9 @@ class Tokens {
   }
 
   isLevel(i: number): boolean {
-    const [s, e0] = this.bare(i);
-    const e = this.line.charCodeAt(e0 - 1) === 58 ? e0 - 1 : e0;
+    this.bare(i);
+    const s = this.bareStart;
+    const e = this.line.charCodeAt(this.bareEnd - 1) === 58 ? this.bareEnd - 1 : this.bareEnd;
     if (e - s > 8 || e === s) return false;
     const t = this.line.slice(s, e);
     return LETTER_LEVELS.has(t) || LEVELS.has(t.toLowerCase());
