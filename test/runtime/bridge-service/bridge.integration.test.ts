@@ -147,4 +147,24 @@ describe("logclaw bridge end to end (real Kafka, real OpenSearch)", () => {
     expect(metrics).toContain('logclaw_bridge_dead_letters_total{reason="invalid_json"} 1');
     expect(await bridge.stop("SIGTERM")).toBe(0);
   });
+
+  it("restarts from its checkpoint: the same failure later updates the open incident, it does not open another", async () => {
+    bridge = await BridgeProcess.start(servers, scope);
+    const more = otlpJsonBatch({
+      service: "payments",
+      first: TOTAL + 1000,
+      count: 5,
+      severity: () => "ERROR",
+      message: (i) => `java.lang.OutOfMemoryError: Java heap space while charging order ${i}`,
+    });
+    await produceRaw(producer, scope.topics.rawLogs, [{ key: "payments", value: more }]);
+    await waitFor(() => caughtUp(admin, scope.groupId, scope.topics.rawLogs), 180_000, "the new batch to be committed");
+    const events = (await readTopic(kafka, scope.topics.incidents, await topicSize(admin, scope.topics.incidents))).map(
+      (m) => JSON.parse(m.value) as IncidentEvent,
+    );
+    const oom = events.filter((e) => e.incident.family === "oom");
+    expect(oom.filter((e) => e.type === "opened")).toHaveLength(1);
+    expect(new Set(oom.map((e) => e.incident.id)).size).toBe(1);
+    expect(await countTenantDocs(opensearch, scope.tenantId)).toBe(TOTAL + 5);
+  });
 });

@@ -124,16 +124,17 @@ describe("OpenSearchLogStore", () => {
 
 describe("OpenSearchIncidentStore", () => {
   it("upserts by id and lists newest detection first", async () => {
+    // The index is shared with other suites on the same node: a time range nobody else uses.
     const store = new OpenSearchIncidentStore(client);
-    await store.upsert(incident("inc-a", "2026-11-20T10:00:00.000Z"));
-    await store.upsert(incident("inc-b", "2026-11-20T11:00:00.000Z"));
-    await store.upsertMany([{ ...incident("inc-a", "2026-11-20T10:00:00.000Z"), occurrences: 3 }]);
+    await store.upsert(incident("inc-a", "2031-01-01T10:00:00.000Z"));
+    await store.upsert(incident("inc-b", "2031-01-01T11:00:00.000Z"));
+    await store.upsertMany([{ ...incident("inc-a", "2031-01-01T10:00:00.000Z"), occurrences: 3 }]);
     await client.indices.refresh({ index: "logclaw-incidents" });
 
     expect((await store.get("inc-a"))?.occurrences).toBe(3);
     expect(await store.get("missing")).toBeNull();
-    const listed = await store.list({ since: "2026-11-20T00:00:00Z" });
+    const listed = await store.list({ since: "2031-01-01T00:00:00Z" });
     expect(listed.map((i) => i.id)).toEqual(["inc-b", "inc-a"]);
-    expect((await store.list({ since: "2026-11-20T10:30:00Z" })).map((i) => i.id)).toEqual(["inc-b"]);
+    expect((await store.list({ since: "2031-01-01T10:30:00Z" })).map((i) => i.id)).toEqual(["inc-b"]);
   });
 });
