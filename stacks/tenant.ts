@@ -39,10 +39,13 @@ export function tenantProgram(tenantId: string, options: TenantProgramOptions = 
   const environment = new pulumi.StackReference(`${tenantId}-environment`, { name: environmentStack });
   const output = (key: string) => environment.getOutput(key) as pulumi.Output<string | undefined>;
   const renderDirectory = output("renderDirectory");
+  // Outside render-only mode the tenant talks to the very cluster the environment installed into:
+  // same kubeconfig and same context (an `existing` cluster may be reached by context alone).
+  const unlessRendering = (key: string) =>
+    pulumi.all([renderDirectory, output(key)]).apply(([dir, value]) => (dir ? undefined : value || undefined));
   const provider = new k8s.Provider(`${tenantId}-kubernetes`, {
-    kubeconfig: pulumi.all([renderDirectory, output("kubeconfig")]).apply(([dir, kubeconfig]) =>
-      dir ? undefined : kubeconfig || undefined,
-    ),
+    kubeconfig: unlessRendering("kubeconfig"),
+    context: unlessRendering("kubeContext"),
     renderYamlToDirectory: renderDirectory.apply((dir) => (dir ? `${dir}/tenants/${tenantId}` : undefined)),
   });
 

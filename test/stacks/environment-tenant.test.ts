@@ -16,6 +16,7 @@ beforeAll(async () => {
     {
       "logclaw:cloud": "existing",
       "logclaw:kubeconfig": "/home/ci/.kube/dev-config",
+      "logclaw:kubeContext": "logclaw-dev",
       "logclaw:ingressDomain": "dev.logclaw.example.com",
     },
     stackOutputs,
@@ -45,9 +46,11 @@ describe("environment outputs consumed by the tenant program through a StackRefe
     expect(environmentCount).toBeGreaterThan(0);
   });
 
-  it("builds the tenant's Kubernetes provider from the environment kubeconfig", () => {
+  it("builds the tenant's Kubernetes provider from the environment kubeconfig and context", () => {
     const provider = mocks.one("pulumi:providers:kubernetes", "acme-kubernetes");
     expect(provider.inputs.kubeconfig).toBe("/home/ci/.kube/dev-config");
+    expect(provider.inputs.context).toBe("logclaw-dev");
+    expect(mocks.one("pulumi:providers:kubernetes", "logclaw-dev-k8s").inputs.context).toBe(provider.inputs.context);
     expect(provider.inputs.renderYamlToDirectory).toBeUndefined();
   });
 

@@ -33,6 +33,8 @@ beforeAll(async () => {
     stackReferences: {
       "organization/logclaw/dev": environmentOutputs,
       "organization/logclaw/local": { ...environmentOutputs, kubeconfig: "", renderDirectory: "rendered/local" },
+      // stacks/Pulumi.dev.yaml: an existing cluster reached by context through the ambient kubeconfig.
+      "organization/logclaw/by-context": { ...environmentOutputs, cloud: "existing", kubeconfig: "", kubeContext: "logclaw-dev" },
     },
   });
 });
@@ -57,6 +59,7 @@ describe("stack entry and tenant program", () => {
     });
     const provider = mocks.get("pulumi:providers:kubernetes", "acme-kubernetes");
     expect(provider.inputs.kubeconfig).toBe(environmentOutputs.kubeconfig);
+    expect(provider.inputs.context).toBeUndefined();
     expect(provider.inputs.renderYamlToDirectory).toBeUndefined();
     expect(mocks.get("pulumi:pulumi:StackReference", "acme-environment").inputs.name).toBe("organization/logclaw/dev");
     const bridge = mocks.get("kubernetes:apps/v1:Deployment", "acme-workloads-bridge");
@@ -82,6 +85,19 @@ describe("stack entry and tenant program", () => {
     const provider = mocks.get("pulumi:providers:kubernetes", "initech-kubernetes");
     expect(provider.inputs.renderYamlToDirectory).toBe("rendered/local/tenants/initech");
     expect(provider.inputs.kubeconfig).toBeUndefined();
+    expect(provider.inputs.context).toBeUndefined();
+  });
+
+  it("uses the environment's kubeconfig context on an existing cluster reached by context", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "logclaw-tenants-"));
+    fs.writeFileSync(path.join(dir, "hooli.yaml"), fs.readFileSync(path.resolve(__dirname, "../../tenants/acme.yaml"), "utf8").replace("id: acme", "id: hooli").replace("environment: dev", "environment: by-context"));
+    useConfig({ "logclaw:tenant": "hooli", "logclaw:environmentStack": "organization/logclaw/by-context" });
+    await resolveAll(tenantProgram("hooli", { tenantsDir: dir }));
+    await settle();
+    const provider = mocks.get("pulumi:providers:kubernetes", "hooli-kubernetes");
+    expect(provider.inputs.context).toBe("logclaw-dev");
+    expect(provider.inputs.kubeconfig).toBeUndefined();
+    expect(provider.inputs.renderYamlToDirectory).toBeUndefined();
   });
 
   it("provisions nothing from an invalid tenant file and names file, field and rule", () => {
