@@ -32,6 +32,7 @@ export interface BridgePipelineOptions {
 
 const MAX_DEAD_LETTER_PAYLOAD = 4096;
 const BLAST_RADIUS_WEIGHT = 0.1;
+const MAX_PENDING_SUMMARIES = 360;
 
 /**
  * The detection core: decode -> normalize -> redact -> template -> score -> correlate -> incident
@@ -395,6 +396,8 @@ export class BridgePipeline {
 
     result.incidentEvents.push(...this.incidents.resolveQuiet(endMs));
     this.summaries.push(this.summaryOf(index, findings, failing));
+    // Nobody may be collecting (a replay): keep only the most recent hour of summaries at 10 s windows.
+    if (this.summaries.length > MAX_PENDING_SUMMARIES) this.summaries.splice(0, this.summaries.length - MAX_PENDING_SUMMARIES);
   }
 
   private summaryOf(index: number, findings: Map<string, WindowFinding>, failing: Set<string>): ContextSummary {
