@@ -10,27 +10,18 @@ import {
   buildPlatformClients,
   buildRedactor,
   createTicketingMetrics,
+  FolderTicketClient,
+  hasConfiguredPlatform,
+  LOCAL_FOLDER_TARGET,
   OutboxDispatcher,
   RcaEngine,
   TicketingAgent,
   type LlmSettings,
+  type PlatformClient,
   type PlatformCredentials,
+  type TicketTarget,
 } from "../ticketing";
-import { FolderTicketClient, LOCAL_FOLDER_PLATFORM } from "./folder-tickets";
 import type { IncidentConsumer } from "./local-mode";
-
-/** Every severity routed to the folder: the tenant file's routing only names real platforms. */
-function routeEverythingToFolder(tenant: TenantConfig): TenantConfig {
-  const all = [LOCAL_FOLDER_PLATFORM];
-  return {
-    ...tenant,
-    integrations: {
-      ...tenant.integrations,
-      [LOCAL_FOLDER_PLATFORM]: {},
-      routing: { critical: all, high: all, medium: all, low: all },
-    } as TenantConfig["integrations"],
-  };
-}
 
 export interface LocalTicketingOptions {
   tenant: TenantConfig;
@@ -54,9 +45,10 @@ export function createLocalTicketing(options: LocalTicketingOptions): { consumer
   const metrics = createTicketingMetrics(options.registry);
   const redact = buildRedactor(tenant.redaction);
   const rca = new RcaEngine({ llm: options.llm, redact, metrics, logger, now });
-  const clients = buildPlatformClients(tenant.integrations, options.credentials, {}, 15_000);
-  const folder = clients.size === 0;
-  if (folder) clients.set(LOCAL_FOLDER_PLATFORM, new FolderTicketClient(options.ticketsDir, options.dashboardUrl, now));
+  const clients = new Map<TicketTarget, PlatformClient>(buildPlatformClients(tenant.integrations, options.credentials, {}, 15_000));
+  // The agent's fallback: it routes to the folder exactly when the tenant configures no platform.
+  const folder = !hasConfiguredPlatform(tenant.integrations);
+  if (folder) clients.set(LOCAL_FOLDER_TARGET, new FolderTicketClient(options.ticketsDir, options.dashboardUrl, now));
   const dispatcher = new OutboxDispatcher({
     tenant: tenant.id,
     store,
@@ -69,7 +61,18 @@ export function createLocalTicketing(options: LocalTicketingOptions): { consumer
     owner: `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
   });
   dispatcher.start();
-  const agent = new TicketingAgent({ tenant: folder ? routeEverythingToFolder(tenant) : tenant, store, logs: options.logs, rca, dispatcher, redact, metrics, logger, now });
+  const agent = new TicketingAgent({
+    tenant,
+    store,
+    logs: options.logs,
+    rca,
+    dispatcher,
+    redact,
+    metrics,
+    logger,
+    now,
+    fallbackTarget: LOCAL_FOLDER_TARGET,
+  });
   const platforms = [...clients.keys()];
   return {
     store,

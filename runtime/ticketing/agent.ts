@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import type { PlatformName, TenantConfig } from "../../infra/tenants/schema";
+import type { TenantConfig } from "../../infra/tenants/schema";
 import type { LogStore } from "../shared/stores";
 import type { Incident, IncidentEvent } from "../shared/types";
 import { DEFAULT_EVIDENCE_LIMITS, gatherEvidence, type EvidenceLimits } from "./evidence";
@@ -10,7 +10,7 @@ import { ruleBasedRca } from "./rca/rules";
 import type { Redactor } from "./redact";
 import { routeIncident } from "./routing";
 import type { TicketStore } from "./ticket-store";
-import type { RootCauseAnalysis } from "./types";
+import type { RootCauseAnalysis, TicketTarget } from "./types";
 
 export interface TicketingAgentOptions {
   tenant: TenantConfig;
@@ -23,13 +23,15 @@ export interface TicketingAgentOptions {
   logger: Logger;
   now: () => Date;
   evidenceLimits?: EvidenceLimits;
+  /** Takes every severity when the tenant configures no platform (local mode's folder). Default: none. */
+  fallbackTarget?: TicketTarget | null;
 }
 
 const EMPTY_EVIDENCE = { samples: [], traceLogs: [], blastRadius: {}, errors: [] };
 
 /**
  * Turns incident events into ticket work: RCA once per incident that needs a new ticket, then one
- * atomic dedup decision per routed platform (the store enqueues the platform call), then a kick to
+ * atomic dedup decision per routed target (the store enqueues the platform call), then a kick to
  * the outbox. Returns once the work is persisted, not once it is delivered.
  */
 export class TicketingAgent {
@@ -48,11 +50,11 @@ export class TicketingAgent {
     const existing = await store.listTickets(tenant.id, { fingerprint: incident.fingerprint, limit: 20 });
     const live = new Set(existing.filter((t) => t.status === "pending" || t.status === "open").map((t) => t.platform));
 
-    let platforms: PlatformName[];
+    let platforms: TicketTarget[];
     if (event.type === "resolved") {
       platforms = [...live];
     } else {
-      platforms = routeIncident(tenant.integrations, incident.severity);
+      platforms = routeIncident(tenant.integrations, incident.severity, this.options.fallbackTarget ?? null);
       // A ticket stays updated on its platform even when a later severity would no longer route there.
       for (const p of live) if (!platforms.includes(p)) platforms.push(p);
     }

@@ -1,6 +1,5 @@
-import type { PlatformName } from "../../infra/tenants/schema";
 import type { IncidentSeverity } from "../shared/types";
-import type { RecordEventInput, RecordEventResult, TicketAction, TicketPayload, TicketRecord } from "./types";
+import type { RecordEventInput, RecordEventResult, TicketAction, TicketPayload, TicketRecord, TicketTarget } from "./types";
 
 const SEVERITY_RANK: Record<IncidentSeverity, number> = { low: 0, medium: 1, high: 2, critical: 3 };
 
@@ -8,7 +7,7 @@ export function maxSeverity(a: IncidentSeverity, b: IncidentSeverity): IncidentS
   return SEVERITY_RANK[a] >= SEVERITY_RANK[b] ? a : b;
 }
 
-export function ticketId(tenant: string, platform: PlatformName, fingerprint: string): string {
+export function ticketId(tenant: string, platform: TicketTarget, fingerprint: string): string {
   return `${tenant}:${platform}:${fingerprint}`;
 }
 

@@ -1,16 +1,15 @@
 import type { Logger } from "pino";
-import type { PlatformName } from "../../infra/tenants/schema";
 import { retryDelayMs, DEFAULT_BACKOFF, type BackoffPolicy } from "./backoff";
 import type { TicketingMetrics } from "./metrics";
 import { buildLinks, buildTicketContent, DeliveryError, type PlatformClient } from "./platforms";
 import type { Redactor } from "./redact";
 import type { TicketStore } from "./ticket-store";
-import type { ClaimedItem, DeliveredResult } from "./types";
+import type { ClaimedItem, DeliveredResult, TicketTarget } from "./types";
 
 export interface OutboxDispatcherOptions {
   tenant: string;
   store: TicketStore;
-  clients: ReadonlyMap<PlatformName, PlatformClient>;
+  clients: ReadonlyMap<TicketTarget, PlatformClient>;
   redact: Redactor;
   dashboardUrl: string | null;
   metrics: TicketingMetrics;

@@ -1,6 +1,15 @@
 import type { PlatformName } from "../../infra/tenants/schema";
 import type { Incident, IncidentSeverity } from "../shared/types";
 
+/**
+ * Local mode's own delivery target: one Markdown file per ticket in a folder. It is no tenant-file
+ * platform (that list is a contract of real SaaS platforms), only a place the agent can deliver to.
+ */
+export const LOCAL_FOLDER_TARGET = "local-folder";
+
+/** Where the agent delivers a ticket: a platform of the tenant file, or local mode's ticket folder. */
+export type TicketTarget = PlatformName | typeof LOCAL_FOLDER_TARGET;
+
 /** A root-cause analysis attached to an incident: from the LLM, or from the deterministic rules. */
 export interface RootCauseAnalysis {
   rootCause: string;
@@ -31,7 +40,7 @@ export interface TicketRecord {
   /** Deterministic: `${tenant}:${platform}:${fingerprint}`. */
   id: string;
   tenant: string;
-  platform: PlatformName;
+  platform: TicketTarget;
   fingerprint: string;
   /** The incident that opened (or last reopened) the ticket. */
   incidentId: string;
@@ -68,7 +77,7 @@ export interface OutboxItem {
   seq: number;
   tenant: string;
   ticketId: string;
-  platform: PlatformName;
+  platform: TicketTarget;
   fingerprint: string;
   action: TicketAction;
   payload: TicketPayload;
@@ -96,7 +105,7 @@ export type IncidentEventType = "opened" | "updated" | "resolved";
 
 export interface RecordEventInput {
   tenant: string;
-  platform: PlatformName;
+  platform: TicketTarget;
   type: IncidentEventType;
   incident: Incident;
   rca: RootCauseAnalysis;

@@ -1,5 +1,4 @@
-import type { PlatformName } from "../../../infra/tenants/schema";
-import type { DeliveredResult } from "../types";
+import type { DeliveredResult, TicketTarget } from "../types";
 import type { TicketContent } from "./content";
 
 /** The platform's handle on an existing ticket (Jira key, ServiceNow sys_id, alias, ...). */
@@ -9,12 +8,12 @@ export interface TicketRef {
 }
 
 /**
- * One ticket platform. Calls throw {@link DeliveryError} on failure. `findOpen` (optional) lets the
+ * One delivery target: a ticket platform, or local mode's ticket folder. Calls throw {@link DeliveryError} on failure. `findOpen` (optional) lets the
  * outbox recover from a create whose answer was lost: before re-creating, it looks for the ticket
  * the first attempt may have made.
  */
 export interface PlatformClient {
-  readonly platform: PlatformName;
+  readonly platform: TicketTarget;
   create(content: TicketContent): Promise<DeliveredResult>;
   update(ref: TicketRef, content: TicketContent): Promise<void>;
   resolve(ref: TicketRef, content: TicketContent): Promise<void>;

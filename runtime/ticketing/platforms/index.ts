@@ -11,6 +11,7 @@ import { ZammadClient } from "./zammad";
 export type { PlatformClient, TicketRef } from "./client";
 export { buildLinks, buildTicketContent, type TicketContent, type TicketLinks } from "./content";
 export { DeliveryError, parseRetryAfter } from "./errors";
+export { FolderTicketClient } from "./folder";
 
 /** Secret values per platform, keyed by the properties of `PLATFORM_CREDENTIAL_PROPERTIES`. */
 export type PlatformCredentials = Partial<Record<PlatformName, Record<string, string>>>;

@@ -1,19 +1,16 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { PlatformName } from "../../infra/tenants/schema";
-import type { PlatformClient, TicketContent, TicketRef } from "../ticketing/platforms";
-import type { DeliveredResult } from "../ticketing/types";
+import { LOCAL_FOLDER_TARGET, type DeliveredResult } from "../types";
+import type { PlatformClient, TicketRef } from "./client";
+import type { TicketContent } from "./content";
 
 /**
- * The ticket "platform" of local mode when none is configured: one Markdown file per ticket in a
- * folder, served by the dashboard under `/tickets/`. It goes through the same dedup store and outbox
- * as Jira or ServiceNow, so a repeated failure updates its file instead of writing a new one.
+ * Local mode's delivery target when the tenant configures no platform: one Markdown file per ticket
+ * in a folder, served by the dashboard under `/tickets/`. It goes through the same dedup store and
+ * outbox as Jira or ServiceNow, so a repeated failure updates its file instead of writing a new one.
  */
-export const LOCAL_FOLDER_PLATFORM = "local-folder" as PlatformName;
-
 export class FolderTicketClient implements PlatformClient {
-  // The tenant file's platform list is a contract of real platforms; the folder is local mode's own sink.
-  readonly platform = LOCAL_FOLDER_PLATFORM;
+  readonly platform = LOCAL_FOLDER_TARGET;
 
   constructor(
     private readonly dir: string,
