@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { PlatformName } from "../../../infra/tenants/schema";
+import { tenantSchema, type PlatformName } from "../../../infra/tenants/schema";
 import { INCIDENT_SEVERITIES } from "../../../runtime/shared/types";
-import { routeIncident } from "../../../runtime/ticketing";
+import { LOCAL_FOLDER_TARGET, routeIncident } from "../../../runtime/ticketing";
 import { ALL_PLATFORMS, buildHarness, Fakes, makeIncident, openSqliteTicketStore, TENANT, TestClock } from "./fixtures";
 
 const routing = {
@@ -62,5 +62,32 @@ describe("routing by severity", () => {
     });
     expect(tickets.every((t) => t.severity === "critical")).toBe(true);
     await store.close();
+  });
+});
+
+describe("routing fallback to the local ticket folder", () => {
+  const bare = tenantSchema.parse({ id: TENANT, tier: "starter", environment: "local", retentionDays: 7, ingest: { logsPerSecond: 1000, burst: 2000 } });
+
+  it.each(INCIDENT_SEVERITIES)("sends a %s incident to the folder when the tenant configures no platform", (severity) => {
+    expect(routeIncident(bare.integrations, severity, LOCAL_FOLDER_TARGET)).toEqual([LOCAL_FOLDER_TARGET]);
+  });
+
+  it("sends nothing anywhere without a fallback (a cluster has no folder)", () => {
+    expect(INCIDENT_SEVERITIES.map((s) => routeIncident(bare.integrations, s))).toEqual(INCIDENT_SEVERITIES.map(() => []));
+  });
+
+  it("never uses the folder once a platform is configured, not even for a severity routed nowhere", () => {
+    const { integrations } = tenantSchema.parse({
+      ...bare,
+      integrations: {
+        pagerduty: { credentials: { key: "logclaw/acme/pagerduty" } },
+        slack: { channel: "#incidents", credentials: { key: "logclaw/acme/slack" } },
+        routing: { critical: ["pagerduty", "slack"], high: ["slack"], medium: [], low: [] },
+      },
+    });
+    expect(routeIncident(integrations, "critical", LOCAL_FOLDER_TARGET)).toEqual(["pagerduty", "slack"]);
+    expect(routeIncident(integrations, "high", LOCAL_FOLDER_TARGET)).toEqual(["slack"]);
+    expect(routeIncident(integrations, "medium", LOCAL_FOLDER_TARGET)).toEqual([]);
+    expect(routeIncident(integrations, "low", LOCAL_FOLDER_TARGET)).toEqual([]);
   });
 });
