@@ -19,6 +19,8 @@ export interface ResourceContext {
   identity: string;
   /** True when redaction changed a resource attribute. */
   resourceRedacted: boolean;
+  /** Epoch milliseconds to ISO-8601 (cached per second). */
+  iso: (ms: number) => string;
 }
 
 /** A normalized record before template mining fills `template_id` and `template`. */
@@ -31,6 +33,27 @@ export interface NormalizedRecord {
 /** Largest time Date can represent (ECMA-262 21.4.1.1). */
 const MAX_DATE_MS = 8.64e15;
 
+/**
+ * ISO-8601 of epoch milliseconds. Records arrive in bursts within the same second, so the
+ * "YYYY-MM-DDTHH:MM:SS" part is cached; Date#toISOString per record is a measurable share of the pipeline.
+ */
+function createIsoFormatter(): (ms: number) => string {
+  let second = NaN;
+  let prefix = "";
+  return (ms) => {
+    // Five- and six-digit years have a longer prefix: no cache for them.
+    if (ms >= YEAR_10000_MS || !Number.isInteger(ms)) return new Date(ms).toISOString();
+    const s = Math.floor(ms / 1000);
+    if (s !== second) {
+      second = s;
+      prefix = new Date(s * 1000).toISOString().slice(0, 19);
+    }
+    const frac = ms - s * 1000;
+    return `${prefix}.${frac < 10 ? "00" : frac < 100 ? "0" : ""}${frac}Z`;
+  };
+}
+const YEAR_10000_MS = 253402300800000;
+
 function stringOrNull(v: unknown): string | null {
   return typeof v === "string" && v !== "" ? v : v === undefined || v === null || v === "" ? null : String(v);
 }
@@ -40,6 +63,7 @@ export function resourceContext(tenantId: string, rl: ResourceLogs, redactor: Re
   const resourceRedacted = redactor.attributes(resource);
   return {
     resourceRedacted,
+    iso: createIsoFormatter(),
     tenantId,
     resource,
     // OTel SDKs report `unknown_service` (optionally `:process`) when service.name is not set.
@@ -116,8 +140,8 @@ export function normalizeRecord(
     timeMs: at,
     document: {
       id,
-      "@timestamp": new Date(at).toISOString(),
-      observed_timestamp: observedMs === null ? null : new Date(observedMs).toISOString(),
+      "@timestamp": ctx.iso(at),
+      observed_timestamp: observedMs === null ? null : ctx.iso(observedMs),
       tenant_id: ctx.tenantId,
       service: ctx.service,
       service_namespace: ctx.serviceNamespace,

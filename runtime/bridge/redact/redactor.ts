@@ -76,8 +76,8 @@ const RULES: Record<RedactionRule, Replacement[]> = {
     },
   ],
   token: [
-    { pattern: /\bBearer\s+[A-Za-z0-9\-._~+/]+=*/gi, replace: () => `Bearer ${mark("token")}` },
-    { pattern: /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, replace: () => mark("token") },
+    { pattern: /\bBearer\s+[A-Za-z0-9\-._~+/]+=*/gi, replace: () => `Bearer ${mark("token")}`, mayMatch: (t) => /bearer/i.test(t) },
+    { pattern: /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, replace: () => mark("token"), mayMatch: (t) => t.includes("eyJ") },
     keyValueRule("access_token|refresh_token|id_token|auth_token|token|session_id|sessionid|session_token", "token"),
   ],
   password: [
@@ -91,11 +91,11 @@ const RULES: Record<RedactionRule, Replacement[]> = {
   ],
   apiKey: [
     keyValueRule("api[_-]?key|apikey|x-api-key|api[_-]?secret", "apikey"),
-    { pattern: /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g, replace: () => mark("apikey") },
-    { pattern: /\bsk-[A-Za-z0-9_-]{20,}\b/g, replace: () => mark("apikey") },
-    { pattern: /\bgh[pousr]_[A-Za-z0-9]{36,}\b/g, replace: () => mark("apikey") },
-    { pattern: /\bxox[abprs]-[A-Za-z0-9-]{10,}\b/g, replace: () => mark("apikey") },
-    { pattern: /\bAIza[0-9A-Za-z_-]{35}\b/g, replace: () => mark("apikey") },
+    { pattern: /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g, replace: () => mark("apikey"), mayMatch: (t) => t.includes("AKIA") || t.includes("ASIA") },
+    { pattern: /\bsk-[A-Za-z0-9_-]{20,}\b/g, replace: () => mark("apikey"), mayMatch: (t) => t.includes("sk-") },
+    { pattern: /\bgh[pousr]_[A-Za-z0-9]{36,}\b/g, replace: () => mark("apikey"), mayMatch: (t) => t.includes("_") },
+    { pattern: /\bxox[abprs]-[A-Za-z0-9-]{10,}\b/g, replace: () => mark("apikey"), mayMatch: (t) => t.includes("xox") },
+    { pattern: /\bAIza[0-9A-Za-z_-]{35}\b/g, replace: () => mark("apikey"), mayMatch: (t) => t.includes("AIza") },
   ],
   ipAddress: [
     {

@@ -86,6 +86,12 @@ describe("normalizeRecord", () => {
     expect(document.observed_timestamp).toBeNull();
   });
 
+  it("formats event times exactly, including small fractions and five-digit years", () => {
+    expect(normalize({ timeUnixNano: "1700000000005000000" }).document["@timestamp"]).toBe("2023-11-14T22:13:20.005Z");
+    expect(normalize({ timeUnixNano: "1700000000050000000" }).document["@timestamp"]).toBe("2023-11-14T22:13:20.050Z");
+    expect(normalize({ timeUnixNano: "253402300800001000000" }).document["@timestamp"]).toBe("+010000-01-01T00:00:00.001Z");
+  });
+
   it("rejects a timestamp beyond what a date holds", () => {
     expect(() => normalize({ timeUnixNano: "99999999999999999999999" })).toThrow(RangeError);
   });
