@@ -33,6 +33,8 @@ const LEVELS = new Set([
   "finer",
   "finest",
 ]);
+/** First letters (lower case) of every level: most words are rejected without a substring. */
+const LEVEL_INITIALS = new Set([...LEVELS, "v", "d", "i", "w", "e", "f", "a"].map((l) => l.charCodeAt(0)));
 /** Android logcat and similar one-letter priorities; only upper case counts. */
 const LETTER_LEVELS = new Set(["V", "D", "I", "W", "E", "F", "A"]);
 
@@ -89,8 +91,8 @@ class Tokens {
     const { line } = this;
     let s = this.starts[i];
     let e = this.ends[i];
-    while (s < e && OPEN.includes(line[s])) s++;
-    while (e > s && CLOSE.includes(line[e - 1])) e--;
+    while (s < e && isOpen(line.charCodeAt(s))) s++;
+    while (e > s && isClose(line.charCodeAt(e - 1))) e--;
     this.bareStart = s;
     this.bareEnd = e;
   }
@@ -117,7 +119,7 @@ class Tokens {
     this.bare(i);
     const s = this.bareStart;
     const e = this.line.charCodeAt(this.bareEnd - 1) === 58 ? this.bareEnd - 1 : this.bareEnd;
-    if (e - s > 8 || e === s) return false;
+    if (e - s > 8 || e === s || !LEVEL_INITIALS.has(this.line.charCodeAt(s) | 32)) return false;
     const t = this.line.slice(s, e);
     return LETTER_LEVELS.has(t) || LEVELS.has(t.toLowerCase());
   }
@@ -141,8 +143,15 @@ class Tokens {
   }
 }
 
-const OPEN = "[(<";
-const CLOSE = "])>,";
+/** `[`, `(`, `<`. */
+function isOpen(c: number): boolean {
+  return c === 91 || c === 40 || c === 60;
+}
+
+/** `]`, `)`, `>`, `,`. */
+function isClose(c: number): boolean {
+  return c === 93 || c === 41 || c === 62 || c === 44;
+}
 
 /** `-`, `--`, `|`, `:`, `::`. */
 function isSeparator(line: string, s: number, e: number): boolean {
