@@ -8,6 +8,7 @@
  * - `templates.throughput.wall`: the first figure on wall-clock time, for reference.
  * - `templates.throughput.warm`: the same lines through a long-lived miner that knows their templates.
  * - `templates.throughput.adversarial`: a stream built to defeat the fast paths (see `freeText`).
+ * - `templates.state_size`: the JSON checkpoint after one pass.
  * - `templates.peak_rss`: peak resident memory of the process during the runs.
  * Each pass starts a fresh miner (cold caches, all clusters new); the figure is the median pass.
  */
@@ -128,5 +129,11 @@ print({
   input: "free text, every line a new template, long tokens",
 });
 print({ bench: "templates.throughput.wall", value: Math.round(lines.length / rawRun.wall), unit: "lines/s", clock: "wall" });
+print({
+  bench: "templates.state_size",
+  value: Math.round(JSON.stringify(warmMiner.exportState()).length / 1024),
+  unit: "KiB",
+  input: "exported state after the 20,000 lines (checkpoint size)",
+});
 print({ bench: "templates.peak_rss", value: Math.round(peakRss / 2 ** 20), unit: "MiB" });
 if (sink < 0) process.exit(2);

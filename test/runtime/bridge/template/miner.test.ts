@@ -115,6 +115,21 @@ describe("createTemplateMiner", () => {
     expect(createTemplateMiner().add("cache miss for key 42").id).toBe(createTemplateMiner().add("cache miss for key 7").id);
   });
 
+  it("forgets the oldest parameter words beyond the vocabulary bound", () => {
+    const miner = createTemplateMiner({ maxValueVocabulary: 1 });
+    addAll(miner, ["auth failure user=root", "auth failure user=git"]);
+    const [root, git] = addAll(miner, ["Failed password for root from 1.2.3.4", "Failed password for git from 1.2.3.5"]);
+    expect(git.id).not.toBe(root.id);
+    expect(createTemplateMiner({ maxValueVocabulary: 0 }).exportState()).toMatchObject({ valueVocabulary: [] });
+  });
+
+  it("keeps grouping when the shape memory restarts", () => {
+    const small = createTemplateMiner({ maxShapes: 1 });
+    const ids = addAll(small, ["job 1 done", "disk full", "job 2 done", "disk full"]).map((r) => r.id);
+    expect(ids[2]).toBe(ids[0]);
+    expect(ids[3]).toBe(ids[1]);
+  });
+
   it("rejects invalid options", () => {
     expect(() => createTemplateMiner({ maxShapes: 0 })).toThrow();
   });
