@@ -87,7 +87,14 @@ async function main(): Promise<void> {
     const burstMs = Date.now() - t0;
     emit("e2e.lag_after_burst", await lagOf(kafka, scope.groupId, scope.topics.rawLogs), "messages");
     emit("e2e.burst_produce_rate", total / (burstMs / 1000), "logs/s");
-    await waitFor(() => caughtUp(admin, scope.groupId, scope.topics.rawLogs), 900_000, "the bridge to catch up");
+    await waitFor(
+      async () => {
+        if (bridge?.child.exitCode !== null) throw new Error(`the bridge exited with ${bridge?.child.exitCode}`);
+        return caughtUp(admin, scope.groupId, scope.topics.rawLogs);
+      },
+      900_000,
+      "the bridge to catch up",
+    );
     const seconds = (Date.now() - t0) / 1000;
     const cpuSeconds = (cpuTicks(pid) - ticks0) / 100;
     const indexed = await countTenantDocs(opensearch, scope.tenantId);
@@ -95,6 +102,10 @@ async function main(): Promise<void> {
     emit("e2e.throughput", total / seconds, "logs/s", ">=5000 on 2 shared cores");
     emit("e2e.bridge_cpu", (cpuSeconds / seconds) * 100, "% of one core");
     emit("e2e.bridge_peak_rss", peakRssMb(pid), "MiB", "<=512");
+  } catch (err) {
+    // The bridge's own log says why it stopped or stalled.
+    process.stderr.write(bridge?.output.join("") ?? "");
+    throw err;
   } finally {
     await bridge?.stop();
     await producer.disconnect();
