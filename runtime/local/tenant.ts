@@ -48,16 +48,20 @@ export function resolveLocalTenant(config: LocalConfig, env: NodeJS.ProcessEnv):
     credentials[platform] = values;
   }
   const key = env.LOGCLAW_LLM_API_KEY;
-  const llm: LlmSettings | null =
-    tenant.llm && (key || tenant.llm.provider === "openai-compatible")
-      ? {
-          provider: tenant.llm.provider,
-          model: tenant.llm.model,
-          baseUrl: tenant.llm.baseUrl,
-          apiVersion: tenant.llm.apiVersion,
-          apiKey: key ?? null,
-          timeoutMs: tenant.llm.timeoutMs,
-        }
-      : null;
+  // A configured model without its key fails like a platform without credentials: silently
+  // writing rule-based RCA would hide the misconfiguration from the person who asked for an LLM.
+  if (tenant.llm && tenant.llm.provider !== "openai-compatible" && !key) {
+    throw new Error(`LOGCLAW_LLM_API_KEY: is required because llm.provider is ${tenant.llm.provider} in ${config.tenantFile}`);
+  }
+  const llm: LlmSettings | null = tenant.llm
+    ? {
+        provider: tenant.llm.provider,
+        model: tenant.llm.model,
+        baseUrl: tenant.llm.baseUrl,
+        apiVersion: tenant.llm.apiVersion,
+        apiKey: key ?? null,
+        timeoutMs: tenant.llm.timeoutMs,
+      }
+    : null;
   return { tenant, credentials, llm };
 }

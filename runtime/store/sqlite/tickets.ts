@@ -1,5 +1,4 @@
 import { randomUUID } from "node:crypto";
-import type { PlatformName } from "../../../infra/tenants/schema";
 import { decideTicketEvent, ticketId } from "../../ticketing/decide";
 import type { TicketStore } from "../../ticketing/ticket-store";
 import type {
@@ -13,6 +12,7 @@ import type {
   RootCauseAnalysis,
   TicketQuery,
   TicketRecord,
+  TicketTarget,
 } from "../../ticketing/types";
 import type { IncidentSeverity } from "../../shared/types";
 import { openDatabase, type Migration, type SqliteDatabase } from "./database";
@@ -109,7 +109,7 @@ function toTicket(row: TicketRow): TicketRecord {
   return {
     id: row.id,
     tenant: row.tenant,
-    platform: row.platform as PlatformName,
+    platform: row.platform as TicketTarget,
     fingerprint: row.fingerprint,
     incidentId: row.incident_id,
     status: row.status as TicketRecord["status"],
@@ -130,7 +130,7 @@ function toItem(row: OutboxRow): OutboxItem {
     seq: row.seq,
     tenant: row.tenant,
     ticketId: row.ticket_id,
-    platform: row.platform as PlatformName,
+    platform: row.platform as TicketTarget,
     fingerprint: row.fingerprint,
     action: row.action as OutboxItem["action"],
     payload: JSON.parse(row.payload) as OutboxItem["payload"],

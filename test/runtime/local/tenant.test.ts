@@ -26,4 +26,16 @@ describe("resolveLocalTenant", () => {
     const config = buildLocalConfig({ tenantFile: "tenants/acme.yaml" }, {}, repoRoot, false);
     expect(() => resolveLocalTenant(config, {})).toThrow(/^LOGCLAW_JIRA_\w+: is required because integrations.jira is configured in /);
   });
+
+  it("names the missing model key when the tenant file asks for a hosted LLM", () => {
+    const config = buildLocalConfig({ tenantFile: "tenants/globex.yaml" }, {}, repoRoot, false);
+    const env = {
+      LOGCLAW_SERVICENOW_USERNAME: "u",
+      LOGCLAW_SERVICENOW_PASSWORD: "p",
+      LOGCLAW_PAGERDUTY_ROUTING_KEY: "k",
+      LOGCLAW_SLACK_WEBHOOK_URL: "https://hooks.slack.test/x",
+    };
+    expect(() => resolveLocalTenant(config, env)).toThrow(/^LOGCLAW_LLM_API_KEY: is required because llm.provider is azure-openai in /);
+    expect(resolveLocalTenant(config, { ...env, LOGCLAW_LLM_API_KEY: "key" }).llm).toMatchObject({ provider: "azure-openai", apiKey: "key" });
+  });
 });
