@@ -1,7 +1,7 @@
 import * as path from "node:path";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { TenantStack } from "../infra/tenant";
+import { TenantStack, type SecretStoreCloud } from "../infra/tenant";
 import { TenantFileError, loadTenantFile, type TenantConfig } from "../infra/tenants";
 
 const repoRoot = path.resolve(__dirname, "..");
@@ -55,6 +55,7 @@ export function tenantProgram(tenantId: string, options: TenantProgramOptions = 
     provider,
     ingressDomain: output("ingressDomain").apply((v) => v ?? ""),
     secretStoreName: output("secretStoreName").apply((v) => v ?? ""),
+    cloud: environment.getOutput("cloud") as pulumi.Output<SecretStoreCloud | undefined>,
     clusterIssuerName: output("clusterIssuerName").apply((v) => v ?? ""),
     grafanaUrl: output("grafanaUrl").apply((v) => v ?? ""),
     storageClass: output("storageClass").apply((v) => v ?? ""),

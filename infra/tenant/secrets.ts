@@ -5,11 +5,14 @@ import { PLATFORM_CREDENTIAL_PROPERTIES } from "../tenants/schema";
 import { k8sOptions, objectMeta, type TenantContext } from "./context";
 import { LLM_API_KEY_PROPERTY } from "./env";
 import { OBJECT_NAMES, OPENSEARCH_USERS, openSearchUserSecret, platformSecretName } from "./names";
+import { secretStoreKey, type SecretStoreCloud } from "./secret-keys";
 
 export interface SecretsArgs {
   context: TenantContext;
   /** ClusterSecretStore the ExternalSecrets read from (environment output `secretStoreName`). */
   secretStoreName: pulumi.Input<string>;
+  /** Cloud of the environment: the store's naming of secret keys (`secretStoreKey`). Default: keys unchanged. */
+  cloud?: pulumi.Input<SecretStoreCloud | undefined>;
   /** Ingestion API key; generated (32 characters) when absent. */
   apiKey?: pulumi.Input<string>;
 }
@@ -20,23 +23,55 @@ export interface ExternalSecretEntry {
   remoteRef: { key: string; property: string };
 }
 
+/** One ExternalSecret: its name, the tenant-file field holding the key, and what it pulls. */
+export interface ExternalSecretPlan {
+  name: string;
+  /** Field path in the tenant file, e.g. `integrations.jira.credentials.key`. */
+  field: string;
+  /** The key as the tenant file writes it (`logclaw/<tenant>/<name>`). */
+  key: string;
+  /** Entries, keys as the tenant file writes them. */
+  entries: ExternalSecretEntry[];
+}
+
 /** What the ExternalSecret of each configured credential pulls (pure: from the tenant plan). */
-export function externalSecretPlan(ctx: Pick<TenantContext, "plan">): { name: string; entries: ExternalSecretEntry[] }[] {
+export function externalSecretPlan(ctx: Pick<TenantContext, "plan">): ExternalSecretPlan[] {
   const { tenant, platforms, tier } = ctx.plan;
-  const plans = platforms.map((platform) => {
+  const plans = platforms.map((platform): ExternalSecretPlan => {
     const key = tenant.integrations[platform]!.credentials.key;
     return {
       name: platformSecretName(platform),
+      field: `integrations.${platform}.credentials.key`,
+      key,
       entries: PLATFORM_CREDENTIAL_PROPERTIES[platform].map((property) => ({ secretKey: property, remoteRef: { key, property } })),
     };
   });
   if (tenant.llm?.credentials && tier.features.llmRca) {
     plans.push({
       name: OBJECT_NAMES.llmSecret,
+      field: "llm.credentials.key",
+      key: tenant.llm.credentials.key,
       entries: [{ secretKey: LLM_API_KEY_PROPERTY, remoteRef: { key: tenant.llm.credentials.key, property: LLM_API_KEY_PROPERTY } }],
     });
   }
   return plans;
+}
+
+/** Why the plan's keys have no valid name in the store of `cloud` (empty when they all do). */
+export function storeKeyProblems(plans: ExternalSecretPlan[], cloud: SecretStoreCloud | undefined): string[] {
+  return plans.flatMap((plan) => {
+    const mapped = secretStoreKey(plan.key, cloud);
+    return "error" in mapped ? [`tenant.${plan.field}: ${mapped.error}`] : [];
+  });
+}
+
+/** The plan's entries with each key in the store's naming; throws naming the field when one has none. */
+export function storeEntries(plan: ExternalSecretPlan, cloud: SecretStoreCloud | undefined): ExternalSecretEntry[] {
+  return plan.entries.map((entry) => {
+    const mapped = secretStoreKey(entry.remoteRef.key, cloud);
+    if ("error" in mapped) throw new Error(`tenant.${plan.field}: ${mapped.error}`);
+    return { ...entry, remoteRef: { ...entry.remoteRef, key: mapped.key } };
+  });
 }
 
 /**
@@ -89,7 +124,7 @@ export class Secrets extends pulumi.ComponentResource {
               refreshInterval: "1h",
               secretStoreRef: { kind: "ClusterSecretStore", name: args.secretStoreName },
               target: { name: plan.name, creationPolicy: "Owner", deletionPolicy: "Retain" },
-              data: plan.entries,
+              data: pulumi.output(args.cloud).apply((cloud) => storeEntries(plan, cloud)),
             },
           },
           k8sOptions(this, ctx),

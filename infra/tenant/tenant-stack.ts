@@ -13,7 +13,8 @@ import { tenantNamespace } from "./names";
 import { NetworkPolicies } from "./network-policies";
 import { TenantNamespace } from "./namespace";
 import { OpenSearch } from "./opensearch";
-import { Secrets } from "./secrets";
+import { SECRET_STORE_CLOUDS, type SecretStoreCloud } from "./secret-keys";
+import { Secrets, externalSecretPlan, storeKeyProblems } from "./secrets";
 import { Workloads } from "./workloads";
 
 export interface TenantStackArgs {
@@ -25,6 +26,13 @@ export interface TenantStackArgs {
   ingressDomain: pulumi.Input<string>;
   /** ClusterSecretStore of the External Secrets Operator (environment `secretStoreName`). */
   secretStoreName: pulumi.Input<string>;
+  /**
+   * Cloud of the environment (its `cloud` output: `aws`, `gcp` or `existing`). It decides how the
+   * tenant file's secret keys are named in the store: unchanged for `aws`, `/` -> `-` for `gcp`
+   * (Secret Manager) and `existing` (Kubernetes Secrets), see `secretStoreKey`.
+   * Default: keys unchanged, as for `aws`.
+   */
+  cloud?: pulumi.Input<SecretStoreCloud | undefined>;
   /** cert-manager ClusterIssuer (environment `clusterIssuerName`). */
   clusterIssuerName: pulumi.Input<string>;
   /** Grafana base URL (environment `grafanaUrl`), used for `dashboardUrl`. */
@@ -60,6 +68,13 @@ export function validateTenantStackArgs(args: TenantStackArgs): string[] {
     problems.push(...parsed.error.issues.map((i) => `tenant.${formatFieldPath(i.path)}: ${i.message}`));
   } else {
     problems.push(...validateTenantAgainstTier(parsed.data).map((i) => `tenant.${i.path}: ${i.message}`));
+  }
+  // The cloud usually arrives as a stack output; a known one is checked here, an output when resolved.
+  if (typeof args.cloud === "string") {
+    if (!SECRET_STORE_CLOUDS.includes(args.cloud)) problems.push(`cloud: must be one of ${SECRET_STORE_CLOUDS.join(", ")}`);
+    else if (parsed.success && problems.length === 0) {
+      problems.push(...storeKeyProblems(externalSecretPlan({ plan: resolveTenantPlan(parsed.data) }), args.cloud));
+    }
   }
   if (!IMAGE_TAG.test(args.image.tag)) problems.push("image.tag: must be a valid image tag");
   else if (args.image.tag === "latest") problems.push("image.tag: must be pinned, not latest");
@@ -121,7 +136,7 @@ export class TenantStack extends pulumi.ComponentResource {
       },
       child,
     );
-    const secrets = new Secrets(`${name}-secrets`, { context: ctx, secretStoreName: args.secretStoreName, apiKey: args.apiKey }, child);
+    const secrets = new Secrets(`${name}-secrets`, { context: ctx, secretStoreName: args.secretStoreName, cloud: args.cloud, apiKey: args.apiKey }, child);
     const kafka = new Kafka(`${name}-kafka`, { context: ctx }, child);
     const opensearch = new OpenSearch(`${name}-opensearch`, { context: ctx, credentials: secrets.resources }, child);
     new Collector(`${name}-collector`, { context: ctx, after: [...kafka.readyResources, ...secrets.resources] }, child);

@@ -63,6 +63,14 @@ describe("environment outputs consumed by the tenant program through a StackRefe
     expect(envOutputs.secretStoreName).toBe("logclaw");
   });
 
+  it("names tenant secret keys as Secrets of the existing cluster's Kubernetes-backed store", () => {
+    expect(envOutputs.cloud).toBe("existing");
+    const keys = mocks
+      .byType("kubernetes:external-secrets.io/v1:ExternalSecret")
+      .flatMap((es) => (es.inputs.spec as { data: { remoteRef: { key: string } }[] }).data.map((d) => d.remoteRef.key));
+    expect([...new Set(keys)].sort()).toEqual(["logclaw-acme-jira", "logclaw-acme-slack"]);
+  });
+
   it("issues tenant certificates from the environment's ClusterIssuer", () => {
     const issuerRefs = mocks.registrations
       .map((r) => JSON.stringify(r.inputs))
