@@ -28,17 +28,27 @@ function openInput(input: string): Readable {
 export async function runTemplates(input: string, out: NodeJS.WritableStream = process.stdout): Promise<void> {
   const miner = createTemplateMiner();
   const lines = createInterface({ input: openInput(input), crlfDelay: Infinity });
+  // A reader that stops early (`| head`) closes the pipe: stop mining, it is not an error.
+  let closed = false;
+  let failure: Error | undefined;
+  out.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code !== "EPIPE") failure = err;
+    closed = true;
+    lines.close();
+  });
   let buffer = "";
   for await (const line of lines) {
+    if (closed) break;
     const { message } = splitPreamble(line.endsWith("\r") ? line.slice(0, -1) : line);
     const { id, template } = miner.add(message);
     buffer += `${JSON.stringify({ id, template })}\n`;
     if (buffer.length >= FLUSH_BYTES) {
-      if (!out.write(buffer)) await new Promise((resolve) => out.once("drain", resolve));
+      if (!out.write(buffer)) await new Promise((resolve) => out.once("drain", resolve).once("error", resolve));
       buffer = "";
     }
   }
-  if (buffer) out.write(buffer);
+  if (buffer && !closed) out.write(buffer);
+  if (failure) throw new Error(`templates: cannot write the output: ${failure.message}`);
 }
 
 export function registerTemplatesCommands(program: Command): void {

@@ -43,6 +43,16 @@ describe("logclaw templates", () => {
     expect(run.stderr).toContain("/nonexistent/x.log");
   });
 
+  it("stops quietly when the reader closes the pipe early", () => {
+    const dir = mkdtempSync(join(tmpdir(), "logclaw-templates-"));
+    const file = join(dir, "big.log");
+    writeFileSync(file, Array.from({ length: 50_000 }, (_, i) => `request ${i} served in ${i % 97} ms`).join("\n"));
+    const pipeline = `"${process.execPath}" "${bin}" templates --input "${file}" | head -1`;
+    const run = spawnSync("sh", ["-c", pipeline], { encoding: "utf8", cwd: repoRoot });
+    expect(run.stdout.trim().split("\n")).toHaveLength(1);
+    expect(run.stderr).toBe("");
+  });
+
   it("prints usage with --help", () => {
     const run = logclaw(["templates", "--help"]);
     expect(run.status).toBe(0);
