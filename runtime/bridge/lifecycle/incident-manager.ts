@@ -38,6 +38,8 @@ export interface EvidenceLimits {
 /** An incident plus what the manager needs to keep it current. Plain data, so it checkpoints as JSON. */
 export interface TrackedIncident {
   incident: Incident;
+  /** `incident.detectedAt` as epoch milliseconds. */
+  openedAtMs: number;
   templateIds: string[];
   lastEvidenceMs: number;
   resolvedAtMs: number | null;
@@ -88,6 +90,8 @@ const sameEntry = (a: TimelineEntry, b: TimelineEntry) => a.logId === b.logId;
  */
 export class IncidentManager {
   private readonly tracked: TrackedIncident[];
+  /** Open incidents by root cause, rebuilt after any change: evidence() runs for every error record. */
+  private openByRoot: Map<string, TrackedIncident[]> | null = null;
 
   constructor(
     private readonly tenant: string,
@@ -95,6 +99,19 @@ export class IncidentManager {
     state: TrackedIncident[] = [],
   ) {
     this.tracked = state.map((t) => structuredClone(t));
+  }
+
+  private rootIndex(): Map<string, TrackedIncident[]> {
+    if (this.openByRoot === null) {
+      this.openByRoot = new Map();
+      for (const t of this.tracked) {
+        if (t.incident.status !== "open") continue;
+        const list = this.openByRoot.get(t.incident.rootCauseService) ?? [];
+        list.push(t);
+        this.openByRoot.set(t.incident.rootCauseService, list);
+      }
+    }
+    return this.openByRoot;
   }
 
   /** Open incidents, oldest first. */
@@ -111,24 +128,28 @@ export class IncidentManager {
 
   handle(d: Detection): IncidentEvent | null {
     const fingerprint = fingerprintOf(this.tenant, d.rootCauseService, d.family, d.templateId);
-    const open = this.tracked.filter((t) => t.incident.status === "open");
     // The incident with the same root cause first; then one whose blast radius this detection is part
     // of, while that incident's root is still failing (a later failure of a once-affected service is new).
     const related =
-      open.find((t) => t.incident.rootCauseService === d.rootCauseService) ??
-      open.find((t) => t.incident.affectedServices.includes(d.rootCauseService) && d.detectedAtMs - t.lastEvidenceMs <= this.limits.activeMs);
+      this.rootIndex().get(d.rootCauseService)?.[0] ??
+      this.tracked.find(
+        (t) =>
+          t.incident.status === "open" &&
+          t.incident.affectedServices.includes(d.rootCauseService) &&
+          d.detectedAtMs - t.lastEvidenceMs <= this.limits.activeMs,
+      );
     if (related) return this.merge(related, d, false);
-    // A just-opened incident whose root turns out to be a symptom of this deeper root: same failure, re-rooted.
-    const misrooted = open.find(
-      (t) =>
-        (d.affectedServices.includes(t.incident.rootCauseService) || d.service === t.incident.rootCauseService) &&
-        d.detectedAtMs - Date.parse(t.incident.detectedAt) <= this.limits.rerootMs,
-    );
-    if (misrooted) {
-      const i = misrooted.incident;
-      i.affectedServices = [...new Set([...i.affectedServices, i.rootCauseService])].filter((s) => s !== d.rootCauseService).sort();
-      i.rootCauseService = d.rootCauseService;
-      return this.merge(misrooted, d, false, true);
+    // A just-opened incident whose root turns out to be a symptom of this deeper root: same failure,
+    // re-rooted. Incidents are kept in opening order, so the scan stops at the first one too old.
+    for (let k = this.tracked.length - 1; k >= 0; k--) {
+      const t = this.tracked[k];
+      if (d.detectedAtMs - t.openedAtMs > this.limits.rerootMs) break;
+      const root = t.incident.rootCauseService;
+      if (t.incident.status !== "open" || !(d.affectedServices.includes(root) || d.service === root)) continue;
+      this.openByRoot = null;
+      t.incident.affectedServices = [...new Set([...t.incident.affectedServices, root])].filter((s) => s !== d.rootCauseService).sort();
+      t.incident.rootCauseService = d.rootCauseService;
+      return this.merge(t, d, false, true);
     }
     const recurring = this.tracked.find(
       (t) =>
@@ -137,7 +158,10 @@ export class IncidentManager {
         d.detectedAtMs - t.resolvedAtMs <= this.limits.cooldownMs &&
         t.incident.fingerprint === fingerprint,
     );
-    if (recurring) return this.merge(recurring, d, true);
+    if (recurring) {
+      this.openByRoot = null;
+      return this.merge(recurring, d, true);
+    }
     return this.openNew(d, fingerprint);
   }
 
@@ -169,7 +193,9 @@ export class IncidentManager {
       resolvedAt: null,
     };
     incident.title = titleOf(incident);
-    this.tracked.push({ incident, templateIds: [...new Set(d.templateIds)], lastEvidenceMs: d.lastSeenMs, resolvedAtMs: null });
+    const tracked: TrackedIncident = { incident, openedAtMs: d.detectedAtMs, templateIds: [...new Set(d.templateIds)], lastEvidenceMs: d.lastSeenMs, resolvedAtMs: null };
+    this.tracked.push(tracked);
+    if (this.openByRoot !== null) this.openByRoot.set(incident.rootCauseService, [...(this.openByRoot.get(incident.rootCauseService) ?? []), tracked]);
     return { type: "opened", incident: structuredClone(incident) };
   }
 
@@ -214,9 +240,8 @@ export class IncidentManager {
    * templates) keeps it alive and joins its evidence.
    */
   evidence(entry: TimelineEntry, atMs: number): void {
-    for (const t of this.tracked) {
+    for (const t of this.rootIndex().get(entry.service) ?? []) {
       const i = t.incident;
-      if (i.status !== "open") continue;
       // Only the root cause's own failure templates count: callers' errors (often generic access-log
       // templates shared with other failures) and unrelated errors must not keep it open.
       if (entry.service !== i.rootCauseService || !t.templateIds.includes(entry.templateId)) continue;
@@ -241,6 +266,7 @@ export class IncidentManager {
       t.resolvedAtMs = t.lastEvidenceMs + this.limits.quietMs;
       t.incident.resolvedAt = iso(t.resolvedAtMs);
       events.push({ type: "resolved", incident: structuredClone(t.incident) });
+      this.openByRoot = null;
     }
     for (let k = this.tracked.length - 1; k >= 0; k--) {
       const t = this.tracked[k];
