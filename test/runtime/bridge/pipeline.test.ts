@@ -167,6 +167,7 @@ describe("correlation", () => {
     expect(incidents[0].family).toBe("database");
     const final = [...events].reverse().find((e) => e.incident.id === incidents[0].id)?.incident;
     expect(final?.affectedServices).toEqual(["checkout-api", "gateway"]);
+    if (peers) expect(final?.signals.map((s) => s.name)).toContain("blast_radius");
     expect(incidents[0].traceIds.length).toBeGreaterThan(0);
     expect(incidents[0].timeline.length).toBeGreaterThan(0);
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { assessRecord, classifyClientSide, matchFamily } from "../../../runtime/bridge";
+import { assessRecord, classifyClientSide, compositeScore, matchFamily } from "../../../runtime/bridge";
+import { poissonUpperTail } from "../../../runtime/bridge/detect/baseline";
 import type { LogDocument } from "../../../runtime/shared/types";
 
 function doc(message: string, severity_number = 17, extra: Partial<LogDocument> = {}): LogDocument {
@@ -119,5 +120,20 @@ describe("assessRecord", () => {
     expect(a.family).toBeNull();
     expect(a.isError).toBe(true);
     expect(a.weight).toBeGreaterThan(0.2);
+  });
+});
+
+describe("statistics", () => {
+  it("computes the Poisson upper tail", () => {
+    expect(poissonUpperTail(0, 3)).toBe(1);
+    expect(poissonUpperTail(1, 1)).toBeCloseTo(1 - Math.exp(-1), 10);
+    expect(poissonUpperTail(3, 2)).toBeCloseTo(1 - Math.exp(-2) * (1 + 2 + 2), 10);
+    expect(poissonUpperTail(40, 5)).toBeLessThan(1e-15);
+  });
+
+  it("combines signals as a noisy-OR in [0,1]", () => {
+    expect(compositeScore([])).toBe(0);
+    expect(compositeScore([{ name: "a", weight: 0.5 }, { name: "b", weight: 0.5 }])).toBeCloseTo(0.75, 10);
+    expect(compositeScore([{ name: "a", weight: 1.7 }])).toBe(1);
   });
 });
