@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { KafkaPoolSpec, KafkaTier } from "../tenants/tiers";
-import { AGGREGATE_TOPIC, TOPICS } from "../tenants/tiers";
+import { AGGREGATE_TOPIC, BRIDGE_CONTEXT_TOPIC, TOPICS } from "../tenants/tiers";
 import { k8sOptions, objectMeta, type TenantContext } from "./context";
 import { KAFKA_USERS, OBJECT_NAMES, kafkaBootstrap } from "./names";
 import { resourceRequirements, topologySpread } from "./pod-security";
@@ -64,6 +64,8 @@ export function kafkaNodePools(kafka: KafkaTier, storageClass: string | undefine
 /** Topic name -> KafkaTopic spec (partitions, replication, retention, compression from the tier). */
 export function kafkaTopics(kafka: KafkaTier, flink: boolean): { topic: string; spec: Record<string, unknown> }[] {
   const topics: [string, { partitions: number; retentionHours: number }][] = TOPICS.map((t) => [t, kafka.topics[t]]);
+  // Context summaries are small and only recent ones matter: one partition keeps them in order.
+  topics.push([BRIDGE_CONTEXT_TOPIC, { partitions: 1, retentionHours: 24 }]);
   if (flink) topics.push([AGGREGATE_TOPIC, { partitions: kafka.topics["raw-logs"].partitions, retentionHours: 24 }]);
   return topics.map(([topic, spec]) => ({
     topic,
@@ -82,7 +84,10 @@ export function kafkaTopics(kafka: KafkaTier, flink: boolean): { topic: string; 
 
 type Acl = { resource: { type: string; name: string; patternType: string }; operations: string[] };
 const topicAcl = (name: string, operations: string[]): Acl => ({ resource: { type: "topic", name, patternType: "literal" }, operations });
-const groupAcl = (name: string): Acl => ({ resource: { type: "group", name, patternType: "literal" }, operations: ["Read"] });
+const groupAcl = (name: string, patternType: "literal" | "prefix" = "literal"): Acl => ({
+  resource: { type: "group", name, patternType },
+  operations: ["Read"],
+});
 
 /** Least-privilege ACLs of each Kafka client. */
 export function kafkaUserAcls(flink: boolean): Record<string, Acl[]> {
@@ -92,6 +97,8 @@ export function kafkaUserAcls(flink: boolean): Record<string, Acl[]> {
       topicAcl("raw-logs", ["Read", "Describe"]),
       groupAcl("logclaw-bridge"),
       ...["enriched-logs", "incidents", "dead-letter"].map((t) => topicAcl(t, ["Write", "Describe"])),
+      topicAcl(BRIDGE_CONTEXT_TOPIC, ["Read", "Write", "Describe"]),
+      groupAcl(`logclaw-${BRIDGE_CONTEXT_TOPIC}-`, "prefix"),
       ...(flink ? [topicAcl(AGGREGATE_TOPIC, ["Read", "Describe"])] : []),
     ],
     [KAFKA_USERS.ticketing]: [topicAcl("incidents", ["Read", "Describe"]), groupAcl("logclaw-ticketing"), topicAcl("dead-letter", ["Write", "Describe"])],

@@ -99,7 +99,16 @@ export function retentionPolicySpec(retentionDays: number, cluster: string): Rec
 export function openSearchRoles(): Record<string, { clusterPermissions: string[]; indexPermissions: Record<string, unknown>[] }> {
   return {
     [OPENSEARCH_USERS.bridge]: {
-      clusterPermissions: ["cluster_monitor", "cluster_composite_ops"],
+      // The bridge ensures its index template and ISM policy at start-up, so it also runs where no
+      // operator created them.
+      clusterPermissions: [
+        "cluster_monitor",
+        "cluster_composite_ops",
+        "indices:admin/index_template/get",
+        "indices:admin/index_template/put",
+        "cluster:admin/opendistro/ism/policy/get",
+        "cluster:admin/opendistro/ism/policy/write",
+      ],
       indexPermissions: [{ indexPatterns: ["logclaw-*"], allowedActions: ["crud", "create_index", "indices_monitor"] }],
     },
     [OPENSEARCH_USERS.ticketing]: {

@@ -25,6 +25,12 @@ export type TopicName = (typeof TOPICS)[number];
 /** Topic the Flink job writes its per-service windowed error rates to (only with flinkAggregation). */
 export const AGGREGATE_TOPIC = "service-error-rates";
 
+/**
+ * Cross-replica detection context (failing services, call-graph edges) the bridge replicas share;
+ * every replica reads all of it in its own consumer group `logclaw-bridge-context-<instance>`.
+ */
+export const BRIDGE_CONTEXT_TOPIC = "bridge-context";
+
 export interface TopicSpec {
   partitions: number;
   retentionHours: number;

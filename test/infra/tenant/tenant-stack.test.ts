@@ -93,7 +93,7 @@ describe("TenantStack resource graph per tier", () => {
     "kubernetes:networking.k8s.io/v1:Ingress": 2,
   };
 
-  it("starter (acme): combined Kafka pool, single OpenSearch pool, no PDBs, no Flink: 66 resources", () => {
+  it("starter (acme): combined Kafka pool, single OpenSearch pool, no PDBs, no Flink: 67 resources", () => {
     expect(countByType(resourcesOf("acme"))).toEqual({
       ...common,
       // acme's ingestion API key is given, so it is not generated.
@@ -101,26 +101,26 @@ describe("TenantStack resource graph per tier", () => {
       "kubernetes:core/v1:ServiceAccount": 3,
       "kubernetes:external-secrets.io/v1:ExternalSecret": 2,
       "kubernetes:kafka.strimzi.io/v1:KafkaNodePool": 1,
-      "kubernetes:kafka.strimzi.io/v1:KafkaTopic": 4,
+      "kubernetes:kafka.strimzi.io/v1:KafkaTopic": 5,
       "kubernetes:kafka.strimzi.io/v1:KafkaUser": 3,
     });
-    expect(resourcesOf("acme")).toHaveLength(66);
+    expect(resourcesOf("acme")).toHaveLength(67);
   });
 
-  it("standard (initech): three-node pools, PDBs for multi-replica workloads: 70 resources", () => {
+  it("standard (initech): three-node pools, PDBs for multi-replica workloads: 71 resources", () => {
     expect(countByType(resourcesOf("initech"))).toEqual({
       ...common,
       "kubernetes:core/v1:ServiceAccount": 3,
       "kubernetes:external-secrets.io/v1:ExternalSecret": 3,
       "kubernetes:kafka.strimzi.io/v1:KafkaNodePool": 1,
-      "kubernetes:kafka.strimzi.io/v1:KafkaTopic": 4,
+      "kubernetes:kafka.strimzi.io/v1:KafkaTopic": 5,
       "kubernetes:kafka.strimzi.io/v1:KafkaUser": 3,
       "kubernetes:policy/v1:PodDisruptionBudget": 2,
     });
-    expect(resourcesOf("initech")).toHaveLength(70);
+    expect(resourcesOf("initech")).toHaveLength(71);
   });
 
-  it("enterprise (globex): dedicated controllers, Flink aggregation with its topic, user and API egress: 81 resources", () => {
+  it("enterprise (globex): dedicated controllers, Flink aggregation with its topic, user and API egress: 82 resources", () => {
     expect(countByType(resourcesOf("globex"))).toEqual({
       ...common,
       "kubernetes:networking.k8s.io/v1:NetworkPolicy": 10,
@@ -131,11 +131,11 @@ describe("TenantStack resource graph per tier", () => {
       "kubernetes:flink.apache.org/v1beta1:FlinkDeployment": 1,
       "kubernetes:external-secrets.io/v1:ExternalSecret": 4,
       "kubernetes:kafka.strimzi.io/v1:KafkaNodePool": 2,
-      "kubernetes:kafka.strimzi.io/v1:KafkaTopic": 5,
+      "kubernetes:kafka.strimzi.io/v1:KafkaTopic": 6,
       "kubernetes:kafka.strimzi.io/v1:KafkaUser": 4,
       "kubernetes:policy/v1:PodDisruptionBudget": 3,
     });
-    expect(resourcesOf("globex")).toHaveLength(81);
+    expect(resourcesOf("globex")).toHaveLength(82);
   });
 
   it("sizes Kafka and OpenSearch from the tier and the tenant's overrides", () => {
