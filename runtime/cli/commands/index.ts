@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { registerBridgeCommands } from "./bridge";
 import { registerDemoCommands } from "./demo";
 import { registerFleetCommands } from "./fleet";
 import { registerReplayCommands } from "./replay";
@@ -11,4 +12,13 @@ import { registerTicketingCommands } from "./ticketing";
 export type RegisterCommands = (program: Command) => void;
 
 /** Every command module of the CLI, in help order. */
-export const commandModules: RegisterCommands[] = [registerStartCommands, registerDemoCommands, registerReplayCommands, registerTemplatesCommands, registerFleetCommands, registerTenantCommands, registerTicketingCommands];
+export const commandModules: RegisterCommands[] = [
+  registerStartCommands,
+  registerDemoCommands,
+  registerReplayCommands,
+  registerTemplatesCommands,
+  registerTenantCommands,
+  registerFleetCommands,
+  registerBridgeCommands,
+  registerTicketingCommands,
+];
