@@ -1,10 +1,19 @@
-import { hostname } from "node:os";
 import { z } from "zod";
-import { loadTenantFile, TenantFileError } from "../../infra/tenants/load";
 import type { TenantConfig } from "../../infra/tenants/schema";
+import type { KafkaConnection } from "../receivers/kafka/client";
+import {
+  connectionEnvShape,
+  instanceIdOf,
+  kafkaConnectionOf,
+  loadServiceTenant,
+  openSearchConnectionOf,
+  optionalText,
+  parseServiceEnv,
+  processEnvShape,
+  refineConnectionEnv,
+} from "../shared/service-env";
+import type { OpenSearchConnection } from "../store/opensearch/client";
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const optionalText = z.string().min(1).optional();
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
 /**
@@ -13,21 +22,7 @@ const positiveInt = (fallback: number) => z.coerce.number().int().positive().def
  */
 export const bridgeEnvSchema = z
   .object({
-    LOGCLAW_TENANT_ID: z.string().regex(DNS_LABEL, "must be the tenant id (a DNS label)"),
-    LOGCLAW_TENANT_FILE: optionalText,
-    LOGCLAW_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
-    LOGCLAW_KAFKA_BROKERS: z
-      .string()
-      .transform((s) => s.split(",").map((b) => b.trim()).filter((b) => b.length > 0))
-      .pipe(z.array(z.string().regex(/^[^\s:]+:\d{1,5}$/, "must be host:port")).min(1, "must list at least one host:port")),
-    LOGCLAW_KAFKA_SASL_MECHANISM: z.enum(["scram-sha-512", "none"]).default("scram-sha-512"),
-    LOGCLAW_KAFKA_USERNAME: optionalText,
-    LOGCLAW_KAFKA_PASSWORD: optionalText,
-    LOGCLAW_KAFKA_CA_FILE: optionalText,
-    LOGCLAW_OPENSEARCH_URL: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }),
-    LOGCLAW_OPENSEARCH_USERNAME: optionalText,
-    LOGCLAW_OPENSEARCH_PASSWORD: optionalText,
-    LOGCLAW_OPENSEARCH_CA_FILE: optionalText,
+    ...connectionEnvShape(optionalText),
     // Defaults below; documented in the README's bridge section.
     LOGCLAW_KAFKA_GROUP_ID: z.string().min(1).default("logclaw-bridge"),
     LOGCLAW_TOPIC_RAW_LOGS: z.string().min(1).default("raw-logs"),
@@ -42,19 +37,9 @@ export const bridgeEnvSchema = z
     LOGCLAW_OPENSEARCH_REPLICAS: z.coerce.number().int().min(0).max(5).default(1),
     LOGCLAW_OPENSEARCH_SHARDS: positiveInt(1),
     LOGCLAW_DRAIN_TIMEOUT_MS: positiveInt(30_000),
-    LOGCLAW_INSTANCE_ID: optionalText,
-    LOGCLAW_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    ...processEnvShape,
   })
-  .superRefine((env, ctx) => {
-    if (env.LOGCLAW_KAFKA_SASL_MECHANISM === "scram-sha-512") {
-      for (const key of ["LOGCLAW_KAFKA_USERNAME", "LOGCLAW_KAFKA_PASSWORD"] as const) {
-        if (!env[key]) ctx.addIssue({ code: "custom", path: [key], message: "required when LOGCLAW_KAFKA_SASL_MECHANISM is scram-sha-512" });
-      }
-    }
-    if ((env.LOGCLAW_OPENSEARCH_USERNAME === undefined) !== (env.LOGCLAW_OPENSEARCH_PASSWORD === undefined)) {
-      ctx.addIssue({ code: "custom", path: ["LOGCLAW_OPENSEARCH_PASSWORD"], message: "LOGCLAW_OPENSEARCH_USERNAME and _PASSWORD go together" });
-    }
-  });
+  .superRefine(refineConnectionEnv);
 
 /** Retention when no tenant file is mounted (local runs by hand). */
 const DEFAULT_RETENTION_DAYS = 30;
@@ -66,12 +51,7 @@ export interface BridgeConfig {
   httpPort: number;
   instanceId: string;
   logLevel: string;
-  kafka: {
-    brokers: string[];
-    saslMechanism: "scram-sha-512" | "none";
-    username?: string;
-    password?: string;
-    caFile?: string;
+  kafka: Omit<KafkaConnection, "clientId"> & {
     groupId: string;
     maxBytesPerPartition: number;
     maxBytes: number;
@@ -79,7 +59,7 @@ export interface BridgeConfig {
     partitionsConcurrency: number;
   };
   topics: { rawLogs: string; enrichedLogs: string; incidents: string; deadLetter: string; context: string };
-  opensearch: { url: string; username?: string; password?: string; caFile?: string; replicas: number; shards: number };
+  opensearch: Omit<OpenSearchConnection, "requestTimeoutMs"> & { replicas: number; shards: number };
   batchMaxMessages: number;
   drainTimeoutMs: number;
 }
@@ -89,46 +69,20 @@ export class BridgeConfigError extends Error {
   override name = "BridgeConfigError";
 }
 
-function issueLine(issue: z.core.$ZodIssue): string {
-  const key = issue.path.map(String).join(".") || "(environment)";
-  const message = issue.code === "invalid_type" && issue.input === undefined ? "is required" : issue.message;
-  return `${key}: ${message}`;
-}
-
 /** Builds the configuration from the environment; throws {@link BridgeConfigError} with every problem on one line. */
 export function loadBridgeConfig(env: NodeJS.ProcessEnv): BridgeConfig {
-  const parsed = bridgeEnvSchema.safeParse(env);
-  if (!parsed.success) {
-    throw new BridgeConfigError(`invalid bridge configuration: ${parsed.error.issues.map(issueLine).join("; ")}`);
-  }
-  const e = parsed.data;
-  let tenant: TenantConfig | null = null;
-  if (e.LOGCLAW_TENANT_FILE) {
-    try {
-      tenant = loadTenantFile(e.LOGCLAW_TENANT_FILE);
-    } catch (err) {
-      const detail = err instanceof TenantFileError ? err.problems.join("; ") : (err as Error).message;
-      throw new BridgeConfigError(`invalid bridge configuration: LOGCLAW_TENANT_FILE: ${detail}`);
-    }
-    if (tenant.id !== e.LOGCLAW_TENANT_ID) {
-      throw new BridgeConfigError(
-        `invalid bridge configuration: LOGCLAW_TENANT_FILE: holds tenant ${tenant.id}, not LOGCLAW_TENANT_ID ${e.LOGCLAW_TENANT_ID}`,
-      );
-    }
-  }
+  const fail = (problems: string[]) => new BridgeConfigError(`invalid bridge configuration: ${problems.join("; ")}`);
+  const e = parseServiceEnv(bridgeEnvSchema, env, fail);
+  const tenant = e.LOGCLAW_TENANT_FILE ? loadServiceTenant(e.LOGCLAW_TENANT_FILE, e.LOGCLAW_TENANT_ID, fail) : null;
   return {
     tenantId: e.LOGCLAW_TENANT_ID,
     tenant,
     retentionDays: tenant?.retentionDays ?? DEFAULT_RETENTION_DAYS,
     httpPort: e.LOGCLAW_HTTP_PORT,
-    instanceId: e.LOGCLAW_INSTANCE_ID ?? `${hostname()}-${process.pid}`,
+    instanceId: instanceIdOf(e),
     logLevel: e.LOGCLAW_LOG_LEVEL,
     kafka: {
-      brokers: e.LOGCLAW_KAFKA_BROKERS,
-      saslMechanism: e.LOGCLAW_KAFKA_SASL_MECHANISM,
-      username: e.LOGCLAW_KAFKA_USERNAME,
-      password: e.LOGCLAW_KAFKA_PASSWORD,
-      caFile: e.LOGCLAW_KAFKA_CA_FILE,
+      ...kafkaConnectionOf(e),
       groupId: e.LOGCLAW_KAFKA_GROUP_ID,
       maxBytesPerPartition: e.LOGCLAW_KAFKA_MAX_BYTES_PER_PARTITION,
       maxBytes: e.LOGCLAW_KAFKA_MAX_BYTES,
@@ -142,10 +96,7 @@ export function loadBridgeConfig(env: NodeJS.ProcessEnv): BridgeConfig {
       context: e.LOGCLAW_TOPIC_BRIDGE_CONTEXT,
     },
     opensearch: {
-      url: e.LOGCLAW_OPENSEARCH_URL,
-      username: e.LOGCLAW_OPENSEARCH_USERNAME,
-      password: e.LOGCLAW_OPENSEARCH_PASSWORD,
-      caFile: e.LOGCLAW_OPENSEARCH_CA_FILE,
+      ...openSearchConnectionOf(e),
       replicas: e.LOGCLAW_OPENSEARCH_REPLICAS,
       shards: e.LOGCLAW_OPENSEARCH_SHARDS,
     },

@@ -63,17 +63,7 @@ export async function startBridge(config: BridgeConfig, logger: Logger, registry
     logger.info({ lifecycle: result }, "index lifecycle ensured");
   });
 
-  const kafka = createKafka(
-    {
-      clientId: `logclaw-bridge-${config.tenantId}`,
-      brokers: config.kafka.brokers,
-      saslMechanism: config.kafka.saslMechanism,
-      username: config.kafka.username,
-      password: config.kafka.password,
-      caFile: config.kafka.caFile,
-    },
-    logger,
-  );
+  const kafka = createKafka({ ...config.kafka, clientId: `logclaw-bridge-${config.tenantId}` }, logger);
   // Java-compatible murmur2 partitioning, the same as every other Kafka client on the tenant cluster.
   const producer: Producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
   const consumer: Consumer = kafka.consumer({

@@ -1,12 +1,20 @@
-import { hostname } from "node:os";
 import { z } from "zod";
-import { loadTenantFile, TenantFileError } from "../../../infra/tenants/load";
 import { credentialEnvVar, PLATFORM_CREDENTIAL_PROPERTIES, PLATFORMS, type TenantConfig } from "../../../infra/tenants/schema";
+import type { KafkaConnection } from "../../receivers/kafka/client";
+import {
+  connectionEnvShape,
+  instanceIdOf,
+  kafkaConnectionOf,
+  loadServiceTenant,
+  openSearchConnectionOf,
+  optionalText,
+  parseServiceEnv,
+  processEnvShape,
+  refineConnectionEnv,
+} from "../../shared/service-env";
+import type { OpenSearchConnection } from "../../store/opensearch/client";
 import type { PlatformCredentials } from "../platforms";
 import type { LlmSettings } from "../rca/llm";
-
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const optionalText = z.string().min(1).optional();
 
 /**
  * The ticketing container's environment: the variables the TenantStack wires (infra/tenant/env.ts),
@@ -14,21 +22,7 @@ const optionalText = z.string().min(1).optional();
  */
 export const ticketingEnvSchema = z
   .object({
-    LOGCLAW_TENANT_ID: z.string().regex(DNS_LABEL, "must be the tenant id (a DNS label)"),
-    LOGCLAW_TENANT_FILE: z.string().min(1),
-    LOGCLAW_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
-    LOGCLAW_KAFKA_BROKERS: z
-      .string()
-      .transform((s) => s.split(",").map((b) => b.trim()).filter((b) => b.length > 0))
-      .pipe(z.array(z.string().regex(/^[^\s:]+:\d{1,5}$/, "must be host:port")).min(1, "must list at least one host:port")),
-    LOGCLAW_KAFKA_SASL_MECHANISM: z.enum(["scram-sha-512", "none"]).default("scram-sha-512"),
-    LOGCLAW_KAFKA_USERNAME: optionalText,
-    LOGCLAW_KAFKA_PASSWORD: optionalText,
-    LOGCLAW_KAFKA_CA_FILE: optionalText,
-    LOGCLAW_OPENSEARCH_URL: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }),
-    LOGCLAW_OPENSEARCH_USERNAME: optionalText,
-    LOGCLAW_OPENSEARCH_PASSWORD: optionalText,
-    LOGCLAW_OPENSEARCH_CA_FILE: optionalText,
+    ...connectionEnvShape(z.string().min(1)),
     LOGCLAW_API_TOKEN: z.string().min(16, "must be at least 16 characters (the API is reachable in the cluster)"),
     LOGCLAW_DASHBOARD_URL: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
     LOGCLAW_LLM_API_KEY: optionalText,
@@ -37,19 +31,9 @@ export const ticketingEnvSchema = z
     LOGCLAW_TOPIC_INCIDENTS: z.string().min(1).default("incidents"),
     LOGCLAW_TOPIC_DEAD_LETTER: z.string().min(1).default("dead-letter"),
     LOGCLAW_PLATFORM_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
-    LOGCLAW_INSTANCE_ID: optionalText,
-    LOGCLAW_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    ...processEnvShape,
   })
-  .superRefine((env, ctx) => {
-    if (env.LOGCLAW_KAFKA_SASL_MECHANISM === "scram-sha-512") {
-      for (const key of ["LOGCLAW_KAFKA_USERNAME", "LOGCLAW_KAFKA_PASSWORD"] as const) {
-        if (!env[key]) ctx.addIssue({ code: "custom", path: [key], message: "required when LOGCLAW_KAFKA_SASL_MECHANISM is scram-sha-512" });
-      }
-    }
-    if ((env.LOGCLAW_OPENSEARCH_USERNAME === undefined) !== (env.LOGCLAW_OPENSEARCH_PASSWORD === undefined)) {
-      ctx.addIssue({ code: "custom", path: ["LOGCLAW_OPENSEARCH_PASSWORD"], message: "LOGCLAW_OPENSEARCH_USERNAME and _PASSWORD go together" });
-    }
-  });
+  .superRefine(refineConnectionEnv);
 
 export interface TicketingConfig {
   tenant: TenantConfig;
@@ -58,17 +42,12 @@ export interface TicketingConfig {
   logLevel: string;
   apiToken: string;
   dashboardUrl: string | null;
-  kafka: {
-    brokers: string[];
-    saslMechanism: "scram-sha-512" | "none";
-    username?: string;
-    password?: string;
-    caFile?: string;
+  kafka: Omit<KafkaConnection, "clientId"> & {
     groupId: string;
     topic: string;
     deadLetterTopic: string;
   };
-  opensearch: { url: string; username?: string; password?: string; caFile?: string };
+  opensearch: Omit<OpenSearchConnection, "requestTimeoutMs">;
   credentials: PlatformCredentials;
   /** Null: rule-based RCA (no `llm` block, or its key is not mounted). */
   llm: LlmSettings | null;
@@ -82,28 +61,11 @@ export class TicketingConfigError extends Error {
   override name = "TicketingConfigError";
 }
 
-function issueLine(issue: z.core.$ZodIssue): string {
-  const key = issue.path.map(String).join(".") || "(environment)";
-  const message = issue.code === "invalid_type" && issue.input === undefined ? "is required" : issue.message;
-  return `${key}: ${message}`;
-}
-
 /** Builds the configuration from the environment and the tenant file; throws {@link TicketingConfigError}. */
 export function loadTicketingConfig(env: NodeJS.ProcessEnv): TicketingConfig {
-  const parsed = ticketingEnvSchema.safeParse(env);
   const fail = (problems: string[]) => new TicketingConfigError(`invalid ticketing configuration: ${problems.join("; ")}`);
-  if (!parsed.success) throw fail(parsed.error.issues.map(issueLine));
-  const e = parsed.data;
-  let tenant: TenantConfig;
-  try {
-    tenant = loadTenantFile(e.LOGCLAW_TENANT_FILE);
-  } catch (err) {
-    const detail = err instanceof TenantFileError ? err.problems.join("; ") : (err as Error).message;
-    throw fail([`LOGCLAW_TENANT_FILE: ${detail}`]);
-  }
-  if (tenant.id !== e.LOGCLAW_TENANT_ID) {
-    throw fail([`LOGCLAW_TENANT_FILE: holds tenant ${tenant.id}, not LOGCLAW_TENANT_ID ${e.LOGCLAW_TENANT_ID}`]);
-  }
+  const e = parseServiceEnv(ticketingEnvSchema, env, fail);
+  const tenant = loadServiceTenant(e.LOGCLAW_TENANT_FILE, e.LOGCLAW_TENANT_ID, fail);
   const credentials: PlatformCredentials = {};
   const missing: string[] = [];
   for (const platform of PLATFORMS) {
@@ -140,26 +102,17 @@ export function loadTicketingConfig(env: NodeJS.ProcessEnv): TicketingConfig {
   return {
     tenant,
     httpPort: e.LOGCLAW_HTTP_PORT,
-    instanceId: e.LOGCLAW_INSTANCE_ID ?? `${hostname()}-${process.pid}`,
+    instanceId: instanceIdOf(e),
     logLevel: e.LOGCLAW_LOG_LEVEL,
     apiToken: e.LOGCLAW_API_TOKEN,
     dashboardUrl: e.LOGCLAW_DASHBOARD_URL ?? null,
     kafka: {
-      brokers: e.LOGCLAW_KAFKA_BROKERS,
-      saslMechanism: e.LOGCLAW_KAFKA_SASL_MECHANISM,
-      username: e.LOGCLAW_KAFKA_USERNAME,
-      password: e.LOGCLAW_KAFKA_PASSWORD,
-      caFile: e.LOGCLAW_KAFKA_CA_FILE,
+      ...kafkaConnectionOf(e),
       groupId: e.LOGCLAW_KAFKA_GROUP_ID,
       topic: e.LOGCLAW_TOPIC_INCIDENTS,
       deadLetterTopic: e.LOGCLAW_TOPIC_DEAD_LETTER,
     },
-    opensearch: {
-      url: e.LOGCLAW_OPENSEARCH_URL,
-      username: e.LOGCLAW_OPENSEARCH_USERNAME,
-      password: e.LOGCLAW_OPENSEARCH_PASSWORD,
-      caFile: e.LOGCLAW_OPENSEARCH_CA_FILE,
-    },
+    opensearch: openSearchConnectionOf(e),
     credentials,
     llm,
     llmDisabledReason,

@@ -59,17 +59,7 @@ export async function startTicketing(
   const agent = new TicketingAgent({ tenant, store, logs, rca, dispatcher, redact, metrics, logger, now });
   if (config.llmDisabledReason) logger.warn({ reason: config.llmDisabledReason }, "LLM configured but not usable: rule-based RCA");
 
-  const kafka = createKafka(
-    {
-      clientId: `logclaw-ticketing-${tenant.id}`,
-      brokers: config.kafka.brokers,
-      saslMechanism: config.kafka.saslMechanism,
-      username: config.kafka.username,
-      password: config.kafka.password,
-      caFile: config.kafka.caFile,
-    },
-    logger,
-  );
+  const kafka = createKafka({ ...config.kafka, clientId: `logclaw-ticketing-${tenant.id}` }, logger);
   const source = new KafkaIncidentSource({
     kafka,
     topic: config.kafka.topic,
