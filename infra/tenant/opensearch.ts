@@ -1,12 +1,14 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { LOG_INDEX_PATTERN, LOG_INDEX_TEMPLATE } from "../../runtime/store/opensearch/index-names";
+import { logIndexTemplate } from "../../runtime/store/opensearch/mappings";
 import type { OpenSearchPoolSpec, OpenSearchTier, TierSpec } from "../tenants/tiers";
 import { k8sOptions, objectMeta, type TenantContext } from "./context";
 import { OBJECT_NAMES, OPENSEARCH_USERS, openSearchUrl, openSearchUserSecret } from "./names";
 import { containerSecurityContext, podSecurityContext, resourceRequirements, topologySpread } from "./pod-security";
 
 export const OPENSEARCH_VERSION = "3.1.0";
-export const LOGS_INDEX_PATTERN = "logclaw-logs-*";
+export const LOGS_INDEX_PATTERN = LOG_INDEX_PATTERN;
 
 export const OPENSEARCH_POD_LABELS = { "app.kubernetes.io/name": "opensearch", "app.kubernetes.io/part-of": "logclaw" };
 export const OPENSEARCH_POOL_LABEL = "logclaw.io/opensearch-pool";
@@ -51,32 +53,19 @@ export function openSearchNodePools(
   ];
 }
 
-/** Explicit mappings of the normalized log document (ARCHITECTURE.md). */
-export function logIndexMappings(): Record<string, unknown> {
-  const keyword = { type: "keyword" };
+/**
+ * The OpensearchIndexTemplate spec: exactly the template the bridge puts at start-up under the same
+ * name (runtime/store/opensearch/mappings.ts), so operator and bridge never fight over its content.
+ */
+export function logIndexTemplateSpec(os: OpenSearchTier, cluster: string): Record<string, unknown> {
+  const body = logIndexTemplate({ shards: Math.max(1, os.data.replicas), replicas: os.data.replicas > 1 ? 1 : 0 });
   return {
-    dynamic: "false",
-    properties: {
-      "@timestamp": { type: "date" },
-      observed_timestamp: { type: "date" },
-      tenant_id: keyword,
-      service: keyword,
-      service_namespace: keyword,
-      environment: keyword,
-      host: keyword,
-      pod: keyword,
-      severity_text: keyword,
-      severity_number: { type: "integer" },
-      message: { type: "text" },
-      template_id: keyword,
-      template: { type: "text" },
-      trace_id: keyword,
-      span_id: keyword,
-      http_status: { type: "integer" },
-      attributes: { type: "flattened" },
-      resource: { type: "flattened" },
-      redacted: { type: "boolean" },
-    },
+    opensearchCluster: { name: cluster },
+    name: LOG_INDEX_TEMPLATE,
+    indexPatterns: body.index_patterns,
+    priority: body.priority,
+    template: body.template,
+    _meta: body._meta,
   };
 }
 
@@ -183,21 +172,8 @@ export class OpenSearch extends pulumi.ComponentResource {
         {
           apiVersion: "opensearch.org/v1",
           kind: "OpensearchIndexTemplate",
-          metadata: objectMeta(ctx, "logclaw-logs", "opensearch"),
-          spec: {
-            opensearchCluster: { name: cluster },
-            name: "logclaw-logs",
-            indexPatterns: [LOGS_INDEX_PATTERN],
-            priority: 100,
-            template: {
-              settings: {
-                number_of_shards: Math.max(1, opensearch.data.replicas),
-                number_of_replicas: opensearch.data.replicas > 1 ? 1 : 0,
-                "index.refresh_interval": "5s",
-              },
-              mappings: logIndexMappings(),
-            },
-          },
+          metadata: objectMeta(ctx, LOG_INDEX_TEMPLATE, "opensearch"),
+          spec: logIndexTemplateSpec(opensearch, cluster),
         },
         after,
       ),

@@ -1,0 +1,28 @@
+import { describe, expect, it } from "vitest";
+import { logIndexTemplateSpec } from "../../../infra/tenant";
+import { TIER_SPECS } from "../../../infra/tenants/tiers";
+import { LOG_INDEX_TEMPLATE, logDocumentMappings, logIndexTemplate } from "../../../runtime/store/opensearch";
+
+describe("the operator's log index template", () => {
+  it.each(Object.entries(TIER_SPECS))("is the template the bridge puts at start-up (%s tier)", (_tier, spec) => {
+    const operator = logIndexTemplateSpec(spec.opensearch, "logclaw-opensearch");
+    const dataNodes = spec.opensearch.data.replicas;
+    const bridge = logIndexTemplate({ shards: Math.max(1, dataNodes), replicas: dataNodes > 1 ? 1 : 0 });
+    expect(operator).toEqual({
+      opensearchCluster: { name: "logclaw-opensearch" },
+      name: LOG_INDEX_TEMPLATE,
+      indexPatterns: bridge.index_patterns,
+      priority: bridge.priority,
+      template: bridge.template,
+      _meta: bridge._meta,
+    });
+  });
+
+  it("maps attributes and resource as OpenSearch flat_object fields", () => {
+    const operator = logIndexTemplateSpec(TIER_SPECS.standard.opensearch, "c") as { template: { mappings: unknown } };
+    expect(operator.template.mappings).toEqual(logDocumentMappings());
+    expect(logDocumentMappings().properties.attributes.type).toBe("flat_object");
+    expect(logDocumentMappings().properties.resource.type).toBe("flat_object");
+  });
+
+});
