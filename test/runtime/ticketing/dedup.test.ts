@@ -1,11 +1,9 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { SqliteTicketStore } from "../../../runtime/store/sqlite/tickets";
 import type { AgentProcessConfig } from "./agent-process";
-import { ALL_PLATFORMS, buildHarness, Fakes, makeIncident, openSqliteTicketStore, TENANT, TestClock } from "./fixtures";
+import { ALL_PLATFORMS, buildHarness, closeTicketingWorld, Fakes, makeIncident, openSqliteTicketStore, openTicketingWorld, TENANT, TestClock } from "./fixtures";
 
 const everywhere = { critical: ALL_PLATFORMS, high: ALL_PLATFORMS, medium: ALL_PLATFORMS, low: ALL_PLATFORMS };
 
@@ -24,23 +22,9 @@ function runAgentProcess(config: AgentProcessConfig): Promise<string> {
 }
 
 describe("deduplication by fingerprint", () => {
-  let fakes: Fakes;
-  let dir: string;
-  let store: SqliteTicketStore;
-  let clock: TestClock;
-
-  beforeEach(async () => {
-    fakes = await new Fakes().start();
-    dir = mkdtempSync(join(tmpdir(), "logclaw-dedup-"));
-    store = openSqliteTicketStore(dir);
-    clock = new TestClock();
-  });
-
-  afterEach(async () => {
-    await store.close();
-    await fakes.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  let fakes: Fakes, dir: string, store: SqliteTicketStore, clock: TestClock;
+  beforeEach(async () => ({ fakes, dir, store, clock } = await openTicketingWorld("logclaw-dedup-")));
+  afterEach(() => closeTicketingWorld({ fakes, dir, store }));
 
   it("survives a restart: the repeat after reopening the store comments on the existing ticket", async () => {
     const tenant = fakes.tenant(everywhere);

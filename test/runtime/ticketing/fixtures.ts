@@ -1,11 +1,14 @@
+import { mkdtempSync, rmSync } from "node:fs";
 import { Agent } from "node:https";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import pino from "pino";
 import { Registry } from "prom-client";
 import type { PlatformName, TenantConfig } from "../../../infra/tenants/schema";
 import { tenantSchema } from "../../../infra/tenants/schema";
 import type { LogQuery, LogStore } from "../../../runtime/shared/stores";
 import type { Incident, LogDocument } from "../../../runtime/shared/types";
-import { openSqliteTicketStore } from "../../../runtime/store/sqlite/tickets";
+import { openSqliteTicketStore, type SqliteTicketStore } from "../../../runtime/store/sqlite/tickets";
 import {
   buildPlatformClients,
   buildRedactor,
@@ -297,6 +300,28 @@ export function buildHarness(options: HarnessOptions) {
     now: options.clock.now,
   });
   return { agent, dispatcher, registry, metrics, clients };
+}
+
+/** What each dispatch test starts from: running fakes, an empty SQLite ticket store, a fresh clock. */
+export interface TicketingWorld {
+  fakes: Fakes;
+  /** The store's data directory: reopening the store there simulates a restart. */
+  dir: string;
+  store: SqliteTicketStore;
+  clock: TestClock;
+}
+
+export async function openTicketingWorld(dirPrefix: string): Promise<TicketingWorld> {
+  const fakes = await new Fakes().start();
+  const dir = mkdtempSync(join(tmpdir(), dirPrefix));
+  return { fakes, dir, store: openSqliteTicketStore(dir), clock: new TestClock() };
+}
+
+/** Closes the store the test ended with (it may have reopened it), the fakes, and removes the directory. */
+export async function closeTicketingWorld(world: Omit<TicketingWorld, "clock">): Promise<void> {
+  await world.store.close();
+  await world.fakes.close();
+  rmSync(world.dir, { recursive: true, force: true });
 }
 
 export { openSqliteTicketStore };

@@ -1,31 +1,14 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { SqliteTicketStore } from "../../../runtime/store/sqlite/tickets";
 import { ruleBasedRca } from "../../../runtime/ticketing";
-import { Fakes, buildHarness, makeIncident, openSqliteTicketStore, TENANT, TestClock } from "./fixtures";
+import { buildHarness, closeTicketingWorld, Fakes, makeIncident, openTicketingWorld, TENANT, TestClock } from "./fixtures";
 
 const jiraAndPd = { critical: ["jira", "pagerduty"] as const, high: ["jira", "pagerduty"] as const, medium: [], low: [] };
 
 describe("persisted outbox", () => {
-  let fakes: Fakes;
-  let dir: string;
-  let store: SqliteTicketStore;
-  let clock: TestClock;
-
-  beforeEach(async () => {
-    fakes = await new Fakes().start();
-    dir = mkdtempSync(join(tmpdir(), "logclaw-outbox-"));
-    store = openSqliteTicketStore(dir);
-    clock = new TestClock();
-  });
-
-  afterEach(async () => {
-    await store.close();
-    await fakes.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  let fakes: Fakes, dir: string, store: SqliteTicketStore, clock: TestClock;
+  beforeEach(async () => ({ fakes, dir, store, clock } = await openTicketingWorld("logclaw-outbox-")));
+  afterEach(() => closeTicketingWorld({ fakes, dir, store }));
 
   it("delivers everything after a platform outage, nothing lost or doubled", async () => {
     const { agent, dispatcher } = buildHarness({ tenant: fakes.tenant({ ...jiraAndPd, critical: [...jiraAndPd.critical], high: [...jiraAndPd.high] }), store, fakes, clock });

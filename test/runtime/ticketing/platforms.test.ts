@@ -1,39 +1,14 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { PlatformName } from "../../../infra/tenants/schema";
 import type { SqliteTicketStore } from "../../../runtime/store/sqlite/tickets";
-import {
-  ALL_PLATFORMS,
-  buildHarness,
-  Fakes,
-  makeIncident,
-  openSqliteTicketStore,
-  TENANT,
-  TestClock,
-} from "./fixtures";
+import { ALL_PLATFORMS, buildHarness, closeTicketingWorld, Fakes, makeIncident, openTicketingWorld, TENANT, TestClock } from "./fixtures";
 
 const everywhere = { critical: ALL_PLATFORMS, high: ALL_PLATFORMS, medium: ALL_PLATFORMS, low: ALL_PLATFORMS };
 
 describe("platform clients against documented request shapes", () => {
-  let fakes: Fakes;
-  let dir: string;
-  let store: SqliteTicketStore;
-  let clock: TestClock;
-
-  beforeEach(async () => {
-    fakes = await new Fakes().start();
-    dir = mkdtempSync(join(tmpdir(), "logclaw-tickets-"));
-    store = openSqliteTicketStore(dir);
-    clock = new TestClock();
-  });
-
-  afterEach(async () => {
-    await store.close();
-    await fakes.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  let fakes: Fakes, dir: string, store: SqliteTicketStore, clock: TestClock;
+  beforeEach(async () => ({ fakes, dir, store, clock } = await openTicketingWorld("logclaw-tickets-")));
+  afterEach(() => closeTicketingWorld({ fakes, dir, store }));
 
   it("files one ticket per platform with RCA, mapped severity and the fingerprint as dedup key", async () => {
     const { agent, dispatcher } = buildHarness({ tenant: fakes.tenant(everywhere), store, fakes, clock });
@@ -192,21 +167,9 @@ describe("platform clients against documented request shapes", () => {
 });
 
 describe("a create whose answer was lost", () => {
-  let fakes: Fakes;
-  let dir: string;
-  let store: SqliteTicketStore;
-
-  beforeEach(async () => {
-    fakes = await new Fakes().start();
-    dir = mkdtempSync(join(tmpdir(), "logclaw-lost-"));
-    store = openSqliteTicketStore(dir);
-  });
-
-  afterEach(async () => {
-    await store.close();
-    await fakes.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  let fakes: Fakes, dir: string, store: SqliteTicketStore;
+  beforeEach(async () => ({ fakes, dir, store } = await openTicketingWorld("logclaw-lost-")));
+  afterEach(() => closeTicketingWorld({ fakes, dir, store }));
 
   // Jira and ServiceNow have no idempotency key: the retry looks the ticket up by fingerprint first.
   // PagerDuty and OpsGenie deduplicate natively by dedup_key / alias.
