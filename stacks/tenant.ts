@@ -6,6 +6,9 @@ import { TenantFileError, loadTenantFile, type TenantConfig } from "../infra/ten
 
 const repoRoot = path.resolve(__dirname, "..");
 
+/** The environment stack that only renders manifests to a directory (stacks/Pulumi.local.yaml). */
+export const RENDER_ONLY_ENVIRONMENT = "local";
+
 /** Where tenant files live; tests point this elsewhere. */
 export interface TenantProgramOptions {
   tenantsDir?: string;
@@ -30,7 +33,9 @@ export function tenantProgram(tenantId: string, options: TenantProgramOptions = 
   const tenant = readTenant(path.join(options.tenantsDir ?? path.join(repoRoot, "tenants"), `${tenantId}.yaml`));
   const environmentStack = config.require("environmentStack");
   const stackEnvironment = environmentStack.split("/").pop();
-  if (stackEnvironment !== tenant.environment) {
+  // A tenant deploys only into its own environment, so a prod tenant never lands on the dev
+  // cluster by mistake; `local` renders manifests and applies nothing, so it may render any tenant.
+  if (stackEnvironment !== tenant.environment && stackEnvironment !== RENDER_ONLY_ENVIRONMENT) {
     throw new pulumi.RunError(
       `tenants/${tenantId}.yaml: environment: is ${tenant.environment} but logclaw:environmentStack is ${environmentStack}`,
     );

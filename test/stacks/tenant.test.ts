@@ -116,6 +116,15 @@ describe("stack entry and tenant program", () => {
     );
   });
 
+  it("renders a tenant of any environment on the render-only local environment", async () => {
+    useConfig({ "logclaw:tenant": "acme", "logclaw:environmentStack": "organization/logclaw/local", "logclaw:apiKey": "k".repeat(32) });
+    await resolveAll(tenantProgram("acme"));
+    await settle();
+    // The first test registered an `acme-kubernetes` provider too; this run's is the last one.
+    const provider = mocks.ofType("pulumi:providers:kubernetes").filter((r) => r.name === "acme-kubernetes").at(-1)!;
+    expect(provider.inputs.renderYamlToDirectory).toBe("rendered/local/tenants/acme");
+  });
+
   it("requires the environment stack reference", () => {
     useConfig({ "logclaw:tenant": "acme" });
     expect(() => tenantProgram("acme")).toThrowError(/logclaw:environmentStack/);
