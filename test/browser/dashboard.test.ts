@@ -87,10 +87,14 @@ describe("dashboard in Chromium", () => {
     await page.goto(`${handle.urls.dashboard}/#/logs`);
     await page.locator("#log-search input[name=q]").fill("inventory");
     await page.locator("#log-search button").click();
-    await page.locator("#log-table tbody tr.log-row").first().waitFor();
-    const messages = await page.locator("#log-table tbody tr.log-row .message").allTextContents();
-    expect(messages.length).toBeGreaterThan(0);
-    for (const m of messages) expect(m.toLowerCase()).toContain("inventory");
+    // The unfiltered list stays on screen until the search answer re-renders the table.
+    const rowMessages = () => page.locator("#log-table tbody tr.log-row .message").allTextContents();
+    await expect
+      .poll(async () => {
+        const messages = await rowMessages();
+        return messages.length > 0 && messages.every((m) => m.toLowerCase().includes("inventory"));
+      }, { timeout: 30_000 })
+      .toBe(true);
     await page.screenshot({ path: join(ARTIFACTS, "dashboard-logs.png") });
 
     await page.goto(`${handle.urls.dashboard}/#/services`);
