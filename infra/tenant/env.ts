@@ -28,6 +28,8 @@ export const CONTAINER_ENV = {
   openSearchUsername: "LOGCLAW_OPENSEARCH_USERNAME",
   openSearchPassword: "LOGCLAW_OPENSEARCH_PASSWORD",
   openSearchCaFile: "LOGCLAW_OPENSEARCH_CA_FILE",
+  openSearchShards: "LOGCLAW_OPENSEARCH_SHARDS",
+  openSearchReplicas: "LOGCLAW_OPENSEARCH_REPLICAS",
   apiToken: "LOGCLAW_API_TOKEN",
   dashboardUrl: "LOGCLAW_DASHBOARD_URL",
   llmApiKey: "LOGCLAW_LLM_API_KEY",
@@ -59,6 +61,11 @@ function fromSecret(name: string, secret: string, key: string): EnvVar {
 
 export interface ContainerEnvInput {
   tenantId: string;
+  /**
+   * Bridge only: shards and replicas of the daily log indices. The bridge writes the index
+   * template at start-up, so it must carry the tier's sizing rather than its own defaults.
+   */
+  logIndexSizing?: { shards: number; replicas: number };
   /** Ticketing only: the Grafana URL of the tenant's dashboard, linked from tickets. */
   dashboardUrl?: string;
   /** Ticketing only: platforms configured in the tenant file. */
@@ -88,7 +95,13 @@ export function containerEnv(role: "bridge" | "ticketing", input: ContainerEnvIn
     fromSecret(CONTAINER_ENV.openSearchPassword, openSearchUserSecret(openSearchUser), "password"),
     plain(CONTAINER_ENV.openSearchCaFile, OPENSEARCH_CA_FILE),
   ];
-  if (role === "bridge") return env;
+  if (role === "bridge") {
+    if (input.logIndexSizing) {
+      env.push(plain(CONTAINER_ENV.openSearchShards, String(input.logIndexSizing.shards)));
+      env.push(plain(CONTAINER_ENV.openSearchReplicas, String(input.logIndexSizing.replicas)));
+    }
+    return env;
+  }
   env.push(fromSecret(CONTAINER_ENV.apiToken, OBJECT_NAMES.apiTokenSecret, "token"));
   if (input.dashboardUrl) env.push(plain(CONTAINER_ENV.dashboardUrl, input.dashboardUrl));
   if (input.llmCredentials) env.push(fromSecret(CONTAINER_ENV.llmApiKey, OBJECT_NAMES.llmSecret, LLM_API_KEY_PROPERTY));

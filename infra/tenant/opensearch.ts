@@ -53,12 +53,17 @@ export function openSearchNodePools(
   ];
 }
 
+/** Shards and replicas of a daily log index: one shard per data node, one replica when there is a second node. */
+export function logIndexSizing(os: OpenSearchTier): { shards: number; replicas: number } {
+  return { shards: Math.max(1, os.data.replicas), replicas: os.data.replicas > 1 ? 1 : 0 };
+}
+
 /**
  * The OpensearchIndexTemplate spec: exactly the template the bridge puts at start-up under the same
  * name (runtime/store/opensearch/mappings.ts), so operator and bridge never fight over its content.
  */
 export function logIndexTemplateSpec(os: OpenSearchTier, cluster: string): Record<string, unknown> {
-  const body = logIndexTemplate({ shards: Math.max(1, os.data.replicas), replicas: os.data.replicas > 1 ? 1 : 0 });
+  const body = logIndexTemplate(logIndexSizing(os));
   return {
     opensearchCluster: { name: cluster },
     name: LOG_INDEX_TEMPLATE,

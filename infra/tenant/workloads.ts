@@ -4,6 +4,7 @@ import { stringify } from "yaml";
 import { k8sOptions, objectMeta, typed, type TenantContext } from "./context";
 import { CA_MOUNTS, HTTP_PORT, IMAGE_REPOSITORY, TENANT_FILE_PATH, containerEnv } from "./env";
 import { OBJECT_NAMES, selectorLabels } from "./names";
+import { logIndexSizing } from "./opensearch";
 import { wantsPdb } from "./pod-security";
 import { deploymentSpec } from "./workload-spec";
 
@@ -56,6 +57,7 @@ export class Workloads extends pulumi.ComponentResource {
           dashboardUrl,
           platforms,
           llmCredentials: tenant.llm?.credentials !== undefined && tier.features.llmRca,
+          logIndexSizing: logIndexSizing(tier.opensearch),
         }),
       );
       new k8s.apps.v1.Deployment(

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { logIndexTemplateSpec } from "../../../infra/tenant";
+import { containerEnv, logIndexTemplateSpec } from "../../../infra/tenant";
+import { logIndexSizing } from "../../../infra/tenant/opensearch";
+import { loadBridgeConfig } from "../../../runtime/bridge-service/config";
 import { TIER_SPECS } from "../../../infra/tenants/tiers";
 import { LOG_INDEX_TEMPLATE, logDocumentMappings, logIndexTemplate } from "../../../runtime/store/opensearch";
 
@@ -25,4 +27,13 @@ describe("the operator's log index template", () => {
     expect(logDocumentMappings().properties.resource.type).toBe("flat_object");
   });
 
+  it.each(Object.entries(TIER_SPECS))("reaches the bridge, which puts the same sizing at start-up (%s tier)", (_tier, spec) => {
+    const env = Object.fromEntries(
+      containerEnv("bridge", { tenantId: "acme", logIndexSizing: logIndexSizing(spec.opensearch) }).map((v) => [v.name, v.value ?? "secret"]),
+    );
+    // The tenant file is mounted from a ConfigMap in the cluster; this test checks the sizing only.
+    const { LOGCLAW_TENANT_FILE: _mounted, ...rest } = env;
+    const config = loadBridgeConfig(rest);
+    expect({ shards: config.opensearch.shards, replicas: config.opensearch.replicas }).toEqual(logIndexSizing(spec.opensearch));
+  });
 });
