@@ -1,15 +1,7 @@
+import { FAILURE_FAMILIES } from "../bridge/detect/families";
+
 /** Failure kinds the generator injects; each maps to the family a detector should report. */
-export const FAILURE_KINDS = [
-  "oom",
-  "crash",
-  "resource_exhaustion",
-  "database",
-  "timeout",
-  "connection",
-  "dependency",
-  "auth",
-  "new_error_template",
-] as const;
+export const FAILURE_KINDS = [...FAILURE_FAMILIES, "new_error_template"] as const;
 export type FailureKind = (typeof FAILURE_KINDS)[number];
 
 /** Benign noise the detector must stay silent on. */

@@ -1,7 +1,6 @@
-import { createReadStream, statSync } from "node:fs";
 import { createInterface } from "node:readline";
-import type { Readable } from "node:stream";
 import type { Command } from "commander";
+import { openInput } from "../input";
 import { BridgePipeline, type BatchResult } from "../../bridge";
 import { createTemplateMiner } from "../../bridge/template";
 
@@ -16,19 +15,6 @@ export interface ReplaySummary {
   accepted: number;
   rejected: number;
   opened: number;
-}
-
-function openInput(input: string): Readable {
-  if (input === "-") return process.stdin;
-  let isFile: boolean;
-  try {
-    isFile = statSync(input).isFile();
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new Error(`replay: cannot read --input ${input}: ${code === "ENOENT" ? "no such file" : String(code)}`);
-  }
-  if (!isFile) throw new Error(`replay: --input ${input} is not a regular file`);
-  return createReadStream(input, { encoding: "utf8" });
 }
 
 /**
@@ -57,7 +43,7 @@ export async function runReplay(
     }
     if (text && !out.write(text)) await new Promise((resolve) => out.once("drain", resolve));
   };
-  const lines = createInterface({ input: openInput(options.input), crlfDelay: Infinity });
+  const lines = createInterface({ input: openInput("replay", options.input), crlfDelay: Infinity });
   let lineNo = 0;
   for await (const raw of lines) {
     lineNo += 1;

@@ -1,24 +1,10 @@
-import { createReadStream, statSync } from "node:fs";
 import { createInterface } from "node:readline";
-import type { Readable } from "node:stream";
 import type { Command } from "commander";
+import { openInput } from "../input";
 import { createTemplateMiner, splitPreamble } from "../../bridge/template";
 
 /** Output is flushed in chunks: one write per line would dominate the run time. */
 const FLUSH_BYTES = 64 * 1024;
-
-function openInput(input: string): Readable {
-  if (input === "-") return process.stdin;
-  let isFile: boolean;
-  try {
-    isFile = statSync(input).isFile();
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new Error(`templates: cannot read --input ${input}: ${code === "ENOENT" ? "no such file" : String(code)}`);
-  }
-  if (!isFile) throw new Error(`templates: --input ${input} is not a regular file`);
-  return createReadStream(input, { encoding: "utf8" });
-}
 
 /**
  * Mines templates online from one log line per line; prints one `{"id","template"}` per line. A
@@ -27,7 +13,7 @@ function openInput(input: string): Readable {
  */
 export async function runTemplates(input: string, out: NodeJS.WritableStream = process.stdout): Promise<void> {
   const miner = createTemplateMiner();
-  const lines = createInterface({ input: openInput(input), crlfDelay: Infinity });
+  const lines = createInterface({ input: openInput("templates", input), crlfDelay: Infinity });
   // A reader that stops early (`| head`) closes the pipe: stop mining, it is not an error.
   let closed = false;
   let failure: Error | undefined;
