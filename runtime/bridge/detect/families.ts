@@ -19,8 +19,11 @@ export type FailureFamily = (typeof FAILURE_FAMILIES)[number];
 /** Families that open an incident on their first error record (the immediate path). */
 export const IMMEDIATE_FAMILIES: ReadonlySet<string> = new Set(["oom", "crash", "resource_exhaustion"]);
 
+const WORD_OPEN = "(?<![A-Za-z0-9_])(?:";
+const WORD_CLOSE = ")(?![A-Za-z0-9_])";
+
 function words(...alternatives: string[]): RegExp {
-  return new RegExp(`(?<![A-Za-z0-9_])(?:${alternatives.join("|")})(?![A-Za-z0-9_])`, "i");
+  return new RegExp(`${WORD_OPEN}${alternatives.join("|")}${WORD_CLOSE}`, "i");
 }
 
 /** In priority order: the first family that matches names the record (the most specific cause wins). */
@@ -163,7 +166,11 @@ export interface FamilyMatch {
 }
 
 /** The most specific failure family named in the text (word/phrase match, negations skipped), or null. */
+/** Matches where any family pattern does: one scan rules out the many records that name no failure. */
+const ANY_FAMILY = words(...FAMILY_PATTERNS.map(([, pattern]) => pattern.source.slice(WORD_OPEN.length, -WORD_CLOSE.length)));
+
 export function matchFamily(text: string): FamilyMatch | null {
+  if (!ANY_FAMILY.test(text)) return null;
   for (const [family, pattern] of FAMILY_PATTERNS) {
     const m = pattern.exec(text);
     if (!m) continue;

@@ -1,5 +1,5 @@
 export { flattenAttributes, plainValue } from "./attributes";
 export { httpStatusOf } from "./http-status";
-export { nanosToMs, normalizeRecord, resourceContext } from "./normalize";
+export { createResourceContexts, nanosToMs, normalizeRecord, resourceContext } from "./normalize";
 export type { NormalizedRecord, ResourceContext } from "./normalize";
 export { normalizeSeverity, severityTextOf } from "./severity";

@@ -59,11 +59,21 @@ function stringOrNull(v: unknown): string | null {
 }
 
 export function resourceContext(tenantId: string, rl: ResourceLogs, redactor: Redactor): ResourceContext {
+  return buildResourceContext(tenantId, rl, JSON.stringify(rl.resource.attributes), redactor, createIsoFormatter());
+}
+
+function buildResourceContext(
+  tenantId: string,
+  rl: ResourceLogs,
+  attributesJson: string,
+  redactor: Redactor,
+  iso: (ms: number) => string,
+): ResourceContext {
   const resource = flattenAttributes(rl.resource.attributes);
   const resourceRedacted = redactor.attributes(resource);
   return {
     resourceRedacted,
-    iso: createIsoFormatter(),
+    iso,
     tenantId,
     resource,
     // OTel SDKs report `unknown_service` (optionally `:process`) when service.name is not set.
@@ -72,7 +82,31 @@ export function resourceContext(tenantId: string, rl: ResourceLogs, redactor: Re
     environment: stringOrNull(resource["deployment.environment.name"] ?? resource["deployment.environment"]),
     host: stringOrNull(resource["host.name"] ?? resource["k8s.node.name"]),
     pod: stringOrNull(resource["k8s.pod.name"]),
-    identity: hash("sha1", `${tenantId}\u0000${JSON.stringify(rl.resource.attributes)}`, "hex"),
+    identity: hash("sha1", `${tenantId}\u0000${attributesJson}`, "hex"),
+  };
+}
+
+/** Distinct resources remembered by a `ResourceContexts`; past it the memo starts over. */
+const MAX_CACHED_RESOURCES = 4096;
+
+/**
+ * `resourceContext` memoized on the resource's attributes: every batch repeats the same few
+ * resources, and flattening, redacting and hashing them was a measurable share of the pipeline.
+ * Documents of one resource share its (already redacted) `resource` object, as they do within one
+ * ResourceLogs.
+ */
+export function createResourceContexts(tenantId: string, redactor: Redactor): (rl: ResourceLogs) => ResourceContext {
+  const iso = createIsoFormatter();
+  let memo = new Map<string, ResourceContext>();
+  return (rl) => {
+    const attributesJson = JSON.stringify(rl.resource.attributes);
+    let ctx = memo.get(attributesJson);
+    if (ctx === undefined) {
+      ctx = buildResourceContext(tenantId, rl, attributesJson, redactor, iso);
+      if (memo.size >= MAX_CACHED_RESOURCES) memo = new Map();
+      memo.set(attributesJson, ctx);
+    }
+    return ctx;
   };
 }
 

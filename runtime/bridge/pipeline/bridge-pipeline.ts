@@ -1,5 +1,5 @@
 import type { DeadLetter, LogDocument, Signal } from "../../shared/types";
-import { decodeOtlpLogs, type ExportLogsServiceRequest, type OtlpEncoding, type RejectedRecord } from "../decode";
+import { decodeOtlpLogs, type ExportLogsServiceRequest, type OtlpEncoding, type RejectedRecord, type ResourceLogs } from "../decode";
 import { CallGraph, blastRadius, findRootCause, parentSpanOf, peerOf, TraceIndex, type PropagationView } from "../correlate";
 import { assessRecord, type RecordAssessment } from "../detect/record-signals";
 import {
@@ -14,7 +14,7 @@ import {
   type WindowFinding,
 } from "../detect/window";
 import { IncidentManager, type Detection } from "../lifecycle";
-import { normalizeRecord, resourceContext } from "../normalize";
+import { createResourceContexts, normalizeRecord, type ResourceContext } from "../normalize";
 import { createRedactor, DEFAULT_REDACTION, type RedactionConfig, type Redactor } from "../redact";
 import type { TemplateMiner } from "../template/types";
 import { PIPELINE_STATE_VERSION, pipelineStateSchema, type PipelineState } from "./state";
@@ -42,6 +42,7 @@ export class BridgePipeline {
   private readonly tenantId: string;
   private readonly tuning: DetectionTuning;
   private readonly redactor: Redactor;
+  private readonly resourceContexts: (rl: ResourceLogs) => ResourceContext;
   private readonly miner: TemplateMiner;
   private readonly graph = new CallGraph();
   private readonly traces: TraceIndex;
@@ -60,6 +61,7 @@ export class BridgePipeline {
     this.tenantId = options.tenantId;
     this.tuning = detectionTuningSchema.parse(options.tuning ?? {});
     this.redactor = createRedactor(options.redaction ?? DEFAULT_REDACTION);
+    this.resourceContexts = createResourceContexts(this.tenantId, this.redactor);
     this.miner = options.miner;
     this.traces = new TraceIndex(this.tuning.maxTraces);
     const limits = {
@@ -103,7 +105,7 @@ export class BridgePipeline {
       result.deadLetters.push(this.deadLetter(`invalid_record: ${r.reason}`, `${source} ${r.path}`, r.payload));
     }
     request.resourceLogs.forEach((rl, ri) => {
-      const ctx = resourceContext(this.tenantId, rl, this.redactor);
+      const ctx = this.resourceContexts(rl);
       rl.scopeLogs.forEach((sl, si) => {
         sl.logRecords.forEach((record, li) => {
           let doc: LogDocument;

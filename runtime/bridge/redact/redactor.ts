@@ -113,6 +113,8 @@ const SECRET_KEYS: [RedactionRule, RegExp][] = [
   ["apiKey", /(?:^|[._-])(?:api[_-]?key|apikey|x-api-key)$/i],
 ];
 
+const MAX_MEMO_VALUE_LENGTH = 256;
+
 export function createRedactor(config: RedactionConfig): Redactor {
   const replacements: Replacement[] = [];
   const secretKeys: RegExp[] = [];
@@ -147,6 +149,24 @@ export function createRedactor(config: RedactionConfig): Redactor {
     return secret;
   };
 
+  // Short attribute values repeat (methods, routes, status words): their redaction is memoized, null
+  // meaning unchanged; the memo starts over when full. Long values are mostly unique and not kept.
+  let valueMemo = new Map<string, string | null>();
+  const redactValue = (value: string): string | null => {
+    if (value.length > MAX_MEMO_VALUE_LENGTH) {
+      const r = text(value);
+      return r.redacted ? r.value : null;
+    }
+    let redacted = valueMemo.get(value);
+    if (redacted === undefined) {
+      const r = text(value);
+      redacted = r.redacted ? r.value : null;
+      if (valueMemo.size >= 10_000) valueMemo = new Map();
+      valueMemo.set(value, redacted);
+    }
+    return redacted;
+  };
+
   function attributes(attrs: FlatAttributes): boolean {
     if (replacements.length === 0) return false;
     let changed = false;
@@ -158,9 +178,9 @@ export function createRedactor(config: RedactionConfig): Redactor {
         changed = true;
         continue;
       }
-      const r = text(v);
-      if (r.redacted) {
-        attrs[key] = r.value;
+      const redacted = redactValue(v);
+      if (redacted !== null) {
+        attrs[key] = redacted;
         changed = true;
       }
     }
