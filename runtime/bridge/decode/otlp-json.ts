@@ -52,7 +52,6 @@ const SEVERITY_NAMES: Record<string, number> = {
   SEVERITY_NUMBER_FATAL4: 24,
 };
 
-const HEX = /^[0-9a-fA-F]*$/;
 const BASE64 = /^[A-Za-z0-9+/_-]*={0,2}$/;
 const UNSIGNED = /^\d+$/;
 const SIGNED = /^-?\d+$/;
@@ -112,6 +111,33 @@ function timestampField(obj: Json, camel: string, snake: string): string {
   return int64(value, false, camel);
 }
 
+const enum HexScan {
+  NotHex,
+  Zero,
+  Lower,
+  Upper,
+}
+
+/** Whether an id is hex, with upper-case letters, or all zeros, in one pass (regular expressions cost more per record). */
+function scanHex(value: string): HexScan {
+  let upper = false;
+  let nonZero = false;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      if (c !== 48) nonZero = true;
+    } else if (c >= 97 && c <= 102) {
+      nonZero = true;
+    } else if (c >= 65 && c <= 70) {
+      nonZero = true;
+      upper = true;
+    } else {
+      return HexScan.NotHex;
+    }
+  }
+  return !nonZero ? HexScan.Zero : upper ? HexScan.Upper : HexScan.Lower;
+}
+
 /**
  * Ids are hex in OTLP/JSON. Some emitters use proto3's default base64 for bytes instead; a base64
  * string has a different length than the hex form of the same id, so both are accepted unambiguously.
@@ -120,10 +146,14 @@ function idField(obj: Json, camel: string, snake: string, bytes: number): string
   const value = get(obj, camel, snake);
   if (value === undefined || value === null || value === "") return "";
   if (typeof value !== "string") throw new FieldError(`${camel} must be a hex string`);
+  if (value.length === bytes * 2) {
+    const scan = scanHex(value);
+    // An all-zero id is invalid per the spec and means "no trace".
+    if (scan === HexScan.Zero) return "";
+    if (scan !== HexScan.NotHex) return scan === HexScan.Upper ? value.toLowerCase() : value;
+  }
   let hex: string;
-  if (value.length === bytes * 2 && HEX.test(value)) {
-    hex = value.toLowerCase();
-  } else if (value.length === Math.ceil(bytes / 3) * 4 && BASE64.test(value)) {
+  if (value.length === Math.ceil(bytes / 3) * 4 && BASE64.test(value)) {
     hex = Buffer.from(value, "base64").toString("hex");
     if (hex.length !== bytes * 2) throw new FieldError(`${camel} must be ${bytes * 2} hex characters`);
   } else {

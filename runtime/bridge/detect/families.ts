@@ -202,6 +202,8 @@ const EXPIRED_CREDENTIALS = words(
   "token_expired",
   "tokenexpirederror",
 );
+/** Every EXPIRED_CREDENTIALS alternative contains this word: a literal search rules most records out first. */
+const EXPIRED_WORD = /expired/i;
 const NOT_FOUND = words("not found", "no such (?:route|page|resource|user|order)");
 
 /** Attribute keys that carry the request path or user agent (current and legacy semantic conventions). */
@@ -226,7 +228,7 @@ export function classifyClientSide(
     if (typeof v === "string" && SCANNER_PATH.test(v)) return "scanner";
   }
   if (httpStatus !== null && httpStatus >= 500) return null;
-  if (EXPIRED_CREDENTIALS.test(message)) return "expired_credentials";
+  if (EXPIRED_WORD.test(message) && EXPIRED_CREDENTIALS.test(message)) return "expired_credentials";
   if (httpStatus !== null && httpStatus >= 400) return "client_error";
   if (VALIDATION.test(message)) return "validation";
   if (SCANNER_PATH.test(message) && NOT_FOUND.test(message)) return "scanner";
