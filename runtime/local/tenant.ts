@@ -1,4 +1,5 @@
-import { credentialEnvVar, PLATFORM_CREDENTIAL_PROPERTIES, PLATFORMS, tenantSchema, type TenantConfig } from "../../infra/tenants/schema";
+import { tenantSchema, type TenantConfig } from "../../infra/tenants/schema";
+import { llmSettings, platformCredentialsFromEnv } from "../ticketing/tenant-settings";
 import { loadTenantFile, TenantFileError } from "../../infra/tenants/load";
 import type { LlmSettings, PlatformCredentials } from "../ticketing";
 import type { LocalConfig } from "./config";
@@ -35,33 +36,15 @@ export function resolveLocalTenant(config: LocalConfig, env: NodeJS.ProcessEnv):
   } catch (err) {
     throw new Error(`--tenant-file: ${err instanceof TenantFileError ? err.problems.join("; ") : (err as Error).message}`);
   }
-  const credentials: PlatformCredentials = {};
-  for (const platform of PLATFORMS) {
-    if (!tenant.integrations[platform]) continue;
-    const values: Record<string, string> = {};
-    for (const property of PLATFORM_CREDENTIAL_PROPERTIES[platform]) {
-      const name = credentialEnvVar(platform, property);
-      const value = env[name];
-      if (!value) throw new Error(`${name}: is required because integrations.${platform} is configured in ${config.tenantFile}`);
-      values[property] = value;
-    }
-    credentials[platform] = values;
-  }
+  const { credentials, missing } = platformCredentialsFromEnv(tenant, env);
+  const [first] = missing;
+  if (first) throw new Error(`${first.envVar}: is required because integrations.${first.platform} is configured in ${config.tenantFile}`);
   const key = env.LOGCLAW_LLM_API_KEY;
   // A configured model without its key fails like a platform without credentials: silently
   // writing rule-based RCA would hide the misconfiguration from the person who asked for an LLM.
   if (tenant.llm && tenant.llm.provider !== "openai-compatible" && !key) {
     throw new Error(`LOGCLAW_LLM_API_KEY: is required because llm.provider is ${tenant.llm.provider} in ${config.tenantFile}`);
   }
-  const llm: LlmSettings | null = tenant.llm
-    ? {
-        provider: tenant.llm.provider,
-        model: tenant.llm.model,
-        baseUrl: tenant.llm.baseUrl,
-        apiVersion: tenant.llm.apiVersion,
-        apiKey: key ?? null,
-        timeoutMs: tenant.llm.timeoutMs,
-      }
-    : null;
+  const llm = tenant.llm ? llmSettings(tenant.llm, key) : null;
   return { tenant, credentials, llm };
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { credentialEnvVar, PLATFORM_CREDENTIAL_PROPERTIES, PLATFORMS, type TenantConfig } from "../../../infra/tenants/schema";
+import type { TenantConfig } from "../../../infra/tenants/schema";
+import { llmSettings, platformCredentialsFromEnv } from "../tenant-settings";
 import type { KafkaConnection } from "../../receivers/kafka/client";
 import {
   connectionEnvShape,
@@ -66,20 +67,10 @@ export function loadTicketingConfig(env: NodeJS.ProcessEnv): TicketingConfig {
   const fail = (problems: string[]) => new TicketingConfigError(`invalid ticketing configuration: ${problems.join("; ")}`);
   const e = parseServiceEnv(ticketingEnvSchema, env, fail);
   const tenant = loadServiceTenant(e.LOGCLAW_TENANT_FILE, e.LOGCLAW_TENANT_ID, fail);
-  const credentials: PlatformCredentials = {};
-  const missing: string[] = [];
-  for (const platform of PLATFORMS) {
-    if (!tenant.integrations[platform]) continue;
-    const values: Record<string, string> = {};
-    for (const property of PLATFORM_CREDENTIAL_PROPERTIES[platform]) {
-      const name = credentialEnvVar(platform, property);
-      const value = env[name];
-      if (value) values[property] = value;
-      else missing.push(`${name}: is required because integrations.${platform} is configured`);
-    }
-    credentials[platform] = values;
+  const { credentials, missing } = platformCredentialsFromEnv(tenant, env);
+  if (missing.length > 0) {
+    throw fail(missing.map((m) => `${m.envVar}: is required because integrations.${m.platform} is configured`));
   }
-  if (missing.length > 0) throw fail(missing);
 
   let llm: LlmSettings | null = null;
   let llmDisabledReason: string | null = null;
@@ -89,14 +80,7 @@ export function loadTicketingConfig(env: NodeJS.ProcessEnv): TicketingConfig {
       // The stack mounts the key only when the tier allows LLM RCA: then the rules answer.
       llmDisabledReason = "LOGCLAW_LLM_API_KEY is not set";
     } else {
-      llm = {
-        provider: tenant.llm.provider,
-        model: tenant.llm.model,
-        baseUrl: tenant.llm.baseUrl,
-        apiVersion: tenant.llm.apiVersion,
-        apiKey: e.LOGCLAW_LLM_API_KEY ?? null,
-        timeoutMs: tenant.llm.timeoutMs,
-      };
+      llm = llmSettings(tenant.llm, e.LOGCLAW_LLM_API_KEY);
     }
   }
   return {
