@@ -2,7 +2,7 @@ import * as path from "node:path";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { TenantStack, type SecretStoreCloud } from "../infra/tenant";
-import { TenantFileError, loadTenantFile, type TenantConfig } from "../infra/tenants";
+import { TenantFileError, loadTenantFile, type TenantConfig } from "../contracts/tenant";
 
 const repoRoot = path.resolve(__dirname, "..");
 

@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { TenantPlan } from "../tenants/tiers";
+import type { TenantPlan } from "../../contracts/tenant/tiers";
 import { tenantLabels } from "./names";
 
 /** What every child component of a TenantStack needs: the plan, where to put things, and how. */

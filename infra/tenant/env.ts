@@ -1,4 +1,4 @@
-import { credentialEnvVar, PLATFORM_CREDENTIAL_PROPERTIES, type PlatformName } from "../tenants/schema";
+import { credentialEnvVar, PLATFORM_CREDENTIAL_PROPERTIES, type PlatformName } from "../../contracts/tenant/schema";
 import {
   KAFKA_CA_SECRET,
   KAFKA_USERS,

@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { AGGREGATE_TOPIC } from "../tenants/tiers";
+import { AGGREGATE_TOPIC } from "../../contracts/tenant/tiers";
 import { k8sOptions, objectMeta, typed, type TenantContext } from "./context";
 import { KAFKA_CA_DIR, KAFKA_CA_FILE } from "./env";
 import { KAFKA_CA_SECRET, KAFKA_USERS, OBJECT_NAMES, kafkaBootstrap } from "./names";

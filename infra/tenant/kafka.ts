@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { KafkaPoolSpec, KafkaTier } from "../tenants/tiers";
-import { AGGREGATE_TOPIC, BRIDGE_CONTEXT_TOPIC, TOPICS } from "../tenants/tiers";
+import type { KafkaPoolSpec, KafkaTier } from "../../contracts/tenant/tiers";
+import { AGGREGATE_TOPIC, BRIDGE_CONTEXT_TOPIC, TOPICS } from "../../contracts/tenant/tiers";
 import { k8sOptions, objectMeta, type TenantContext } from "./context";
 import { KAFKA_USERS, OBJECT_NAMES, kafkaBootstrap } from "./names";
 import { resourceRequirements, topologySpread } from "./pod-security";

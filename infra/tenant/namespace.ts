@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { TierSpec } from "../tenants/tiers";
+import type { TierSpec } from "../../contracts/tenant/tiers";
 import { tenantLabels } from "./names";
 import { resourceRequirements } from "./pod-security";
 

@@ -1,8 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { LOG_INDEX_PATTERN, LOG_INDEX_TEMPLATE } from "../../runtime/store/opensearch/index-names";
-import { logIndexTemplate } from "../../runtime/store/opensearch/mappings";
-import type { OpenSearchPoolSpec, OpenSearchTier, TierSpec } from "../tenants/tiers";
+import { LOG_INDEX_PATTERN, LOG_INDEX_TEMPLATE } from "../../contracts/opensearch/index-names";
+import { logIndexTemplate } from "../../contracts/opensearch/mappings";
+import type { OpenSearchPoolSpec, OpenSearchTier, TierSpec } from "../../contracts/tenant/tiers";
 import { k8sOptions, objectMeta, type TenantContext } from "./context";
 import { OBJECT_NAMES, OPENSEARCH_USERS, openSearchUrl, openSearchUserSecret } from "./names";
 import { containerSecurityContext, podSecurityContext, resourceRequirements, topologySpread } from "./pod-security";
@@ -60,7 +60,7 @@ export function logIndexSizing(os: OpenSearchTier): { shards: number; replicas: 
 
 /**
  * The OpensearchIndexTemplate spec: exactly the template the bridge puts at start-up under the same
- * name (runtime/store/opensearch/mappings.ts), so operator and bridge never fight over its content.
+ * name (contracts/opensearch/mappings.ts), so operator and bridge never fight over its content.
  */
 export function logIndexTemplateSpec(os: OpenSearchTier, cluster: string): Record<string, unknown> {
   const body = logIndexTemplate(logIndexSizing(os));

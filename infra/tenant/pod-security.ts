@@ -1,4 +1,4 @@
-import type { ContainerResources, TierSpec } from "../tenants/tiers";
+import type { ContainerResources, TierSpec } from "../../contracts/tenant/tiers";
 
 /**
  * Pod and container settings every tenant workload carries: the namespace enforces Pod Security

@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { PLATFORM_CREDENTIAL_PROPERTIES } from "../tenants/schema";
+import { PLATFORM_CREDENTIAL_PROPERTIES } from "../../contracts/tenant/schema";
 import { k8sOptions, objectMeta, type TenantContext } from "./context";
 import { LLM_API_KEY_PROPERTY } from "./env";
 import { OBJECT_NAMES, OPENSEARCH_USERS, openSearchUserSecret, platformSecretName } from "./names";

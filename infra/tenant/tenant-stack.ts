@@ -1,8 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { formatFieldPath } from "../tenants/load";
-import { tenantSchema, type TenantConfig } from "../tenants/schema";
-import { resolveTenantPlan, validateTenantAgainstTier } from "../tenants/tiers";
+import { formatFieldPath } from "../../contracts/tenant/load";
+import { tenantSchema, type TenantConfig } from "../../contracts/tenant/schema";
+import { resolveTenantPlan, validateTenantAgainstTier } from "../../contracts/tenant/tiers";
 import { Collector } from "./collector";
 import type { TenantContext } from "./context";
 import { Dashboards } from "./dashboards";

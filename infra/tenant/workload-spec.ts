@@ -1,4 +1,4 @@
-import type { TierSpec, WorkloadSpec } from "../tenants/tiers";
+import type { TierSpec, WorkloadSpec } from "../../contracts/tenant/tiers";
 import { containerSecurityContext, podSecurityContext, resourceRequirements, topologySpread } from "./pod-security";
 import { selectorLabels, tenantLabels } from "./names";
 

@@ -1,5 +1,5 @@
-import { TIERS } from "../../infra/tenants/schema";
-import { TIER_SPECS, type TierSpec } from "../../infra/tenants/tiers";
+import { TIERS } from "../../contracts/tenant/schema";
+import { TIER_SPECS, type TierSpec } from "../../contracts/tenant/tiers";
 import { isKind, isKubernetesObject, labels, metadata, namespaceOf, TENANT_LABEL, TIER_LABEL, type ResourceView } from "./resources";
 
 /** The tenant namespaces a stack declares: Namespace objects labelled with the tenant id. */

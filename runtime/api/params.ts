@@ -1,4 +1,4 @@
-import { SEVERITY_TEXTS, type SeverityText } from "../shared/types";
+import { SEVERITY_TEXTS, type SeverityText } from "../../contracts/records";
 
 /** A bad query parameter; the message is the one line the API answers with. */
 export class ParamError extends Error {}

@@ -2,10 +2,10 @@ import { timingSafeEqual } from "node:crypto";
 import express, { type NextFunction, type Request, type Response, type Router } from "express";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
-import type { IncidentStore, LogStore } from "../shared/stores";
-import type { Incident } from "../shared/types";
-import type { TicketStore } from "../ticketing/ticket-store";
-import type { TicketStatus } from "../ticketing/types";
+import type { IncidentStore, LogStore } from "../ports/stores";
+import type { Incident } from "../../contracts/records";
+import type { TicketStore } from "../ports/ticket-store";
+import type { TicketStatus } from "../../contracts/tickets";
 import { enumParam, intParam, isoParam, ParamError, rejectUnknown, severityParam, textParam } from "./params";
 
 export interface ReadinessReport {

@@ -1,4 +1,4 @@
-import type { TenantConfig } from "../../infra/tenants";
+import type { TenantConfig } from "../../contracts/tenant";
 
 /** What the fleet does to each tenant stack. */
 export const FLEET_OPERATIONS = ["preview", "up", "destroy"] as const;

@@ -1,6 +1,6 @@
 import { BridgePipeline, type DetectionTuningInput } from "../bridge";
 import { createTemplateMiner } from "../bridge/template";
-import type { Incident } from "../shared/types";
+import type { Incident } from "../../contracts/records";
 import { toOtlpJsonLines } from "./otlp";
 import type { FailureLabel, Scenario } from "./types";
 

@@ -1,6 +1,6 @@
 import { CompressionTypes, type Message, type Producer, type TopicMessages } from "kafkajs";
 import type { ContextSummary } from "../bridge/pipeline";
-import type { DeadLetter, IncidentEvent, LogDocument } from "../shared/types";
+import type { DeadLetter, IncidentEvent, LogDocument } from "../../contracts/records";
 
 export interface OutputTopics {
   enrichedLogs: string;

@@ -1,7 +1,8 @@
 import type { Client } from "@opensearch-project/opensearch";
-import type { LogDocument } from "../shared/types";
+import type { LogDocument } from "../../contracts/records";
 import { isRetriable, reasonOf } from "../store/opensearch/errors";
-import { logIndexName } from "../store/opensearch/index-names";
+import { documentSource } from "../store/opensearch/log-store";
+import { logIndexName } from "../../contracts/opensearch/index-names";
 import { retryWithBackoff, type BackoffPolicy } from "./backoff";
 
 /** A document OpenSearch refused for good (mapping conflict, bad value): it goes to `dead-letter`. */
@@ -31,12 +32,6 @@ class PartialBulkFailure extends Error {
   constructor(readonly reason: string) {
     super(`bulk items failed: ${reason}`);
   }
-}
-
-/** The stored body: the id lives in `_id` only. */
-export function documentSource(doc: LogDocument): Omit<LogDocument, "id"> {
-  const { id: _id, ...source } = doc;
-  return source;
 }
 
 function bulkBody(docs: LogDocument[]): Array<Record<string, unknown>> {

@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
-import type { TenantConfig } from "../../infra/tenants/schema";
-import type { LogStore } from "../shared/stores";
-import type { Incident, IncidentEvent } from "../shared/types";
+import type { TenantConfig } from "../../contracts/tenant/schema";
+import type { LogStore } from "../ports/stores";
+import type { Incident, IncidentEvent } from "../../contracts/records";
 import { DEFAULT_EVIDENCE_LIMITS, gatherEvidence, type EvidenceLimits } from "./evidence";
 import type { TicketingMetrics } from "./metrics";
 import type { OutboxDispatcher } from "./outbox";
@@ -9,8 +9,8 @@ import type { RcaEngine } from "./rca/analyzer";
 import { ruleBasedRca } from "./rca/rules";
 import type { Redactor } from "./redact";
 import { routeIncident } from "./routing";
-import type { TicketStore } from "./ticket-store";
-import type { RootCauseAnalysis, TicketTarget } from "./types";
+import type { TicketStore } from "../ports/ticket-store";
+import type { RootCauseAnalysis, TicketTarget } from "../../contracts/tickets";
 
 export interface TicketingAgentOptions {
   tenant: TenantConfig;

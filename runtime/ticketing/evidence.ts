@@ -1,5 +1,5 @@
-import type { LogStore } from "../shared/stores";
-import type { Incident, LogDocument } from "../shared/types";
+import type { LogStore } from "../ports/stores";
+import type { Incident, LogDocument } from "../../contracts/records";
 
 /** How much evidence one incident may pull; keeps prompts and tickets small and the store unloaded. */
 export interface EvidenceLimits {

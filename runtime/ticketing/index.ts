@@ -1,6 +1,6 @@
 export { TicketingAgent, type TicketingAgentOptions } from "./agent";
 export { DEFAULT_BACKOFF, retryDelayMs, type BackoffPolicy } from "./backoff";
-export { decideTicketEvent, eventKey, maxSeverity, ticketId } from "./decide";
+export { decideTicketEvent, eventKey, maxSeverity, ticketId } from "../ports/ticket-decision";
 export { DEFAULT_EVIDENCE_LIMITS, gatherEvidence, type Evidence, type EvidenceLimits } from "./evidence";
 export { createTicketingMetrics, type TicketingMetrics } from "./metrics";
 export { OutboxDispatcher, type OutboxDispatcherOptions } from "./outbox";
@@ -11,6 +11,6 @@ export { ruleBasedRca } from "./rca/rules";
 export { buildRedactor, type Redactor } from "./redact";
 export { hasConfiguredPlatform, routeIncident } from "./routing";
 export * from "./source";
-export type { TicketStore } from "./ticket-store";
-export { LOCAL_FOLDER_TARGET } from "./types";
-export type * from "./types";
+export type { TicketStore } from "../ports/ticket-store";
+export { LOCAL_FOLDER_TARGET } from "../../contracts/tickets";
+export type * from "../../contracts/tickets";

@@ -3,8 +3,8 @@ import { retryDelayMs, DEFAULT_BACKOFF, type BackoffPolicy } from "./backoff";
 import type { TicketingMetrics } from "./metrics";
 import { buildLinks, buildTicketContent, DeliveryError, type PlatformClient } from "./platforms";
 import type { Redactor } from "./redact";
-import type { TicketStore } from "./ticket-store";
-import type { ClaimedItem, DeliveredResult, TicketTarget } from "./types";
+import type { TicketStore } from "../ports/ticket-store";
+import type { ClaimedItem, DeliveredResult, TicketTarget } from "../../contracts/tickets";
 
 export interface OutboxDispatcherOptions {
   tenant: string;

@@ -1,4 +1,4 @@
-import type { TenantConfig } from "../../infra/tenants/schema";
+import type { TenantConfig } from "../../contracts/tenant/schema";
 
 /**
  * Last line of defence before text leaves the tenant (LLM prompt, ticket body): the bridge already

@@ -1,6 +1,6 @@
-import { PLATFORMS, type TenantConfig } from "../../infra/tenants/schema";
-import type { IncidentSeverity } from "../shared/types";
-import type { TicketTarget } from "./types";
+import { PLATFORMS, type TenantConfig } from "../../contracts/tenant/schema";
+import type { IncidentSeverity } from "../../contracts/records";
+import type { TicketTarget } from "../../contracts/tickets";
 
 /** True when the tenant file configures at least one ticket platform. */
 export function hasConfiguredPlatform(integrations: TenantConfig["integrations"]): boolean {

@@ -1,4 +1,4 @@
-import { credentialEnvVar, PLATFORM_CREDENTIAL_PROPERTIES, PLATFORMS, type TenantConfig } from "../../infra/tenants/schema";
+import { credentialEnvVar, PLATFORM_CREDENTIAL_PROPERTIES, PLATFORMS, type TenantConfig } from "../../contracts/tenant/schema";
 import type { PlatformCredentials } from "./platforms";
 import type { LlmSettings } from "./rca/llm";
 

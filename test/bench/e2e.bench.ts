@@ -18,7 +18,7 @@ import {
   otlpJsonBatch,
   produceRaw,
   waitFor,
-} from "../runtime/bridge-service/harness";
+} from "../runtime/services/bridge/harness";
 
 /**
  * End to end through the real broker and node: a burst of OTLP/JSON batches (lz4) produced to

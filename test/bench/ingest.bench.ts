@@ -15,7 +15,7 @@ import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { generateScenario } from "../../runtime/scenarios/generate";
 import type { ScenarioLog } from "../../runtime/scenarios/types";
-import { freePort } from "../runtime/local/harness";
+import { freePort } from "../runtime/services/local/harness";
 
 const DURATION_MS = 30_000;
 const CLIENTS = 4;

@@ -3,9 +3,9 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runDemo } from "../../runtime/local/demo";
-import type { LocalModeHandle } from "../../runtime/local/local-mode";
-import { localConfig, startLocal, tempDataDir } from "../runtime/local/harness";
+import { runDemo } from "../../runtime/services/local/demo";
+import type { LocalModeHandle } from "../../runtime/services/local/local-mode";
+import { localConfig, startLocal, tempDataDir } from "../runtime/services/local/harness";
 
 const ARTIFACTS = resolve(__dirname, "..", "..", "test-artifacts");
 /** Debian's Chromium (`apt-get install chromium`); Playwright never downloads a browser here. */

@@ -1,4 +1,4 @@
-import type { LogDocument } from "../../shared/types";
+import type { LogDocument } from "../../../contracts/records";
 
 /** Attributes naming the service a record talks to (current and legacy semantic conventions, common custom keys). */
 const PEER_KEYS = ["peer.service", "upstream", "upstream.service", "upstream_service", "server.address", "net.peer.name", "rpc.service"];

@@ -1,4 +1,4 @@
-import type { LogDocument } from "../../shared/types";
+import type { LogDocument } from "../../../contracts/records";
 import { classifyClientSide, IMMEDIATE_FAMILIES, matchFamily, type ClientSideKind, type FailureFamily } from "./families";
 
 /** What one record says about failure, before any window is involved. */

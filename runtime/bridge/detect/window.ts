@@ -1,5 +1,5 @@
-import type { LogDocument, Signal, TimelineEntry } from "../../shared/types";
-import type { DetectionTuning } from "../pipeline/tuning";
+import type { LogDocument, Signal, TimelineEntry } from "../../../contracts/records";
+import type { DetectionTuning } from "./tuning";
 import {
   baselineOf,
   effectiveStd,

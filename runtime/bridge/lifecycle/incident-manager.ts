@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { DetectionPath, Incident, IncidentEvent, Signal, TimelineEntry } from "../../shared/types";
+import type { DetectionPath, Incident, IncidentEvent, Signal, TimelineEntry } from "../../../contracts/records";
 import { maxSeverity, severityOf } from "./severity";
 
 /** One detection from the immediate or the windowed path, already correlated. */

@@ -1,4 +1,4 @@
-import { INCIDENT_SEVERITIES, type IncidentSeverity } from "../../shared/types";
+import { INCIDENT_SEVERITIES, type IncidentSeverity } from "../../../contracts/records";
 import { IMMEDIATE_FAMILIES } from "../detect/families";
 
 const RANK: Record<IncidentSeverity, number> = { critical: 3, high: 2, medium: 1, low: 0 };

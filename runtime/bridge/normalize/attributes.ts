@@ -1,4 +1,4 @@
-import type { FlatAttributes, FlatValue } from "../../shared/types";
+import type { FlatAttributes, FlatValue } from "../../../contracts/records";
 import type { AnyValue, KeyValue } from "../decode/otlp-types";
 
 /** An AnyValue as plain JSON (maps as objects, arrays as arrays, bytes as base64). */

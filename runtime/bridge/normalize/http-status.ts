@@ -1,4 +1,4 @@
-import type { FlatAttributes } from "../../shared/types";
+import type { FlatAttributes } from "../../../contracts/records";
 
 /** Current semantic-convention key first, then the legacy ones it replaced (semconv 1.20 and older). */
 const HTTP_STATUS_KEYS = ["http.response.status_code", "http.status_code", "http.response.status", "http.status"];

@@ -1,5 +1,5 @@
 import { hash } from "node:crypto";
-import type { FlatAttributes, LogDocument } from "../../shared/types";
+import type { FlatAttributes, LogDocument } from "../../../contracts/records";
 import type { LogRecord, ResourceLogs, ScopeLogs } from "../decode/otlp-types";
 import type { Redactor } from "../redact/redactor";
 import { flattenAttributes, plainValue } from "./attributes";

@@ -1,4 +1,4 @@
-import type { SeverityText } from "../../shared/types";
+import type { SeverityText } from "../../../contracts/records";
 
 /** OTel severity number ranges: 1-4 trace, 5-8 debug, 9-12 info, 13-16 warn, 17-20 error, 21-24 fatal. */
 export function severityTextOf(n: number): SeverityText {

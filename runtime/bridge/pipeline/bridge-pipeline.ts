@@ -1,4 +1,4 @@
-import type { DeadLetter, LogDocument, Signal } from "../../shared/types";
+import type { DeadLetter, LogDocument, Signal } from "../../../contracts/records";
 import { decodeOtlpLogs, type ExportLogsServiceRequest, type OtlpEncoding, type RejectedRecord, type ResourceLogs } from "../decode";
 import { CallGraph, blastRadius, findRootCause, parentSpanOf, peerOf, TraceIndex, type PropagationView } from "../correlate";
 import { assessRecord, type RecordAssessment } from "../detect/record-signals";
@@ -18,7 +18,7 @@ import { createResourceContexts, normalizeRecord, type NormalizedRecord, type Re
 import { createRedactor, DEFAULT_REDACTION, type RedactionConfig, type Redactor } from "../redact";
 import type { TemplateMiner } from "../template/types";
 import { PIPELINE_STATE_VERSION, pipelineStateSchema, type PipelineState } from "./state";
-import { detectionTuningSchema, type DetectionTuning, type DetectionTuningInput } from "./tuning";
+import { detectionTuningSchema, type DetectionTuning, type DetectionTuningInput } from "../detect/tuning";
 import type { BatchResult, ContextSummary } from "./types";
 
 export interface BridgePipelineOptions {

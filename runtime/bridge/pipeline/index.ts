@@ -2,6 +2,6 @@ export { BridgePipeline } from "./bridge-pipeline";
 export type { BridgePipelineOptions } from "./bridge-pipeline";
 export { PIPELINE_STATE_VERSION, pipelineStateSchema } from "./state";
 export type { PipelineState } from "./state";
-export { detectionTuningSchema } from "./tuning";
-export type { DetectionTuning, DetectionTuningInput } from "./tuning";
+export { detectionTuningSchema } from "../detect/tuning";
+export type { DetectionTuning, DetectionTuningInput } from "../detect/tuning";
 export type { BatchResult, ContextSummary } from "./types";

@@ -1,4 +1,4 @@
-import type { DeadLetter, IncidentEvent, LogDocument } from "../../shared/types";
+import type { DeadLetter, IncidentEvent, LogDocument } from "../../../contracts/records";
 
 /** What one call into the pipeline produced. */
 export interface BatchResult {

@@ -1,6 +1,6 @@
-import type { FlatAttributes } from "../../shared/types";
+import type { FlatAttributes } from "../../../contracts/records";
 
-/** The tenant file's `redaction` section (infra/tenants/schema.ts `redactionSchema`). */
+/** The tenant file's `redaction` section (contracts/tenant/schema.ts `redactionSchema`). */
 export interface RedactionConfig {
   enabled: boolean;
   rules: readonly RedactionRule[];

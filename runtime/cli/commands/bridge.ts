@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { BridgeConfigError, loadBridgeConfig, startBridge } from "../../bridge-service";
+import { BridgeConfigError, loadBridgeConfig, startBridge } from "../../services/bridge";
 import { runServiceProcess } from "../service-process";
 
 /**

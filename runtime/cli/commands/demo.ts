@@ -30,7 +30,7 @@ export function registerDemoCommands(program: Command): void {
         if (!Number.isInteger(seed)) throw new Error(`--seed must be an integer; got ${flags.seed}`);
         if (!(wait > 0)) throw new Error(`--wait must be a positive number of seconds; got ${flags.wait}`);
         // Loaded on use: the OpenTelemetry SDK and the scenario generator would slow every other command's start.
-        const { parseFailureKind, runDemo } = require("../../local/demo") as typeof import("../../local/demo");
+        const { parseFailureKind, runDemo } = require("../../services/local/demo") as typeof import("../../services/local/demo");
         const health = await fetch(`${flags.dashboard.replace(/\/$/, "")}/healthz`).catch(() => null);
         if (!health?.ok) throw new Error(`no LogClaw at ${flags.dashboard}; start it first with \`npm start\``);
         const result = await runDemo({

@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { InvalidArgumentError, type Command } from "commander";
 import { parse } from "yaml";
-import { listTenantFiles, loadTenantFile, TenantFileError, type TenantConfig } from "../../../infra/tenants";
+import { listTenantFiles, loadTenantFile, TenantFileError, type TenantConfig } from "../../../contracts/tenant";
 import {
   createPulumiDriver,
   FLEET_OPERATIONS,

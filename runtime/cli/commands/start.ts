@@ -3,8 +3,8 @@ import { createWriteStream, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import pino from "pino";
 import { version } from "../../../package.json";
-import { buildLocalConfig, DEFAULT_DATA_DIR, LOCAL_ENV_VARS, type LocalFlags } from "../../local/config";
-import { renderBanner, renderCounters } from "../../local/banner";
+import { buildLocalConfig, DEFAULT_DATA_DIR, LOCAL_ENV_VARS, type LocalFlags } from "../../services/local/config";
+import { renderBanner, renderCounters } from "../../services/local/banner";
 
 
 /** Runs local mode until SIGINT/SIGTERM; resolves after the flush. */
@@ -22,8 +22,8 @@ export async function runStart(flags: LocalFlags): Promise<void> {
   );
   if (interactive) process.stdout.write(`  starting LogClaw: opening ${config.dataDir}…`);
   // Loaded on use: the receivers, pipeline and server would slow every other command's start.
-  const { startLocalMode } = require("../../local/local-mode") as typeof import("../../local/local-mode");
-  const { createLocalModeFactory } = require("../../local/parts") as typeof import("../../local/parts");
+  const { startLocalMode } = require("../../services/local/local-mode") as typeof import("../../services/local/local-mode");
+  const { createLocalModeFactory } = require("../../services/local/parts") as typeof import("../../services/local/parts");
   const handle = await startLocalMode(config, createLocalModeFactory(process.env), logger);
   if (interactive) process.stdout.write("\r\x1b[2K");
   process.stdout.write(

@@ -1,6 +1,6 @@
 import * as path from "node:path";
 import type { Command } from "commander";
-import { TenantFileError, configuredPlatforms, displayPath, listTenantFiles, loadTenantFile, type TenantConfig } from "../../../infra/tenants";
+import { TenantFileError, configuredPlatforms, displayPath, listTenantFiles, loadTenantFile, type TenantConfig } from "../../../contracts/tenant";
 
 export interface TenantCheck {
   file: string;

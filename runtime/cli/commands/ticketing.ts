@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { loadTicketingConfig, startTicketing, TicketingConfigError } from "../../ticketing/service";
+import { loadTicketingConfig, startTicketing, TicketingConfigError } from "../../services/ticketing";
 import { runServiceProcess } from "../service-process";
 
 /**

@@ -1,7 +1,7 @@
 import type { Client } from "@opensearch-project/opensearch";
 import { errorBodyText, statusOf } from "./errors";
-import { BRIDGE_STATE_INDEX, INCIDENTS_INDEX, LOG_INDEX_TEMPLATE, LOG_RETENTION_POLICY } from "./index-names";
-import { incidentsIndexBody, logIndexTemplate, logRetentionPolicy, type IndexSettings } from "./mappings";
+import { BRIDGE_STATE_INDEX, INCIDENTS_INDEX, LOG_INDEX_TEMPLATE, LOG_RETENTION_POLICY } from "../../../contracts/opensearch/index-names";
+import { incidentsIndexBody, logIndexTemplate, logRetentionPolicy, type IndexSettings } from "../../../contracts/opensearch/mappings";
 
 export interface LifecycleOptions extends IndexSettings {
   retentionDays: number;

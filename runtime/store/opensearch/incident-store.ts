@@ -1,8 +1,8 @@
 import type { Client } from "@opensearch-project/opensearch";
-import type { IncidentQuery, IncidentStore } from "../../shared/stores";
-import type { Incident } from "../../shared/types";
+import type { IncidentQuery, IncidentStore } from "../../ports/stores";
+import type { Incident } from "../../../contracts/records";
 import { statusOf } from "./errors";
-import { INCIDENTS_INDEX } from "./index-names";
+import { INCIDENTS_INDEX } from "../../../contracts/opensearch/index-names";
 
 const MAX_LIMIT = 1000;
 

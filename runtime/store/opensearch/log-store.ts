@@ -1,10 +1,15 @@
 import type { Client } from "@opensearch-project/opensearch";
-import type { LogQuery, LogStore } from "../../shared/stores";
-import type { LogDocument } from "../../shared/types";
-import { documentSource } from "../../sinks/opensearch-bulk";
-import { LOG_INDEX_PATTERN, logIndexName } from "./index-names";
+import type { LogQuery, LogStore } from "../../ports/stores";
+import type { LogDocument } from "../../../contracts/records";
+import { LOG_INDEX_PATTERN, logIndexName } from "../../../contracts/opensearch/index-names";
 
 const MAX_LIMIT = 1000;
+
+/** The stored body: the id lives in `_id` only. */
+export function documentSource(doc: LogDocument): Omit<LogDocument, "id"> {
+  const { id: _id, ...source } = doc;
+  return source;
+}
 
 /** The OpenSearch query for a {@link LogQuery}: every given filter must hold. */
 export function logSearchBody(query: LogQuery) {

@@ -1,6 +1,6 @@
 import type { Client } from "@opensearch-project/opensearch";
-import { decideTicketEvent, ticketId } from "../../ticketing/decide";
-import type { TicketStore } from "../../ticketing/ticket-store";
+import { decideTicketEvent, ticketId } from "../../ports/ticket-decision";
+import type { TicketStore } from "../../ports/ticket-store";
 import type {
   ClaimedItem,
   DeliveredResult,
@@ -12,7 +12,7 @@ import type {
   RootCauseAnalysis,
   TicketQuery,
   TicketRecord,
-} from "../../ticketing/types";
+} from "../../../contracts/tickets";
 import { statusOf } from "./errors";
 
 /**

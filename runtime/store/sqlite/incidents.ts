@@ -1,5 +1,5 @@
-import type { IncidentQuery, IncidentStore } from "../../shared/stores";
-import type { Incident } from "../../shared/types";
+import type { IncidentQuery, IncidentStore } from "../../ports/stores";
+import type { Incident } from "../../../contracts/records";
 import type { Migration, SqliteDatabase } from "./database";
 
 /** Incidents in SQLite: the whole Incident as JSON plus the columns listing and retention need. */

@@ -1,5 +1,5 @@
-import type { LogQuery, LogStore } from "../../shared/stores";
-import type { LogDocument, SeverityText } from "../../shared/types";
+import type { LogQuery, LogStore } from "../../ports/stores";
+import type { LogDocument, SeverityText } from "../../../contracts/records";
 import type { Migration, SqliteDatabase } from "./database";
 
 /**

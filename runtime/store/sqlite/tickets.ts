@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { decideTicketEvent, ticketId } from "../../ticketing/decide";
-import type { TicketStore } from "../../ticketing/ticket-store";
+import { decideTicketEvent, ticketId } from "../../ports/ticket-decision";
+import type { TicketStore } from "../../ports/ticket-store";
 import type {
   ClaimedItem,
   DeliveredResult,
@@ -13,8 +13,8 @@ import type {
   TicketQuery,
   TicketRecord,
   TicketTarget,
-} from "../../ticketing/types";
-import type { IncidentSeverity } from "../../shared/types";
+} from "../../../contracts/tickets";
+import type { IncidentSeverity } from "../../../contracts/records";
 import { openDatabase, type Migration, type SqliteDatabase } from "./database";
 
 export const TICKET_MIGRATIONS: readonly Migration[] = [

@@ -1,4 +1,4 @@
-import type { DeliveredResult, TicketTarget } from "../types";
+import type { DeliveredResult, TicketTarget } from "../../../contracts/tickets";
 import type { TicketContent } from "./content";
 
 /** The platform's handle on an existing ticket (Jira key, ServiceNow sys_id, alias, ...). */

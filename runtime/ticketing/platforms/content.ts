@@ -1,6 +1,6 @@
-import type { IncidentSeverity } from "../../shared/types";
+import type { IncidentSeverity } from "../../../contracts/records";
 import type { Redactor } from "../redact";
-import type { TicketPayload } from "../types";
+import type { TicketPayload } from "../../../contracts/tickets";
 
 /** Links a ticket carries back to LogClaw; null when no dashboard URL is configured. */
 export interface TicketLinks {

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { LOCAL_FOLDER_TARGET, type DeliveredResult } from "../types";
+import { LOCAL_FOLDER_TARGET, type DeliveredResult } from "../../../contracts/tickets";
 import type { PlatformClient, TicketRef } from "./client";
 import type { TicketContent } from "./content";
 

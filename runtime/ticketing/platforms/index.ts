@@ -1,5 +1,5 @@
 import type { Agent } from "node:https";
-import type { PlatformName, TenantConfig } from "../../../infra/tenants/schema";
+import type { PlatformName, TenantConfig } from "../../../contracts/tenant/schema";
 import type { PlatformClient } from "./client";
 import { JiraClient } from "./jira";
 import { OPSGENIE_API, OpsGenieClient } from "./opsgenie";

@@ -1,5 +1,5 @@
-import type { IncidentSeverity } from "../../shared/types";
-import type { DeliveredResult } from "../types";
+import type { IncidentSeverity } from "../../../contracts/records";
+import type { DeliveredResult } from "../../../contracts/tickets";
 import type { PlatformClient, TicketRef } from "./client";
 import { fingerprintLabel } from "./client";
 import { renderText, resolveNote, truncate, updateNote, type TicketContent } from "./content";

@@ -1,8 +1,8 @@
 import type { Agent } from "node:https";
 import { event } from "@pagerduty/pdjs";
 import type { EventParameters, EventPayloadV2, Severity } from "@pagerduty/pdjs/build/src/events";
-import type { IncidentSeverity } from "../../shared/types";
-import type { DeliveredResult } from "../types";
+import type { IncidentSeverity } from "../../../contracts/records";
+import type { DeliveredResult } from "../../../contracts/tickets";
 import type { PlatformClient, TicketRef } from "./client";
 import { truncate, type TicketContent } from "./content";
 import { DeliveryError, isRetryableStatus, parseRetryAfter } from "./errors";

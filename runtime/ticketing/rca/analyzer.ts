@@ -1,10 +1,10 @@
 import OpenAI from "openai";
 import type { Logger } from "pino";
-import type { Incident } from "../../shared/types";
+import type { Incident } from "../../../contracts/records";
 import type { Evidence } from "../evidence";
 import type { TicketingMetrics } from "../metrics";
 import type { Redactor } from "../redact";
-import type { RootCauseAnalysis } from "../types";
+import type { RootCauseAnalysis } from "../../../contracts/tickets";
 import { CircuitBreaker } from "./breaker";
 import { completeJson, createLlmClient, type LlmSettings } from "./llm";
 import { buildRcaPrompt, SYSTEM_PROMPT } from "./prompt";

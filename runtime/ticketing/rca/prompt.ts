@@ -1,4 +1,4 @@
-import type { Incident } from "../../shared/types";
+import type { Incident } from "../../../contracts/records";
 import type { Evidence, EvidenceLog } from "../evidence";
 import type { Redactor } from "../redact";
 import { LLM_ANSWER_SHAPE } from "./schema";

@@ -1,7 +1,7 @@
-import type { Incident } from "../../shared/types";
+import type { Incident } from "../../../contracts/records";
 import type { Evidence } from "../evidence";
 import type { Redactor } from "../redact";
-import type { RootCauseAnalysis } from "../types";
+import type { RootCauseAnalysis } from "../../../contracts/tickets";
 
 interface FamilyRule {
   cause: (service: string) => string;

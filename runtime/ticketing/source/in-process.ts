@@ -1,4 +1,4 @@
-import type { IncidentEvent } from "../../shared/types";
+import type { IncidentEvent } from "../../../contracts/records";
 import type { IncidentHandler, IncidentSource } from "./types";
 
 /**

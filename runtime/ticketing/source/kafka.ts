@@ -1,6 +1,6 @@
 import type { Consumer, Kafka, Producer } from "kafkajs";
 import type { Logger } from "pino";
-import type { DeadLetter } from "../../shared/types";
+import type { DeadLetter } from "../../../contracts/records";
 import type { TicketingMetrics } from "../metrics";
 import type { IncidentHandler, IncidentSource } from "./types";
 import { parseIncidentEvent } from "./validate";

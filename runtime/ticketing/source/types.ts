@@ -1,4 +1,4 @@
-import type { IncidentEvent } from "../../shared/types";
+import type { IncidentEvent } from "../../../contracts/records";
 
 /** Handles one incident event; a rejection means "not handled", and the source redelivers it. */
 export type IncidentHandler = (event: IncidentEvent) => Promise<void>;

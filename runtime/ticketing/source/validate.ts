@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { INCIDENT_SEVERITIES, SEVERITY_TEXTS, type IncidentEvent } from "../../shared/types";
+import { INCIDENT_SEVERITIES, SEVERITY_TEXTS, type IncidentEvent } from "../../../contracts/records";
 
 const timelineEntry = z.object({
   at: z.string(),

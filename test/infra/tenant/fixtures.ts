@@ -1,6 +1,6 @@
 import * as path from "node:path";
-import type { TenantInput } from "../../../infra/tenants/schema";
-import { loadTenantFile } from "../../../infra/tenants/load";
+import type { TenantInput } from "../../../contracts/tenant/schema";
+import { loadTenantFile } from "../../../contracts/tenant/load";
 
 export const repoRoot = path.resolve(__dirname, "..", "..", "..");
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { containerEnv, logIndexTemplateSpec } from "../../../infra/tenant";
 import { logIndexSizing } from "../../../infra/tenant/opensearch";
-import { loadBridgeConfig } from "../../../runtime/bridge-service/config";
-import { TIER_SPECS } from "../../../infra/tenants/tiers";
+import { loadBridgeConfig } from "../../../runtime/services/bridge/config";
+import { TIER_SPECS } from "../../../contracts/tenant/tiers";
 import { LOG_INDEX_TEMPLATE, logDocumentMappings, logIndexTemplate } from "../../../runtime/store/opensearch";
 
 describe("the operator's log index template", () => {

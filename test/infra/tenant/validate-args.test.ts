@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import { beforeAll, describe, expect, it } from "vitest";
 import { TenantStack, validateTenantStackArgs, type TenantStackArgs } from "../../../infra/tenant";
-import { tenantSchema } from "../../../infra/tenants/schema";
+import { tenantSchema } from "../../../contracts/tenant/schema";
 import { installMocks, settle, type MockRecorder } from "../../support/pulumi-mocks";
 
 const tenant = tenantSchema.parse({

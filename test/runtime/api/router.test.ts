@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { Registry } from "prom-client";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createApiRouter, type ApiRouterOptions } from "../../../runtime/api";
-import type { Incident } from "../../../runtime/shared/types";
+import type { Incident } from "../../../contracts/records";
 import { openDatabase, type SqliteDatabase } from "../../../runtime/store/sqlite/database";
 import { INCIDENT_MIGRATIONS, SqliteIncidentStore } from "../../../runtime/store/sqlite/incidents";
 import { LOG_MIGRATIONS, SqliteLogStore } from "../../../runtime/store/sqlite/logs";

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import type { Incident } from "../../../runtime/shared/types";
+import type { Incident } from "../../../contracts/records";
 import { generateScenario, toOtlpJsonLines } from "../../../runtime/scenarios";
 
 const repoRoot = path.resolve(__dirname, "..", "..", "..");

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { assessRecord, classifyClientSide, compositeScore, matchFamily } from "../../../runtime/bridge";
 import { poissonUpperTail } from "../../../runtime/bridge/detect/baseline";
-import type { LogDocument } from "../../../runtime/shared/types";
+import type { LogDocument } from "../../../contracts/records";
 
 function doc(message: string, severity_number = 17, extra: Partial<LogDocument> = {}): LogDocument {
   const severity_text = severity_number >= 21 ? "fatal" : severity_number >= 17 ? "error" : severity_number >= 13 ? "warn" : "info";

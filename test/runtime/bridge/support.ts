@@ -1,6 +1,6 @@
 import { BridgePipeline, type BatchResult, type DetectionTuningInput } from "../../../runtime/bridge";
 import { createTemplateMiner } from "../../../runtime/bridge/template";
-import type { IncidentEvent } from "../../../runtime/shared/types";
+import type { IncidentEvent } from "../../../contracts/records";
 
 export const T0 = Date.UTC(2026, 0, 5, 8, 0, 0);
 

@@ -3,7 +3,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { PassThrough } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
-import { loadTenantFile } from "../../../infra/tenants";
+import { loadTenantFile } from "../../../contracts/tenant";
 import { runFleetCommand, type FleetCommandConfig } from "../../../runtime/cli/commands/fleet";
 import {
   planFleet,

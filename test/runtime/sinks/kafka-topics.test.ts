@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { backoffDelay, retryWithBackoff, RetryAbortedError, sliceForSend, topicMessages } from "../../../runtime/sinks";
-import type { DeadLetter } from "../../../runtime/shared/types";
+import type { DeadLetter } from "../../../contracts/records";
 
 const topics = { enrichedLogs: "enriched-logs", incidents: "incidents", deadLetter: "dead-letter", context: "bridge-context" };
 

@@ -6,8 +6,8 @@
 import { Agent } from "node:https";
 import pino from "pino";
 import { Registry } from "prom-client";
-import type { TenantConfig } from "../../../infra/tenants/schema";
-import type { IncidentEvent } from "../../../runtime/shared/types";
+import type { TenantConfig } from "../../../contracts/tenant/schema";
+import type { IncidentEvent } from "../../../contracts/records";
 import { openSqliteTicketStore } from "../../../runtime/store/sqlite/tickets";
 import {
   buildPlatformClients,

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
-import { loadTicketingConfig } from "../../../runtime/ticketing/service";
+import { loadTicketingConfig } from "../../../runtime/services/ticketing";
 
 const repoRoot = resolve(__dirname, "../../..");
 

@@ -4,10 +4,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pino from "pino";
 import { Registry } from "prom-client";
-import type { PlatformName, TenantConfig } from "../../../infra/tenants/schema";
-import { tenantSchema } from "../../../infra/tenants/schema";
-import type { LogQuery, LogStore } from "../../../runtime/shared/stores";
-import type { Incident, LogDocument } from "../../../runtime/shared/types";
+import type { PlatformName, TenantConfig } from "../../../contracts/tenant/schema";
+import { tenantSchema } from "../../../contracts/tenant/schema";
+import type { LogQuery, LogStore } from "../../../runtime/ports/stores";
+import type { Incident, LogDocument } from "../../../contracts/records";
 import { openSqliteTicketStore, type SqliteTicketStore } from "../../../runtime/store/sqlite/tickets";
 import {
   buildPlatformClients,

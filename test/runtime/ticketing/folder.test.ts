@@ -4,7 +4,7 @@ import { join } from "node:path";
 import pino from "pino";
 import { Registry } from "prom-client";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { tenantSchema } from "../../../infra/tenants/schema";
+import { tenantSchema } from "../../../contracts/tenant/schema";
 import {
   buildRedactor,
   createTicketingMetrics,

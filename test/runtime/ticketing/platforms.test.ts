@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { PlatformName } from "../../../infra/tenants/schema";
+import type { PlatformName } from "../../../contracts/tenant/schema";
 import type { SqliteTicketStore } from "../../../runtime/store/sqlite/tickets";
 import { ALL_PLATFORMS, buildHarness, closeTicketingWorld, Fakes, makeIncident, openTicketingWorld, TENANT, TestClock } from "./fixtures";
 

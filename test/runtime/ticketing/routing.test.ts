@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { tenantSchema, type PlatformName } from "../../../infra/tenants/schema";
-import { INCIDENT_SEVERITIES } from "../../../runtime/shared/types";
+import { tenantSchema, type PlatformName } from "../../../contracts/tenant/schema";
+import { INCIDENT_SEVERITIES } from "../../../contracts/records";
 import { LOCAL_FOLDER_TARGET, routeIncident } from "../../../runtime/ticketing";
 import { ALL_PLATFORMS, buildHarness, Fakes, makeIncident, openSqliteTicketStore, TENANT, TestClock } from "./fixtures";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { IncidentEvent } from "../../../runtime/shared/types";
+import type { IncidentEvent } from "../../../contracts/records";
 import { InProcessIncidentSource, parseIncidentEvent } from "../../../runtime/ticketing";
 import { makeIncident } from "./fixtures";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { PlatformName } from "../../../infra/tenants/schema";
-import type { Incident } from "../../../runtime/shared/types";
+import type { PlatformName } from "../../../contracts/tenant/schema";
+import type { Incident } from "../../../contracts/records";
 import { ruleBasedRca, type TicketStore } from "../../../runtime/ticketing";
 import { makeIncident } from "./fixtures";
 

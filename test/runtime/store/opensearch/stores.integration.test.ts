@@ -5,7 +5,7 @@ import {
   OpenSearchIncidentStore,
   OpenSearchLogStore,
 } from "../../../../runtime/store/opensearch";
-import type { Incident, LogDocument } from "../../../../runtime/shared/types";
+import type { Incident, LogDocument } from "../../../../contracts/records";
 import { readServersState } from "../../../support/servers";
 
 const state = readServersState();

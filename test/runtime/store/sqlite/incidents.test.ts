@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openDatabase, type SqliteDatabase } from "../../../../runtime/store/sqlite/database";
 import { INCIDENT_MIGRATIONS, SqliteIncidentStore } from "../../../../runtime/store/sqlite/incidents";
-import type { Incident } from "../../../../runtime/shared/types";
+import type { Incident } from "../../../../contracts/records";
 
 function incident(id: string, detectedAt: string, status: Incident["status"] = "open"): Incident {
   return {

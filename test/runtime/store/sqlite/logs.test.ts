@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openDatabase, type SqliteDatabase } from "../../../../runtime/store/sqlite/database";
 import { LOG_MIGRATIONS, SqliteLogStore, toFtsQuery } from "../../../../runtime/store/sqlite/logs";
-import type { LogDocument, SeverityText } from "../../../../runtime/shared/types";
+import type { LogDocument, SeverityText } from "../../../../contracts/records";
 
 function doc(id: string, at: string, service: string, severity: SeverityText, message: string, traceId: string | null = null): LogDocument {
   return {

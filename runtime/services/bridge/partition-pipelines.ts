@@ -1,0 +1,71 @@
+import { BridgePipeline, type BridgePipelineOptions } from "../../bridge/pipeline";
+import { createTemplateMiner, restoreTemplateMiner } from "../../bridge/template";
+import type { RedactionConfig } from "../../bridge/redact";
+import type { CheckpointStore } from "./checkpoints";
+
+/** The detection state of one owned partition and the first offset it has not processed. */
+export interface PartitionRuntime {
+  pipeline: BridgePipeline;
+  nextOffset: bigint;
+}
+
+export interface PartitionPipelinesOptions {
+  tenantId: string;
+  redaction?: RedactionConfig;
+  checkpoints: CheckpointStore;
+}
+
+/**
+ * One pipeline per owned partition, so per-service state follows partition ownership (the collector
+ * partitions by resource attributes). A pipeline is created from the partition's checkpoint when
+ * the partition is first seen, dropped when the partition is revoked, and dropped after a failed
+ * batch (its state may hold records whose offsets were never committed).
+ */
+export class PartitionPipelines {
+  private readonly owned = new Map<number, PartitionRuntime>();
+
+  constructor(private readonly options: PartitionPipelinesOptions) {}
+
+  private fresh(): BridgePipeline {
+    return new BridgePipeline({ tenantId: this.options.tenantId, redaction: this.options.redaction, miner: createTemplateMiner() });
+  }
+
+  /**
+   * The runtime for a partition about to process messages from `firstOffset`. A runtime whose
+   * position does not match (another replica owned the partition meanwhile) is rebuilt from the
+   * checkpoint.
+   */
+  async acquire(partition: number, firstOffset: bigint): Promise<PartitionRuntime> {
+    const current = this.owned.get(partition);
+    if (current && current.nextOffset >= firstOffset) return current;
+    const checkpoint = await this.options.checkpoints.load(partition);
+    let runtime: PartitionRuntime;
+    if (checkpoint) {
+      const state = checkpoint.state as { miner?: unknown };
+      const options: BridgePipelineOptions = {
+        tenantId: this.options.tenantId,
+        redaction: this.options.redaction,
+        miner: restoreTemplateMiner(state.miner),
+      };
+      runtime = { pipeline: BridgePipeline.restore(options, checkpoint.state), nextOffset: BigInt(checkpoint.nextOffset) };
+    } else {
+      runtime = { pipeline: this.fresh(), nextOffset: firstOffset };
+    }
+    this.owned.set(partition, runtime);
+    return runtime;
+  }
+
+  drop(partition: number): void {
+    this.owned.delete(partition);
+  }
+
+  /** Keeps only the partitions of a new assignment. */
+  retain(partitions: readonly number[]): void {
+    const keep = new Set(partitions);
+    for (const p of [...this.owned.keys()]) if (!keep.has(p)) this.owned.delete(p);
+  }
+
+  entries(): IterableIterator<[number, PartitionRuntime]> {
+    return this.owned.entries();
+  }
+}

@@ -1,0 +1,178 @@
+import type { Server } from "node:http";
+import { Partitioners, type Consumer, type Producer } from "kafkajs";
+import type { Logger } from "pino";
+import type { Registry } from "prom-client";
+import type { ContextSummary } from "../../bridge/pipeline";
+import { createKafka } from "../../receivers/kafka";
+import { DEFAULT_BACKOFF, retryWithBackoff } from "../../sinks";
+import { createOpenSearchClient, ensureIndexLifecycle, isRetriable, reasonOf } from "../../store/opensearch";
+import { createBatchHandler } from "./batch-handler";
+import { CheckpointStore } from "./checkpoints";
+import type { BridgeConfig } from "./config";
+import { startOpsServer } from "./http";
+import { createBridgeMetrics } from "./metrics";
+import { PartitionPipelines } from "./partition-pipelines";
+
+export interface RunningBridge {
+  /** Drains: finishes (or abandons uncommitted) the batch in flight, commits, disconnects. */
+  stop(): Promise<void>;
+  /** Resolves when the bridge stopped on its own after a fatal error. */
+  readonly failed: Promise<Error>;
+}
+
+const ORIGIN_HEADER = "logclaw-origin";
+
+/**
+ * `logclaw bridge`: consumes `raw-logs` as a member of the consumer group and runs each owned
+ * partition through the detection core into OpenSearch and the output topics, committing offsets
+ * only after both acknowledged. Window summaries travel between replicas on the context topic.
+ */
+export async function startBridge(config: BridgeConfig, logger: Logger, registry: Registry): Promise<RunningBridge> {
+  const metrics = createBridgeMetrics(registry);
+  const abort = new AbortController();
+  let joined = false;
+  let lifecycleReady = false;
+  let draining = false;
+  let dead = false;
+  let fatal: ((err: Error) => void) | null = null;
+  const failed = new Promise<Error>((resolve) => {
+    fatal = resolve;
+  });
+
+  const opsServer: Server = await startOpsServer(
+    config.httpPort,
+    { healthy: () => !dead, ready: () => joined && lifecycleReady && !draining },
+    registry,
+  );
+
+  const opensearch = createOpenSearchClient(config.opensearch);
+  await retryWithBackoff(
+    () => ensureIndexLifecycle(opensearch, { retentionDays: config.retentionDays, replicas: config.opensearch.replicas, shards: config.opensearch.shards }),
+    {
+      policy: DEFAULT_BACKOFF,
+      signal: abort.signal,
+      retriable: isRetriable,
+      onRetry: (err, attempt) => {
+        metrics.retries.inc({ target: "opensearch_bootstrap", reason: reasonOf(err) });
+        logger.warn({ attempt, err: reasonOf(err) }, "OpenSearch not reachable yet");
+      },
+    },
+  ).then((result) => {
+    lifecycleReady = true;
+    if (result.retentionPolicy === "unavailable") logger.warn("the cluster has no ISM plugin: log retention is not enforced");
+    logger.info({ lifecycle: result }, "index lifecycle ensured");
+  });
+
+  const kafka = createKafka({ ...config.kafka, clientId: `logclaw-bridge-${config.tenantId}` }, logger);
+  // Java-compatible murmur2 partitioning, the same as every other Kafka client on the tenant cluster.
+  const producer: Producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+  const consumer: Consumer = kafka.consumer({
+    groupId: config.kafka.groupId,
+    maxBytesPerPartition: config.kafka.maxBytesPerPartition,
+    maxBytes: config.kafka.maxBytes,
+    sessionTimeout: 30_000,
+    heartbeatInterval: 3_000,
+    allowAutoTopicCreation: false,
+    // Any failure restarts the consumer from the committed offsets instead of leaving the process idle.
+    retry: { initialRetryTime: 300, maxRetryTime: 10_000, retries: 12, restartOnFailure: async () => true },
+  });
+  // Every replica sees every summary: its own throwaway group, reading only what arrives from now on.
+  const contextConsumer: Consumer = kafka.consumer({
+    groupId: `${config.kafka.groupId}-context-${config.instanceId}`,
+    retry: { restartOnFailure: async () => true },
+  });
+
+  const checkpoints = new CheckpointStore(opensearch, config.kafka.groupId, config.topics.rawLogs);
+  const pipelines = new PartitionPipelines({ tenantId: config.tenantId, redaction: config.tenant?.redaction, checkpoints });
+  const applySummary = (summary: ContextSummary, exceptPartition: number | null) => {
+    for (const [partition, runtime] of pipelines.entries()) {
+      if (partition !== exceptPartition) runtime.pipeline.applyContextSummary(summary);
+    }
+  };
+
+  consumer.on(consumer.events.GROUP_JOIN, (event) => {
+    const assigned = event.payload.memberAssignment[config.topics.rawLogs] ?? [];
+    pipelines.retain(assigned);
+    joined = true;
+    logger.info({ partitions: assigned, generation: event.payload.groupId }, "joined the consumer group");
+  });
+  consumer.on(consumer.events.CRASH, (event) => {
+    logger.error({ err: event.payload.error.message, restart: event.payload.restart }, "consumer crashed");
+    if (!event.payload.restart) {
+      dead = true;
+      fatal?.(event.payload.error);
+    }
+  });
+
+  await producer.connect();
+  await consumer.connect();
+  await contextConsumer.connect();
+  await consumer.subscribe({ topic: config.topics.rawLogs, fromBeginning: true });
+  await contextConsumer.subscribe({ topic: config.topics.context, fromBeginning: false });
+
+  await contextConsumer.run({
+    eachMessage: async ({ message }) => {
+      if (message.headers?.[ORIGIN_HEADER]?.toString() === config.instanceId || !message.value) return;
+      try {
+        applySummary(JSON.parse(message.value.toString("utf8")) as ContextSummary, null);
+      } catch (err) {
+        metrics.deadLettered.inc({ reason: "invalid_context_summary" });
+        logger.warn({ err: (err as Error).message }, "ignored an unreadable context summary");
+      }
+    },
+  });
+
+  await consumer.run({
+    autoCommit: false,
+    eachBatchAutoResolve: false,
+    partitionsConsumedConcurrently: config.kafka.partitionsConcurrency,
+    eachBatch: createBatchHandler({
+      topic: config.topics.rawLogs,
+      outputs: {
+        enrichedLogs: config.topics.enrichedLogs,
+        incidents: config.topics.incidents,
+        deadLetter: config.topics.deadLetter,
+        context: config.topics.context,
+      },
+      instanceId: config.instanceId,
+      batchMaxMessages: config.batchMaxMessages,
+      backoff: DEFAULT_BACKOFF,
+      opensearch,
+      producer,
+      pipelines,
+      checkpoints,
+      metrics,
+      logger,
+      signal: abort.signal,
+      commit: (partition, nextOffset) =>
+        consumer.commitOffsets([{ topic: config.topics.rawLogs, partition, offset: nextOffset.toString() }]),
+      shareLocally: (fromPartition, summaries) => {
+        for (const s of summaries) applySummary(s, fromPartition);
+      },
+      now: () => new Date(),
+    }),
+  });
+  logger.info({ topic: config.topics.rawLogs, group: config.kafka.groupId, instance: config.instanceId }, "bridge consuming");
+
+  let stopping: Promise<void> | null = null;
+  const stop = () => {
+    stopping ??= (async () => {
+      draining = true;
+      logger.info("draining");
+      const deadline = setTimeout(() => abort.abort(), config.drainTimeoutMs);
+      try {
+        // disconnect() waits for the batch in flight, which commits before it returns.
+        await consumer.disconnect();
+        abort.abort();
+        await Promise.all([contextConsumer.disconnect(), producer.disconnect()]);
+        await opensearch.close();
+      } finally {
+        clearTimeout(deadline);
+        await new Promise<void>((resolve) => opsServer.close(() => resolve()));
+      }
+      logger.info("stopped");
+    })();
+    return stopping;
+  };
+  return { stop, failed };
+}

@@ -1,0 +1,67 @@
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { importEdges, moduleCycles, moduleOf, sourceFiles, type ImportEdge } from "../support/import-graph";
+
+/**
+ * The import direction of docs/architecture.md: contracts below everything; infra/ (Pulumi) and
+ * runtime/ (the containers) side by side, never importing each other; no folder-level loop among
+ * the runtime's modules; store adapters reach only ports and contracts.
+ */
+const repoRoot = path.resolve(__dirname, "..", "..");
+const files = sourceFiles(repoRoot, ["contracts", "infra", "stacks", "policies", "runtime"]);
+const edges = importEdges(repoRoot, files);
+const top = (file: string) => file.split("/")[0];
+
+function violations(predicate: (edge: ImportEdge) => boolean): string[] {
+  return edges.filter(predicate).map((e) => `${e.from} -> ${e.to ?? e.specifier}`);
+}
+
+/** Runtime modules: each folder directly under runtime/, and each stage folder of the bridge. */
+function runtimeModule(file: string): string {
+  return file.startsWith("runtime/bridge/") && file.split("/").length > 3 ? moduleOf(file, 3) : moduleOf(file, 2);
+}
+
+describe("import direction", () => {
+  it("sees the whole tree", () => {
+    expect(files.filter((f) => f.startsWith("contracts/")).length).toBeGreaterThan(3);
+    expect(files.filter((f) => f.startsWith("runtime/")).length).toBeGreaterThan(100);
+    expect(edges.length).toBeGreaterThan(500);
+  });
+
+  it("contracts import no other part of the repository and no Pulumi package", () => {
+    expect(violations((e) => top(e.from) === "contracts" && ((e.to !== null && top(e.to) !== "contracts") || e.specifier.startsWith("@pulumi/")))).toEqual([]);
+  });
+
+  it("infra/ and runtime/ never import each other", () => {
+    expect(violations((e) => e.to !== null && ((top(e.from) === "infra" && top(e.to) === "runtime") || (top(e.from) === "runtime" && top(e.to) === "infra")))).toEqual([]);
+  });
+
+  it("nothing below stacks/ and policies/ imports them", () => {
+    expect(violations((e) => e.to !== null && ["stacks", "policies"].includes(top(e.to)) && top(e.to) !== top(e.from))).toEqual([]);
+  });
+
+  it("runtime/ imports no Pulumi package outside the fleet driver", () => {
+    expect(violations((e) => top(e.from) === "runtime" && !e.from.startsWith("runtime/fleet/") && e.specifier.startsWith("@pulumi/"))).toEqual([]);
+  });
+
+  it("no folder-level import loop among the runtime's modules", () => {
+    const moduleEdges = edges
+      .filter((e) => e.to !== null && top(e.from) === "runtime" && top(e.to) === "runtime")
+      .map((e): [string, string] => [runtimeModule(e.from), runtimeModule(e.to!)]);
+    expect(moduleCycles(moduleEdges)).toEqual([]);
+  });
+
+  it("store adapters import only ports, contracts and their own folder", () => {
+    expect(
+      violations((e) => {
+        if (e.to === null || !e.from.startsWith("runtime/store/")) return false;
+        return !(e.to.startsWith("runtime/ports/") || e.to.startsWith("contracts/") || moduleOf(e.to, 3) === moduleOf(e.from, 3));
+      }),
+    ).toEqual([]);
+  });
+
+  it("finds a loop when there is one", () => {
+    expect(moduleCycles([["a", "b"], ["b", "c"], ["c", "a"], ["c", "d"]])).toEqual([["a", "b", "c"]]);
+    expect(moduleCycles([["a", "b"], ["b", "c"]])).toEqual([]);
+  });
+});
