@@ -2,6 +2,8 @@
 export const LOG_INDEX_PREFIX = "logclaw-logs-";
 export const LOG_INDEX_PATTERN = `${LOG_INDEX_PREFIX}*`;
 export const INCIDENTS_INDEX = "logclaw-incidents";
+/** Tickets, finished outbox items and analyses of the ticketing agent, told apart by `kind`. */
+export const TICKETS_INDEX = "logclaw-tickets";
 export const LOG_INDEX_TEMPLATE = "logclaw-logs";
 export const LOG_RETENTION_POLICY = "logclaw-logs-retention";
 /** Per-partition window state of the bridge (see runtime/services/bridge/checkpoints.ts). */

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DEFAULT_REDACTION, REDACTION_RULES } from "../redaction";
 
 /**
  * The tenant file (ARCHITECTURE.md, contract): `tenants/<id>.yaml`, the single source of truth for a
@@ -158,12 +159,11 @@ export const llmSchema = z
     }
   });
 
-export const REDACTION_RULES = ["email", "creditCard", "token", "password", "apiKey", "ipAddress"] as const;
 
 export const redactionSchema = z
   .object({
     enabled: z.boolean().default(true),
-    rules: z.array(z.enum(REDACTION_RULES)).default(["email", "creditCard", "token", "password", "apiKey"]),
+    rules: z.array(z.enum(REDACTION_RULES)).default([...DEFAULT_REDACTION.rules]),
     /** Extra regular expressions (JavaScript syntax) whose matches are replaced. */
     extraPatterns: z
       .array(
@@ -223,11 +223,7 @@ export const tenantSchema = z
     environment: z.string().regex(DNS_LABEL, "must be a DNS label such as dev, staging or prod"),
     retentionDays: z.number().int().positive(),
     ingest: ingestSchema,
-    redaction: redactionSchema.default({
-      enabled: true,
-      rules: ["email", "creditCard", "token", "password", "apiKey"],
-      extraPatterns: [],
-    }),
+    redaction: redactionSchema.default({ ...DEFAULT_REDACTION, rules: [...DEFAULT_REDACTION.rules], extraPatterns: [] }),
     integrations: integrationsSchema.default({ routing: { critical: [], high: [], medium: [], low: [] } }),
     llm: llmSchema.optional(),
     overrides: overridesSchema.default({}),

@@ -1,5 +1,6 @@
 import type { PlatformName, TenantConfig, TierName } from "./schema";
 import { PLATFORMS } from "./schema";
+import type { TopicName } from "../topics";
 
 /**
  * Tiers as code: everything a tier fixes about a tenant's data plane. The TenantStack reads only
@@ -18,18 +19,6 @@ export interface KafkaPoolSpec {
   storageGi: number;
   resources: ContainerResources;
 }
-
-export const TOPICS = ["raw-logs", "enriched-logs", "incidents", "dead-letter"] as const;
-export type TopicName = (typeof TOPICS)[number];
-
-/** Topic the Flink job writes its per-service windowed error rates to (only with flinkAggregation). */
-export const AGGREGATE_TOPIC = "service-error-rates";
-
-/**
- * Cross-replica detection context (failing services, call-graph edges) the bridge replicas share;
- * every replica reads all of it in its own consumer group `logclaw-bridge-context-<instance>`.
- */
-export const BRIDGE_CONTEXT_TOPIC = "bridge-context";
 
 export interface TopicSpec {
   partitions: number;

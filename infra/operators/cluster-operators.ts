@@ -1,12 +1,12 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { PART_OF_LABEL } from "../../contracts/labels";
 import type { SecretBackend } from "../cloud/types";
 import { chartSource, operatorValues, type ChartOverride } from "./charts";
 import {
   clusterIssuerSpec,
   clusterSecretStoreSpec,
   flinkJobRules,
-  PART_OF_LABEL,
   SECRET_READER_SERVICE_ACCOUNT,
   type ClusterIssuerArgs,
 } from "./custom-resources";

@@ -1,9 +1,6 @@
 import type { SecretBackend } from "../cloud/types";
 
-/** Label every tenant namespace carries (`logclaw.io/tenant: <id>`). */
-export const TENANT_LABEL = "logclaw.io/tenant";
-/** Label every LogClaw-managed object carries. */
-export const PART_OF_LABEL = { "app.kubernetes.io/part-of": "logclaw" } as const;
+import { TENANT_LABEL } from "../../contracts/labels";
 
 /** Service account in the Kubernetes-backed secret store's namespace that the store authenticates as. */
 export const SECRET_READER_SERVICE_ACCOUNT = "logclaw-secret-reader";

@@ -1,4 +1,5 @@
 import { stringify } from "yaml";
+import { RAW_LOGS_TOPIC } from "../../contracts/topics";
 
 /**
  * The OpenTelemetry Collector (contrib) configuration of one tenant, as plain data. Secrets are not
@@ -61,7 +62,7 @@ export function buildCollectorConfig(input: CollectorConfigInput): Record<string
       kafka: {
         brokers: input.kafkaBrokers,
         client_id: `logclaw-collector-${input.tenantId}`,
-        logs: { topic: "raw-logs", encoding: "otlp_json" },
+        logs: { topic: RAW_LOGS_TOPIC, encoding: "otlp_json" },
         // Keeps each service's records on one partition, so per-service state follows partitions.
         partition_logs_by_resource_attributes: true,
         producer: { compression: input.compression, required_acks: -1, max_message_bytes: input.maxRequestBytes },

@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { AGGREGATE_TOPIC } from "../../contracts/tenant/tiers";
+import { TENANT_LABEL } from "../../contracts/labels";
+import { AGGREGATE_TOPIC, RAW_LOGS_TOPIC } from "../../contracts/topics";
 import { k8sOptions, objectMeta, typed, type TenantContext } from "./context";
 import { KAFKA_CA_DIR, KAFKA_CA_FILE } from "./env";
 import { KAFKA_CA_SECRET, KAFKA_USERS, OBJECT_NAMES, kafkaBootstrap } from "./names";
@@ -52,7 +53,7 @@ export class Flink extends pulumi.ComponentResource {
       },
       k8sOptions(this, ctx, [role, serviceAccount]),
     );
-    const partitions = ctx.plan.kafka.topics["raw-logs"].partitions;
+    const partitions = ctx.plan.kafka.topics[RAW_LOGS_TOPIC].partitions;
     new k8s.apiextensions.CustomResource(
       `${name}-deployment`,
       {
@@ -69,7 +70,7 @@ export class Flink extends pulumi.ComponentResource {
             "execution.checkpointing.interval": "60s",
           },
           podTemplate: {
-            metadata: { labels: { "app.kubernetes.io/name": workload, "logclaw.io/tenant": ctx.tenantId } },
+            metadata: { labels: { "app.kubernetes.io/name": workload, [TENANT_LABEL]: ctx.tenantId } },
             spec: {
               securityContext: { ...podSecurityContext(), runAsUser: 9999, runAsGroup: 9999, fsGroup: 9999 },
               containers: [
@@ -98,7 +99,7 @@ export class Flink extends pulumi.ComponentResource {
           taskManager: { resource: { cpu: 2, memory: "4096m" } },
           job: {
             jarURI: "local:///opt/flink/usrlib/logclaw-aggregation.jar",
-            args: ["--input-topic", "raw-logs", "--output-topic", AGGREGATE_TOPIC, "--window", "60s"],
+            args: ["--input-topic", RAW_LOGS_TOPIC, "--output-topic", AGGREGATE_TOPIC, "--window", "60s"],
             parallelism: Math.min(partitions, 12),
             upgradeMode: "stateless",
             state: "running",

@@ -1,7 +1,19 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { KafkaPoolSpec, KafkaTier } from "../../contracts/tenant/tiers";
-import { AGGREGATE_TOPIC, BRIDGE_CONTEXT_TOPIC, TOPICS } from "../../contracts/tenant/tiers";
+import {
+  AGGREGATE_TOPIC,
+  AGGREGATION_GROUP,
+  BRIDGE_CONTEXT_GROUP_PREFIX,
+  BRIDGE_CONTEXT_TOPIC,
+  BRIDGE_GROUP,
+  DEAD_LETTER_TOPIC,
+  ENRICHED_LOGS_TOPIC,
+  INCIDENTS_TOPIC,
+  RAW_LOGS_TOPIC,
+  TICKETING_GROUP,
+  TOPICS,
+} from "../../contracts/topics";
 import { k8sOptions, objectMeta, type TenantContext } from "./context";
 import { KAFKA_USERS, OBJECT_NAMES, kafkaBootstrap } from "./names";
 import { resourceRequirements, topologySpread } from "./pod-security";
@@ -66,7 +78,7 @@ export function kafkaTopics(kafka: KafkaTier, flink: boolean): { topic: string; 
   const topics: [string, { partitions: number; retentionHours: number }][] = TOPICS.map((t) => [t, kafka.topics[t]]);
   // Context summaries are small and only recent ones matter: one partition keeps them in order.
   topics.push([BRIDGE_CONTEXT_TOPIC, { partitions: 1, retentionHours: 24 }]);
-  if (flink) topics.push([AGGREGATE_TOPIC, { partitions: kafka.topics["raw-logs"].partitions, retentionHours: 24 }]);
+  if (flink) topics.push([AGGREGATE_TOPIC, { partitions: kafka.topics[RAW_LOGS_TOPIC].partitions, retentionHours: 24 }]);
   return topics.map(([topic, spec]) => ({
     topic,
     spec: {
@@ -92,21 +104,21 @@ const groupAcl = (name: string, patternType: "literal" | "prefix" = "literal"): 
 /** Least-privilege ACLs of each Kafka client. */
 export function kafkaUserAcls(flink: boolean): Record<string, Acl[]> {
   const users: Record<string, Acl[]> = {
-    [KAFKA_USERS.collector]: [topicAcl("raw-logs", ["Write", "Describe"])],
+    [KAFKA_USERS.collector]: [topicAcl(RAW_LOGS_TOPIC, ["Write", "Describe"])],
     [KAFKA_USERS.bridge]: [
-      topicAcl("raw-logs", ["Read", "Describe"]),
-      groupAcl("logclaw-bridge"),
-      ...["enriched-logs", "incidents", "dead-letter"].map((t) => topicAcl(t, ["Write", "Describe"])),
+      topicAcl(RAW_LOGS_TOPIC, ["Read", "Describe"]),
+      groupAcl(BRIDGE_GROUP),
+      ...[ENRICHED_LOGS_TOPIC, INCIDENTS_TOPIC, DEAD_LETTER_TOPIC].map((t) => topicAcl(t, ["Write", "Describe"])),
       topicAcl(BRIDGE_CONTEXT_TOPIC, ["Read", "Write", "Describe"]),
-      groupAcl(`logclaw-${BRIDGE_CONTEXT_TOPIC}-`, "prefix"),
+      groupAcl(BRIDGE_CONTEXT_GROUP_PREFIX, "prefix"),
       ...(flink ? [topicAcl(AGGREGATE_TOPIC, ["Read", "Describe"])] : []),
     ],
-    [KAFKA_USERS.ticketing]: [topicAcl("incidents", ["Read", "Describe"]), groupAcl("logclaw-ticketing"), topicAcl("dead-letter", ["Write", "Describe"])],
+    [KAFKA_USERS.ticketing]: [topicAcl(INCIDENTS_TOPIC, ["Read", "Describe"]), groupAcl(TICKETING_GROUP), topicAcl(DEAD_LETTER_TOPIC, ["Write", "Describe"])],
   };
   if (flink) {
     users[KAFKA_USERS.flink] = [
-      topicAcl("raw-logs", ["Read", "Describe"]),
-      groupAcl("logclaw-aggregation"),
+      topicAcl(RAW_LOGS_TOPIC, ["Read", "Describe"]),
+      groupAcl(AGGREGATION_GROUP),
       topicAcl(AGGREGATE_TOPIC, ["Write", "Describe"]),
     ];
   }

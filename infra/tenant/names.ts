@@ -1,3 +1,5 @@
+import { PART_OF_LABEL, TENANT_LABEL } from "../../contracts/labels";
+
 /**
  * Kubernetes object names inside a tenant namespace. The namespace isolates tenants, so these are
  * fixed; only the namespace carries the tenant id.
@@ -71,14 +73,14 @@ export function tenantHosts(tenantId: string, ingressDomain: string): { otlpHttp
 /** Labels on every object of a tenant. */
 export function tenantLabels(tenantId: string, component?: string): Record<string, string> {
   return {
-    "app.kubernetes.io/part-of": "logclaw",
+    ...PART_OF_LABEL,
     "app.kubernetes.io/managed-by": "pulumi",
-    "logclaw.io/tenant": tenantId,
+    [TENANT_LABEL]: tenantId,
     ...(component ? { "app.kubernetes.io/component": component } : {}),
   };
 }
 
 /** Selector labels of one workload (stable across releases: Deployment selectors are immutable). */
 export function selectorLabels(workload: string): Record<string, string> {
-  return { "app.kubernetes.io/name": workload, "app.kubernetes.io/part-of": "logclaw" };
+  return { "app.kubernetes.io/name": workload, ...PART_OF_LABEL };
 }

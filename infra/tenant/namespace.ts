@@ -1,3 +1,4 @@
+import { TIER_LABEL } from "../../contracts/labels";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { TierSpec } from "../../contracts/tenant/tiers";
@@ -19,7 +20,7 @@ export interface TenantNamespaceArgs {
 export function namespaceLabels(tenantId: string, tier: string): Record<string, string> {
   return {
     ...tenantLabels(tenantId),
-    "logclaw.io/tier": tier,
+    [TIER_LABEL]: tier,
     "pod-security.kubernetes.io/enforce": "restricted",
     "pod-security.kubernetes.io/audit": "restricted",
     "pod-security.kubernetes.io/warn": "restricted",

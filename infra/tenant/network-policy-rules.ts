@@ -1,3 +1,4 @@
+import { PART_OF_LABEL } from "../../contracts/labels";
 import { HEALTH_PORT, METRICS_PORT, OTLP_GRPC_PORT, OTLP_HTTP_PORT } from "./collector-config";
 import { HTTP_PORT } from "./env";
 import { OBJECT_NAMES, selectorLabels } from "./names";
@@ -101,7 +102,7 @@ export function networkPolicyRules(input: NetworkPolicyInput): NetworkPolicyRule
     {
       suffix: "allow-monitoring",
       spec: {
-        podSelector: { matchLabels: { "app.kubernetes.io/part-of": "logclaw" } },
+        podSelector: { matchLabels: { ...PART_OF_LABEL } },
         policyTypes: ["Ingress"],
         ingress: [{ from: [namespaceIn([input.monitoringNamespace])], ports: [tcp(HTTP_PORT), tcp(METRICS_PORT), tcp(HEALTH_PORT)] }],
       },

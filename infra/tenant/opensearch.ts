@@ -1,7 +1,8 @@
+import { PART_OF_LABEL } from "../../contracts/labels";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { LOG_INDEX_PATTERN, LOG_INDEX_TEMPLATE } from "../../contracts/opensearch/index-names";
-import { logIndexTemplate } from "../../contracts/opensearch/mappings";
+import { INCIDENTS_INDEX, LOG_INDEX_PATTERN, LOG_INDEX_TEMPLATE, LOG_RETENTION_POLICY, TICKETS_INDEX } from "../../contracts/opensearch/index-names";
+import { logIndexTemplate, logRetentionPolicySpec } from "../../contracts/opensearch/mappings";
 import type { OpenSearchPoolSpec, OpenSearchTier, TierSpec } from "../../contracts/tenant/tiers";
 import { k8sOptions, objectMeta, type TenantContext } from "./context";
 import { OBJECT_NAMES, OPENSEARCH_USERS, openSearchUrl, openSearchUserSecret } from "./names";
@@ -10,9 +11,9 @@ import { containerSecurityContext, podSecurityContext, resourceRequirements, top
 export const OPENSEARCH_VERSION = "3.1.0";
 export const LOGS_INDEX_PATTERN = LOG_INDEX_PATTERN;
 
-export const OPENSEARCH_POD_LABELS = { "app.kubernetes.io/name": "opensearch", "app.kubernetes.io/part-of": "logclaw" };
+export const OPENSEARCH_POD_LABELS = { "app.kubernetes.io/name": "opensearch", ...PART_OF_LABEL };
 export const OPENSEARCH_POOL_LABEL = "logclaw.io/opensearch-pool";
-export const DASHBOARDS_POD_LABELS = { "app.kubernetes.io/name": "opensearch-dashboards", "app.kubernetes.io/part-of": "logclaw" };
+export const DASHBOARDS_POD_LABELS = { "app.kubernetes.io/name": "opensearch-dashboards", ...PART_OF_LABEL };
 
 export interface OpenSearchArgs {
   context: TenantContext;
@@ -74,19 +75,9 @@ export function logIndexTemplateSpec(os: OpenSearchTier, cluster: string): Recor
   };
 }
 
-/** ISM policy: logs live `retentionDays` days, then the index is deleted. */
+/** The OpenSearchISMPolicy spec: the tenant's log retention (contracts/opensearch/mappings.ts) on this cluster. */
 export function retentionPolicySpec(retentionDays: number, cluster: string): Record<string, unknown> {
-  return {
-    opensearchCluster: { name: cluster },
-    policyId: "logclaw-logs-retention",
-    description: `Delete LogClaw log indices after ${retentionDays} days`,
-    defaultState: "hot",
-    states: [
-      { name: "hot", actions: [], transitions: [{ stateName: "delete", conditions: { minIndexAge: `${retentionDays}d` } }] },
-      { name: "delete", actions: [{ delete: {} }], transitions: [] },
-    ],
-    ismTemplate: { indexPatterns: [LOGS_INDEX_PATTERN], priority: 100 },
-  };
+  return { opensearchCluster: { name: cluster }, ...logRetentionPolicySpec(retentionDays) };
 }
 
 /** Index and cluster permissions of the data-plane users. */
@@ -109,7 +100,7 @@ export function openSearchRoles(): Record<string, { clusterPermissions: string[]
       clusterPermissions: ["cluster_monitor", "cluster_composite_ops_ro"],
       indexPermissions: [
         { indexPatterns: [LOGS_INDEX_PATTERN], allowedActions: ["read", "search"] },
-        { indexPatterns: ["logclaw-incidents", "logclaw-tickets"], allowedActions: ["crud", "create_index"] },
+        { indexPatterns: [INCIDENTS_INDEX, TICKETS_INDEX], allowedActions: ["crud", "create_index"] },
       ],
     },
   };
@@ -187,7 +178,7 @@ export class OpenSearch extends pulumi.ComponentResource {
         {
           apiVersion: "opensearch.org/v1",
           kind: "OpenSearchISMPolicy",
-          metadata: objectMeta(ctx, "logclaw-logs-retention", "opensearch"),
+          metadata: objectMeta(ctx, LOG_RETENTION_POLICY, "opensearch"),
           spec: retentionPolicySpec(tenant.retentionDays, cluster),
         },
         after,

@@ -116,6 +116,3 @@ export function containersOf(podSpec: Json): ContainerView[] {
   return [...named(podSpec["initContainers"], true), ...named(podSpec["containers"], false)];
 }
 
-/** Tenant namespaces are `logclaw-<tenantId>`; the label carries the id. */
-export const TENANT_LABEL = "logclaw.io/tenant";
-export const TIER_LABEL = "logclaw.io/tier";

@@ -1,6 +1,7 @@
 import { TIERS } from "../../contracts/tenant/schema";
 import { TIER_SPECS, type TierSpec } from "../../contracts/tenant/tiers";
-import { isKind, isKubernetesObject, labels, metadata, namespaceOf, TENANT_LABEL, TIER_LABEL, type ResourceView } from "./resources";
+import { isKind, isKubernetesObject, labels, metadata, namespaceOf, type ResourceView } from "./resources";
+import { TENANT_LABEL, TIER_LABEL } from "../../contracts/labels";
 
 /** The tenant namespaces a stack declares: Namespace objects labelled with the tenant id. */
 export function tenantNamespaces(resources: ResourceView[]): Map<string, ResourceView> {

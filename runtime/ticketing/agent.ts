@@ -7,7 +7,7 @@ import type { TicketingMetrics } from "./metrics";
 import type { OutboxDispatcher } from "./outbox";
 import type { RcaEngine } from "./rca/analyzer";
 import { ruleBasedRca } from "./rca/rules";
-import type { Redactor } from "./redact";
+import type { TextRedactor } from "../bridge/redact";
 import { routeIncident } from "./routing";
 import type { TicketStore } from "../ports/ticket-store";
 import type { RootCauseAnalysis, TicketTarget } from "../../contracts/tickets";
@@ -18,7 +18,7 @@ export interface TicketingAgentOptions {
   logs: LogStore;
   rca: RcaEngine;
   dispatcher: OutboxDispatcher;
-  redact: Redactor;
+  redact: TextRedactor;
   metrics: TicketingMetrics;
   logger: Logger;
   now: () => Date;

@@ -8,7 +8,6 @@ export { buildPlatformClients, DeliveryError, FolderTicketClient, parseRetryAfte
 export { RcaEngine, type RcaEngineOptions } from "./rca/analyzer";
 export type { LlmSettings } from "./rca/llm";
 export { ruleBasedRca } from "./rca/rules";
-export { buildRedactor, type Redactor } from "./redact";
 export { hasConfiguredPlatform, routeIncident } from "./routing";
 export * from "./source";
 export type { TicketStore } from "../ports/ticket-store";

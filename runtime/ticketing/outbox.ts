@@ -2,7 +2,7 @@ import type { Logger } from "pino";
 import { retryDelayMs, DEFAULT_BACKOFF, type BackoffPolicy } from "./backoff";
 import type { TicketingMetrics } from "./metrics";
 import { buildLinks, buildTicketContent, DeliveryError, type PlatformClient } from "./platforms";
-import type { Redactor } from "./redact";
+import type { TextRedactor } from "../bridge/redact";
 import type { TicketStore } from "../ports/ticket-store";
 import type { ClaimedItem, DeliveredResult, TicketTarget } from "../../contracts/tickets";
 
@@ -10,7 +10,7 @@ export interface OutboxDispatcherOptions {
   tenant: string;
   store: TicketStore;
   clients: ReadonlyMap<TicketTarget, PlatformClient>;
-  redact: Redactor;
+  redact: TextRedactor;
   dashboardUrl: string | null;
   metrics: TicketingMetrics;
   logger: Logger;

@@ -12,7 +12,6 @@ import { Registry } from "prom-client";
 import { openSqliteTicketStore } from "../../runtime/store/sqlite/tickets";
 import {
   buildPlatformClients,
-  buildRedactor,
   createTicketingMetrics,
   InProcessIncidentSource,
   OutboxDispatcher,
@@ -20,6 +19,7 @@ import {
   TicketingAgent,
 } from "../../runtime/ticketing";
 import { Fakes, makeIncident, makeLog, MemoryLogStore } from "../runtime/ticketing/fixtures";
+import { outgoingRedactor } from "../../runtime/bridge/redact";
 
 const SEQUENTIAL = 300;
 
@@ -37,7 +37,7 @@ async function main(): Promise<void> {
   const tenant = fakes.tenant({ critical: ["jira"], high: ["jira"], medium: ["jira"], low: ["jira"] });
   const logger = pino({ level: "silent" });
   const metrics = createTicketingMetrics(new Registry());
-  const redact = buildRedactor(tenant.redaction);
+  const redact = outgoingRedactor(tenant.redaction);
   const now = () => new Date();
   const logs = new MemoryLogStore(
     Array.from({ length: 2000 }, (_, i) => makeLog(`log-${i}`, { service: ["payments", "checkout", "cart"][i % 3]!, "@timestamp": new Date(Date.parse("2026-11-22T02:59:00.000Z") + i * 10).toISOString() })),

@@ -1,2 +1,2 @@
-export { createRedactor, DEFAULT_REDACTION } from "./redactor";
-export type { RedactionConfig, RedactionRule, Redactor } from "./redactor";
+export { createRedactor, DEFAULT_REDACTION, outgoingRedactor } from "./redactor";
+export type { RedactionConfig, RedactionRule, Redactor, TextRedactor } from "./redactor";

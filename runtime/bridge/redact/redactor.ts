@@ -1,20 +1,7 @@
 import type { FlatAttributes } from "../../../contracts/records";
+import { CREDENTIAL_RULES, DEFAULT_REDACTION, type RedactionConfig, type RedactionRule } from "../../../contracts/redaction";
 
-/** The tenant file's `redaction` section (contracts/tenant/schema.ts `redactionSchema`). */
-export interface RedactionConfig {
-  enabled: boolean;
-  rules: readonly RedactionRule[];
-  /** Extra regular expressions (JavaScript syntax) whose matches are replaced. */
-  extraPatterns: readonly string[];
-}
-
-export type RedactionRule = "email" | "creditCard" | "token" | "password" | "apiKey" | "ipAddress";
-
-export const DEFAULT_REDACTION: RedactionConfig = {
-  enabled: true,
-  rules: ["email", "creditCard", "token", "password", "apiKey"],
-  extraPatterns: [],
-};
+export { DEFAULT_REDACTION, type RedactionConfig, type RedactionRule };
 
 export interface Redactor {
   /** The text with every match replaced, and whether anything was. */
@@ -188,4 +175,19 @@ export function createRedactor(config: RedactionConfig): Redactor {
   }
 
   return { text, attributes };
+}
+
+/** Redaction of text that leaves the tenant (LLM prompts, ticket bodies). */
+export type TextRedactor = (text: string) => string;
+
+/**
+ * The last line of defence before text leaves the tenant: logs were redacted on the way in, but
+ * evidence also holds timeline messages and attributes. The tenant's rules apply as configured and
+ * credentials are always removed, also when the tenant disabled redaction.
+ */
+export function outgoingRedactor(config: RedactionConfig = DEFAULT_REDACTION): TextRedactor {
+  const rules = new Set<RedactionRule>(CREDENTIAL_RULES);
+  if (config.enabled) for (const rule of config.rules) rules.add(rule);
+  const redactor = createRedactor({ enabled: true, rules: [...rules], extraPatterns: config.enabled ? config.extraPatterns : [] });
+  return (text) => redactor.text(text).value;
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { BRIDGE_CONTEXT_TOPIC, BRIDGE_GROUP, DEAD_LETTER_TOPIC, ENRICHED_LOGS_TOPIC, INCIDENTS_TOPIC, RAW_LOGS_TOPIC } from "../../../contracts/topics";
 import type { TenantConfig } from "../../../contracts/tenant/schema";
 import type { KafkaConnection } from "../../receivers/kafka/client";
 import {
@@ -24,12 +25,12 @@ export const bridgeEnvSchema = z
   .object({
     ...connectionEnvShape(optionalText),
     // Defaults below; documented in the README's bridge section.
-    LOGCLAW_KAFKA_GROUP_ID: z.string().min(1).default("logclaw-bridge"),
-    LOGCLAW_TOPIC_RAW_LOGS: z.string().min(1).default("raw-logs"),
-    LOGCLAW_TOPIC_ENRICHED_LOGS: z.string().min(1).default("enriched-logs"),
-    LOGCLAW_TOPIC_INCIDENTS: z.string().min(1).default("incidents"),
-    LOGCLAW_TOPIC_DEAD_LETTER: z.string().min(1).default("dead-letter"),
-    LOGCLAW_TOPIC_BRIDGE_CONTEXT: z.string().min(1).default("bridge-context"),
+    LOGCLAW_KAFKA_GROUP_ID: z.string().min(1).default(BRIDGE_GROUP),
+    LOGCLAW_TOPIC_RAW_LOGS: z.string().min(1).default(RAW_LOGS_TOPIC),
+    LOGCLAW_TOPIC_ENRICHED_LOGS: z.string().min(1).default(ENRICHED_LOGS_TOPIC),
+    LOGCLAW_TOPIC_INCIDENTS: z.string().min(1).default(INCIDENTS_TOPIC),
+    LOGCLAW_TOPIC_DEAD_LETTER: z.string().min(1).default(DEAD_LETTER_TOPIC),
+    LOGCLAW_TOPIC_BRIDGE_CONTEXT: z.string().min(1).default(BRIDGE_CONTEXT_TOPIC),
     LOGCLAW_BRIDGE_BATCH_MAX_MESSAGES: positiveInt(100),
     LOGCLAW_KAFKA_PARTITIONS_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
     LOGCLAW_KAFKA_MAX_BYTES_PER_PARTITION: positiveInt(2 * 1024 * 1024),

@@ -2,6 +2,7 @@ import type { Server } from "node:http";
 import { Partitioners, type Consumer, type Producer } from "kafkajs";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
+import { bridgeContextGroup } from "../../../contracts/topics";
 import type { ContextSummary } from "../../bridge/pipeline";
 import { createKafka } from "../../receivers/kafka";
 import { DEFAULT_BACKOFF, retryWithBackoff } from "../../sinks";
@@ -78,7 +79,7 @@ export async function startBridge(config: BridgeConfig, logger: Logger, registry
   });
   // Every replica sees every summary: its own throwaway group, reading only what arrives from now on.
   const contextConsumer: Consumer = kafka.consumer({
-    groupId: `${config.kafka.groupId}-context-${config.instanceId}`,
+    groupId: bridgeContextGroup(config.kafka.groupId, config.instanceId),
     retry: { restartOnFailure: async () => true },
   });
 

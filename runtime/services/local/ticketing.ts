@@ -6,9 +6,9 @@ import type { TenantConfig } from "../../../contracts/tenant/schema";
 import type { LogStore } from "../../ports/stores";
 import type { SqliteDatabase } from "../../store/sqlite/database";
 import { SqliteTicketStore } from "../../store/sqlite/tickets";
+import { outgoingRedactor } from "../../bridge/redact";
 import {
   buildPlatformClients,
-  buildRedactor,
   createTicketingMetrics,
   FolderTicketClient,
   hasConfiguredPlatform,
@@ -43,7 +43,7 @@ export function createLocalTicketing(options: LocalTicketingOptions): { consumer
   const { tenant, logger, now } = options;
   const store = new SqliteTicketStore(options.db);
   const metrics = createTicketingMetrics(options.registry);
-  const redact = buildRedactor(tenant.redaction);
+  const redact = outgoingRedactor(tenant.redaction);
   const rca = new RcaEngine({ llm: options.llm, redact, metrics, logger, now });
   const clients = new Map<TicketTarget, PlatformClient>(buildPlatformClients(tenant.integrations, options.credentials, {}, 15_000));
   // The agent's fallback: it routes to the folder exactly when the tenant configures no platform.

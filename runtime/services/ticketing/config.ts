@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DEAD_LETTER_TOPIC, INCIDENTS_TOPIC, TICKETING_GROUP } from "../../../contracts/topics";
 import type { TenantConfig } from "../../../contracts/tenant/schema";
 import { llmSettings, platformCredentialsFromEnv } from "../../ticketing/tenant-settings";
 import type { KafkaConnection } from "../../receivers/kafka/client";
@@ -28,9 +29,9 @@ export const ticketingEnvSchema = z
     LOGCLAW_DASHBOARD_URL: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
     LOGCLAW_LLM_API_KEY: optionalText,
     // Defaults below.
-    LOGCLAW_KAFKA_GROUP_ID: z.string().min(1).default("logclaw-ticketing"),
-    LOGCLAW_TOPIC_INCIDENTS: z.string().min(1).default("incidents"),
-    LOGCLAW_TOPIC_DEAD_LETTER: z.string().min(1).default("dead-letter"),
+    LOGCLAW_KAFKA_GROUP_ID: z.string().min(1).default(TICKETING_GROUP),
+    LOGCLAW_TOPIC_INCIDENTS: z.string().min(1).default(INCIDENTS_TOPIC),
+    LOGCLAW_TOPIC_DEAD_LETTER: z.string().min(1).default(DEAD_LETTER_TOPIC),
     LOGCLAW_PLATFORM_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
     ...processEnvShape,
   })

@@ -12,7 +12,7 @@ import { createTicketingMetrics } from "../../ticketing/metrics";
 import { OutboxDispatcher } from "../../ticketing/outbox";
 import { buildPlatformClients, type PlatformEndpoints } from "../../ticketing/platforms";
 import { RcaEngine } from "../../ticketing/rca/analyzer";
-import { buildRedactor } from "../../ticketing/redact";
+import { outgoingRedactor } from "../../bridge/redact";
 import { KafkaIncidentSource } from "../../ticketing/source";
 import type { TicketingConfig } from "./config";
 
@@ -42,7 +42,7 @@ export async function startTicketing(
   const logs = new OpenSearchLogStore(openSearch);
 
   const metrics = createTicketingMetrics(registry);
-  const redact = buildRedactor(tenant.redaction);
+  const redact = outgoingRedactor(tenant.redaction);
   const clients = buildPlatformClients(tenant.integrations, config.credentials, endpoints, config.platformTimeoutMs);
   const dispatcher = new OutboxDispatcher({
     tenant: tenant.id,

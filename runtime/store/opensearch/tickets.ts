@@ -13,13 +13,13 @@ import type {
   TicketQuery,
   TicketRecord,
 } from "../../../contracts/tickets";
+import { TICKETS_INDEX } from "../../../contracts/opensearch/index-names";
 import { statusOf } from "./errors";
 
-/**
+/*
  * Tickets, finished outbox items and analyses share the one index the tenant's ticketing role may
- * write (`logclaw-tickets`, ARCHITECTURE.md), told apart by `kind` and an id prefix.
+ * write (TICKETS_INDEX, ARCHITECTURE.md), told apart by `kind` and an id prefix.
  */
-export const TICKETS_INDEX = "logclaw-tickets";
 
 type Kind = "ticket" | "outbox" | "analysis";
 

@@ -1,5 +1,5 @@
 import type { IncidentSeverity } from "../../../contracts/records";
-import type { Redactor } from "../redact";
+import type { TextRedactor } from "../../bridge/redact";
 import type { TicketPayload } from "../../../contracts/tickets";
 
 /** Links a ticket carries back to LogClaw; null when no dashboard URL is configured. */
@@ -54,7 +54,7 @@ export function buildLinks(dashboardUrl: string | null, payload: TicketPayload):
   return { dashboard: dashboard.toString(), logs: logs.toString() };
 }
 
-export function buildTicketContent(payload: TicketPayload, links: TicketLinks, redact: Redactor): TicketContent {
+export function buildTicketContent(payload: TicketPayload, links: TicketLinks, redact: TextRedactor): TicketContent {
   const { incident, rca } = payload;
   const timeline = [...incident.timeline]
     .sort((a, b) => a.at.localeCompare(b.at))

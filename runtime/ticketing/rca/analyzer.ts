@@ -3,7 +3,7 @@ import type { Logger } from "pino";
 import type { Incident } from "../../../contracts/records";
 import type { Evidence } from "../evidence";
 import type { TicketingMetrics } from "../metrics";
-import type { Redactor } from "../redact";
+import type { TextRedactor } from "../../bridge/redact";
 import type { RootCauseAnalysis } from "../../../contracts/tickets";
 import { CircuitBreaker } from "./breaker";
 import { completeJson, createLlmClient, type LlmSettings } from "./llm";
@@ -14,7 +14,7 @@ import { llmAnswerSchema } from "./schema";
 export interface RcaEngineOptions {
   /** Null: rule-based only. */
   llm: LlmSettings | null;
-  redact: Redactor;
+  redact: TextRedactor;
   metrics: TicketingMetrics;
   logger: Logger;
   now: () => Date;

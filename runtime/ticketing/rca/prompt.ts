@@ -1,6 +1,6 @@
 import type { Incident } from "../../../contracts/records";
 import type { Evidence, EvidenceLog } from "../evidence";
-import type { Redactor } from "../redact";
+import type { TextRedactor } from "../../bridge/redact";
 import { LLM_ANSWER_SHAPE } from "./schema";
 
 /** Upper bound of the user message; evidence beyond it is cut (models and gateways cap requests). */
@@ -15,13 +15,13 @@ export const SYSTEM_PROMPT = [
   "confidence: 0 to 1.",
 ].join("\n");
 
-function line(log: EvidenceLog, redact: Redactor): string {
+function line(log: EvidenceLog, redact: TextRedactor): string {
   const status = log.httpStatus === null ? "" : ` http=${log.httpStatus}`;
   return `${log.at} [${log.severity}] ${log.service}${status}: ${redact(log.message)}`;
 }
 
 /** The user message: signals, timeline and redacted samples, bounded. Nothing unredacted gets in. */
-export function buildRcaPrompt(incident: Incident, evidence: Evidence, redact: Redactor): string {
+export function buildRcaPrompt(incident: Incident, evidence: Evidence, redact: TextRedactor): string {
   const parts = [
     `Incident: ${redact(incident.title)}`,
     `Severity: ${incident.severity}; score ${incident.score.toFixed(2)}; family ${incident.family}; detection ${incident.path}`,

@@ -1,6 +1,6 @@
 import type { Incident } from "../../../contracts/records";
 import type { Evidence } from "../evidence";
-import type { Redactor } from "../redact";
+import type { TextRedactor } from "../../bridge/redact";
 import type { RootCauseAnalysis } from "../../../contracts/tickets";
 
 interface FamilyRule {
@@ -64,7 +64,7 @@ const GENERIC: FamilyRule = {
 export function ruleBasedRca(
   incident: Incident,
   evidence: Evidence,
-  redact: Redactor,
+  redact: TextRedactor,
   generatedAt: string,
   fallbackReason: string | null,
 ): RootCauseAnalysis {

@@ -4,6 +4,7 @@ import type { DeadLetter } from "../../../contracts/records";
 import type { TicketingMetrics } from "../metrics";
 import type { IncidentHandler, IncidentSource } from "./types";
 import { parseIncidentEvent } from "./validate";
+import { DEAD_LETTER_TOPIC, INCIDENTS_TOPIC, TICKETING_GROUP } from "../../../contracts/topics";
 
 export interface KafkaIncidentSourceOptions {
   kafka: Kafka;
@@ -37,14 +38,14 @@ export class KafkaIncidentSource implements IncidentSource {
 
   async start(handler: IncidentHandler): Promise<void> {
     const { kafka, metrics, logger } = this.options;
-    const topic = this.options.topic ?? "incidents";
-    const deadLetterTopic = this.options.deadLetterTopic === undefined ? "dead-letter" : this.options.deadLetterTopic;
+    const topic = this.options.topic ?? INCIDENTS_TOPIC;
+    const deadLetterTopic = this.options.deadLetterTopic === undefined ? DEAD_LETTER_TOPIC : this.options.deadLetterTopic;
     const now = this.options.now ?? (() => new Date());
     if (deadLetterTopic) {
       this.producer = kafka.producer();
       await this.producer.connect();
     }
-    const consumer = kafka.consumer({ groupId: this.options.groupId ?? "logclaw-ticketing" });
+    const consumer = kafka.consumer({ groupId: this.options.groupId ?? TICKETING_GROUP });
     this.consumer = consumer;
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: true });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { CONTAINER_ENV, containerEnv } from "../../../infra/tenant/env";
+import { CONTAINER_ENV } from "../../../contracts/env";
+import { containerEnv } from "../../../infra/tenant/env";
 import { dashboardUid, dashboardUrl } from "../../../infra/tenant/dashboard";
 
 describe("container environment contract", () => {

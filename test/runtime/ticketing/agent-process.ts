@@ -11,7 +11,6 @@ import type { IncidentEvent } from "../../../contracts/records";
 import { openSqliteTicketStore } from "../../../runtime/store/sqlite/tickets";
 import {
   buildPlatformClients,
-  buildRedactor,
   createTicketingMetrics,
   OutboxDispatcher,
   RcaEngine,
@@ -19,6 +18,7 @@ import {
   type PlatformCredentials,
 } from "../../../runtime/ticketing";
 import { MemoryLogStore } from "./fixtures";
+import { outgoingRedactor } from "../../../runtime/bridge/redact";
 
 export interface AgentProcessConfig {
   dataDir: string;
@@ -36,7 +36,7 @@ async function run(config: AgentProcessConfig): Promise<void> {
   const registry = new Registry();
   const metrics = createTicketingMetrics(registry);
   const logger = pino({ level: "silent" });
-  const redact = buildRedactor(config.tenant.redaction);
+  const redact = outgoingRedactor(config.tenant.redaction);
   const now = () => new Date();
   const clients = buildPlatformClients(
     config.tenant.integrations,

@@ -11,7 +11,6 @@ import type { Incident, LogDocument } from "../../../contracts/records";
 import { openSqliteTicketStore, type SqliteTicketStore } from "../../../runtime/store/sqlite/tickets";
 import {
   buildPlatformClients,
-  buildRedactor,
   createTicketingMetrics,
   OutboxDispatcher,
   RcaEngine,
@@ -31,6 +30,7 @@ import {
   FakeZammad,
   selfSignedCert,
 } from "../../support/platforms";
+import { outgoingRedactor } from "../../../runtime/bridge/redact";
 
 export const TENANT = "acme";
 
@@ -268,7 +268,7 @@ export function buildHarness(options: HarnessOptions) {
   const registry = new Registry();
   const metrics = createTicketingMetrics(registry);
   const logger = pino({ level: "silent" });
-  const redact = buildRedactor(options.tenant.redaction);
+  const redact = outgoingRedactor(options.tenant.redaction);
   const clients = buildPlatformClients(
     options.tenant.integrations,
     options.fakes.credentials(),

@@ -6,7 +6,6 @@ import { Registry } from "prom-client";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { tenantSchema } from "../../../contracts/tenant/schema";
 import {
-  buildRedactor,
   createTicketingMetrics,
   FolderTicketClient,
   LOCAL_FOLDER_TARGET,
@@ -17,6 +16,7 @@ import {
   type TicketTarget,
 } from "../../../runtime/ticketing";
 import { makeIncident, MemoryLogStore, openSqliteTicketStore, TENANT, TestClock } from "./fixtures";
+import { outgoingRedactor } from "../../../runtime/bridge/redact";
 
 const DASHBOARD = "http://127.0.0.1:3000";
 
@@ -38,7 +38,7 @@ describe("the local ticket folder as a delivery target", () => {
     const store = openSqliteTicketStore(join(root, "data"));
     const logger = pino({ level: "silent" });
     const metrics = createTicketingMetrics(new Registry());
-    const redact = buildRedactor(bareTenant.redaction);
+    const redact = outgoingRedactor(bareTenant.redaction);
     const clients = new Map<TicketTarget, PlatformClient>([[LOCAL_FOLDER_TARGET, new FolderTicketClient(ticketsDir, DASHBOARD, clock.now)]]);
     const dispatcher = new OutboxDispatcher({ tenant: TENANT, store, clients, redact, dashboardUrl: DASHBOARD, metrics, logger, now: clock.now, owner: "test" });
     const rca = new RcaEngine({ llm: null, redact, metrics, logger, now: clock.now });

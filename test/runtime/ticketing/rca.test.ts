@@ -1,7 +1,8 @@
 import pino from "pino";
 import { Registry } from "prom-client";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { buildRedactor, createTicketingMetrics, gatherEvidence, RcaEngine, type LlmSettings } from "../../../runtime/ticketing";
+import { outgoingRedactor } from "../../../runtime/bridge/redact";
+import { createTicketingMetrics, gatherEvidence, RcaEngine, type LlmSettings } from "../../../runtime/ticketing";
 import { FakeLlm, GOOD_ANSWER } from "../../support/platforms";
 import { makeIncident, makeLog, MemoryLogStore, TestClock } from "./fixtures";
 
@@ -16,7 +17,7 @@ function engine(llm: LlmSettings | null, clock = new TestClock()) {
   const metrics = createTicketingMetrics(registry);
   const rca = new RcaEngine({
     llm,
-    redact: buildRedactor(undefined),
+    redact: outgoingRedactor(),
     metrics,
     logger: pino({ level: "silent" }),
     now: clock.now,
@@ -136,18 +137,18 @@ describe("root-cause analysis", () => {
 
 describe("redaction", () => {
   it("removes credentials always and personal data per tenant rules", () => {
-    const redact = buildRedactor({ enabled: true, rules: ["email", "creditCard", "ipAddress"], extraPatterns: ["ACME-\\d{6}"] });
+    const redact = outgoingRedactor({ enabled: true, rules: ["email", "creditCard", "ipAddress"], extraPatterns: ["ACME-\\d{6}"] });
     expect(redact("login bob@acme.io from 10.1.2.3 with password: s3cret, order ACME-123456")).toBe(
-      "login [REDACTED] from [REDACTED] with password: [REDACTED], order [REDACTED]",
+      "login [REDACTED:email] from [REDACTED:ip] with password: [REDACTED:password], order [REDACTED:custom]",
     );
     expect(redact("Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N")).toBe(
-      "Authorization: Bearer [REDACTED]",
+      "Authorization: Bearer [REDACTED:token]",
     );
-    expect(redact("api_key=AKIAIOSFODNN7EXAMPLE")).toBe("api_key=[REDACTED]");
+    expect(redact("api_key=AKIAIOSFODNN7EXAMPLE")).toBe("api_key=[REDACTED:apikey]");
   });
 
   it("keeps e-mails when the tenant disabled redaction, but never credentials", () => {
-    const redact = buildRedactor({ enabled: false, rules: [], extraPatterns: [] });
-    expect(redact("bob@acme.io password=hunter2")).toBe("bob@acme.io password=[REDACTED]");
+    const redact = outgoingRedactor({ enabled: false, rules: [], extraPatterns: [] });
+    expect(redact("bob@acme.io password=hunter2")).toBe("bob@acme.io password=[REDACTED:password]");
   });
 });
