@@ -11,8 +11,8 @@
  * - `createRedactor(config)`: PII redaction per the tenant file's `redaction` section.
  * - `class BridgePipeline({ tenantId, redaction, miner, tuning })`:
  *   - `processOtlp(payload, encoding, source)` / `processRequest(request, source)` -> `BatchResult`
- *     `{ documents, incidentEvents, deadLetters, accepted, rejected }`; `source` names where the input
- *     came from (topic/partition/offset, receiver, file:line) and ends up in dead letters;
+ *     `{ documents, incidentEvents, rejections, accepted, rejected }`; `source` names where the input
+ *     came from (topic/partition/offset, receiver, file:line) and ends up in the dead letters the runner makes;
  *   - `flush()`: end of input, closes the remaining windows in event time;
  *   - `exportState()` and `BridgePipeline.restore(options, state)` (with the miner restored from
  *     `state.miner`): a restart keeps baselines, the call graph and open incidents;

@@ -1,4 +1,4 @@
-import type { DeadLetter, LogDocument, Signal } from "../../../contracts/records";
+import type { LogDocument, Signal } from "../../../contracts/records";
 import { decodeOtlpLogs, type ExportLogsServiceRequest, type OtlpEncoding, type RejectedRecord, type ResourceLogs } from "../decode";
 import { CallGraph, blastRadius, findRootCause, parentSpanOf, peerOf, TraceIndex, type PropagationView } from "../correlate";
 import { assessRecord, type RecordAssessment } from "../detect/record-signals";
@@ -30,7 +30,6 @@ export interface BridgePipelineOptions {
   tuning?: DetectionTuningInput;
 }
 
-const MAX_DEAD_LETTER_PAYLOAD = 4096;
 const BLAST_RADIUS_WEIGHT = 0.1;
 const MAX_PENDING_SUMMARIES = 360;
 
@@ -91,7 +90,7 @@ export class BridgePipeline {
       const result = emptyResult();
       result.rejected = 1;
       const text = typeof payload === "string" ? payload : Buffer.from(payload).toString("base64");
-      result.deadLetters.push(this.deadLetter(`${decoded.error.reason}: ${decoded.error.message}`, source, text));
+      result.rejections.push({ reason: `${decoded.error.reason}: ${decoded.error.message}`, source, payload: text });
       return result;
     }
     return this.processRequest(decoded.request, source, decoded.rejected);
@@ -102,7 +101,7 @@ export class BridgePipeline {
     const result = emptyResult();
     for (const r of rejected) {
       result.rejected += 1;
-      result.deadLetters.push(this.deadLetter(`invalid_record: ${r.reason}`, `${source} ${r.path}`, r.payload));
+      result.rejections.push({ reason: `invalid_record: ${r.reason}`, source: `${source} ${r.path}`, payload: r.payload });
     }
     // Indexed loops: per-record closures were a measurable share of the hot path.
     const resourceLogs = request.resourceLogs;
@@ -120,9 +119,11 @@ export class BridgePipeline {
           } catch (err) {
             if (!(err instanceof RangeError)) throw err;
             result.rejected += 1;
-            result.deadLetters.push(
-              this.deadLetter(`invalid_record: ${err.message}`, `${source} resourceLogs[${ri}].scopeLogs[${si}].logRecords[${li}]`, JSON.stringify(record)),
-            );
+            result.rejections.push({
+              reason: `invalid_record: ${err.message}`,
+              source: `${source} resourceLogs[${ri}].scopeLogs[${si}].logRecords[${li}]`,
+              payload: JSON.stringify(record),
+            });
             continue;
           }
           const doc = normalized.document;
@@ -188,15 +189,6 @@ export class BridgePipeline {
     for (const [service, h] of Object.entries(state.history)) this.history.set(service, h);
     for (const s of state.graph.services) this.graph.addService(s);
     for (const [caller, callee, n] of state.graph.edges) this.graph.addEdge(caller, callee, n);
-  }
-
-  private deadLetter(reason: string, source: string, payload: string): DeadLetter {
-    return {
-      reason,
-      source,
-      payload: payload.length > MAX_DEAD_LETTER_PAYLOAD ? payload.slice(0, MAX_DEAD_LETTER_PAYLOAD) : payload,
-      at: new Date(this.maxEventMs ?? 0).toISOString(),
-    };
   }
 
   private processDocument(doc: LogDocument, timeMs: number, result: BatchResult): void {
@@ -434,7 +426,7 @@ export class BridgePipeline {
 }
 
 function emptyResult(): BatchResult {
-  return { documents: [], incidentEvents: [], deadLetters: [], accepted: 0, rejected: 0 };
+  return { documents: [], incidentEvents: [], rejections: [], accepted: 0, rejected: 0 };
 }
 
 function unique<T>(items: readonly T[]): T[] {

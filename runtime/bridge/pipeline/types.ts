@@ -1,4 +1,5 @@
-import type { DeadLetter, IncidentEvent, LogDocument } from "../../../contracts/records";
+import type { Rejection } from "../../../contracts/dead-letter";
+import type { IncidentEvent, LogDocument } from "../../../contracts/records";
 
 /** What one call into the pipeline produced. */
 export interface BatchResult {
@@ -6,8 +7,11 @@ export interface BatchResult {
   documents: LogDocument[];
   /** Incidents opened, updated (escalated, grown, reopened) and resolved, in event-time order. */
   incidentEvents: IncidentEvent[];
-  /** Payloads and records that could not be processed, each with its reason. */
-  deadLetters: DeadLetter[];
+  /**
+   * Payloads and records that could not be processed, each with its reason; the runner stamps them
+   * into dead letters with its clock (the core has none).
+   */
+  rejections: Rejection[];
   accepted: number;
   rejected: number;
 }

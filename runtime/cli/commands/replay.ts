@@ -33,8 +33,8 @@ export async function runReplay(
   const emit = async (result: BatchResult, lineNo: number | null) => {
     summary.accepted += result.accepted;
     summary.rejected += result.rejected;
-    if (result.deadLetters.length > 0 && result.accepted === 0 && lineNo !== null) summary.badLines += 1;
-    for (const d of result.deadLetters) err.write(`replay: ${d.source}: ${d.reason}\n`);
+    if (result.rejections.length > 0 && result.accepted === 0 && lineNo !== null) summary.badLines += 1;
+    for (const d of result.rejections) err.write(`replay: ${d.source}: ${d.reason}\n`);
     let text = "";
     for (const e of result.incidentEvents) {
       if (e.type !== "opened") continue;

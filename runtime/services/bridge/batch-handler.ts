@@ -1,14 +1,15 @@
 import type { Client } from "@opensearch-project/opensearch";
 import type { EachBatchPayload, KafkaMessage, Producer } from "kafkajs";
 import type { Logger } from "pino";
-import type { BatchResult, ContextSummary } from "../../bridge/pipeline";
+import { deadLetterReasonLabel } from "../../../contracts/dead-letter";
+import type { ContextSummary } from "../../bridge/pipeline";
 import { payloadEncoding } from "../../receivers/kafka/payload";
-import { publishOutputs, retryWithBackoff, RetryAbortedError, writeLogDocuments, type BackoffPolicy, type OutputTopics } from "../../sinks";
-import type { DeadLetter, IncidentEvent, LogDocument } from "../../../contracts/records";
+import { PipelineRunner, type PipelineSinks, type SourceRecord } from "../../runner";
+import { publishOutputs, retryWithBackoff, RetryAbortedError, writeLogDocuments, type BackoffPolicy, type OutputTopics, type RetryHooks } from "../../sinks";
 import { isRetriable, OpenSearchIncidentStore, reasonOf } from "../../store/opensearch";
 import type { CheckpointStore } from "./checkpoints";
-import { reasonLabel, type BridgeMetrics } from "./metrics";
-import type { PartitionPipelines, PartitionRuntime } from "./partition-pipelines";
+import type { BridgeMetrics } from "./metrics";
+import type { PartitionPipelines } from "./partition-pipelines";
 
 export interface BatchHandlerDeps {
   topic: string;
@@ -31,44 +32,12 @@ export interface BatchHandlerDeps {
   now: () => Date;
 }
 
-interface Collected {
-  documents: LogDocument[];
-  incidentEvents: IncidentEvent[];
-  deadLetters: DeadLetter[];
-  accepted: number;
-}
-
-const MAX_DEAD_LETTER_PAYLOAD = 4096;
-
-function processMessages(runtime: PartitionRuntime, messages: KafkaMessage[], topic: string, partition: number, at: () => Date): Collected {
-  const out: Collected = { documents: [], incidentEvents: [], deadLetters: [], accepted: 0 };
-  const add = (r: BatchResult) => {
-    out.documents.push(...r.documents);
-    out.incidentEvents.push(...r.incidentEvents);
-    out.deadLetters.push(...r.deadLetters);
-    out.accepted += r.accepted;
-  };
-  for (const message of messages) {
-    const source = `${topic}/${partition}@${message.offset}`;
-    if (!message.value || message.value.length === 0) {
-      out.deadLetters.push({ reason: "empty_message: no value", source, payload: "", at: at().toISOString() });
-      continue;
-    }
-    try {
-      const encoding = payloadEncoding(message.value);
-      // JSON goes in as text so a dead letter carries the readable payload, not base64.
-      add(runtime.pipeline.processOtlp(encoding === "json" ? message.value.toString("utf8") : message.value, encoding, source));
-    } catch (err) {
-      // A record that makes the core throw must not stall the partition: it is dead-lettered with the error.
-      out.deadLetters.push({
-        reason: `pipeline_error: ${err instanceof Error ? err.message : String(err)}`,
-        source,
-        payload: message.value.toString("utf8").slice(0, MAX_DEAD_LETTER_PAYLOAD),
-        at: at().toISOString(),
-      });
-    }
-  }
-  return out;
+/** A Kafka message as a source record of the runner: JSON goes in as text so a dead letter carries it readable. */
+function sourceRecord(message: KafkaMessage, topic: string, partition: number): SourceRecord {
+  const source = `${topic}/${partition}@${message.offset}`;
+  const value = message.value ?? Buffer.alloc(0);
+  const encoding = payloadEncoding(value);
+  return { payload: encoding === "json" ? value.toString("utf8") : value, encoding, source };
 }
 
 /**
@@ -80,11 +49,46 @@ function processMessages(runtime: PartitionRuntime, messages: KafkaMessage[], to
  */
 export function createBatchHandler(deps: BatchHandlerDeps) {
   const incidents = new OpenSearchIncidentStore(deps.opensearch);
+  type RetryHooksOf = (target: string) => RetryHooks;
+  /** The bridge's sinks: OpenSearch for documents and incidents, the dead-letter topic for dead letters. */
+  const sinks = (partition: number, retryHooks: RetryHooksOf, live: () => boolean, heartbeat: () => Promise<void>): PipelineSinks => ({
+    logs: {
+      write: async (documents) => {
+        const written = await writeLogDocuments(
+          deps.opensearch,
+          documents,
+          {
+            maxDocsPerRequest: 2000,
+            backoff: deps.backoff,
+            onRetry: async (reason, attempt) => {
+              deps.metrics.retries.inc({ target: "opensearch_bulk", reason });
+              deps.logger.warn({ partition, attempt, reason }, "retrying bulk indexing");
+              if (!live()) throw new RetryAbortedError(new Error(reason));
+              await heartbeat();
+            },
+          },
+          deps.signal,
+        );
+        return { stored: written.indexed, refused: written.rejected };
+      },
+    },
+    incidents: {
+      write: async (events) => {
+        const latest = new Map(events.map((e) => [e.incident.id, e.incident]));
+        await retryWithBackoff(() => incidents.upsertMany([...latest.values()]), retryHooks("opensearch_incidents"));
+      },
+    },
+    deadLetters: {
+      write: async (deadLetters) => {
+        await publishOutputs(deps.producer, deps.outputs, { documents: [], incidentEvents: [], deadLetters, summaries: [] }, deps.instanceId);
+      },
+    },
+  });
   return async (payload: EachBatchPayload): Promise<void> => {
     const { batch, heartbeat, isRunning, isStale, resolveOffset } = payload;
     const partition = batch.partition;
     const live = () => isRunning() && !isStale() && !deps.signal.aborted;
-    const retryHooks = (target: string) => ({
+    const retryHooks = (target: string): RetryHooks => ({
       policy: deps.backoff,
       signal: deps.signal,
       retriable: isRetriable,
@@ -108,39 +112,21 @@ export function createBatchHandler(deps: BatchHandlerDeps) {
         const fresh = slice.filter((m) => BigInt(m.offset) >= runtime.nextOffset);
         deps.metrics.skippedReplays.inc(slice.length - fresh.length);
         if (fresh.length > 0) {
-          const out = processMessages(runtime, fresh, deps.topic, partition, deps.now);
+          const runner = new PipelineRunner({ core: runtime.pipeline, clock: deps.now });
+          const processed = runner.process(fresh.map((m) => sourceRecord(m, deps.topic, partition)));
           const summaries = runtime.pipeline.takeContextSummaries();
-          const written = await writeLogDocuments(
-            deps.opensearch,
-            out.documents,
-            {
-              maxDocsPerRequest: 2000,
-              backoff: deps.backoff,
-              onRetry: async (reason, attempt) => {
-                deps.metrics.retries.inc({ target: "opensearch_bulk", reason });
-                deps.logger.warn({ partition, attempt, reason }, "retrying bulk indexing");
-                if (!live()) throw new RetryAbortedError(new Error(reason));
-                await heartbeat();
-              },
-            },
-            deps.signal,
-          );
-          for (const r of written.rejected) {
-            out.deadLetters.push({ reason: r.reason, source: `${deps.topic}/${partition} doc ${r.doc.id}`, payload: JSON.stringify(r.doc).slice(0, MAX_DEAD_LETTER_PAYLOAD), at: deps.now().toISOString() });
-          }
-          const latest = new Map(out.incidentEvents.map((e) => [e.incident.id, e.incident]));
-          await retryWithBackoff(() => incidents.upsertMany([...latest.values()]), retryHooks("opensearch_incidents"));
-          await publishOutputs(deps.producer, deps.outputs, { ...out, summaries }, deps.instanceId);
+          const delivered = await runner.deliver(processed, sinks(partition, retryHooks, live, heartbeat), `${deps.topic}/${partition}`);
+          await publishOutputs(deps.producer, deps.outputs, { ...delivered, deadLetters: [], summaries }, deps.instanceId);
           deps.shareLocally(partition, summaries);
           runtime.nextOffset = BigInt(last.offset) + 1n;
           await retryWithBackoff(
             () => deps.checkpoints.save(partition, { nextOffset: runtime.nextOffset.toString(), state: runtime.pipeline.exportState() }, deps.now()),
             retryHooks("checkpoint"),
           );
-          deps.metrics.accepted.inc(out.accepted);
-          deps.metrics.indexed.inc(written.indexed);
-          for (const d of out.deadLetters) deps.metrics.deadLettered.inc({ reason: reasonLabel(d.reason) });
-          for (const e of out.incidentEvents) deps.metrics.incidentEvents.inc({ type: e.type });
+          deps.metrics.accepted.inc(delivered.accepted);
+          deps.metrics.indexed.inc(delivered.stored);
+          for (const d of delivered.deadLetters) deps.metrics.deadLettered.inc({ reason: deadLetterReasonLabel(d.reason) });
+          for (const e of delivered.incidentEvents) deps.metrics.incidentEvents.inc({ type: e.type });
         }
         await deps.commit(partition, BigInt(last.offset) + 1n);
         deps.metrics.commits.inc();

@@ -3,5 +3,5 @@
  * consumer group on raw-logs, OpenSearch and Kafka outputs, checkpoints and the ops endpoints.
  */
 export { BridgeConfigError, bridgeEnvSchema, loadBridgeConfig, type BridgeConfig } from "./config";
-export { createBridgeMetrics, reasonLabel, type BridgeMetrics } from "./metrics";
+export { createBridgeMetrics, type BridgeMetrics } from "./metrics";
 export { startBridge, type RunningBridge } from "./service";

@@ -47,9 +47,3 @@ export function createBridgeMetrics(registry: Registry) {
 }
 
 export type BridgeMetrics = ReturnType<typeof createBridgeMetrics>;
-
-/** A low-cardinality label from a dead letter's reason (`invalid_json: Unexpected token ...` -> `invalid_json`). */
-export function reasonLabel(reason: string): string {
-  const head = reason.split(":")[0]?.trim() ?? "";
-  return /^[a-z0-9_]{1,48}$/.test(head) ? head : "other";
-}

@@ -11,7 +11,8 @@ import { openDatabase, type Migration, type SqliteDatabase } from "../../store/s
 import { INCIDENT_MIGRATIONS, SqliteIncidentStore } from "../../store/sqlite/incidents";
 import { LOG_MIGRATIONS, SqliteLogStore } from "../../store/sqlite/logs";
 import type { LocalConfig } from "./config";
-import { LocalIngest, type DetectionPipeline } from "./ingest";
+import type { DetectionCore } from "../../runner";
+import { LocalIngest } from "./ingest";
 import { lockDataDir } from "./lock";
 import { RateMeter } from "./rate-meter";
 
@@ -29,7 +30,7 @@ export interface IncidentConsumer {
 
 /** What local mode plugs around the stores: built from the bridge, ticketing and API modules. */
 export interface LocalModeParts {
-  pipeline: DetectionPipeline;
+  pipeline: DetectionCore;
   /** Persists the pipeline's learned state (templates, baselines) so a restart resumes it. */
   saveState(): void;
   ticketing: IncidentConsumer;
@@ -131,6 +132,7 @@ export async function startLocalMode(
       deadLetterFile: join(config.dataDir, "dead-letter.jsonl"),
       registry,
       logger,
+      now,
       onDocuments: (n) => {
         counts.logs += n;
       },
@@ -146,7 +148,7 @@ export async function startLocalMode(
       },
     });
     closers.push(async () => {
-      ingest.flush();
+      await ingest.flush();
       parts.saveState();
       await Promise.all([...pendingTicketWork]);
       await parts.ticketing.close();

@@ -6,21 +6,8 @@ import type { TenantConfig } from "../../../contracts/tenant/schema";
 import type { LogStore } from "../../ports/stores";
 import type { SqliteDatabase } from "../../store/sqlite/database";
 import { SqliteTicketStore } from "../../store/sqlite/tickets";
-import { outgoingRedactor } from "../../bridge/redact";
-import {
-  buildPlatformClients,
-  createTicketingMetrics,
-  FolderTicketClient,
-  hasConfiguredPlatform,
-  LOCAL_FOLDER_TARGET,
-  OutboxDispatcher,
-  RcaEngine,
-  TicketingAgent,
-  type LlmSettings,
-  type PlatformClient,
-  type PlatformCredentials,
-  type TicketTarget,
-} from "../../ticketing";
+import { InProcessIncidentSource, type LlmSettings, type PlatformCredentials } from "../../ticketing";
+import { assembleTicketing } from "../ticketing/assembly";
 import type { IncidentConsumer } from "./local-mode";
 
 export interface LocalTicketingOptions {
@@ -38,48 +25,39 @@ export interface LocalTicketingOptions {
   now: () => Date;
 }
 
-/** The ticketing agent in-process: same dedup store (SQLite), RCA and outbox as in a cluster. */
+/**
+ * The ticketing agent in-process: the same assembly as in a cluster (dedup store, RCA, outbox) on
+ * SQLite, fed by the in-process incident source instead of the `incidents` topic.
+ */
 export function createLocalTicketing(options: LocalTicketingOptions): { consumer: IncidentConsumer; store: SqliteTicketStore } {
-  const { tenant, logger, now } = options;
+  const { tenant } = options;
   const store = new SqliteTicketStore(options.db);
-  const metrics = createTicketingMetrics(options.registry);
-  const redact = outgoingRedactor(tenant.redaction);
-  const rca = new RcaEngine({ llm: options.llm, redact, metrics, logger, now });
-  const clients = new Map<TicketTarget, PlatformClient>(buildPlatformClients(tenant.integrations, options.credentials, {}, 15_000));
-  // The agent's fallback: it routes to the folder exactly when the tenant configures no platform.
-  const folder = !hasConfiguredPlatform(tenant.integrations);
-  if (folder) clients.set(LOCAL_FOLDER_TARGET, new FolderTicketClient(options.ticketsDir, options.dashboardUrl, now));
-  const dispatcher = new OutboxDispatcher({
-    tenant: tenant.id,
-    store,
-    clients,
-    redact,
-    dashboardUrl: options.dashboardUrl,
-    metrics,
-    logger,
-    now,
-    owner: `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
-  });
-  dispatcher.start();
-  const agent = new TicketingAgent({
+  const { agent, dispatcher, clients, folder } = assembleTicketing({
     tenant,
     store,
     logs: options.logs,
-    rca,
-    dispatcher,
-    redact,
-    metrics,
-    logger,
-    now,
-    fallbackTarget: LOCAL_FOLDER_TARGET,
+    credentials: options.credentials,
+    llm: options.llm,
+    platformTimeoutMs: 15_000,
+    dashboardUrl: options.dashboardUrl,
+    folder: { ticketsDir: options.ticketsDir, dashboardUrl: options.dashboardUrl },
+    owner: `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
+    registry: options.registry,
+    logger: options.logger,
+    now: options.now,
   });
+  dispatcher.start();
+  const source = new InProcessIncidentSource();
+  // Starting only stores the handler: the source is ready before the first event is published.
+  void source.start((event) => agent.handle(event));
   const platforms = [...clients.keys()];
   return {
     store,
     consumer: {
-      handle: (event) => agent.handle(event),
+      handle: (event) => source.publish(event),
       ticketCount: async () => (await store.listTickets(tenant.id, { limit: 1000 })).length,
       close: async () => {
+        await source.stop();
         await dispatcher.drain();
         await dispatcher.stop();
       },

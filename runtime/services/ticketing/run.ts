@@ -7,13 +7,9 @@ import { createApiRouter } from "../../api";
 import { createKafka } from "../../receivers/kafka/client";
 import { createOpenSearchClient, OpenSearchIncidentStore, OpenSearchLogStore } from "../../store/opensearch";
 import { ensureTicketIndices, OpenSearchTicketStore } from "../../store/opensearch/tickets";
-import { TicketingAgent } from "../../ticketing/agent";
-import { createTicketingMetrics } from "../../ticketing/metrics";
-import { OutboxDispatcher } from "../../ticketing/outbox";
-import { buildPlatformClients, type PlatformEndpoints } from "../../ticketing/platforms";
-import { RcaEngine } from "../../ticketing/rca/analyzer";
-import { outgoingRedactor } from "../../bridge/redact";
+import type { PlatformEndpoints } from "../../ticketing/platforms";
 import { KafkaIncidentSource } from "../../ticketing/source";
+import { assembleTicketing } from "./assembly";
 import type { TicketingConfig } from "./config";
 
 export interface RunningTicketing {
@@ -41,22 +37,20 @@ export async function startTicketing(
   const incidents = new OpenSearchIncidentStore(openSearch);
   const logs = new OpenSearchLogStore(openSearch);
 
-  const metrics = createTicketingMetrics(registry);
-  const redact = outgoingRedactor(tenant.redaction);
-  const clients = buildPlatformClients(tenant.integrations, config.credentials, endpoints, config.platformTimeoutMs);
-  const dispatcher = new OutboxDispatcher({
-    tenant: tenant.id,
+  const { agent, dispatcher, clients, metrics } = assembleTicketing({
+    tenant,
     store,
-    clients,
-    redact,
+    logs,
+    credentials: config.credentials,
+    llm: config.llm,
+    endpoints,
+    platformTimeoutMs: config.platformTimeoutMs,
     dashboardUrl: config.dashboardUrl,
-    metrics,
-    logger: logger.child({ component: "outbox" }),
-    now,
     owner: config.instanceId,
+    registry,
+    logger,
+    now,
   });
-  const rca = new RcaEngine({ llm: config.llm, redact, metrics, logger: logger.child({ component: "rca" }), now });
-  const agent = new TicketingAgent({ tenant, store, logs, rca, dispatcher, redact, metrics, logger, now });
   if (config.llmDisabledReason) logger.warn({ reason: config.llmDisabledReason }, "LLM configured but not usable: rule-based RCA");
 
   const kafka = createKafka({ ...config.kafka, clientId: `logclaw-ticketing-${tenant.id}` }, logger);

@@ -1,6 +1,6 @@
 import type { Consumer, Kafka, Producer } from "kafkajs";
 import type { Logger } from "pino";
-import type { DeadLetter } from "../../../contracts/records";
+import { deadLetter } from "../../../contracts/dead-letter";
 import type { TicketingMetrics } from "../metrics";
 import type { IncidentHandler, IncidentSource } from "./types";
 import { parseIncidentEvent } from "./validate";
@@ -20,9 +20,6 @@ export interface KafkaIncidentSourceOptions {
   logger: Logger;
   now?: () => Date;
 }
-
-/** Payload bytes kept in a dead letter. */
-const DEAD_LETTER_PAYLOAD_CHARS = 64 * 1024;
 
 /**
  * The `incidents` topic through a kafkajs consumer group. An offset is committed only after its
@@ -61,12 +58,7 @@ export class KafkaIncidentSource implements IncidentSource {
           metrics.droppedEvents.inc({ reason: "invalid_event" });
           logger.error({ source, error: parsed.error }, "unreadable incident event");
           if (this.producer && deadLetterTopic) {
-            const letter: DeadLetter = {
-              reason: `invalid incident event: ${parsed.error}`,
-              source,
-              payload: text.slice(0, DEAD_LETTER_PAYLOAD_CHARS),
-              at: now().toISOString(),
-            };
+            const letter = deadLetter({ reason: `invalid_incident_event: ${parsed.error}`, source, payload: text }, now());
             await this.producer.send({ topic: deadLetterTopic, messages: [{ key: source, value: JSON.stringify(letter) }] });
           }
           return;

@@ -24,7 +24,7 @@ describe("event-time windows", () => {
     run(p, good, false);
     const late = p.processOtlp(otlp([{ service: "api", at: T0, severity: 17, body: "very late failed request" }]), "json", "t");
     expect(late.accepted).toBe(1);
-    expect(late.deadLetters).toEqual([]);
+    expect(late.rejections).toEqual([]);
   });
 
   it("uses flush to close the remaining windows at end of input", () => {
@@ -273,8 +273,8 @@ describe("dead letters", () => {
     const p = pipeline();
     const bad = p.processOtlp("{nope", "json", "raw-logs/0/17");
     expect(bad).toMatchObject({ accepted: 0, rejected: 1, documents: [] });
-    expect(bad.deadLetters[0]).toMatchObject({ source: "raw-logs/0/17", payload: "{nope" });
-    expect(bad.deadLetters[0].reason).toMatch(/^invalid_json/);
+    expect(bad.rejections[0]).toMatchObject({ source: "raw-logs/0/17", payload: "{nope" });
+    expect(bad.rejections[0].reason).toMatch(/^invalid_json/);
     const mixed = p.processOtlp(
       JSON.stringify({
         resourceLogs: [{ scopeLogs: [{ logRecords: [{ body: { stringValue: "fine" }, timeUnixNano: "1" }, { timeUnixNano: "99999999999999999999999" }, { spanId: "zz" }] }] }],
@@ -284,7 +284,7 @@ describe("dead letters", () => {
     );
     expect(mixed.accepted).toBe(1);
     expect(mixed.rejected).toBe(2);
-    expect(mixed.deadLetters.map((d) => d.source)).toEqual([
+    expect(mixed.rejections.map((d) => d.source)).toEqual([
       "raw-logs/0/18 resourceLogs[0].scopeLogs[0].logRecords[2]",
       "raw-logs/0/18 resourceLogs[0].scopeLogs[0].logRecords[1]",
     ]);

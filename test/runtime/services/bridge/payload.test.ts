@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { payloadEncoding } from "../../../../runtime/receivers/kafka";
-import { reasonLabel } from "../../../../runtime/services/bridge";
+import { deadLetterReasonLabel as reasonLabel } from "../../../../contracts/dead-letter";
 
 describe("payloadEncoding", () => {
   it("tells OTLP/JSON from OTLP protobuf by the first byte", () => {

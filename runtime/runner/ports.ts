@@ -1,0 +1,53 @@
+import type { DeadLetter, IncidentEvent, LogDocument } from "../../contracts/records";
+import type { ExportLogsServiceRequest, OtlpEncoding, RejectedRecord } from "../bridge/decode";
+import type { BatchResult } from "../bridge/pipeline";
+
+/**
+ * The ports of the pipeline runner. A source hands it {@link SourceRecord}s (an OTLP request from a
+ * receiver, a Kafka message); the detection core turns them into documents, incident events and
+ * rejections; sinks store what came out. Local mode and the Kafka bridge are two assemblies of these
+ * ports (runtime/services/local, runtime/services/bridge).
+ */
+
+/** One unit of input: an OTLP export request as it arrived. */
+export interface SourceRecord {
+  /** OTLP/JSON as text (a dead letter then carries it readable) or bytes. */
+  payload: Uint8Array | string;
+  encoding: OtlpEncoding;
+  /** Where it came from (topic/partition@offset, receiver and peer): ends up in dead letters. */
+  source: string;
+}
+
+/** The detection core as the runner drives it (`BridgePipeline`). */
+export interface DetectionCore {
+  /** A decoded request; `rejected` are the records the decoder skipped. */
+  processRequest(request: ExportLogsServiceRequest, source: string, rejected: readonly RejectedRecord[]): BatchResult;
+  /** End of input or shutdown: closes the open windows in event time. */
+  flush(): BatchResult;
+}
+
+/** A document the log sink refused for good (mapping conflict, too large): it becomes a dead letter. */
+export interface RefusedDocument {
+  doc: LogDocument;
+  reason: string;
+}
+
+export interface LogSink {
+  /** Stores the documents idempotently (by id); resolves once stored, with what was refused for good. */
+  write(documents: LogDocument[]): Promise<{ stored: number; refused: RefusedDocument[] }>;
+}
+
+export interface IncidentSink {
+  /** Stores (and hands on) incident events in order; resolves once stored. */
+  write(events: IncidentEvent[]): Promise<void>;
+}
+
+export interface DeadLetterSink {
+  write(deadLetters: DeadLetter[]): Promise<void>;
+}
+
+export interface PipelineSinks {
+  logs: LogSink;
+  incidents: IncidentSink;
+  deadLetters: DeadLetterSink;
+}

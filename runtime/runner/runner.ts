@@ -1,0 +1,108 @@
+import { deadLetter, type Rejection } from "../../contracts/dead-letter";
+import type { DeadLetter, IncidentEvent, LogDocument } from "../../contracts/records";
+import { decodeOtlpLogs, type OtlpDecodeError } from "../bridge/decode";
+import type { BatchResult } from "../bridge/pipeline";
+import type { DetectionCore, PipelineSinks, SourceRecord } from "./ports";
+
+/** What the core made of some source records, before it is written to the sinks. */
+export interface ProcessedBatch {
+  documents: LogDocument[];
+  incidentEvents: IncidentEvent[];
+  rejections: Rejection[];
+  accepted: number;
+  rejected: number;
+  /** Source records that were unusable as a whole (the OTLP receivers answer 400 for these). */
+  unusable: OtlpDecodeError[];
+}
+
+/** A batch once the sinks acknowledged it. */
+export interface DeliveredBatch {
+  documents: LogDocument[];
+  incidentEvents: IncidentEvent[];
+  deadLetters: DeadLetter[];
+  accepted: number;
+  rejected: number;
+  stored: number;
+}
+
+export interface PipelineRunnerOptions {
+  core: DetectionCore;
+  /** Stamps dead letters: the one clock of the runner (the core runs on event time and has none). */
+  clock: () => Date;
+}
+
+function emptyBatch(): ProcessedBatch {
+  return { documents: [], incidentEvents: [], rejections: [], accepted: 0, rejected: 0, unusable: [] };
+}
+
+function payloadText(record: SourceRecord): string {
+  return typeof record.payload === "string" ? record.payload : Buffer.from(record.payload).toString(record.encoding === "json" ? "utf8" : "base64");
+}
+
+/**
+ * The one pipeline runner: source records -> decode -> detection core -> sinks (log store, incident
+ * events, dead letters). Processing is synchronous and pure of I/O; `deliver` writes in a fixed
+ * order (documents, then incident events, then dead letters, including the documents the log sink
+ * refused), so an acknowledgement upstream always follows stored results.
+ */
+export class PipelineRunner {
+  constructor(private readonly options: PipelineRunnerOptions) {}
+
+  /** Runs source records through the core. A record that is empty or makes the core throw is rejected, never lost. */
+  process(records: readonly SourceRecord[]): ProcessedBatch {
+    const batch = emptyBatch();
+    for (const record of records) {
+      if (record.payload.length === 0) {
+        batch.rejections.push({ reason: "empty_message: no value", source: record.source, payload: "" });
+        continue;
+      }
+      try {
+        const decoded = decodeOtlpLogs(record.payload, record.encoding);
+        if (!decoded.ok) {
+          batch.rejected += 1;
+          batch.unusable.push(decoded.error);
+          batch.rejections.push({ reason: `${decoded.error.reason}: ${decoded.error.message}`, source: record.source, payload: payloadText(record) });
+          continue;
+        }
+        add(batch, this.options.core.processRequest(decoded.request, record.source, decoded.rejected));
+      } catch (err) {
+        // A record that makes the core throw must not stall its source: it is dead-lettered with the error.
+        batch.rejections.push({ reason: `pipeline_error: ${err instanceof Error ? err.message : String(err)}`, source: record.source, payload: payloadText(record) });
+      }
+    }
+    return batch;
+  }
+
+  /** End of input or shutdown: what the core's open windows still hold. */
+  flush(): ProcessedBatch {
+    const batch = emptyBatch();
+    add(batch, this.options.core.flush());
+    return batch;
+  }
+
+  /** Writes a processed batch to the sinks; `label` prefixes the source of refused documents' dead letters. */
+  async deliver(batch: ProcessedBatch, sinks: PipelineSinks, label: string): Promise<DeliveredBatch> {
+    const { stored, refused } = batch.documents.length > 0 ? await sinks.logs.write(batch.documents) : { stored: 0, refused: [] };
+    const at = this.options.clock();
+    const deadLetters = batch.rejections.map((r) => deadLetter(r, at));
+    for (const r of refused) deadLetters.push(deadLetter({ reason: r.reason, source: `${label} doc ${r.doc.id}`, payload: JSON.stringify(r.doc) }, at));
+    if (batch.incidentEvents.length > 0) await sinks.incidents.write(batch.incidentEvents);
+    if (deadLetters.length > 0) await sinks.deadLetters.write(deadLetters);
+    return {
+      documents: batch.documents,
+      incidentEvents: batch.incidentEvents,
+      deadLetters,
+      accepted: batch.accepted,
+      rejected: batch.rejected,
+      stored,
+    };
+  }
+}
+
+function add(batch: ProcessedBatch, r: BatchResult): void {
+  for (const d of r.documents) batch.documents.push(d);
+  for (const e of r.incidentEvents) batch.incidentEvents.push(e);
+  for (const x of r.rejections) batch.rejections.push(x);
+  batch.accepted += r.accepted;
+  batch.rejected += r.rejected;
+}
