@@ -1,4 +1,5 @@
 export * from "./plan";
 export * from "./run";
 export * from "./report";
-export * from "./pulumi-driver";
+export { createPulumiDriver } from "./load-driver";
+export type { PulumiDriverOptions } from "./pulumi-driver";

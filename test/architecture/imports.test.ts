@@ -1,3 +1,4 @@
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { importEdges, moduleCycles, moduleOf, sourceFiles, type ImportEdge } from "../support/import-graph";
@@ -40,8 +41,20 @@ describe("import direction", () => {
     expect(violations((e) => e.to !== null && ["stacks", "policies"].includes(top(e.to)) && top(e.to) !== top(e.from))).toEqual([]);
   });
 
-  it("runtime/ imports no Pulumi package outside the fleet driver", () => {
-    expect(violations((e) => top(e.from) === "runtime" && !e.from.startsWith("runtime/fleet/") && e.specifier.startsWith("@pulumi/"))).toEqual([]);
+  it("runtime/ imports no Pulumi package outside the lazily loaded fleet driver", () => {
+    expect(violations((e) => top(e.from) === "runtime" && e.from !== "runtime/fleet/pulumi-driver.ts" && e.specifier.startsWith("@pulumi/"))).toEqual([]);
+  });
+
+  it("the runtime image's dependencies are exactly what runtime/ and contracts/ load, with no Pulumi package", () => {
+    const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8")) as { dependencies: Record<string, string> };
+    const packageOf = (specifier: string) => specifier.split("/").slice(0, specifier.startsWith("@") ? 2 : 1).join("/");
+    const loaded = new Set(
+      edges
+        .filter((e) => e.to === null && ["runtime", "contracts"].includes(top(e.from)) && e.from !== "runtime/fleet/pulumi-driver.ts" && !e.specifier.startsWith("node:"))
+        .map((e) => packageOf(e.specifier)),
+    );
+    expect([...loaded].filter((p) => !(p in manifest.dependencies)).sort()).toEqual([]);
+    expect(Object.keys(manifest.dependencies).filter((p) => p.startsWith("@pulumi/"))).toEqual([]);
   });
 
   it("no folder-level import loop among the runtime's modules", () => {

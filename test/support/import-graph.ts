@@ -41,8 +41,12 @@ function resolveRelative(repoRoot: string, from: string, specifier: string): str
 export function importEdges(repoRoot: string, files: string[]): ImportEdge[] {
   const edges: ImportEdge[] = [];
   for (const from of files) {
-    const info = ts.preProcessFile(fs.readFileSync(path.join(repoRoot, from), "utf8"), true, true);
-    for (const { fileName: specifier } of info.importedFiles) {
+    const text = fs.readFileSync(path.join(repoRoot, from), "utf8");
+    const info = ts.preProcessFile(text, true, true);
+    // Plain `require("x")` calls in TypeScript files too (the pre-parser sees them only in JavaScript).
+    const required = [...text.matchAll(/\brequire\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1]!);
+    const specifiers = new Set([...info.importedFiles.map((f) => f.fileName), ...required]);
+    for (const specifier of specifiers) {
       const relative = specifier.startsWith(".");
       const to = relative ? resolveRelative(repoRoot, from, specifier) : null;
       if (relative && to === null) throw new Error(`${from}: import "${specifier}" resolves to no file`);
