@@ -1,7 +1,8 @@
 import type { Client } from "@opensearch-project/opensearch";
 import { errorBodyText, statusOf } from "./errors";
 import { BRIDGE_STATE_INDEX, INCIDENTS_INDEX, LOG_INDEX_TEMPLATE, LOG_RETENTION_POLICY } from "../../../contracts/opensearch/index-names";
-import { incidentsIndexBody, logIndexTemplate, logRetentionPolicy, type IndexSettings } from "../../../contracts/opensearch/mappings";
+import { incidentsIndexBody, logIndexTemplate, type IndexSettings } from "../../../contracts/opensearch/mappings";
+import { logRetentionPolicy } from "../../../contracts/opensearch/retention";
 
 export interface LifecycleOptions extends IndexSettings {
   retentionDays: number;

@@ -7,6 +7,7 @@ export { createOpenSearchClient, type OpenSearchConnection } from "./client";
 export { ensureIndexLifecycle, type LifecycleOptions, type LifecycleResult } from "./bootstrap";
 export { isRetriable, reasonOf, statusOf } from "./errors";
 export * from "../../../contracts/opensearch/index-names";
-export { incidentsIndexBody, logDocumentMappings, logIndexTemplate, logRetentionPolicy, type IndexSettings } from "../../../contracts/opensearch/mappings";
+export { incidentsIndexBody, logDocumentMappings, logIndexTemplate, type IndexSettings } from "../../../contracts/opensearch/mappings";
+export { logRetentionPolicy } from "../../../contracts/opensearch/retention";
 export { OpenSearchLogStore, logSearchBody } from "./log-store";
 export { OpenSearchIncidentStore } from "./incident-store";
