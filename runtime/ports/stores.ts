@@ -20,9 +20,8 @@ export interface LogQuery {
   limit?: number;
 }
 
+/** The read side of the log store; the pipeline runner writes through its log sink (runtime/runner/ports.ts). */
 export interface LogStore {
-  /** Idempotent: documents are keyed by `id`, a replayed document replaces itself. */
-  index(docs: LogDocument[]): Promise<void>;
   /** Newest first. */
   search(query: LogQuery): Promise<LogDocument[]>;
 }

@@ -1,7 +1,7 @@
 import type { Client } from "@opensearch-project/opensearch";
 import type { LogQuery, LogStore } from "../../ports/stores";
 import type { LogDocument } from "../../../contracts/records";
-import { LOG_INDEX_PATTERN, logIndexName } from "../../../contracts/opensearch/index-names";
+import { LOG_INDEX_PATTERN } from "../../../contracts/opensearch/index-names";
 
 const MAX_LIMIT = 1000;
 
@@ -38,17 +38,6 @@ interface Hit {
 /** {@link LogStore} over the daily `logclaw-logs-*` indices. */
 export class OpenSearchLogStore implements LogStore {
   constructor(private readonly client: Client) {}
-
-  async index(docs: LogDocument[]): Promise<void> {
-    if (docs.length === 0) return;
-    const body = docs.flatMap((doc) => [{ index: { _index: logIndexName(doc["@timestamp"]), _id: doc.id } }, documentSource(doc)]);
-    const response = await this.client.bulk({ body });
-    const result = response.body as { errors: boolean; items: Array<{ index?: { _id: string; error?: { type: string; reason?: string } } }> };
-    if (result.errors) {
-      const failed = result.items.find((i) => i.index?.error);
-      throw new Error(`bulk indexing failed for ${failed?.index?._id}: ${failed?.index?.error?.type}: ${failed?.index?.error?.reason ?? ""}`);
-    }
-  }
 
   async search(query: LogQuery): Promise<LogDocument[]> {
     const response = await this.client.search({

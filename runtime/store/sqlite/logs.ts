@@ -111,10 +111,6 @@ export class SqliteLogStore implements LogStore {
     })(docs);
   }
 
-  async index(docs: LogDocument[]): Promise<void> {
-    this.indexSync(docs);
-  }
-
   async search(query: LogQuery): Promise<LogDocument[]> {
     return this.searchSync(query);
   }

@@ -61,7 +61,7 @@ describe("HTTP API", () => {
     await incidents.upsert(makeIncident({ id: "inc-old", fingerprint: "fp-old", detectedAt: "2026-11-22T01:00:00.000Z" }));
     await incidents.upsert(makeIncident({ id: "inc-new", detectedAt: "2026-11-22T03:00:05.000Z" }));
     await incidents.upsert(makeIncident({ id: "inc-other", tenant: "globex", detectedAt: "2026-11-22T04:00:00.000Z" }));
-    await new SqliteLogStore(db).index([
+    new SqliteLogStore(db).indexSync([
       makeLog("l1", { "@timestamp": "2026-11-22T03:00:00.000Z", message: "payments pool exhausted" }),
       makeLog("l2", { "@timestamp": "2026-11-22T03:00:01.000Z", service: "checkout", severity_text: "warn", severity_number: 13, message: "slow payments" }),
       makeLog("l3", { "@timestamp": "2026-11-22T03:00:02.000Z", tenant_id: "globex", message: "payments of globex" }),

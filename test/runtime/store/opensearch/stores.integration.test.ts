@@ -7,6 +7,13 @@ import {
 } from "../../../../runtime/store/opensearch";
 import type { Incident, LogDocument } from "../../../../contracts/records";
 import { readServersState } from "../../../support/servers";
+import { DEFAULT_BACKOFF, writeLogDocuments } from "../../../../runtime/sinks";
+
+/** Writes documents the way the bridge does (its log sink) and insists nothing was refused. */
+async function indexOnce(documents: LogDocument[]): Promise<void> {
+  const written = await writeLogDocuments(client, documents, { maxDocsPerRequest: 2000, backoff: DEFAULT_BACKOFF, onRetry: () => undefined });
+  expect(written.rejected).toEqual([]);
+}
 
 const state = readServersState();
 const client = createOpenSearchClient({ url: state.opensearch.url });
@@ -80,7 +87,7 @@ describe("index lifecycle", () => {
   });
 
   it("gives new daily indices the explicit mappings", async () => {
-    await new OpenSearchLogStore(client).index([doc(100, { "@timestamp": "2026-11-19T08:00:00Z", id: "mapping-probe" })]);
+    await indexOnce([doc(100, { "@timestamp": "2026-11-19T08:00:00Z", id: "mapping-probe" })]);
     const mapping = await client.indices.getMapping({ index: "logclaw-logs-2026.11.19" });
     const props = (mapping.body["logclaw-logs-2026.11.19"]?.mappings.properties ?? {}) as Record<string, { type?: string }>;
     expect(props["attributes"]?.type).toBe("flat_object");
@@ -94,9 +101,8 @@ describe("OpenSearchLogStore", () => {
   const docs = Array.from({ length: 30 }, (_, i) => doc(i));
 
   beforeAll(async () => {
-    const store = new OpenSearchLogStore(client);
-    await store.index(docs);
-    await store.index(docs);
+    await indexOnce(docs);
+    await indexOnce(docs);
     await client.indices.refresh({ index: "logclaw-logs-*" });
   });
 

@@ -47,7 +47,7 @@ describe("SqliteLogStore", () => {
   });
 
   it("finds documents by full text, newest first, with the whole document back", async () => {
-    await store.index([
+    store.indexSync([
       doc("a", "2026-01-01T00:00:01Z", "checkout", "error", "payment gateway timeout after 3000ms"),
       doc("b", "2026-01-01T00:00:03Z", "payments", "error", "Payment declined for order 42"),
       doc("c", "2026-01-01T00:00:02Z", "checkout", "info", "order placed"),
@@ -59,7 +59,7 @@ describe("SqliteLogStore", () => {
   });
 
   it("filters by service, severity, time range, trace ids and ids", async () => {
-    await store.index([
+    store.indexSync([
       doc("a", "2026-01-01T00:00:01Z", "checkout", "error", "boom", "0".repeat(31) + "1"),
       doc("b", "2026-01-01T00:00:02Z", "payments", "error", "boom"),
       doc("c", "2026-01-01T00:00:03Z", "checkout", "info", "boom"),
@@ -74,22 +74,22 @@ describe("SqliteLogStore", () => {
   });
 
   it("is idempotent by id and keeps the text index in step with replacements", async () => {
-    await store.index([doc("a", "2026-01-01T00:00:01Z", "checkout", "error", "first text")]);
-    await store.index([doc("a", "2026-01-01T00:00:01Z", "checkout", "error", "second text")]);
+    store.indexSync([doc("a", "2026-01-01T00:00:01Z", "checkout", "error", "first text")]);
+    store.indexSync([doc("a", "2026-01-01T00:00:01Z", "checkout", "error", "second text")]);
     expect(store.count()).toBe(1);
     expect(await store.search({ q: "first" })).toEqual([]);
     expect((await store.search({ q: "second" })).map((d) => d.id)).toEqual(["a"]);
   });
 
   it("never fails on user punctuation or FTS operators", async () => {
-    await store.index([doc("a", "2026-01-01T00:00:01Z", "checkout", "error", "NOT found: \"quoted\" (x) AND y*")]);
+    store.indexSync([doc("a", "2026-01-01T00:00:01Z", "checkout", "error", "NOT found: \"quoted\" (x) AND y*")]);
     expect((await store.search({ q: 'NOT "quoted" (x' })).map((d) => d.id)).toEqual(["a"]);
     expect(await store.search({ q: "***" })).toEqual([]);
     expect(toFtsQuery('a"b c')).toBe('"a"* AND "b"* AND "c"*');
   });
 
   it("deletes by retention cutoff and the text index forgets deleted rows", async () => {
-    await store.index([
+    store.indexSync([
       doc("old", "2026-01-01T00:00:00Z", "checkout", "error", "ancient failure"),
       doc("new", "2026-01-09T00:00:00Z", "checkout", "error", "recent failure"),
     ]);
@@ -98,7 +98,7 @@ describe("SqliteLogStore", () => {
   });
 
   it("counts totals and errors per service and per bucket", async () => {
-    await store.index([
+    store.indexSync([
       doc("a", "2026-01-01T00:00:01Z", "checkout", "error", "x"),
       doc("b", "2026-01-01T00:00:02Z", "checkout", "info", "x"),
       doc("c", "2026-01-01T00:01:02Z", "checkout", "fatal", "x"),
