@@ -10,7 +10,11 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 180_000,
     projects: [
-      { extends: true, test: { name: "unit", exclude: ["**/*.integration.test.ts"] } },
+      // In-process tests only: no browser and no `logclaw` process (test/architecture/imports.test.ts checks).
+      { extends: true, test: { name: "unit", exclude: [...configDefaults.exclude, "test/e2e/**", "**/*.integration.test.ts", "**/*.process.test.ts"] } },
+      // Tests that spawn the `logclaw` CLI or drive Chromium: slower, and they need the built binary's
+      // environment, so they run as their own project (still part of `npm test`).
+      { extends: true, test: { name: "process", include: ["test/**/*.process.test.ts"] } },
       {
         // Against a real Kafka broker and OpenSearch node (test/support/servers), started only when an
         // integration file is selected; files run one at a time because some stop and restart the servers.

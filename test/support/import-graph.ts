@@ -29,7 +29,8 @@ export function sourceFiles(repoRoot: string, tops: string[]): string[] {
 }
 
 function resolveRelative(repoRoot: string, from: string, specifier: string): string | null {
-  const base = path.resolve(repoRoot, path.dirname(from), specifier);
+  // `./x.js` names `./x.ts` under node16 resolution.
+  const base = path.resolve(repoRoot, path.dirname(from), specifier.replace(/\.js$/, ""));
   for (const suffix of RESOLVE_SUFFIXES) {
     const candidate = base + suffix;
     if (fs.existsSync(candidate) && fs.statSync(candidate).isFile()) return path.relative(repoRoot, candidate).split(path.sep).join("/");
