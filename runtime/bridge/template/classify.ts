@@ -216,6 +216,13 @@ export function maskDigitRuns(text: string, hex: boolean): string {
   return out;
 }
 
+/** `host.domain:port`, `10.0.0.1:80`, an absolute path or a URL. */
+function isAddress(core: string): boolean {
+  const first = core.charCodeAt(0);
+  if (first === 47 || first === 92 || core.includes("://")) return true;
+  return /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)+:\d{1,5}$/.test(core);
+}
+
 /**
  * The first token usually names the event (`onExtend:1514038530000`, `setLightsOn(true)`), so it
  * is masked piecewise: alphanumeric runs holding a digit become WILDCARD, the rest stays literal.
@@ -223,6 +230,9 @@ export function maskDigitRuns(text: string, hex: boolean): string {
 export function classifyLeadingToken(token: string): TokenInfo {
   const info = classifyToken(token);
   if (info.kind !== TokenKind.Variable) return info;
+  // An address names no event: a host with its port, a path or a URL first is the subject of the
+  // message (which host, which file), so the event name is what follows it.
+  if (isAddress(coreOf(token))) return info;
   // Without digits only a date word stays a parameter; a leading dotted name or path names the event.
   if (!hasDigit(token)) return DATE_WORDS.has(coreOf(token)) ? info : word(token);
   const masked = maskDigitRuns(token, false);

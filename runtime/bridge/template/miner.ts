@@ -6,6 +6,12 @@ import type { MinedTemplate, TemplateMiner } from "./types";
 
 interface Cluster {
   readonly id: string;
+  /** Creation order: ties go to the oldest cluster. */
+  readonly seq: number;
+  /** Its words in order without the wildcards (see `skeletonOf`). */
+  skeleton: string;
+  /** The miner's message count when a message last joined it: eviction drops the stalest. */
+  lastSeen: number;
   /** Per position: a word, a `key=` of a pair, or WILDCARD once the position varies. */
   readonly keys: string[];
   /** Per position: the template fragment shown for it. */
@@ -42,14 +48,6 @@ function isBracket(code: number): boolean {
   );
 }
 
-/**
- * Clusters that differ from a new message in one word position only, beyond which that position
- * counts as a parameter (`removing chargen`, `removing daytime`, ...). Below it a differing word
- * keeps templates apart, which is what real logs mostly mean.
- */
-const SIBLINGS_BEFORE_MERGE = 3;
-/** Constant positions siblings must share, so two-word messages do not merge on their last word. */
-const MIN_SIBLING_CONSTANTS = 2;
 const NAME_SLOT_KEYWORDS = new Set(["user", "User", "USER"]);
 
 const VARIABLE_INFO: TokenInfo = {
@@ -61,6 +59,13 @@ const VARIABLE_INFO: TokenInfo = {
   wordValue: false,
   unit: false,
 };
+
+/** A template's words in order, its wildcards left out: equal for any parameter count. */
+function skeletonOf(keys: readonly string[]): string {
+  let skeleton = "";
+  for (const k of keys) if (k !== WILDCARD) skeleton += k + SHAPE_SEPARATOR;
+  return skeleton;
+}
 
 /** Content-derived id, so the same first template gets the same id in any run. */
 function clusterId(template: string): string {
@@ -81,17 +86,23 @@ function clusterId(template: string): string {
  */
 class OnlineMiner implements TemplateMiner {
   private readonly clusters: Cluster[] = [];
-  /** Clusters by position count and first key: the candidates for a partial match. */
-  private readonly buckets = new Map<string, Cluster[]>();
+  /** Clusters by position count: the candidates for a partial match. */
+  private readonly buckets = new Map<number, Cluster[]>();
   /** Exact shape -> cluster it was routed to: identical shapes always share a template. */
   private shapes = new Map<string, Cluster>();
+  /** Clusters by skeleton, oldest first: where a message with a different parameter count goes. */
+  private readonly skeletons = new Map<string, Cluster[]>();
   private valueVocabulary = new Set<string>();
   private readonly ids = new Set<string>();
+  /** Messages added so far: the clock of `lastSeen`. */
+  private tick = 0;
+  private nextSeq = 0;
   private readonly classifier = new TokenClassifier();
 
   constructor(private readonly options: ResolvedTemplateMinerOptions) {}
 
   add(message: string): MinedTemplate {
+    this.tick++;
     const shape = this.shapeOf(message);
     const signature = shape.keys.join(SHAPE_SEPARATOR);
     if (shape.values) for (const value of shape.values) this.rememberValue(value);
@@ -104,7 +115,7 @@ class OnlineMiner implements TemplateMiner {
         bucket = [];
         this.buckets.set(bucketKey, bucket);
       }
-      cluster = this.match(bucket, shape.keys);
+      cluster = this.match(bucket, shape.keys) ?? this.matchSkeleton(shape.keys);
       if (!cluster) {
         cluster = this.open(shape);
         bucket.push(cluster);
@@ -113,10 +124,11 @@ class OnlineMiner implements TemplateMiner {
       if (this.shapes.size >= this.options.maxShapes) this.shapes = new Map();
       this.shapes.set(signature, cluster);
     }
+    cluster.lastSeen = this.tick;
     if (!isNew) {
       cluster.count++;
       this.generalize(cluster, shape);
-    }
+    } else if (this.clusters.length > this.options.maxClusters) this.evict();
     return { id: cluster.id, template: cluster.text, isNew, count: cluster.count };
   }
 
@@ -125,7 +137,14 @@ class OnlineMiner implements TemplateMiner {
     return {
       version: 1,
       options: { ...this.options },
-      clusters: this.clusters.map((c) => ({ id: c.id, keys: [...c.keys], renders: [...c.renders], count: c.count })),
+      tick: this.tick,
+      clusters: this.clusters.map((c) => ({
+        id: c.id,
+        keys: [...c.keys],
+        renders: [...c.renders],
+        count: c.count,
+        lastSeen: c.lastSeen,
+      })),
       shapes: [...this.shapes].map(([s, c]) => [s, index.get(c)!] as [string, number]),
       valueVocabulary: [...this.valueVocabulary],
     };
@@ -136,12 +155,16 @@ class OnlineMiner implements TemplateMiner {
     for (const c of state.clusters) {
       const cluster: Cluster = {
         id: c.id,
+        seq: this.nextSeq++,
+        skeleton: skeletonOf(c.keys),
+        lastSeen: c.lastSeen ?? 0,
         keys: [...c.keys],
         renders: [...c.renders],
         count: c.count,
         text: c.renders.join(" "),
       };
       this.clusters.push(cluster);
+      this.indexSkeleton(cluster);
       this.ids.add(c.id);
       const bucketKey = this.bucketKey(cluster.keys);
       const bucket = this.buckets.get(bucketKey) ?? [];
@@ -149,6 +172,7 @@ class OnlineMiner implements TemplateMiner {
       bucket.push(cluster);
     }
     for (const [signature, i] of state.shapes) this.shapes.set(signature, this.clusters[i]);
+    this.tick = state.tick ?? 0;
     this.valueVocabulary = new Set(state.valueVocabulary);
   }
 
@@ -215,21 +239,19 @@ class OnlineMiner implements TemplateMiner {
     return { keys, infos, values };
   }
 
-  private bucketKey(keys: readonly string[]): string {
-    let first = WILDCARD;
-    for (const k of keys) {
-      if (k !== WILDCARD) {
-        first = k;
-        break;
-      }
-    }
-    return `${keys.length}${SHAPE_SEPARATOR}${first}`;
+  /**
+   * Candidates for a partial match share the position count only. Keying them on the first word
+   * too would give every value of a variable first token (a host, a program, an id that is not
+   * typed) its own bucket, where the sibling rule could never see that position vary.
+   */
+  private bucketKey(keys: readonly string[]): number {
+    return keys.length;
   }
 
   /**
    * Among the bucket's most recent clusters: the oldest exact match; else the best match whose
    * differing words are known parameter values;
-   * else, when SIBLINGS_BEFORE_MERGE clusters already differ from the message in one and the same
+   * else, when `siblingsBeforeMerge` clusters already differ from the message in one and the same
    * word position only, the oldest of them: that position has shown itself to be a parameter.
    */
   private match(bucket: readonly Cluster[], keys: readonly string[]): Cluster | undefined {
@@ -259,7 +281,7 @@ class OnlineMiner implements TemplateMiner {
           bestScore = matched - differing;
           best = c;
         }
-      } else if (unknown === 1 && differing === 0 && matched >= MIN_SIBLING_CONSTANTS) {
+      } else if (unknown === 1 && differing === 0 && matched >= this.options.minSiblingConstants) {
         siblings ??= new Map();
         const list = siblings.get(unknownAt) ?? [];
         list.push(c);
@@ -268,7 +290,7 @@ class OnlineMiner implements TemplateMiner {
     }
     if (best || !siblings) return best;
     for (const [position, list] of siblings) {
-      if (list.length < SIBLINGS_BEFORE_MERGE) continue;
+      if (list.length < this.options.siblingsBeforeMerge) continue;
       for (const c of list) this.rememberValue(c.keys[position]);
       this.rememberValue(keys[position]);
       return list[0];
@@ -282,17 +304,62 @@ class OnlineMiner implements TemplateMiner {
     let id = clusterId(text);
     for (let n = 1; this.ids.has(id); n++) id = clusterId(`${text}${SHAPE_SEPARATOR}${n}`);
     this.ids.add(id);
-    const cluster: Cluster = { id, keys: shape.keys, renders, count: 1, text };
+    const cluster: Cluster = {
+      id,
+      seq: this.nextSeq++,
+      skeleton: skeletonOf(shape.keys),
+      lastSeen: this.tick,
+      keys: shape.keys,
+      renders,
+      count: 1,
+      text,
+    };
     this.clusters.push(cluster);
+    this.indexSkeleton(cluster);
     return cluster;
+  }
+
+  /**
+   * A message whose words are a cluster's words in the same order, only with more or fewer
+   * parameters between them (`3 bytes sent` / `1190 bytes (1.16 KB) sent`), is that cluster's
+   * event with a variable-length parameter. Needs `minSiblingConstants` words, so that a message
+   * made of parameters and one or two words does not join whatever shares those words.
+   */
+  private matchSkeleton(keys: readonly string[]): Cluster | undefined {
+    let words = 0;
+    for (const k of keys) if (k !== WILDCARD) words++;
+    if (words < this.options.minSiblingConstants) return undefined;
+    return this.skeletons.get(skeletonOf(keys))?.[0];
+  }
+
+  private indexSkeleton(cluster: Cluster): void {
+    const list = this.skeletons.get(cluster.skeleton);
+    if (!list) {
+      this.skeletons.set(cluster.skeleton, [cluster]);
+      return;
+    }
+    let at = list.length;
+    while (at > 0 && list[at - 1].seq > cluster.seq) at--;
+    list.splice(at, 0, cluster);
+  }
+
+  private unindexSkeleton(cluster: Cluster): void {
+    const list = this.skeletons.get(cluster.skeleton)!;
+    list.splice(list.indexOf(cluster), 1);
+    if (list.length === 0) this.skeletons.delete(cluster.skeleton);
   }
 
   /** Turns the positions where this message differs into wildcards; the id never changes. */
   private generalize(cluster: Cluster, shape: Shape): void {
+    // A message joined through its skeleton has another parameter count: its positions do not
+    // line up with the cluster's, and its words are the cluster's anyway.
+    if (shape.keys.length !== cluster.keys.length) return;
     let changed = false;
+    let wordsChanged = false;
     for (let i = 0; i < shape.keys.length; i++) {
       if (cluster.renders[i] === WILDCARD) continue;
       if (cluster.keys[i] !== shape.keys[i]) {
+        wordsChanged ||= cluster.keys[i] !== WILDCARD;
         cluster.keys[i] = WILDCARD;
         cluster.renders[i] = WILDCARD;
         changed = true;
@@ -302,6 +369,36 @@ class OnlineMiner implements TemplateMiner {
       }
     }
     if (changed) cluster.text = cluster.renders.join(" ");
+    if (wordsChanged) {
+      this.unindexSkeleton(cluster);
+      cluster.skeleton = skeletonOf(cluster.keys);
+      this.indexSkeleton(cluster);
+    }
+  }
+
+  /**
+   * Drops the tenth of the clusters that were joined least recently, with everything that points
+   * to them: memory stays bounded on a stream of ever-new templates. An evicted template that
+   * comes back opens a new cluster under the same content-derived id.
+   */
+  private evict(): void {
+    const drop = Math.ceil(this.clusters.length / 10);
+    const stale = new Set(
+      [...this.clusters].sort((a, b) => a.lastSeen - b.lastSeen || a.seq - b.seq).slice(0, drop),
+    );
+    const kept = this.clusters.filter((c) => !stale.has(c));
+    this.clusters.length = 0;
+    this.clusters.push(...kept);
+    for (const [key, bucket] of this.buckets) {
+      const left = bucket.filter((c) => !stale.has(c));
+      if (left.length === 0) this.buckets.delete(key);
+      else this.buckets.set(key, left);
+    }
+    for (const c of stale) {
+      this.unindexSkeleton(c);
+      this.ids.delete(c.id);
+    }
+    for (const [signature, c] of this.shapes) if (stale.has(c)) this.shapes.delete(signature);
   }
 
   private rememberValue(value: string): void {
