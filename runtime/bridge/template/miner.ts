@@ -78,11 +78,14 @@ function clusterId(template: string): string {
  * values) are masked; runs of adjacent parameters collapse into one position so variable-length
  * lists do not change the shape. Words stay literal: in real logs two messages that differ in a
  * plain word usually come from different statements. Routing, in order: a shape seen before goes
- * where it went; else, among clusters of the same position count and first word, the oldest whose
- * non-wildcard positions the message matches; else the best one whose differing words have all
- * been seen in a parameter slot (a name after `user`, a pair value); else the oldest of three or
- * more clusters that differ from the message in one and the same word position only; else a new
- * cluster. Joining a cluster turns the positions that differ into wildcards; the id never changes.
+ * where it went; else, among clusters of the same position count, the oldest whose non-wildcard
+ * positions the message matches; else the best one whose differing words have all been seen in a
+ * parameter slot (a name after `user`, a pair value) and that keeps twice as many words as it
+ * loses; else the oldest of `siblingsBeforeMerge` clusters that differ from the message in one
+ * and the same word position only (the first included); else the oldest cluster with the same
+ * words in the same order and another parameter count; else a new cluster. Joining a cluster
+ * turns the positions that differ into wildcards; the id never changes. Beyond `maxClusters` the
+ * stalest tenth is evicted.
  */
 class OnlineMiner implements TemplateMiner {
   private readonly clusters: Cluster[] = [];
@@ -250,9 +253,12 @@ class OnlineMiner implements TemplateMiner {
 
   /**
    * Among the bucket's most recent clusters: the oldest exact match; else the best match whose
-   * differing words are known parameter values;
-   * else, when `siblingsBeforeMerge` clusters already differ from the message in one and the same
-   * word position only, the oldest of them: that position has shown itself to be a parameter.
+   * differing words are known parameter values, when it keeps at least `minSiblingConstants`
+   * words and twice as many as it turns into wildcards (learned values must not wash a template
+   * out into wildcards that swallow other events); else, when `siblingsBeforeMerge` clusters
+   * already differ from the message in one and the same word position only, sharing at least
+   * `minSiblingConstants` words, the oldest of them: that position has shown itself to be a
+   * parameter.
    */
   private match(bucket: readonly Cluster[], keys: readonly string[]): Cluster | undefined {
     let best: Cluster | undefined;
@@ -277,7 +283,7 @@ class OnlineMiner implements TemplateMiner {
       }
       if (unknown === 0) {
         if (differing === 0) return c;
-        if (matched > differing && matched - differing > bestScore) {
+        if (matched >= 2 * differing && matched >= this.options.minSiblingConstants && matched - differing > bestScore) {
           bestScore = matched - differing;
           best = c;
         }

@@ -83,6 +83,47 @@ describe("createTemplateMiner", () => {
     expect(results[4]).toMatchObject({ id: results[0].id, isNew: false, count: 3 });
   });
 
+  it("reads an address as the first token as a parameter, not as the event name", () => {
+    const miner = createTemplateMiner();
+    const [a, b, c] = addAll(miner, [
+      "db-3.internal.example:5432 connection reset by peer",
+      "cache.eu-west.example:6379 connection reset by peer",
+      "/srv/queue/inbox connection reset by peer",
+    ]);
+    expect(b).toMatchObject({ id: a.id, isNew: false });
+    expect(c).toMatchObject({ id: a.id, template: "<*> connection reset by peer" });
+  });
+
+  it("generalizes the first word too once several templates differ only there", () => {
+    const miner = createTemplateMiner();
+    const services = ["billing", "search", "ledger", "mailer", "uploader"];
+    const results = services.map((s) => miner.add(`${s} worker missed its heartbeat after 3 retries`));
+    expect(new Set(results.slice(0, 3).map((r) => r.id)).size).toBe(3);
+    expect(results[3]).toMatchObject({ id: results[0].id, template: "<*> worker missed its heartbeat after <*> retries" });
+    expect(results[4]).toMatchObject({ id: results[0].id, isNew: false });
+  });
+
+  it("joins a message whose words match a template's but with a parameter more or less between them", () => {
+    const miner = createTemplateMiner();
+    const [a, b, c] = addAll(miner, [
+      "job 17 done, wrote 5 files to /tmp/out/17",
+      "job 18 done, wrote 5 files (12 KB) to /tmp/out/18",
+      "job 19 done, wrote 0 files to",
+    ]);
+    expect(b).toMatchObject({ id: a.id, isNew: false, count: 2 });
+    expect(c).toMatchObject({ id: a.id, isNew: false, count: 3 });
+    // Too few words to trust the order of words alone: a short message stays apart.
+    const [d, e] = addAll(miner, ["sent 3 bytes", "sent 3 bytes (1 packet)"]);
+    expect(e.id).not.toBe(d.id);
+  });
+
+  it("does not let learned parameter words turn most of a template into wildcards", () => {
+    const miner = createTemplateMiner();
+    addAll(miner, ["state=open mode=fast", "state=closed mode=slow"]);
+    const [a, b] = addAll(miner, ["the link went open fast", "the link went closed slow"]);
+    expect(b.id).not.toBe(a.id);
+  });
+
   it("reads dot leaders and code locations as parameters", () => {
     const miner = createTemplateMiner();
     const [a, b] = addAll(miner, ["icache prefetch depth.......0", "icache prefetch depth.............1"]);
