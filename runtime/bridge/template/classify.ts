@@ -110,8 +110,13 @@ function keyValueSplit(core: string): number {
   return -1;
 }
 
-/** Units that belong to the number before them (`5.2 KB`, `30 ms`): the pair is one parameter. */
-const UNITS = new Set(["B", "KB", "MB", "GB", "TB", "PB", "KiB", "MiB", "GiB", "TiB", "ns", "us", "µs", "ms"]);
+/**
+ * Abbreviated units that belong to the number before them (`5.2 KB`, `30 ms`, `<1 sec`): the pair
+ * is one parameter, so a value printed with or without its unit keeps one shape.
+ */
+const UNITS = new Set(
+  ["B", "KB", "MB", "GB", "TB", "PB", "KiB", "MiB", "GiB", "TiB"].concat(["ns", "us", "µs", "ms", "s", "sec", "secs", "min", "mins"]),
+);
 
 /** True when the token is a unit of measure that continues a number. */
 export function isUnit(token: string): boolean {

@@ -299,6 +299,7 @@ class OnlineMiner implements TemplateMiner {
       if (list.length < this.options.siblingsBeforeMerge) continue;
       for (const c of list) this.rememberValue(c.keys[position]);
       this.rememberValue(keys[position]);
+      this.absorb(list[0], list.slice(1));
       return list[0];
     }
     return undefined;
@@ -405,6 +406,29 @@ class OnlineMiner implements TemplateMiner {
       this.ids.delete(c.id);
     }
     for (const [signature, c] of this.shapes) if (stale.has(c)) this.shapes.delete(signature);
+  }
+
+  /**
+   * Folds younger sibling clusters into the oldest once their differing position has proven to be
+   * a parameter: their messages go to the oldest from now on, so a word-valued parameter seen
+   * before the rule fired (the first hosts, the first programs) does not keep templates of its
+   * own. The oldest keeps its id; the younger ids are not returned again.
+   */
+  private absorb(into: Cluster, younger: readonly Cluster[]): void {
+    if (younger.length === 0) return;
+    const gone = new Set(younger);
+    for (const c of younger) {
+      into.count += c.count;
+      into.lastSeen = Math.max(into.lastSeen, c.lastSeen);
+      this.unindexSkeleton(c);
+      this.ids.delete(c.id);
+      const bucket = this.buckets.get(this.bucketKey(c.keys))!;
+      bucket.splice(bucket.indexOf(c), 1);
+    }
+    const kept = this.clusters.filter((c) => !gone.has(c));
+    this.clusters.length = 0;
+    this.clusters.push(...kept);
+    for (const [signature, c] of this.shapes) if (gone.has(c)) this.shapes.set(signature, into);
   }
 
   private rememberValue(value: string): void {

@@ -79,8 +79,10 @@ describe("createTemplateMiner", () => {
     const results = hosts.map((h) => miner.add(`Connection to host ${h} closed cleanly`));
     expect(results.slice(0, 3).every((r) => r.isNew)).toBe(true);
     expect(new Set(results.slice(0, 3).map((r) => r.id)).size).toBe(3);
-    expect(results[3]).toEqual({ id: results[0].id, template: "Connection to host <*> closed cleanly", isNew: false, count: 2 });
-    expect(results[4]).toMatchObject({ id: results[0].id, isNew: false, count: 3 });
+    // The younger siblings are folded into the oldest: their messages (and counts) go there now.
+    expect(results[3]).toEqual({ id: results[0].id, template: "Connection to host <*> closed cleanly", isNew: false, count: 4 });
+    expect(results[4]).toMatchObject({ id: results[0].id, isNew: false, count: 5 });
+    expect(miner.add("Connection to host bravo closed cleanly")).toMatchObject({ id: results[0].id, count: 6 });
   });
 
   it("reads an address as the first token as a parameter, not as the event name", () => {
