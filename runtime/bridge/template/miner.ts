@@ -330,13 +330,19 @@ class OnlineMiner implements TemplateMiner {
    * A message whose words are a cluster's words in the same order, only with more or fewer
    * parameters between them (`3 bytes sent` / `1190 bytes (1.16 KB) sent`), is that cluster's
    * event with a variable-length parameter. Needs `minSiblingConstants` words, so that a message
-   * made of parameters and one or two words does not join whatever shares those words.
+   * made of parameters and one or two words does not join whatever shares those words, and a
+   * parameter on both sides: a message without any (`register:` / `register: 0x1f`) is a
+   * statement of its own more often than a list that happens to be empty.
    */
   private matchSkeleton(keys: readonly string[]): Cluster | undefined {
     let words = 0;
     for (const k of keys) if (k !== WILDCARD) words++;
-    if (words < this.options.minSiblingConstants) return undefined;
-    return this.skeletons.get(skeletonOf(keys))?.[0];
+    if (words < this.options.minSiblingConstants || words === keys.length) return undefined;
+    const list = this.skeletons.get(skeletonOf(keys));
+    if (!list) return undefined;
+    // Same position count with the words elsewhere is another arrangement, not another length.
+    for (const c of list) if (c.keys.length !== words && c.keys.length !== keys.length) return c;
+    return undefined;
   }
 
   private indexSkeleton(cluster: Cluster): void {

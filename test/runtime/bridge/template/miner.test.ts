@@ -117,6 +117,9 @@ describe("createTemplateMiner", () => {
     // Too few words to trust the order of words alone: a short message stays apart.
     const [d, e] = addAll(miner, ["sent 3 bytes", "sent 3 bytes (1 packet)"]);
     expect(e.id).not.toBe(d.id);
+    // A parameter present or absent is not a list of another length.
+    const [f, g] = addAll(miner, ["machine check status register: 0x1f", "machine check status register:"]);
+    expect(g.id).not.toBe(f.id);
   });
 
   it("does not let learned parameter words turn most of a template into wildcards", () => {
