@@ -60,6 +60,12 @@ const VARIABLE_INFO: TokenInfo = {
   unit: false,
 };
 
+/** True when every word of `general` is the same word in `specific` (wildcards cover anything). */
+function covers(general: readonly string[], specific: readonly string[]): boolean {
+  for (let i = 0; i < general.length; i++) if (general[i] !== WILDCARD && general[i] !== specific[i]) return false;
+  return true;
+}
+
 /** A template's words in order, its wildcards left out: equal for any parameter count. */
 function skeletonOf(keys: readonly string[]): string {
   let skeleton = "";
@@ -130,7 +136,7 @@ class OnlineMiner implements TemplateMiner {
     cluster.lastSeen = this.tick;
     if (!isNew) {
       cluster.count++;
-      this.generalize(cluster, shape);
+      if (this.generalize(cluster, shape)) cluster = this.foldSubsumed(cluster);
     } else if (this.clusters.length > this.options.maxClusters) this.evict();
     return { id: cluster.id, template: cluster.text, isNew, count: cluster.count };
   }
@@ -362,11 +368,14 @@ class OnlineMiner implements TemplateMiner {
     if (list.length === 0) this.skeletons.delete(cluster.skeleton);
   }
 
-  /** Turns the positions where this message differs into wildcards; the id never changes. */
-  private generalize(cluster: Cluster, shape: Shape): void {
+  /**
+   * Turns the positions where this message differs into wildcards; the id never changes. True
+   * when a word position became a wildcard.
+   */
+  private generalize(cluster: Cluster, shape: Shape): boolean {
     // A message joined through its skeleton has another parameter count: its positions do not
     // line up with the cluster's, and its words are the cluster's anyway.
-    if (shape.keys.length !== cluster.keys.length) return;
+    if (shape.keys.length !== cluster.keys.length) return false;
     let changed = false;
     let wordsChanged = false;
     for (let i = 0; i < shape.keys.length; i++) {
@@ -382,11 +391,42 @@ class OnlineMiner implements TemplateMiner {
       }
     }
     if (changed) cluster.text = cluster.renders.join(" ");
-    if (wordsChanged) {
-      this.unindexSkeleton(cluster);
-      cluster.skeleton = skeletonOf(cluster.keys);
-      this.indexSkeleton(cluster);
+    if (wordsChanged) this.reindexSkeleton(cluster);
+    return wordsChanged;
+  }
+
+  private reindexSkeleton(cluster: Cluster): void {
+    this.unindexSkeleton(cluster);
+    cluster.skeleton = skeletonOf(cluster.keys);
+    this.indexSkeleton(cluster);
+  }
+
+  /**
+   * A cluster that just gained a wildcard may now cover clusters opened before that position was
+   * known to vary (`Failed password for uucp ...` once the user position is a parameter): they
+   * are folded into the oldest of them all, which takes the wildcards of the covering one. Later
+   * messages of the folded clusters go to it, so one event does not stay split for good.
+   */
+  private foldSubsumed(cluster: Cluster): Cluster {
+    const bucket = this.buckets.get(this.bucketKey(cluster.keys))!;
+    const covered = bucket.filter((o) => o !== cluster && covers(cluster.keys, o.keys));
+    if (covered.length === 0) return cluster;
+    const group = [cluster, ...covered].sort((a, b) => a.seq - b.seq);
+    const survivor = group[0];
+    if (survivor !== cluster) {
+      let wordsChanged = false;
+      for (let i = 0; i < cluster.keys.length; i++) {
+        if (survivor.keys[i] !== cluster.keys[i]) {
+          wordsChanged ||= survivor.keys[i] !== WILDCARD;
+          survivor.keys[i] = WILDCARD;
+          survivor.renders[i] = WILDCARD;
+        } else if (survivor.renders[i] !== cluster.renders[i]) survivor.renders[i] = WILDCARD;
+      }
+      survivor.text = survivor.renders.join(" ");
+      if (wordsChanged) this.reindexSkeleton(survivor);
     }
+    this.absorb(survivor, group.slice(1));
+    return survivor;
   }
 
   /**

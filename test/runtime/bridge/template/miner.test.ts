@@ -40,6 +40,21 @@ describe("createTemplateMiner", () => {
     expect(root.template).toBe("auth failure; rhost=<*> user=root");
   });
 
+  it("folds clusters opened before a position was known to vary into the oldest of them", () => {
+    const miner = createTemplateMiner();
+    const [uucp, root] = addAll(miner, [
+      "Failed password for uucp from 10.0.0.1 port 22 ssh2",
+      "Failed password for root from 10.0.0.2 port 22 ssh2",
+      "auth failure; rhost=10.0.0.3 user=root",
+      "auth failure; rhost=10.0.0.4 user=admin",
+    ]);
+    expect(root.id).not.toBe(uucp.id);
+    const admin = miner.add("Failed password for admin from 10.0.0.5 port 22 ssh2");
+    expect(admin).toMatchObject({ id: uucp.id, template: "Failed password for <*> from <*> port <*> <*>", count: 3 });
+    expect(miner.add("Failed password for root from 10.0.0.6 port 22 ssh2")).toMatchObject({ id: uucp.id, count: 4 });
+    expect(miner.add("Failed password for uucp from 10.0.0.7 port 22 ssh2")).toMatchObject({ id: uucp.id, count: 5 });
+  });
+
   it("treats the word after `user` as a name", () => {
     const miner = createTemplateMiner();
     const [a, b] = addAll(miner, ["Invalid user webmaster from 1.2.3.4", "Invalid user admin from 5.6.7.8"]);
