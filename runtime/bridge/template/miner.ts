@@ -60,6 +60,29 @@ const VARIABLE_INFO: TokenInfo = {
   unit: false,
 };
 
+/** Index key of a cluster or message: its position count and first key. */
+function firstKey(keys: readonly string[], length = keys.length): string {
+  return `${length}${SHAPE_SEPARATOR}${keys[0] ?? ""}`;
+}
+
+/** Adds a cluster to the list under `key`, keeping the list in creation order. */
+function insertBySeq(index: Map<string, Cluster[]>, key: string, cluster: Cluster): void {
+  const list = index.get(key);
+  if (!list) {
+    index.set(key, [cluster]);
+    return;
+  }
+  let at = list.length;
+  while (at > 0 && list[at - 1].seq > cluster.seq) at--;
+  list.splice(at, 0, cluster);
+}
+
+function removeFrom(index: Map<string, Cluster[]>, key: string, cluster: Cluster): void {
+  const list = index.get(key)!;
+  list.splice(list.indexOf(cluster), 1);
+  if (list.length === 0) index.delete(key);
+}
+
 /** True when every word of `general` is the same word in `specific` (wildcards cover anything). */
 function covers(general: readonly string[], specific: readonly string[]): boolean {
   for (let i = 0; i < general.length; i++) if (general[i] !== WILDCARD && general[i] !== specific[i]) return false;
@@ -99,6 +122,12 @@ class OnlineMiner implements TemplateMiner {
   private readonly buckets = new Map<number, Cluster[]>();
   /** Exact shape -> cluster it was routed to: identical shapes always share a template. */
   private shapes = new Map<string, Cluster>();
+  /**
+   * Clusters by position count and first key (a word or WILDCARD), oldest first: the only ones
+   * that can match a message exactly, so the exact match stays complete when a position count's
+   * bucket holds more clusters than a partial-match scan looks at.
+   */
+  private readonly byFirst = new Map<string, Cluster[]>();
   /** Clusters by skeleton, oldest first: where a message with a different parameter count goes. */
   private readonly skeletons = new Map<string, Cluster[]>();
   private valueVocabulary = new Set<string>();
@@ -174,6 +203,7 @@ class OnlineMiner implements TemplateMiner {
       };
       this.clusters.push(cluster);
       this.indexSkeleton(cluster);
+      insertBySeq(this.byFirst, firstKey(cluster.keys), cluster);
       this.ids.add(c.id);
       const bucketKey = this.bucketKey(cluster.keys);
       const bucket = this.buckets.get(bucketKey) ?? [];
@@ -267,6 +297,8 @@ class OnlineMiner implements TemplateMiner {
    * parameter.
    */
   private match(bucket: readonly Cluster[], keys: readonly string[]): Cluster | undefined {
+    const exact = this.matchExactly(keys);
+    if (exact) return exact;
     let best: Cluster | undefined;
     let bestScore = -1;
     /** Per word position: the clusters differing from the message there and nowhere else. */
@@ -288,7 +320,6 @@ class OnlineMiner implements TemplateMiner {
         else unknownAt = i;
       }
       if (unknown === 0) {
-        if (differing === 0) return c;
         if (matched >= 2 * differing && matched >= this.options.minSiblingConstants && matched - differing > bestScore) {
           bestScore = matched - differing;
           best = c;
@@ -311,6 +342,28 @@ class OnlineMiner implements TemplateMiner {
     return undefined;
   }
 
+  /**
+   * The oldest cluster whose words the message has at the same positions: among those with the
+   * message's first key and those with a wildcard first (the most recent MAX_BUCKET_SCAN of each).
+   */
+  private matchExactly(keys: readonly string[]): Cluster | undefined {
+    let found: Cluster | undefined;
+    const lists = [this.byFirst.get(firstKey(keys))];
+    if (keys[0] !== WILDCARD) lists.push(this.byFirst.get(firstKey([WILDCARD], keys.length)));
+    for (const list of lists) {
+      if (!list) continue;
+      for (let b = Math.max(0, list.length - MAX_BUCKET_SCAN); b < list.length; b++) {
+        const c = list[b];
+        if (found && c.seq > found.seq) break;
+        if (covers(c.keys, keys)) {
+          found = c;
+          break;
+        }
+      }
+    }
+    return found;
+  }
+
   private open(shape: Shape): Cluster {
     const renders = shape.infos.map((info) => info.render);
     const text = renders.join(" ");
@@ -329,6 +382,7 @@ class OnlineMiner implements TemplateMiner {
     };
     this.clusters.push(cluster);
     this.indexSkeleton(cluster);
+    insertBySeq(this.byFirst, firstKey(cluster.keys), cluster);
     return cluster;
   }
 
@@ -352,20 +406,11 @@ class OnlineMiner implements TemplateMiner {
   }
 
   private indexSkeleton(cluster: Cluster): void {
-    const list = this.skeletons.get(cluster.skeleton);
-    if (!list) {
-      this.skeletons.set(cluster.skeleton, [cluster]);
-      return;
-    }
-    let at = list.length;
-    while (at > 0 && list[at - 1].seq > cluster.seq) at--;
-    list.splice(at, 0, cluster);
+    insertBySeq(this.skeletons, cluster.skeleton, cluster);
   }
 
   private unindexSkeleton(cluster: Cluster): void {
-    const list = this.skeletons.get(cluster.skeleton)!;
-    list.splice(list.indexOf(cluster), 1);
-    if (list.length === 0) this.skeletons.delete(cluster.skeleton);
+    removeFrom(this.skeletons, cluster.skeleton, cluster);
   }
 
   /**
@@ -376,6 +421,7 @@ class OnlineMiner implements TemplateMiner {
     // A message joined through its skeleton has another parameter count: its positions do not
     // line up with the cluster's, and its words are the cluster's anyway.
     if (shape.keys.length !== cluster.keys.length) return false;
+    const first = firstKey(cluster.keys);
     let changed = false;
     let wordsChanged = false;
     for (let i = 0; i < shape.keys.length; i++) {
@@ -391,14 +437,19 @@ class OnlineMiner implements TemplateMiner {
       }
     }
     if (changed) cluster.text = cluster.renders.join(" ");
-    if (wordsChanged) this.reindexSkeleton(cluster);
+    if (wordsChanged) this.reindex(cluster, first);
     return wordsChanged;
   }
 
-  private reindexSkeleton(cluster: Cluster): void {
+  /** Re-files a cluster whose words changed; `first` is its first key before the change. */
+  private reindex(cluster: Cluster, first: string): void {
     this.unindexSkeleton(cluster);
     cluster.skeleton = skeletonOf(cluster.keys);
     this.indexSkeleton(cluster);
+    const now = firstKey(cluster.keys);
+    if (now === first) return;
+    removeFrom(this.byFirst, first, cluster);
+    insertBySeq(this.byFirst, now, cluster);
   }
 
   /**
@@ -414,6 +465,7 @@ class OnlineMiner implements TemplateMiner {
     const group = [cluster, ...covered].sort((a, b) => a.seq - b.seq);
     const survivor = group[0];
     if (survivor !== cluster) {
+      const first = firstKey(survivor.keys);
       let wordsChanged = false;
       for (let i = 0; i < cluster.keys.length; i++) {
         if (survivor.keys[i] !== cluster.keys[i]) {
@@ -423,7 +475,7 @@ class OnlineMiner implements TemplateMiner {
         } else if (survivor.renders[i] !== cluster.renders[i]) survivor.renders[i] = WILDCARD;
       }
       survivor.text = survivor.renders.join(" ");
-      if (wordsChanged) this.reindexSkeleton(survivor);
+      if (wordsChanged) this.reindex(survivor, first);
     }
     this.absorb(survivor, group.slice(1));
     return survivor;
@@ -449,6 +501,7 @@ class OnlineMiner implements TemplateMiner {
     }
     for (const c of stale) {
       this.unindexSkeleton(c);
+      removeFrom(this.byFirst, firstKey(c.keys), c);
       this.ids.delete(c.id);
     }
     for (const [signature, c] of this.shapes) if (stale.has(c)) this.shapes.delete(signature);
@@ -467,6 +520,7 @@ class OnlineMiner implements TemplateMiner {
       into.count += c.count;
       into.lastSeen = Math.max(into.lastSeen, c.lastSeen);
       this.unindexSkeleton(c);
+      removeFrom(this.byFirst, firstKey(c.keys), c);
       this.ids.delete(c.id);
       const bucket = this.buckets.get(this.bucketKey(c.keys))!;
       bucket.splice(bucket.indexOf(c), 1);

@@ -191,6 +191,15 @@ describe("createTemplateMiner", () => {
     expect(ids[3]).toBe(ids[1]);
   });
 
+  it("finds an old template among many of the same length even without the shape memory", () => {
+    const miner = createTemplateMiner({ maxShapes: 1 });
+    const first = miner.add("quota exceeded for volume 7");
+    const letters = (n: number) => n.toString(26).replace(/[0-9]/g, (d) => "qrstuvwxyz"[Number(d)]);
+    // 600 other five-position templates, each differing from the others in every word.
+    for (let i = 0; i < 600; i++) miner.add(`${letters(i + 1000)}a ${letters(i + 2000)}b ${letters(i + 3000)}c ${letters(i + 4000)}d 1`);
+    expect(miner.add("quota exceeded for volume 9")).toMatchObject({ id: first.id, isNew: false, count: 2 });
+  });
+
   it("rejects invalid options", () => {
     expect(() => createTemplateMiner({ maxShapes: 0 })).toThrow();
   });
