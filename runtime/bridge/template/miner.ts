@@ -421,7 +421,7 @@ class OnlineMiner implements TemplateMiner {
     // A message joined through its skeleton has another parameter count: its positions do not
     // line up with the cluster's, and its words are the cluster's anyway.
     if (shape.keys.length !== cluster.keys.length) return false;
-    const first = firstKey(cluster.keys);
+    const first = cluster.keys[0];
     let changed = false;
     let wordsChanged = false;
     for (let i = 0; i < shape.keys.length; i++) {
@@ -446,10 +446,9 @@ class OnlineMiner implements TemplateMiner {
     this.unindexSkeleton(cluster);
     cluster.skeleton = skeletonOf(cluster.keys);
     this.indexSkeleton(cluster);
-    const now = firstKey(cluster.keys);
-    if (now === first) return;
-    removeFrom(this.byFirst, first, cluster);
-    insertBySeq(this.byFirst, now, cluster);
+    if (cluster.keys[0] === first) return;
+    removeFrom(this.byFirst, firstKey([first], cluster.keys.length), cluster);
+    insertBySeq(this.byFirst, firstKey(cluster.keys), cluster);
   }
 
   /**
@@ -465,7 +464,7 @@ class OnlineMiner implements TemplateMiner {
     const group = [cluster, ...covered].sort((a, b) => a.seq - b.seq);
     const survivor = group[0];
     if (survivor !== cluster) {
-      const first = firstKey(survivor.keys);
+      const first = survivor.keys[0];
       let wordsChanged = false;
       for (let i = 0; i < cluster.keys.length; i++) {
         if (survivor.keys[i] !== cluster.keys[i]) {
