@@ -53,6 +53,9 @@ describe("createTemplateMiner", () => {
     expect(admin).toMatchObject({ id: uucp.id, template: "Failed password for <*> from <*> port <*> <*>", count: 3 });
     expect(miner.add("Failed password for root from 10.0.0.6 port 22 ssh2")).toMatchObject({ id: uucp.id, count: 4 });
     expect(miner.add("Failed password for uucp from 10.0.0.7 port 22 ssh2")).toMatchObject({ id: uucp.id, count: 5 });
+    // The fold survives a checkpoint.
+    const restored = restoreTemplateMiner(JSON.parse(JSON.stringify(miner.exportState())));
+    expect(restored.add("Failed password for root from 10.0.0.8 port 22 ssh2")).toMatchObject({ id: uucp.id, count: 6 });
   });
 
   it("treats the word after `user` as a name", () => {
