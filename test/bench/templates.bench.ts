@@ -9,6 +9,8 @@
  * - `templates.throughput.warm`: the same lines through a long-lived miner that knows their templates.
  * - `templates.throughput.adversarial`: a stream built to defeat the fast paths (see `freeText`).
  * - `templates.state_size`: the JSON checkpoint after one pass.
+ * - `templates.state_size.long_adversarial`: the checkpoint and cluster count of one default miner
+ *   after 50k, 100k and 200k lines of the adversarial stream: bounded by `maxClusters`.
  * - `templates.peak_rss`: peak resident memory of the process during the runs.
  * Each pass starts a fresh miner (cold caches, all clusters new); the figure is the median pass.
  */
@@ -135,5 +137,26 @@ print({
   unit: "KiB",
   input: "exported state after the 20,000 lines (checkpoint size)",
 });
+{
+  const miner = createTemplateMiner();
+  const long = freeText(200_000);
+  const checkpoints = new Set([50_000, 100_000, 200_000]);
+  const sizes: { lines: number; kib: number; clusters: number }[] = [];
+  long.forEach((line, i) => {
+    miner.add(line);
+    if (checkpoints.has(i + 1)) {
+      const state = miner.exportState() as { clusters: unknown[] };
+      sizes.push({ lines: i + 1, kib: Math.round(JSON.stringify(state).length / 1024), clusters: state.clusters.length });
+    }
+  });
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  print({
+    bench: "templates.state_size.long_adversarial",
+    value: sizes[sizes.length - 1].kib,
+    unit: "KiB",
+    input: "one default miner, adversarial stream, checkpoint after 50k/100k/200k lines",
+    series: sizes,
+  });
+}
 print({ bench: "templates.peak_rss", value: Math.round(peakRss / 2 ** 20), unit: "MiB" });
 if (sink < 0) process.exit(2);

@@ -110,8 +110,13 @@ function keyValueSplit(core: string): number {
   return -1;
 }
 
-/** Units that belong to the number before them (`5.2 KB`, `30 ms`): the pair is one parameter. */
-const UNITS = new Set(["B", "KB", "MB", "GB", "TB", "PB", "KiB", "MiB", "GiB", "TiB", "ns", "us", "µs", "ms"]);
+/**
+ * Abbreviated units that belong to the number before them (`5.2 KB`, `30 ms`, `<1 sec`): the pair
+ * is one parameter, so a value printed with or without its unit keeps one shape.
+ */
+const UNITS = new Set(
+  ["B", "KB", "MB", "GB", "TB", "PB", "KiB", "MiB", "GiB", "TiB"].concat(["ns", "us", "µs", "ms", "s", "sec", "secs", "min", "mins"]),
+);
 
 /** True when the token is a unit of measure that continues a number. */
 export function isUnit(token: string): boolean {
@@ -216,6 +221,13 @@ export function maskDigitRuns(text: string, hex: boolean): string {
   return out;
 }
 
+/** `host.domain:port`, `10.0.0.1:80`, an absolute path or a URL. */
+function isAddress(core: string): boolean {
+  const first = core.charCodeAt(0);
+  if (first === 47 || first === 92 || core.includes("://")) return true;
+  return /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)+:\d{1,5}$/.test(core);
+}
+
 /**
  * The first token usually names the event (`onExtend:1514038530000`, `setLightsOn(true)`), so it
  * is masked piecewise: alphanumeric runs holding a digit become WILDCARD, the rest stays literal.
@@ -223,6 +235,9 @@ export function maskDigitRuns(text: string, hex: boolean): string {
 export function classifyLeadingToken(token: string): TokenInfo {
   const info = classifyToken(token);
   if (info.kind !== TokenKind.Variable) return info;
+  // An address names no event: a host with its port, a path or a URL first is the subject of the
+  // message (which host, which file), so the event name is what follows it.
+  if (isAddress(coreOf(token))) return info;
   // Without digits only a date word stays a parameter; a leading dotted name or path names the event.
   if (!hasDigit(token)) return DATE_WORDS.has(coreOf(token)) ? info : word(token);
   const masked = maskDigitRuns(token, false);

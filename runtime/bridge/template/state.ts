@@ -8,6 +8,8 @@ export const clusterStateSchema = z
     keys: z.array(z.string()),
     renders: z.array(z.string()),
     count: z.number().int().positive(),
+    /** Message count when it was last joined (eviction order); absent in older checkpoints. */
+    lastSeen: z.number().int().nonnegative().optional(),
   })
   .strict()
   .refine((c) => c.keys.length === c.renders.length, { message: "keys and renders differ in length" });
@@ -17,6 +19,8 @@ export const minerStateSchema = z
   .object({
     version: z.literal(1),
     options: templateMinerOptionsSchema,
+    /** Messages added so far; absent in older checkpoints. */
+    tick: z.number().int().nonnegative().optional(),
     /** Clusters in creation order (ties in matching go to the oldest). */
     clusters: z.array(clusterStateSchema),
     /** Message shapes already routed, as [shape, index into clusters]. */

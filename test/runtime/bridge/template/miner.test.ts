@@ -40,6 +40,24 @@ describe("createTemplateMiner", () => {
     expect(root.template).toBe("auth failure; rhost=<*> user=root");
   });
 
+  it("folds clusters opened before a position was known to vary into the oldest of them", () => {
+    const miner = createTemplateMiner();
+    const [uucp, root] = addAll(miner, [
+      "Failed password for uucp from 10.0.0.1 port 22 ssh2",
+      "Failed password for root from 10.0.0.2 port 22 ssh2",
+      "auth failure; rhost=10.0.0.3 user=root",
+      "auth failure; rhost=10.0.0.4 user=admin",
+    ]);
+    expect(root.id).not.toBe(uucp.id);
+    const admin = miner.add("Failed password for admin from 10.0.0.5 port 22 ssh2");
+    expect(admin).toMatchObject({ id: uucp.id, template: "Failed password for <*> from <*> port <*> <*>", count: 3 });
+    expect(miner.add("Failed password for root from 10.0.0.6 port 22 ssh2")).toMatchObject({ id: uucp.id, count: 4 });
+    expect(miner.add("Failed password for uucp from 10.0.0.7 port 22 ssh2")).toMatchObject({ id: uucp.id, count: 5 });
+    // The fold survives a checkpoint.
+    const restored = restoreTemplateMiner(JSON.parse(JSON.stringify(miner.exportState())));
+    expect(restored.add("Failed password for root from 10.0.0.8 port 22 ssh2")).toMatchObject({ id: uucp.id, count: 6 });
+  });
+
   it("treats the word after `user` as a name", () => {
     const miner = createTemplateMiner();
     const [a, b] = addAll(miner, ["Invalid user webmaster from 1.2.3.4", "Invalid user admin from 5.6.7.8"]);
@@ -79,8 +97,54 @@ describe("createTemplateMiner", () => {
     const results = hosts.map((h) => miner.add(`Connection to host ${h} closed cleanly`));
     expect(results.slice(0, 3).every((r) => r.isNew)).toBe(true);
     expect(new Set(results.slice(0, 3).map((r) => r.id)).size).toBe(3);
-    expect(results[3]).toEqual({ id: results[0].id, template: "Connection to host <*> closed cleanly", isNew: false, count: 2 });
-    expect(results[4]).toMatchObject({ id: results[0].id, isNew: false, count: 3 });
+    // The younger siblings are folded into the oldest: their messages (and counts) go there now.
+    expect(results[3]).toEqual({ id: results[0].id, template: "Connection to host <*> closed cleanly", isNew: false, count: 4 });
+    expect(results[4]).toMatchObject({ id: results[0].id, isNew: false, count: 5 });
+    expect(miner.add("Connection to host bravo closed cleanly")).toMatchObject({ id: results[0].id, count: 6 });
+  });
+
+  it("reads an address as the first token as a parameter, not as the event name", () => {
+    const miner = createTemplateMiner();
+    const [a, b, c] = addAll(miner, [
+      "db-3.internal.example:5432 connection reset by peer",
+      "cache.eu-west.example:6379 connection reset by peer",
+      "/srv/queue/inbox connection reset by peer",
+    ]);
+    expect(b).toMatchObject({ id: a.id, isNew: false });
+    expect(c).toMatchObject({ id: a.id, template: "<*> connection reset by peer" });
+  });
+
+  it("generalizes the first word too once several templates differ only there", () => {
+    const miner = createTemplateMiner();
+    const services = ["billing", "search", "ledger", "mailer", "uploader"];
+    const results = services.map((s) => miner.add(`${s} worker missed its heartbeat after 3 retries`));
+    expect(new Set(results.slice(0, 3).map((r) => r.id)).size).toBe(3);
+    expect(results[3]).toMatchObject({ id: results[0].id, template: "<*> worker missed its heartbeat after <*> retries" });
+    expect(results[4]).toMatchObject({ id: results[0].id, isNew: false });
+  });
+
+  it("joins a message whose words match a template's but with a parameter more or less between them", () => {
+    const miner = createTemplateMiner();
+    const [a, b, c] = addAll(miner, [
+      "job 17 done, wrote 5 files to /tmp/out/17",
+      "job 18 done, wrote 5 files (12 KB) to /tmp/out/18",
+      "job 19 done, wrote 0 files to",
+    ]);
+    expect(b).toMatchObject({ id: a.id, isNew: false, count: 2 });
+    expect(c).toMatchObject({ id: a.id, isNew: false, count: 3 });
+    // Too few words to trust the order of words alone: a short message stays apart.
+    const [d, e] = addAll(miner, ["sent 3 bytes", "sent 3 bytes (1 packet)"]);
+    expect(e.id).not.toBe(d.id);
+    // A parameter present or absent is not a list of another length.
+    const [f, g] = addAll(miner, ["machine check status register: 0x1f", "machine check status register:"]);
+    expect(g.id).not.toBe(f.id);
+  });
+
+  it("does not let learned parameter words turn most of a template into wildcards", () => {
+    const miner = createTemplateMiner();
+    addAll(miner, ["state=open mode=fast", "state=closed mode=slow"]);
+    const [a, b] = addAll(miner, ["the link went open fast", "the link went closed slow"]);
+    expect(b.id).not.toBe(a.id);
   });
 
   it("reads dot leaders and code locations as parameters", () => {
@@ -128,6 +192,15 @@ describe("createTemplateMiner", () => {
     const ids = addAll(small, ["job 1 done", "disk full", "job 2 done", "disk full"]).map((r) => r.id);
     expect(ids[2]).toBe(ids[0]);
     expect(ids[3]).toBe(ids[1]);
+  });
+
+  it("finds an old template among many of the same length even without the shape memory", () => {
+    const miner = createTemplateMiner({ maxShapes: 1 });
+    const first = miner.add("quota exceeded for volume 7");
+    const letters = (n: number) => n.toString(26).replace(/[0-9]/g, (d) => "qrstuvwxyz"[Number(d)]);
+    // 600 other five-position templates, each differing from the others in every word.
+    for (let i = 0; i < 600; i++) miner.add(`${letters(i + 1000)}a ${letters(i + 2000)}b ${letters(i + 3000)}c ${letters(i + 4000)}d 1`);
+    expect(miner.add("quota exceeded for volume 9")).toMatchObject({ id: first.id, isNew: false, count: 2 });
   });
 
   it("rejects invalid options", () => {

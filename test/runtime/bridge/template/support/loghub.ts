@@ -25,6 +25,8 @@ export interface LabelledLine {
   content: string;
   /** Ground-truth group key (`EventId`, or the `EventTemplate` string for Loghub-2.0 labels). */
   eventId: string;
+  /** Ground-truth template text (`EventTemplate`), for the template-text metrics (PA, FTA). */
+  template: string;
 }
 
 const repoRoot = resolve(__dirname, "..", "..", "..", "..", "..");
@@ -107,10 +109,16 @@ export function loadLoghub(system: LoghubSystem, labels: LoghubLabels = "correct
   };
   const lineId = col("LineId");
   const content = col("Content");
-  const group = col(labels === "loghub-2.0" ? "EventTemplate" : "EventId");
+  const template = col("EventTemplate");
+  const group = labels === "loghub-2.0" ? template : col("EventId");
   return rows
     .filter((r) => r.length === header.length && r[group] !== "")
-    .map((r) => ({ raw: rawLines[Number(r[lineId]) - 1], content: r[content], eventId: r[group] }));
+    .map((r) => ({
+      raw: rawLines[Number(r[lineId]) - 1],
+      content: r[content],
+      eventId: r[group],
+      template: r[template],
+    }));
 }
 
 /**
@@ -130,4 +138,82 @@ export function groupingAccuracy(truth: readonly string[], predicted: readonly s
     if (group.length === members.length && members.every((i) => truth[i] === t)) correct += members.length;
   }
   return correct / truth.length;
+}
+
+/** Accuracy figures of one parse of one system (Jiang et al., ISSTA'24, and Khan et al., ICSE'22). */
+export interface ParseScores {
+  /** Grouping accuracy: share of lines whose predicted group is exactly their true group. */
+  ga: number;
+  /** F1 over groups: a predicted group is right when its lines are exactly one true group's. */
+  fga: number;
+  /** Parsing accuracy: share of lines whose final template text equals the true template. */
+  pa: number;
+  /** F1 over templates: a group is right as for FGA and its template text equals the true one. */
+  fta: number;
+  /** Predicted and true group counts. */
+  templates: number;
+  truthTemplates: number;
+}
+
+/**
+ * Template text as compared for PA and FTA: whitespace runs become one space and a run of
+ * wildcards separated by spaces becomes one, on both sides. The miner gives a run of adjacent
+ * parameters one position on purpose, and the label sets are not consistent about it either
+ * (`<*> <*>` and `<*>` for the same kind of list), so the comparison does not count it.
+ */
+export function normalizeTemplate(template: string): string {
+  return template
+    .trim()
+    .replace(/\s+/g, " ")
+    .replace(/<\*>(?: <\*>)+/g, "<*>");
+}
+
+function f1(correct: number, predicted: number, truth: number): number {
+  if (correct === 0) return 0;
+  const precision = correct / predicted;
+  const recall = correct / truth;
+  return (2 * precision * recall) / (precision + recall);
+}
+
+/**
+ * Scores one parse. `predictedTemplates[i]` is the template the miner gave line i's group at the
+ * end of the stream (templates only gain wildcards, so the last one a group returned is final).
+ */
+export function scoreParse(
+  truthIds: readonly string[],
+  truthTemplates: readonly string[],
+  predictedIds: readonly string[],
+  predictedTemplates: readonly string[],
+): ParseScores {
+  const n = truthIds.length;
+  if (predictedIds.length !== n || truthTemplates.length !== n || predictedTemplates.length !== n) {
+    throw new Error("truth and prediction differ in length");
+  }
+  const byTruth = new Map<string, number[]>();
+  const byPred = new Map<string, number[]>();
+  truthIds.forEach((t, i) => (byTruth.get(t) ?? byTruth.set(t, []).get(t)!).push(i));
+  predictedIds.forEach((p, i) => (byPred.get(p) ?? byPred.set(p, []).get(p)!).push(i));
+  let groupedLines = 0;
+  let groups = 0;
+  let templates = 0;
+  for (const members of byPred.values()) {
+    const t = truthIds[members[0]];
+    const group = byTruth.get(t)!;
+    if (group.length !== members.length || !members.every((i) => truthIds[i] === t)) continue;
+    groupedLines += members.length;
+    groups++;
+    if (normalizeTemplate(predictedTemplates[members[0]]) === normalizeTemplate(truthTemplates[members[0]])) templates++;
+  }
+  let parsed = 0;
+  for (let i = 0; i < n; i++) {
+    if (normalizeTemplate(predictedTemplates[i]) === normalizeTemplate(truthTemplates[i])) parsed++;
+  }
+  return {
+    ga: groupedLines / n,
+    fga: f1(groups, byPred.size, byTruth.size),
+    pa: parsed / n,
+    fta: f1(templates, byPred.size, byTruth.size),
+    templates: byPred.size,
+    truthTemplates: byTruth.size,
+  };
 }
