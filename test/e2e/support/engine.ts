@@ -34,6 +34,25 @@ export function locateToolchain(): { toolchain: Toolchain } | { unavailable: str
   return { toolchain: { binDir, root: path.dirname(binDir), missing } };
 }
 
+/** Set by CI when `npm run toolchain` completed: a suite that cannot run is then a failure. */
+export const REQUIRE_ENGINE_ENV = "LOGCLAW_E2E_REQUIRE_ENGINE";
+
+/**
+ * The toolchain a suite runs on: `cli` needs the Pulumi CLI, `engine` every binary. Otherwise
+ * undefined with one line on stderr (the suite skips), or, when REQUIRE_ENGINE_ENV is set, an
+ * error: a skipped suite must not look like a pass.
+ */
+export function toolchainFor(suite: string, needs: "cli" | "engine"): Toolchain | undefined {
+  const located = locateToolchain();
+  let why: string | undefined;
+  if ("unavailable" in located) why = located.unavailable;
+  else if (needs === "engine" && located.toolchain.missing.length > 0) why = `not built: ${located.toolchain.missing.join(", ")}`;
+  if (!why) return (located as { toolchain: Toolchain }).toolchain;
+  if (process.env[REQUIRE_ENGINE_ENV]) throw new Error(`e2e: ${suite} cannot run although ${REQUIRE_ENGINE_ENV} is set (${why})`);
+  process.stderr.write(`e2e: ${suite} skipped, Pulumi toolchain incomplete (${why})\n`);
+  return undefined;
+}
+
 export interface CommandResult {
   code: number;
   stdout: string;

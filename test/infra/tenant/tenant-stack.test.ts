@@ -375,6 +375,82 @@ describe("TenantStack isolation", () => {
   });
 });
 
+/** Secret name -> keys it holds ("*" = whatever its source holds), for the Secrets a tenant's objects produce. */
+function producedSecrets(manifests: Manifest[]): Map<string, Set<string>> {
+  const produced = new Map<string, Set<string>>();
+  const add = (name: string, keys: string[]) => produced.set(name, new Set([...(produced.get(name) ?? []), ...keys]));
+  for (const m of manifests) {
+    if (m.kind === "Secret") add(m.metadata.name, Object.keys({ ...m.stringData, ...m.data }));
+    if (m.kind === "ExternalSecret") {
+      const template = m.spec.target?.template?.data as Record<string, string> | undefined;
+      const fromStore = ((m.spec.data ?? []) as { secretKey: string }[]).map((d) => d.secretKey);
+      add(m.spec.target?.name ?? m.metadata.name, template ? Object.keys(template) : fromStore);
+    }
+    // Strimzi's User Operator writes each SCRAM user's password; cert-manager the Certificate's key pair.
+    if (m.kind === "KafkaUser") add(m.metadata.name, ["password", "sasl.jaas.config"]);
+    if (m.kind === "Certificate") add(m.spec.secretName, ["tls.crt", "tls.key", "ca.crt"]);
+    // The operators' generated CAs: Strimzi's cluster CA and the OpenSearch operator's HTTP CA.
+    if (m.kind === "Kafka") add(`${m.metadata.name}-cluster-ca-cert`, ["ca.crt"]);
+    if (m.kind === "OpenSearchCluster" && m.spec.security?.tls?.http?.generate) add(`${m.metadata.name}-ca`, ["ca.crt"]);
+  }
+  return produced;
+}
+
+/** Every (Secret, key) a tenant's object reads: env secretKeyRefs, secret volumes, OpenSearch credentials. */
+function consumedSecrets(value: unknown, out: { secret: string; key: string }[] = []): { secret: string; key: string }[] {
+  if (Array.isArray(value)) value.forEach((v) => consumedSecrets(v, out));
+  else if (value && typeof value === "object") {
+    const o = value as Record<string, any>;
+    if (o.secretKeyRef) out.push({ secret: o.secretKeyRef.name, key: o.secretKeyRef.key });
+    if (o.passwordFrom) out.push({ secret: o.passwordFrom.name, key: o.passwordFrom.key });
+    if (o.secret?.secretName) {
+      for (const item of (o.secret.items ?? [{ key: "*" }]) as { key: string }[]) out.push({ secret: o.secret.secretName, key: item.key });
+    }
+    for (const field of ["adminCredentialsSecret", "opensearchCredentialsSecret"]) {
+      if (o[field]?.name) out.push({ secret: o[field].name, key: "username" }, { secret: o[field].name, key: "password" });
+    }
+    for (const [k, v] of Object.entries(o)) if (!["secretKeyRef", "passwordFrom"].includes(k)) consumedSecrets(v, out);
+  }
+  return out;
+}
+
+describe("TenantStack credentials", () => {
+  it("writes no service password through Pulumi: the only Secret it manages is the ingestion API key", () => {
+    for (const id of TENANTS) {
+      const secrets = k8sResources(id).map(manifest).filter((m) => m.kind === "Secret");
+      expect(secrets.map((m) => `${m.metadata.name}: ${Object.keys(m.stringData ?? {}).join(",")}`), id).toEqual(["logclaw-ingest-api-key: api-key"]);
+    }
+  });
+
+  it("generates every service credential once, in the cluster, from the tenant's Password generator", () => {
+    for (const id of TENANTS) {
+      const manifests = k8sResources(id).map(manifest);
+      const generated = manifests.filter((m) => m.kind === "ExternalSecret" && m.spec.dataFrom);
+      expect(generated.map((m) => m.spec.target.name).sort(), id).toEqual(["logclaw-api-token", "opensearch-admin", "opensearch-logclaw-bridge", "opensearch-logclaw-ticketing"]);
+      const generator = manifests.find((m) => m.kind === "Password");
+      for (const m of generated) {
+        expect(m.spec.refreshPolicy).toBe("CreatedOnce");
+        expect(m.spec.secretStoreRef).toBeUndefined();
+        expect(m.spec.dataFrom).toEqual([{ sourceRef: { generatorRef: { apiVersion: generator?.apiVersion, kind: "Password", name: generator?.metadata.name } } }]);
+      }
+    }
+  });
+
+  it("lets every consumer read a Secret, and a key, that the tenant's objects produce", () => {
+    for (const id of TENANTS) {
+      const manifests = k8sResources(id).map(manifest);
+      const produced = producedSecrets(manifests);
+      const consumed = manifests.flatMap((m) => consumedSecrets(m.spec).map((c) => ({ ...c, by: `${m.kind} ${m.metadata.name}` })));
+      expect(consumed.length).toBeGreaterThan(10);
+      const missing = consumed.filter((c) => {
+        const keys = produced.get(c.secret);
+        return !keys || (c.key !== "*" && !keys.has(c.key));
+      });
+      expect(missing, id).toEqual([]);
+    }
+  });
+});
+
 describe("operator-managed pods under Pod Security restricted", () => {
   const restricted = { runAsNonRoot: true, allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, seccompProfile: { type: "RuntimeDefault" } };
 
