@@ -59,8 +59,12 @@ export interface CommandResult {
   stderr: string;
 }
 
-/** Project sources a stack program or the policy pack loads; copied so every run is isolated. */
-const PROJECT_ENTRIES = ["Pulumi.yaml", "package.json", "tsconfig.json", "stacks", "infra", "policies", "runtime"];
+/**
+ * Top-level entries not copied: dependencies are linked, tenants are written per test, and the rest
+ * is neither loaded by a stack program nor by the policy pack. Everything else is copied, so every
+ * run is isolated from the checkout (and the copy follows the layout as it changes).
+ */
+const NOT_COPIED = new Set([".git", "node_modules", "tenants", "test", "test-artifacts", "rendered", "dist"]);
 
 /**
  * A copy of the project in a temp dir (node_modules linked), with its own tenants folder, a file
@@ -99,7 +103,7 @@ export class EngineProject {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), "logclaw-engine-"));
     const project = new EngineProject(toolchain, root);
     fs.mkdirSync(project.dir);
-    for (const entry of PROJECT_ENTRIES) {
+    for (const entry of fs.readdirSync(repoRoot).filter((e) => !NOT_COPIED.has(e))) {
       fs.cpSync(path.join(repoRoot, entry), path.join(project.dir, entry), { recursive: true });
     }
     fs.symlinkSync(path.join(repoRoot, "node_modules"), path.join(project.dir, "node_modules"), "dir");
