@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { createClusterSource, type CloudArgs } from "../infra/cloud";
 import { ClusterOperators } from "../infra/operators";
 import { loadEnvironmentConfig, type EnvironmentConfig } from "./environment-config";
+import { providerRenderDirectory } from "./render-directory";
 
 /**
  * Outputs of an environment stack (ARCHITECTURE.md, contract): tenant stacks read them through a
@@ -10,7 +11,7 @@ import { loadEnvironmentConfig, type EnvironmentConfig } from "./environment-con
 export interface EnvironmentOutputs {
   /** Kubeconfig for tenant stacks, always a secret; "" in render-only mode. */
   kubeconfig: pulumi.Output<string>;
-  /** Set only in render-only mode: where manifests are written. */
+  /** Set only in render-only mode: where manifests are written, relative to the project root. */
   renderDirectory: string | undefined;
   clusterName: pulumi.Output<string>;
   ingressDomain: string;
@@ -44,7 +45,7 @@ export function cloudArgs(config: EnvironmentConfig): CloudArgs {
         existing: {
           kubeconfig: config.kubeconfig,
           context: config.kubeContext,
-          renderDirectory: config.renderDirectory,
+          renderDirectory: config.renderDirectory === undefined ? undefined : providerRenderDirectory(config.renderDirectory),
           clusterName: config.clusterName,
           storageClass: config.storageClass,
         },
@@ -75,7 +76,7 @@ export function buildEnvironment(config: EnvironmentConfig): EnvironmentOutputs 
   });
   return {
     kubeconfig: cluster.kubeconfig,
-    renderDirectory: cluster.renderDirectory,
+    renderDirectory: config.renderDirectory,
     clusterName: cluster.clusterName,
     ingressDomain: config.ingressDomain,
     secretStoreName: operators.secretStoreName,

@@ -3,8 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { TenantStack, type SecretStoreCloud } from "../infra/tenant";
 import { TenantFileError, loadTenantFile, type TenantConfig } from "../contracts/tenant";
-
-const repoRoot = path.resolve(__dirname, "..");
+import { PROJECT_ROOT as repoRoot, providerRenderDirectory } from "./render-directory";
 
 /** The environment stack that only renders manifests to a directory (stacks/Pulumi.local.yaml). */
 export const RENDER_ONLY_ENVIRONMENT = "local";
@@ -46,12 +45,14 @@ export function tenantProgram(tenantId: string, options: TenantProgramOptions = 
   const renderDirectory = output("renderDirectory");
   // Outside render-only mode the tenant talks to the very cluster the environment installed into:
   // same kubeconfig and same context (an `existing` cluster may be reached by context alone).
+  // An output that resolves to undefined leaves the provider property unset; the SDK's
+  // ProviderArgs type only admits undefined outside the Output, hence the cast.
   const unlessRendering = (key: string) =>
-    pulumi.all([renderDirectory, output(key)]).apply(([dir, value]) => (dir ? undefined : value || undefined));
+    pulumi.all([renderDirectory, output(key)]).apply(([dir, value]) => (dir ? undefined : value || undefined)) as pulumi.Output<string>;
   const provider = new k8s.Provider(`${tenantId}-kubernetes`, {
     kubeconfig: unlessRendering("kubeconfig"),
     context: unlessRendering("kubeContext"),
-    renderYamlToDirectory: renderDirectory.apply((dir) => (dir ? `${dir}/tenants/${tenantId}` : undefined)),
+    renderYamlToDirectory: renderDirectory.apply((dir) => (dir ? providerRenderDirectory(`${dir}/tenants/${tenantId}`) : undefined)) as pulumi.Output<string>,
   });
 
   const imageTag = config.get("imageTag") ?? (require("../package.json") as { version: string }).version;

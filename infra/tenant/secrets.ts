@@ -74,9 +74,72 @@ export function storeEntries(plan: ExternalSecretPlan, cloud: SecretStoreCloud |
   });
 }
 
+/** The in-cluster Password generator every generated service credential comes from. */
+export const PASSWORD_GENERATOR = {
+  apiVersion: "generators.external-secrets.io/v1alpha1",
+  kind: "Password",
+  name: "logclaw-password",
+} as const;
+
+/** One service credential generated in the cluster: the Secret it lands in and its keys. */
+export interface GeneratedSecretPlan {
+  /** Logical name suffix of the ExternalSecret resource. */
+  suffix: string;
+  /** Kubernetes Secret the ExternalSecret writes (what the consumers read). */
+  secretName: string;
+  component: string;
+  /** Secret keys: a fixed value, or `generated` for the generator's password. */
+  data: Record<string, string | "generated">;
+}
+
 /**
- * Every credential of the tenant: generated passwords and keys (Kubernetes Secrets whose values are
- * Pulumi secrets) and ExternalSecrets for the LLM and ticket platforms (values never reach Pulumi).
+ * The service credentials no person needs to read: the ticketing API token and the OpenSearch admin
+ * and client passwords. They are generated inside the cluster, so they never reach the Pulumi state
+ * or a rendered manifest.
+ */
+export function generatedSecretPlan(): GeneratedSecretPlan[] {
+  return [
+    { suffix: "api-token", secretName: OBJECT_NAMES.apiTokenSecret, component: "ticketing", data: { token: "generated" } },
+    {
+      suffix: "opensearch-admin",
+      secretName: OBJECT_NAMES.openSearchAdminSecret,
+      component: "opensearch",
+      data: { username: "admin", password: "generated" },
+    },
+    ...Object.entries(OPENSEARCH_USERS).map(([role, user]) => ({
+      suffix: `opensearch-${role}`,
+      secretName: openSearchUserSecret(user),
+      component: "opensearch",
+      data: { username: user, password: "generated" },
+    })),
+  ];
+}
+
+/** The ExternalSecret spec that writes one generated credential (pure). */
+export function generatedExternalSecretSpec(plan: GeneratedSecretPlan): Record<string, unknown> {
+  return {
+    // Generated once: a new value on every refresh would lock the clients out of OpenSearch and
+    // the ticketing API until each of them restarted.
+    refreshPolicy: "CreatedOnce",
+    target: {
+      name: plan.secretName,
+      creationPolicy: "Owner",
+      deletionPolicy: "Retain",
+      template: {
+        engineVersion: "v2",
+        data: Object.fromEntries(
+          Object.entries(plan.data).map(([key, value]) => [key, value === "generated" ? "{{ .password }}" : value]),
+        ),
+      },
+    },
+    dataFrom: [{ sourceRef: { generatorRef: { ...PASSWORD_GENERATOR } } }],
+  };
+}
+
+/**
+ * Every credential of the tenant: the ingestion API key (a Pulumi secret: the user reads it from the
+ * stack output), service credentials generated in the cluster by the External Secrets Password
+ * generator, and ExternalSecrets for the LLM and ticket platforms (values never reach Pulumi).
  */
 export class Secrets extends pulumi.ComponentResource {
   public readonly apiKey: pulumi.Output<string>;
@@ -86,49 +149,48 @@ export class Secrets extends pulumi.ComponentResource {
   constructor(name: string, args: SecretsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("logclaw:tenant:Secrets", name, {}, opts);
     const ctx = args.context;
-    const generated = (suffix: string) =>
-      pulumi.secret(new random.RandomPassword(`${name}-${suffix}`, { length: 32, special: false }, { parent: this }).result);
-    const secret = (suffix: string, secretName: string, component: string, data: Record<string, pulumi.Input<string>>) =>
-      new k8s.core.v1.Secret(
+    const externalSecret = (suffix: string, secretName: string, component: string, spec: pulumi.Input<Record<string, unknown>>, after?: pulumi.Resource[]) =>
+      new k8s.apiextensions.CustomResource(
         `${name}-${suffix}`,
-        { metadata: objectMeta(ctx, secretName, component), type: "Opaque", stringData: data },
-        k8sOptions(this, ctx),
+        { apiVersion: "external-secrets.io/v1", kind: "ExternalSecret", metadata: objectMeta(ctx, secretName, component), spec },
+        k8sOptions(this, ctx, after),
       );
 
-    this.apiKey = args.apiKey ? pulumi.secret(args.apiKey) : generated("api-key");
+    this.apiKey = args.apiKey
+      ? pulumi.secret(args.apiKey)
+      : pulumi.secret(new random.RandomPassword(`${name}-api-key`, { length: 32, special: false }, { parent: this }).result);
     const created: pulumi.Resource[] = [
-      secret("api-key-secret", OBJECT_NAMES.apiKeySecret, "collector", { "api-key": this.apiKey }),
-      secret("api-token-secret", OBJECT_NAMES.apiTokenSecret, "ticketing", { token: generated("api-token") }),
-      secret("opensearch-admin-secret", OBJECT_NAMES.openSearchAdminSecret, "opensearch", {
-        username: "admin",
-        password: generated("opensearch-admin-password"),
-      }),
+      new k8s.core.v1.Secret(
+        `${name}-api-key-secret`,
+        { metadata: objectMeta(ctx, OBJECT_NAMES.apiKeySecret, "collector"), type: "Opaque", stringData: { "api-key": this.apiKey } },
+        k8sOptions(this, ctx),
+      ),
     ];
-    for (const [role, user] of Object.entries(OPENSEARCH_USERS)) {
-      created.push(
-        secret(`opensearch-${role}-secret`, openSearchUserSecret(user), "opensearch", {
-          username: user,
-          password: generated(`opensearch-${role}-password`),
-        }),
-      );
+
+    // 32 letters and digits: no symbol needs quoting in a URL, an env value or OpenSearch's config.
+    const generator = new k8s.apiextensions.CustomResource(
+      `${name}-password-generator`,
+      {
+        apiVersion: PASSWORD_GENERATOR.apiVersion,
+        kind: PASSWORD_GENERATOR.kind,
+        metadata: objectMeta(ctx, PASSWORD_GENERATOR.name, "credentials"),
+        spec: { length: 32, digits: 8, symbols: 0, noUpper: false, allowRepeat: true },
+      },
+      k8sOptions(this, ctx),
+    );
+    created.push(generator);
+    for (const plan of generatedSecretPlan()) {
+      created.push(externalSecret(plan.suffix, plan.secretName, plan.component, generatedExternalSecretSpec(plan), [generator]));
     }
+
     for (const plan of externalSecretPlan(ctx)) {
       created.push(
-        new k8s.apiextensions.CustomResource(
-          `${name}-external-${plan.name}`,
-          {
-            apiVersion: "external-secrets.io/v1",
-            kind: "ExternalSecret",
-            metadata: objectMeta(ctx, plan.name, "credentials"),
-            spec: {
-              refreshInterval: "1h",
-              secretStoreRef: { kind: "ClusterSecretStore", name: args.secretStoreName },
-              target: { name: plan.name, creationPolicy: "Owner", deletionPolicy: "Retain" },
-              data: pulumi.output(args.cloud).apply((cloud) => storeEntries(plan, cloud)),
-            },
-          },
-          k8sOptions(this, ctx),
-        ),
+        externalSecret(`external-${plan.name}`, plan.name, "credentials", {
+          refreshInterval: "1h",
+          secretStoreRef: { kind: "ClusterSecretStore", name: args.secretStoreName },
+          target: { name: plan.name, creationPolicy: "Owner", deletionPolicy: "Retain" },
+          data: pulumi.output(args.cloud).apply((cloud) => storeEntries(plan, cloud)),
+        }),
       );
     }
     this.resources = created;

@@ -63,11 +63,20 @@ export const plaintextCredentials: ResourceRule<object> = {
 
 export interface StoreConfig {
   secretStoreNames: string[];
+  generatorKinds: string[];
+}
+
+/** The generators an ExternalSecret's `dataFrom` names (empty when it reads only from a store). */
+function generatorRefs(spec: Record<string, unknown>): Record<string, unknown>[] {
+  return asArray(spec["dataFrom"])
+    .map((entry) => asRecord(get(asRecord(entry), "sourceRef.generatorRef")))
+    .filter((ref) => Object.keys(ref).length > 0);
 }
 
 export const externalSecretStore: ResourceRule<StoreConfig> = {
   name: "external-secret-store",
-  description: "ExternalSecrets read from the environment's ClusterSecretStore, never from a tenant-local store.",
+  description:
+    "ExternalSecrets read from the environment's ClusterSecretStore, never from a tenant-local store, or generate in-cluster with an allowed generator kind.",
   enforcementLevel: "mandatory",
   configSchema: {
     properties: {
@@ -77,11 +86,28 @@ export const externalSecretStore: ResourceRule<StoreConfig> = {
         default: ["logclaw"],
         description: "Names of the environment ClusterSecretStores ExternalSecrets may use.",
       },
+      generatorKinds: {
+        type: "array",
+        items: { type: "string" },
+        default: ["Password"],
+        description: "Generator kinds (in the ExternalSecret's own namespace) an ExternalSecret may take its values from.",
+      },
     },
   },
   check(resource, config, report) {
     if (!isKubernetesObject(resource) || !isKind(resource, "ExternalSecret")) return;
-    const ref = asRecord(get(resource.props, "spec.secretStoreRef"));
+    const spec = asRecord(resource.props["spec"]);
+    const generators = generatorRefs(spec);
+    const kinds = config.generatorKinds ?? ["Password"];
+    for (const ref of generators) {
+      if (!kinds.includes(String(ref["kind"]))) {
+        report(`${displayName(resource)}: dataFrom generator ${String(ref["kind"])}/${String(ref["name"])} is not an allowed generator kind (${kinds.join(" or ")}).`);
+      }
+    }
+    // Only an ExternalSecret that reads nothing from a store may leave the store out.
+    const readsStore = asArray(spec["data"]).length > 0 || asArray(spec["dataFrom"]).length > generators.length;
+    if (!readsStore && generators.length > 0) return;
+    const ref = asRecord(spec["secretStoreRef"]);
     const allowed = config.secretStoreNames ?? ["logclaw"];
     if (ref["kind"] !== "ClusterSecretStore" || !allowed.includes(String(ref["name"]))) {
       report(

@@ -6,7 +6,9 @@ import { EngineProject, locateToolchain, repoRoot, shippedTenantsOn } from "../e
 /**
  * `logclaw fleet preview` over 1, 10 and 50 render-only tenant stacks on the real engine: wall time
  * and peak memory (resident set of the whole process tree: the CLI, every pulumi and node child),
- * one JSON line per figure. The tenants are generated in a temporary copy of the project.
+ * one JSON line per figure. The tenants are generated in a temporary copy of the project. A last
+ * line compares the marginal cost per tenant from 1 to 10 and from 10 to 50 tenants: equal (within
+ * a quarter) means preview cost grows linearly with the fleet.
  */
 
 const SIZES = [1, 10, 50];
@@ -83,15 +85,25 @@ async function main(): Promise<void> {
       const result = await project.pulumi(args);
       if (result.code !== 0) throw new Error(`pulumi ${args.join(" ")}: ${result.stderr}`);
     }
+    const walls = new Map<number, number>();
     for (const size of SIZES) {
       const selected = ids.slice(0, size);
       const args = ["fleet", "preview", "--env", "local", "--concurrency", String(CONCURRENCY), "--pulumi-root", located.toolchain.root, "--tenant", ...selected];
       const run = await measure(project, args);
       if (run.code !== 0) throw new Error(`fleet preview of ${size} tenants failed:\n${run.stdout}\n${run.stderr}`);
+      walls.set(size, run.wallSeconds);
       const name = `fleet.preview.tenants_${size}`;
       process.stdout.write(`${JSON.stringify({ bench: `${name}.wall`, value: Number(run.wallSeconds.toFixed(2)), unit: "s", concurrency: CONCURRENCY })}\n`);
       process.stdout.write(`${JSON.stringify({ bench: `${name}.peak_rss`, value: Math.round(run.peakMiB), unit: "MiB", concurrency: CONCURRENCY })}\n`);
     }
+    const [a, b, c] = SIZES;
+    const early = (walls.get(b)! - walls.get(a)!) / (b - a);
+    const late = (walls.get(c)! - walls.get(b)!) / (c - b);
+    const ratio = late / early;
+    const growth = ratio > 1.25 ? "superlinear" : ratio < 0.75 ? "sublinear" : "linear";
+    process.stdout.write(
+      `${JSON.stringify({ bench: "fleet.preview.growth", value: Number(ratio.toFixed(2)), unit: "ratio", growth, marginal_s_per_tenant: { [`${a}_${b}`]: Number(early.toFixed(2)), [`${b}_${c}`]: Number(late.toFixed(2)) } })}\n`,
+    );
   } finally {
     project.dispose();
   }

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { EngineProject, locateToolchain } from "./support/engine";
+import { EngineProject, toolchainFor } from "./support/engine";
 
 /**
  * The real Pulumi CLI (no language host needed) on a copy of the project and a local file backend:
@@ -9,9 +9,7 @@ import { EngineProject, locateToolchain } from "./support/engine";
  * fleet` creates, configures and selects tenant stacks through the Automation API.
  */
 
-const located = locateToolchain();
-if ("unavailable" in located) process.stderr.write(`e2e: CLI suite skipped (${located.unavailable})\n`);
-const toolchain = "toolchain" in located ? located.toolchain : undefined;
+const toolchain = toolchainFor("CLI suite", "cli");
 
 describe.skipIf(!toolchain)("the real Pulumi CLI on the project", () => {
   let project: EngineProject;

@@ -66,4 +66,21 @@ describe("secret policies", () => {
       "ExternalSecret logclaw-acme/slack: spec.secretStoreRef must be the environment ClusterSecretStore (logclaw), got SecretStore/mine.",
     ]);
   });
+
+  it("accept ExternalSecrets generated in-cluster by a Password generator, and no other generator kind", async () => {
+    const generatorRef = (kind: string) => ({ dataFrom: [{ sourceRef: { generatorRef: { apiVersion: "generators.external-secrets.io/v1alpha1", kind, name: "gen" } } }] });
+    const password = k8s("external-secrets.io/v1", "ExternalSecret", { name: "opensearch-admin", namespace: "logclaw-acme" }, {
+      spec: { refreshPolicy: "CreatedOnce", ...generatorRef("Password") },
+    });
+    const webhook = k8s("external-secrets.io/v1", "ExternalSecret", { name: "hook", namespace: "logclaw-acme" }, { spec: generatorRef("Webhook") });
+    // A generator does not excuse `data` entries read from a store the environment does not own.
+    const mixed = k8s("external-secrets.io/v1", "ExternalSecret", { name: "mixed", namespace: "logclaw-acme" }, {
+      spec: { ...generatorRef("Password"), data: [{ secretKey: "k", remoteRef: { key: "x" } }], secretStoreRef: { kind: "SecretStore", name: "mine" } },
+    });
+    const violations = await evaluatePolicies(policies, [password, webhook, mixed]);
+    expect(violations.map((v) => v.message)).toEqual([
+      "ExternalSecret logclaw-acme/hook: dataFrom generator Webhook/gen is not an allowed generator kind (Password).",
+      "ExternalSecret logclaw-acme/mixed: spec.secretStoreRef must be the environment ClusterSecretStore (logclaw), got SecretStore/mine.",
+    ]);
+  });
 });

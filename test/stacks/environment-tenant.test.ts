@@ -54,8 +54,9 @@ describe("environment outputs consumed by the tenant program through a StackRefe
     expect(provider.inputs.renderYamlToDirectory).toBeUndefined();
   });
 
-  it("points tenant ExternalSecrets at the environment's ClusterSecretStore", () => {
-    const externalSecrets = mocks.byType("kubernetes:external-secrets.io/v1:ExternalSecret");
+  it("points tenant ExternalSecrets that read a store at the environment's ClusterSecretStore", () => {
+    // The others take generated values from the tenant's Password generator and read no store.
+    const externalSecrets = mocks.byType("kubernetes:external-secrets.io/v1:ExternalSecret").filter((es) => !(es.inputs.spec as { dataFrom?: unknown }).dataFrom);
     expect(externalSecrets.length).toBeGreaterThan(0);
     for (const es of externalSecrets) {
       expect((es.inputs.spec as { secretStoreRef: unknown }).secretStoreRef).toEqual({ kind: "ClusterSecretStore", name: envOutputs.secretStoreName });
@@ -67,7 +68,7 @@ describe("environment outputs consumed by the tenant program through a StackRefe
     expect(envOutputs.cloud).toBe("existing");
     const keys = mocks
       .byType("kubernetes:external-secrets.io/v1:ExternalSecret")
-      .flatMap((es) => (es.inputs.spec as { data: { remoteRef: { key: string } }[] }).data.map((d) => d.remoteRef.key));
+      .flatMap((es) => ((es.inputs.spec as { data?: { remoteRef: { key: string } }[] }).data ?? []).map((d) => d.remoteRef.key));
     expect([...new Set(keys)].sort()).toEqual(["logclaw-acme-jira", "logclaw-acme-slack"]);
   });
 

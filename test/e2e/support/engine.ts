@@ -34,14 +34,37 @@ export function locateToolchain(): { toolchain: Toolchain } | { unavailable: str
   return { toolchain: { binDir, root: path.dirname(binDir), missing } };
 }
 
+/** Set by CI when `npm run toolchain` completed: a suite that cannot run is then a failure. */
+export const REQUIRE_ENGINE_ENV = "LOGCLAW_E2E_REQUIRE_ENGINE";
+
+/**
+ * The toolchain a suite runs on: `cli` needs the Pulumi CLI, `engine` every binary. Otherwise
+ * undefined with one line on stderr (the suite skips), or, when REQUIRE_ENGINE_ENV is set, an
+ * error: a skipped suite must not look like a pass.
+ */
+export function toolchainFor(suite: string, needs: "cli" | "engine"): Toolchain | undefined {
+  const located = locateToolchain();
+  let why: string | undefined;
+  if ("unavailable" in located) why = located.unavailable;
+  else if (needs === "engine" && located.toolchain.missing.length > 0) why = `not built: ${located.toolchain.missing.join(", ")}`;
+  if (!why) return (located as { toolchain: Toolchain }).toolchain;
+  if (process.env[REQUIRE_ENGINE_ENV]) throw new Error(`e2e: ${suite} cannot run although ${REQUIRE_ENGINE_ENV} is set (${why})`);
+  process.stderr.write(`e2e: ${suite} skipped, Pulumi toolchain incomplete (${why})\n`);
+  return undefined;
+}
+
 export interface CommandResult {
   code: number;
   stdout: string;
   stderr: string;
 }
 
-/** Project sources a stack program or the policy pack loads; copied so every run is isolated. */
-const PROJECT_ENTRIES = ["Pulumi.yaml", "package.json", "tsconfig.json", "stacks", "infra", "policies", "runtime"];
+/**
+ * Top-level entries not copied: dependencies are linked, tenants are written per test, and the rest
+ * is neither loaded by a stack program nor by the policy pack. Everything else is copied, so every
+ * run is isolated from the checkout (and the copy follows the layout as it changes).
+ */
+const NOT_COPIED = new Set([".git", "node_modules", "tenants", "test", "test-artifacts", "rendered", "dist"]);
 
 /**
  * A copy of the project in a temp dir (node_modules linked), with its own tenants folder, a file
@@ -80,7 +103,7 @@ export class EngineProject {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), "logclaw-engine-"));
     const project = new EngineProject(toolchain, root);
     fs.mkdirSync(project.dir);
-    for (const entry of PROJECT_ENTRIES) {
+    for (const entry of fs.readdirSync(repoRoot).filter((e) => !NOT_COPIED.has(e))) {
       fs.cpSync(path.join(repoRoot, entry), path.join(project.dir, entry), { recursive: true });
     }
     fs.symlinkSync(path.join(repoRoot, "node_modules"), path.join(project.dir, "node_modules"), "dir");

@@ -11,12 +11,15 @@ type RemoteRefs = { data: { secretKey: string; remoteRef: { key: string; propert
 let mocks: MockRecorder;
 let common: Omit<TenantStackArgs, "tenant">;
 
-/** Secret-store keys of the ExternalSecrets a TenantStack named `name` created, by ExternalSecret name. */
+/**
+ * Secret-store keys of the store-backed ExternalSecrets a TenantStack named `name` created, by
+ * ExternalSecret name (the generated service credentials read no store).
+ */
 function remoteKeys(name: string): Record<string, string[]> {
   return Object.fromEntries(
     mocks
       .ofType("kubernetes:external-secrets.io/v1:ExternalSecret")
-      .filter((r) => r.name.startsWith(`${name}-`))
+      .filter((r) => r.name.startsWith(`${name}-`) && (r.inputs.spec as Partial<RemoteRefs>).data)
       .map((r) => [(r.inputs.metadata as { name: string }).name, [...new Set((r.inputs.spec as RemoteRefs).data.map((d) => d.remoteRef.key))]]),
   );
 }
