@@ -65,6 +65,8 @@ export interface LocalModeHandle {
 
 const RETENTION_SWEEP_MS = 60 * 60 * 1000;
 const STATE_SAVE_MS = 60 * 1000;
+/** How often the wall clock moves detection on while no traffic arrives. */
+const TICK_MS = 1000;
 
 /**
  * Composes local mode: lock the data folder, open the store, build the pipeline and ticketing parts,
@@ -153,6 +155,16 @@ export async function startLocalMode(
       await Promise.all([...pendingTicketWork]);
       await parts.ticketing.close();
     });
+
+    const tickTimer = setInterval(() => {
+      try {
+        ingest.tick();
+      } catch (err) {
+        logger.error({ err }, "could not advance detection on the wall clock");
+      }
+    }, TICK_MS);
+    tickTimer.unref();
+    closers.push(() => clearInterval(tickTimer));
 
     // A crash loses at most this much learned detection state; stored data is never at stake.
     const stateTimer = setInterval(() => {

@@ -11,7 +11,7 @@ export function createLocalModeFactory(env: NodeJS.ProcessEnv): LocalModeFactory
     migrations: TICKET_MIGRATIONS,
     build: async ({ config, db, logs, incidents, registry, logger, now }) => {
       const { tenant, credentials, llm } = resolveLocalTenant(config, env);
-      const { pipeline, save } = loadPipeline(config.dataDir, tenant.id, logger);
+      const { pipeline, save } = loadPipeline(config.dataDir, tenant.id, logger, now().getTime());
       const host = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
       const ticketing = createLocalTicketing({
         tenant,
