@@ -156,26 +156,20 @@ export async function startLocalMode(
       await parts.ticketing.close();
     });
 
-    const tickTimer = setInterval(() => {
-      try {
-        ingest.tick();
-      } catch (err) {
-        logger.error({ err }, "could not advance detection on the wall clock");
-      }
-    }, TICK_MS);
-    tickTimer.unref();
-    closers.push(() => clearInterval(tickTimer));
-
+    const every = (ms: number, failure: string, task: () => void): void => {
+      const timer = setInterval(() => {
+        try {
+          task();
+        } catch (err) {
+          logger.error({ err }, failure);
+        }
+      }, ms);
+      timer.unref();
+      closers.push(() => clearInterval(timer));
+    };
+    every(TICK_MS, "could not advance detection on the wall clock", () => ingest.tick());
     // A crash loses at most this much learned detection state; stored data is never at stake.
-    const stateTimer = setInterval(() => {
-      try {
-        parts.saveState();
-      } catch (err) {
-        logger.error({ err }, "could not save the detection state");
-      }
-    }, STATE_SAVE_MS);
-    stateTimer.unref();
-    closers.push(() => clearInterval(stateTimer));
+    every(STATE_SAVE_MS, "could not save the detection state", () => parts.saveState());
 
     const sweepRetention = (): void => {
       const cutoff = new Date(now().getTime() - config.retentionDays * 86_400_000).toISOString();
