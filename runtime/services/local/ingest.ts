@@ -55,7 +55,8 @@ export class LocalIngest implements OtlpLogsSink {
     this.sinks = {
       logs: {
         write: async (documents) => {
-          options.logs.indexSync(documents);
+          // Stored as the request is answered: retention counts from this (received) time.
+          options.logs.indexSync(documents, options.now().getTime());
           return { stored: documents.length, refused: [] };
         },
       },
