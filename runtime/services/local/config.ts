@@ -16,8 +16,10 @@ export const localConfigSchema = z.object({
   port: port.default(3000),
   otlpHttpPort: port.default(4318),
   otlpGrpcPort: port.default(4317),
-  /** When set, OTLP requests must carry it in `x-logclaw-api-key`. */
+  /** When set, OTLP requests, the dashboard and every /api route need it. */
   apiKey: z.string().min(1).optional(),
+  /** Allows binding beyond loopback without a key (anyone who can reach the ports reads and writes). */
+  insecureNoAuth: z.boolean().default(false),
   tenant: z.string().min(1).default("local"),
   /** A tenant file (tenants/<id>.yaml) whose ticket platforms and LLM local mode uses. */
   tenantFile: z.string().min(1).optional(),
@@ -50,6 +52,7 @@ export interface LocalFlags {
   retentionDays?: string;
   ticketsDir?: string;
   logLevel?: string;
+  insecureNoAuth?: boolean;
 }
 
 /** The environment variables local mode reads, flag by flag. */
@@ -65,6 +68,7 @@ export const LOCAL_ENV_VARS = {
   retentionDays: "LOGCLAW_RETENTION_DAYS",
   ticketsDir: "LOGCLAW_TICKETS_DIR",
   logLevel: "LOGCLAW_LOG_LEVEL",
+  insecureNoAuth: "LOGCLAW_INSECURE_NO_AUTH",
 } as const satisfies Record<keyof LocalFlags, string>;
 
 const FLAG_NAMES: Record<string, string> = {
@@ -79,14 +83,21 @@ const FLAG_NAMES: Record<string, string> = {
   retentionDays: "--retention-days",
   ticketsDir: "--tickets-dir",
   logLevel: "--log-level",
+  insecureNoAuth: "--insecure-no-auth",
 };
+
+/** Loopback addresses: only this machine can connect. */
+function isLoopback(host: string): boolean {
+  return host === "localhost" || host === "::1" || /^127(\.\d{1,3}){3}$/.test(host);
+}
 
 /** Builds and validates the config; throws one line naming the flag and its variable. */
 export function buildLocalConfig(flags: LocalFlags, env: NodeJS.ProcessEnv, cwd: string, interactive: boolean): LocalConfig {
-  const pick = (key: keyof LocalFlags): string | undefined => {
+  const pick = (key: Exclude<keyof LocalFlags, "insecureNoAuth">): string | undefined => {
     const value = flags[key] ?? env[LOCAL_ENV_VARS[key]];
     return value === "" ? undefined : value;
   };
+  const insecureEnv = env[LOCAL_ENV_VARS.insecureNoAuth];
   const parsed = localConfigSchema.safeParse({
     dataDir: resolve(cwd, pick("data") ?? DEFAULT_DATA_DIR),
     host: pick("host"),
@@ -100,6 +111,7 @@ export function buildLocalConfig(flags: LocalFlags, env: NodeJS.ProcessEnv, cwd:
     ticketsDir: pick("ticketsDir"),
     live: interactive,
     logLevel: pick("logLevel"),
+    insecureNoAuth: flags.insecureNoAuth === true || insecureEnv === "1" || insecureEnv === "true",
   });
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -110,6 +122,11 @@ export function buildLocalConfig(flags: LocalFlags, env: NodeJS.ProcessEnv, cwd:
     throw new Error(`${FLAG_NAMES[field] ?? field}${envKey ? ` (or ${envKey})` : ""}: ${issue.message}`);
   }
   const config = parsed.data;
+  if (!isLoopback(config.host) && !config.apiKey && !config.insecureNoAuth) {
+    throw new Error(
+      `--host ${config.host} accepts other machines, and without a key anyone reaching it reads and writes your logs: set --api-key (or ${LOCAL_ENV_VARS.apiKey}), or pass --insecure-no-auth`,
+    );
+  }
   return {
     ...config,
     ticketsDir: config.ticketsDir ? resolve(cwd, config.ticketsDir) : resolve(config.dataDir, "..", "tickets"),

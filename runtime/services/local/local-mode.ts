@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import type { Logger } from "pino";
 import { collectDefaultMetrics, Registry } from "prom-client";
+import { createAccessGate, createLoginRouter } from "../../api";
 import { createDashboardRouter, LiveFeed, type LiveStats } from "../../dashboard";
 import { ReceiverMetrics, startOtlpGrpcReceiver, startOtlpHttpReceiver, type RunningReceiver } from "../../receivers/otlp";
 import type { IncidentEvent } from "../../../contracts/records";
@@ -185,6 +186,11 @@ export async function startLocalMode(
 
     const app = express();
     app.disable("x-powered-by");
+    if (config.apiKey) {
+      // With a key, the dashboard and every /api route need it; probes and metrics stay open for monitors.
+      app.use(createLoginRouter(config.apiKey));
+      app.use(createAccessGate(config.apiKey, ["/healthz", "/readyz", "/metrics", "/assets/styles.css"]));
+    }
     app.use(createDashboardRouter({ stats: logsStore, feed, statsIntervalMs: 2000, ticketsDir: config.ticketsDir, now }));
     app.use(parts.api);
     const server: Server = createServer(app);

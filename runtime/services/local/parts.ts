@@ -25,7 +25,7 @@ export function createLocalModeFactory(env: NodeJS.ProcessEnv): LocalModeFactory
         logger,
         now,
       });
-      const api = createApiRouter({ tenant: tenant.id, incidents, logs, tickets: ticketing.store, authToken: null, registry, now });
+      const api = createApiRouter({ tenant: tenant.id, incidents, logs, tickets: ticketing.store, authToken: config.apiKey ?? null, registry, now });
       return { pipeline, saveState: save, ticketing: ticketing.consumer, api };
     },
   };
