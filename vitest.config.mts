@@ -10,7 +10,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 180_000,
     projects: [
-      { extends: true, test: { name: "unit", exclude: ["**/*.integration.test.ts"] } },
+      // Tests start the real `logclaw` binary, which runs dist/: built once up front when stale.
+      { extends: true, test: { name: "unit", exclude: ["**/*.integration.test.ts"], globalSetup: ["test/support/build-cli.ts"] } },
       {
         // Against a real Kafka broker and OpenSearch node (test/support/servers), started only when an
         // integration file is selected; files run one at a time because some stop and restart the servers.
@@ -20,7 +21,7 @@ export default defineConfig({
           exclude: [...configDefaults.exclude, "test/e2e/**"],
           pool: "forks",
           fileParallelism: false,
-          globalSetup: ["test/support/servers/global-setup.ts"],
+          globalSetup: ["test/support/build-cli.ts", "test/support/servers/global-setup.ts"],
           testTimeout: 300_000,
           hookTimeout: 300_000,
         },

@@ -1,14 +1,16 @@
 import type { Command } from "commander";
 import { createWriteStream, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import pino from "pino";
 import { version } from "../../../package.json";
-import { buildLocalConfig, DEFAULT_DATA_DIR, LOCAL_ENV_VARS, type LocalFlags } from "../../services/local/config";
-import { renderBanner, renderCounters } from "../../services/local/banner";
+import { DEFAULT_DATA_DIR, LOCAL_ENV_VARS, type LocalFlags } from "../../services/local/flags";
 
 
 /** Runs local mode until SIGINT/SIGTERM; resolves after the flush. */
 export async function runStart(flags: LocalFlags): Promise<void> {
+  // Loaded on use, so `logclaw --help` and the other commands start fast.
+  const { buildLocalConfig } = require("../../services/local/config") as typeof import("../../services/local/config");
+  const { renderBanner, renderCounters } = require("../../services/local/banner") as typeof import("../../services/local/banner");
+  const pino = require("pino") as typeof import("pino");
   const interactive = Boolean(process.stdout.isTTY);
   const config = buildLocalConfig(flags, process.env, process.cwd(), interactive);
   mkdirSync(config.dataDir, { recursive: true });
