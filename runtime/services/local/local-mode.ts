@@ -157,13 +157,11 @@ export async function startLocalMode(
       await parts.ticketing.close();
     });
 
-    const every = (ms: number, failure: string, task: () => void): void => {
+    const every = (ms: number, failure: string, task: () => void | Promise<void>): void => {
       const timer = setInterval(() => {
-        try {
-          task();
-        } catch (err) {
-          logger.error({ err }, failure);
-        }
+        Promise.resolve()
+          .then(task)
+          .catch((err: unknown) => logger.error({ err }, failure));
       }, ms);
       timer.unref();
       closers.push(() => clearInterval(timer));
