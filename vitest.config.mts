@@ -11,10 +11,10 @@ export default defineConfig({
     hookTimeout: 180_000,
     projects: [
       // In-process tests only: no browser and no `logclaw` process (test/architecture/imports.test.ts checks).
-      { extends: true, test: { name: "unit", exclude: [...configDefaults.exclude, "test/e2e/**", "**/*.integration.test.ts", "**/*.process.test.ts"] } },
+      { extends: true, test: { name: "unit", exclude: [...configDefaults.exclude, "test/e2e/**", "**/*.integration.test.ts", "**/*.process.test.ts"], globalSetup: ["test/support/build-cli.ts"] } },
       // Tests that spawn the `logclaw` CLI or drive Chromium: slower, and they need the built binary's
       // environment, so they run as their own project (still part of `npm test`).
-      { extends: true, test: { name: "process", include: ["test/**/*.process.test.ts"] } },
+      { extends: true, test: { name: "process", include: ["test/**/*.process.test.ts"], globalSetup: ["test/support/build-cli.ts"] } },
       {
         // Against a real Kafka broker and OpenSearch node (test/support/servers), started only when an
         // integration file is selected; files run one at a time because some stop and restart the servers.
@@ -24,7 +24,7 @@ export default defineConfig({
           exclude: [...configDefaults.exclude, "test/e2e/**"],
           pool: "forks",
           fileParallelism: false,
-          globalSetup: ["test/support/servers/global-setup.ts"],
+          globalSetup: ["test/support/build-cli.ts", "test/support/servers/global-setup.ts"],
           testTimeout: 300_000,
           hookTimeout: 300_000,
         },

@@ -95,12 +95,47 @@ export function parseTenantFile(file: string, text: string): TenantParseResult {
   }
   const data: unknown = doc.toJS();
   const parsed = tenantSchema.safeParse(data);
-  if (!parsed.success) return { ok: false, problems: issueLines(file, data, parsed.error.issues) };
+  const expectedId = path.basename(file).replace(/\.ya?ml$/, "");
+  if (!parsed.success) {
+    // Every problem of the file at once: the tier rules still judge the fields the schema accepted.
+    const problems = issueLines(file, data, parsed.error.issues);
+    const invalidFields = new Set(parsed.error.issues.map((i) => String(i.path[0] ?? "")));
+    const partial = validFields(data);
+    if (partial && !invalidFields.has("tier") && !invalidFields.has("")) {
+      for (const issue of validateTenantAgainstTier(partial)) {
+        if (!invalidFields.has(issue.path.split(/[.[]/)[0]!)) problems.push(`${file}: ${issue.path}: ${issue.message}`);
+      }
+    }
+    if (typeof (data as { id?: unknown } | null)?.id === "string" && (data as { id: string }).id !== expectedId && !invalidFields.has("id")) {
+      problems.unshift(`${file}: id: must equal the file name (${expectedId})`);
+    }
+    return { ok: false, problems };
+  }
   const tenant = parsed.data;
   const problems = validateTenantAgainstTier(tenant).map((i) => `${file}: ${i.path}: ${i.message}`);
-  const expectedId = path.basename(file).replace(/\.ya?ml$/, "");
   if (tenant.id !== expectedId) problems.unshift(`${file}: id: must equal the file name (${expectedId})`);
   return problems.length > 0 ? { ok: false, problems } : { ok: true, tenant };
+}
+
+/**
+ * The tenant with each top-level field that is invalid replaced by its default (or a neutral value
+ * when it has none), so the tier rules can judge the rest; null when the data is not a mapping.
+ */
+function validFields(data: unknown): TenantConfig | null {
+  if (data === null || typeof data !== "object" || Array.isArray(data)) return null;
+  const record = data as Record<string, unknown>;
+  const fallback: Record<string, unknown> = { id: "x", environment: "x", tier: "starter", retentionDays: 1, ingest: { logsPerSecond: 0, burst: 0, maxRequestBytes: 0 } };
+  const out: Record<string, unknown> = {};
+  for (const [key, schema] of Object.entries(tenantSchema.shape)) {
+    const own = (schema as z.ZodType).safeParse(record[key]);
+    if (own.success) {
+      out[key] = own.data;
+      continue;
+    }
+    const byDefault = (schema as z.ZodType).safeParse(undefined);
+    out[key] = byDefault.success ? byDefault.data : fallback[key];
+  }
+  return out as TenantConfig;
 }
 
 /** How a file is named in messages: relative to `cwd` when inside it, else as given. */

@@ -1,4 +1,3 @@
-import { timingSafeEqual } from "node:crypto";
 import express, { type NextFunction, type Request, type Response, type Router } from "express";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
@@ -6,6 +5,7 @@ import type { IncidentStore, LogStore } from "../ports/stores";
 import type { Incident } from "../../contracts/records";
 import type { TicketStore } from "../ports/ticket-store";
 import type { TicketStatus } from "../../contracts/tickets";
+import { isAuthorized, refuse } from "./access";
 import { enumParam, intParam, isoParam, ParamError, rejectUnknown, severityParam, textParam } from "./params";
 
 export interface ReadinessReport {
@@ -21,7 +21,7 @@ export interface ApiRouterOptions {
   logs: LogStore;
   /** Null where no ticketing runs: incidents then come without RCA and tickets. */
   tickets: TicketStore | null;
-  /** Bearer token for `/api/*`; null turns authentication off (local mode without a key). */
+  /** Key for `/api/*` (bearer, `x-logclaw-api-key` or the login cookie); null turns authentication off (local mode without a key). */
   authToken: string | null;
   registry: Registry;
   /** Readiness of the dependencies; default: always ready. */
@@ -37,14 +37,6 @@ export interface ApiRouterOptions {
 }
 
 const TICKET_STATUSES: readonly TicketStatus[] = ["pending", "open", "resolved", "failed"];
-
-function tokenMatches(header: string | undefined, token: string): boolean {
-  const match = /^Bearer (.+)$/.exec(header ?? "");
-  if (!match) return false;
-  const given = Buffer.from(match[1]!);
-  const expected = Buffer.from(token);
-  return given.length === expected.length && timingSafeEqual(given, expected);
-}
 
 /**
  * The contract HTTP API (ARCHITECTURE.md) as a router: the ticketing agent serves it in the tenant
@@ -71,8 +63,8 @@ export function createApiRouter(options: ApiRouterOptions): Router {
 
   const api = express.Router();
   api.use((req: Request, res: Response, next: NextFunction) => {
-    if (options.authToken && !tokenMatches(req.headers.authorization, options.authToken)) {
-      res.status(401).set("WWW-Authenticate", 'Bearer realm="logclaw"').json({ error: "missing or invalid bearer token" });
+    if (options.authToken && !isAuthorized(req, options.authToken)) {
+      refuse(res);
       return;
     }
     next();

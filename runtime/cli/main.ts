@@ -1,10 +1,12 @@
 import { Command, CommanderError } from "commander";
+import { version } from "../../package.json";
 import { commandModules } from "./commands";
 
 /** Builds the `logclaw` program; each command module adds its own subcommands. */
 export function buildProgram(): Command {
   const program = new Command("logclaw")
     .description("LogClaw: OTLP logs in, incidents with a root cause and one deduplicated ticket out.")
+    .version(version, "-V, --version", "print the version and exit")
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride();
   for (const register of commandModules) register(program);

@@ -1,4 +1,5 @@
 import express, { type Request, type Response, type Router } from "express";
+import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { ServiceBucket, ServiceLogStats } from "../store/sqlite/logs";
 import type { LiveFeed } from "./live-feed";
@@ -71,6 +72,23 @@ export function createDashboardRouter(options: DashboardRouterOptions): Router {
 
   if (options.ticketsDir) {
     const ticketsDir = options.ticketsDir;
+    // The folder itself: one link per ticket file, newest first (the README points users here).
+    router.get("/tickets/", (_req: Request, res: Response) => {
+      let files: { name: string; mtimeMs: number }[] = [];
+      try {
+        files = readdirSync(ticketsDir)
+          .filter((f) => f.endsWith(".md"))
+          .map((name) => ({ name, mtimeMs: statSync(join(ticketsDir, name)).mtimeMs }))
+          .sort((a, b) => b.mtimeMs - a.mtimeMs || (a.name < b.name ? -1 : 1));
+      } catch {
+        // No ticket written yet: the folder does not exist.
+      }
+      const esc = (t: string) => t.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+      const items = files.map((f) => `<li><a href="/tickets/${encodeURIComponent(f.name)}">${esc(f.name)}</a></li>`).join("\n");
+      res
+        .type("html")
+        .send(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>LogClaw tickets</title></head><body><h1>Tickets</h1>${files.length > 0 ? `<ul>\n${items}\n</ul>` : "<p>No tickets yet.</p>"}</body></html>`);
+    });
     router.use(
       "/tickets",
       express.static(ticketsDir, {

@@ -16,12 +16,19 @@ export interface SourceRecord {
   encoding: OtlpEncoding;
   /** Where it came from (topic/partition@offset, receiver and peer): ends up in dead letters. */
   source: string;
+  /**
+   * When it was received (wall clock; a Kafka record's timestamp): records' own times are believed
+   * only near it. Absent in a replay, which then stays deterministic.
+   */
+  receivedMs?: number;
 }
 
 /** The detection core as the runner drives it (`BridgePipeline`). */
 export interface DetectionCore {
   /** A decoded request; `rejected` are the records the decoder skipped. */
-  processRequest(request: ExportLogsServiceRequest, source: string, rejected: readonly RejectedRecord[]): BatchResult;
+  processRequest(request: ExportLogsServiceRequest, source: string, rejected: readonly RejectedRecord[], receivedMs?: number): BatchResult;
+  /** Live mode: the wall clock closes windows and resolves quiet incidents while no traffic arrives. */
+  tick(nowMs: number): BatchResult;
   /** End of input or shutdown: closes the open windows in event time. */
   flush(): BatchResult;
 }

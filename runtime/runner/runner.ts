@@ -1,6 +1,7 @@
 import { deadLetter, type Rejection } from "../../contracts/dead-letter";
 import type { DeadLetter, IncidentEvent, LogDocument } from "../../contracts/records";
 import { decodeOtlpLogs, type OtlpDecodeError } from "../bridge/decode";
+import type { TimeAdjustment } from "../bridge/normalize";
 import type { BatchResult } from "../bridge/pipeline";
 import type { DetectionCore, PipelineSinks, SourceRecord } from "./ports";
 
@@ -13,6 +14,8 @@ export interface ProcessedBatch {
   rejected: number;
   /** Source records that were unusable as a whole (the OTLP receivers answer 400 for these). */
   unusable: OtlpDecodeError[];
+  /** Accepted records not placed at their own timestamp, by reason. */
+  timeAdjustments: Record<TimeAdjustment, number>;
 }
 
 /** A batch once the sinks acknowledged it. */
@@ -23,6 +26,7 @@ export interface DeliveredBatch {
   accepted: number;
   rejected: number;
   stored: number;
+  timeAdjustments: Record<TimeAdjustment, number>;
 }
 
 export interface PipelineRunnerOptions {
@@ -32,7 +36,7 @@ export interface PipelineRunnerOptions {
 }
 
 function emptyBatch(): ProcessedBatch {
-  return { documents: [], incidentEvents: [], rejections: [], accepted: 0, rejected: 0, unusable: [] };
+  return { documents: [], incidentEvents: [], rejections: [], accepted: 0, rejected: 0, unusable: [], timeAdjustments: { ahead: 0, behind: 0, unset: 0, invalid: 0 } };
 }
 
 function payloadText(record: SourceRecord): string {
@@ -64,7 +68,7 @@ export class PipelineRunner {
           batch.rejections.push({ reason: `${decoded.error.reason}: ${decoded.error.message}`, source: record.source, payload: payloadText(record) });
           continue;
         }
-        add(batch, this.options.core.processRequest(decoded.request, record.source, decoded.rejected));
+        add(batch, this.options.core.processRequest(decoded.request, record.source, decoded.rejected, record.receivedMs));
       } catch (err) {
         // A record that makes the core throw must not stall its source: it is dead-lettered with the error.
         batch.rejections.push({ reason: `pipeline_error: ${err instanceof Error ? err.message : String(err)}`, source: record.source, payload: payloadText(record) });
@@ -77,6 +81,13 @@ export class PipelineRunner {
   flush(): ProcessedBatch {
     const batch = emptyBatch();
     add(batch, this.options.core.flush());
+    return batch;
+  }
+
+  /** Live mode: what the wall clock closes while no traffic arrives. */
+  tick(nowMs: number): ProcessedBatch {
+    const batch = emptyBatch();
+    add(batch, this.options.core.tick(nowMs));
     return batch;
   }
 
@@ -95,6 +106,7 @@ export class PipelineRunner {
       accepted: batch.accepted,
       rejected: batch.rejected,
       stored,
+      timeAdjustments: batch.timeAdjustments,
     };
   }
 }
@@ -105,4 +117,5 @@ function add(batch: ProcessedBatch, r: BatchResult): void {
   for (const x of r.rejections) batch.rejections.push(x);
   batch.accepted += r.accepted;
   batch.rejected += r.rejected;
+  for (const k of Object.keys(r.timeAdjustments) as TimeAdjustment[]) batch.timeAdjustments[k] += r.timeAdjustments[k];
 }

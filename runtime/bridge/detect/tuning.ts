@@ -10,6 +10,16 @@ export const detectionTuningSchema = z
     windowMs: z.number().int().min(1000).max(300_000).default(10_000),
     /** How long a window stays open for late records after the newest event time passes its end. Default 5 s. */
     allowedLatenessMs: z.number().int().min(0).max(300_000).default(5_000),
+    /**
+     * How far after its received time a record's own timestamp is believed (client clock skew).
+     * Beyond it the record is placed at its received time. Default 5 min.
+     */
+    maxEventAheadMs: z.number().int().min(0).max(86_400_000).default(300_000),
+    /**
+     * How far before its received time a record's own timestamp is believed (buffered or retried
+     * exports). Beyond it the record is placed at its received time. Default 7 days.
+     */
+    maxEventBehindMs: z.number().int().min(60_000).max(365 * 86_400_000).default(7 * 86_400_000),
     /** Windows of history in a service's baseline. Default 60 (10 min at 10 s). */
     baselineWindows: z.number().int().min(3).max(10_000).default(60),
     /** Windows before the observed baseline replaces the prior (and statistical verdicts start). Default 12 (2 min). */

@@ -1,5 +1,7 @@
 export { flattenAttributes, plainValue } from "./attributes";
 export { httpStatusOf } from "./http-status";
-export { createResourceContexts, nanosToMs, normalizeRecord, resourceContext } from "./normalize";
+export { nanosToEpochMs, placeEventTime, TIME_ADJUSTMENTS } from "./event-time";
+export type { EventTimeBounds, EventTimePlacement, TimeAdjustment } from "./event-time";
+export { createResourceContexts, nanosToMs, normalizeRecord, ORIGINAL_TIME_ATTRIBUTE, resourceContext } from "./normalize";
 export type { NormalizedRecord, ResourceContext } from "./normalize";
 export { normalizeSeverity, severityTextOf } from "./severity";

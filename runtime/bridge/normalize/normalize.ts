@@ -3,6 +3,7 @@ import type { FlatAttributes, LogDocument } from "../../../contracts/records";
 import type { LogRecord, ResourceLogs, ScopeLogs } from "../decode/otlp-types";
 import type { Redactor } from "../redact/redactor";
 import { flattenAttributes, plainValue } from "./attributes";
+import { nanosToEpochMs, placeEventTime, type EventTimeBounds, type TimeAdjustment } from "./event-time";
 import { httpStatusOf } from "./http-status";
 import { normalizeSeverity } from "./severity";
 
@@ -28,10 +29,12 @@ export interface NormalizedRecord {
   document: LogDocument;
   /** Event time in epoch milliseconds. */
   timeMs: number;
+  /** Set when the record's own timestamp was not used (see `placeEventTime`). */
+  timeAdjustment: TimeAdjustment | null;
 }
 
-/** Largest time Date can represent (ECMA-262 21.4.1.1). */
-const MAX_DATE_MS = 8.64e15;
+/** Attribute that keeps a record's own timestamp when it was not used as its event time. */
+export const ORIGINAL_TIME_ATTRIBUTE = "logclaw.original_time_unix_nano";
 
 /**
  * ISO-8601 of epoch milliseconds. Records arrive in bursts within the same second, so the
@@ -112,9 +115,8 @@ export function createResourceContexts(tenantId: string, redactor: Redactor): (r
 
 /** Nanoseconds (decimal string) to epoch milliseconds, or null for "unset" and out-of-range values. */
 export function nanosToMs(nanos: string): number | null {
-  if (nanos === "0" || nanos === "") return null;
-  const ms = nanos.length > 6 ? Number(nanos.slice(0, -6)) : 0;
-  return ms <= MAX_DATE_MS ? ms : null;
+  const ms = nanosToEpochMs(nanos);
+  return ms === null || Number.isNaN(ms) ? null : ms;
 }
 
 /**
@@ -142,23 +144,21 @@ function messageOf(record: LogRecord, attributes: FlatAttributes): string {
 }
 
 /**
- * One OTLP log record to a LogDocument (template fields empty). `fallbackMs` is the event time used
- * when the record carries neither time nor observed time (the pipeline's current event time).
- * Throws a RangeError for a timestamp no date can hold.
+ * One OTLP log record to a LogDocument (template fields empty). The event time is the record's own
+ * time when it lies within `bounds` around `receivedMs`, else the received time, with the original
+ * timestamp kept in the `logclaw.original_time_unix_nano` attribute (`placeEventTime`).
  */
 export function normalizeRecord(
   ctx: ResourceContext,
   scope: ScopeLogs,
   record: LogRecord,
   redactor: Redactor,
-  fallbackMs: number,
+  receivedMs: number,
+  bounds: EventTimeBounds,
 ): NormalizedRecord {
-  const timeMs = nanosToMs(record.timeUnixNano) ?? nanosToMs(record.observedTimeUnixNano);
-  if (timeMs === null && (record.timeUnixNano !== "0" || record.observedTimeUnixNano !== "0")) {
-    throw new RangeError(`timestamp ${record.timeUnixNano} is out of range`);
-  }
+  const placed = placeEventTime(record.timeUnixNano, record.observedTimeUnixNano, receivedMs, bounds);
   const observedMs = nanosToMs(record.observedTimeUnixNano);
-  const at = timeMs ?? fallbackMs;
+  const at = placed.timeMs;
   const attributes = flattenAttributes(record.attributes);
   const rawMessage = messageOf(record, attributes);
   // Everything that makes the record itself, before redaction, so a replay hashes to the same id.
@@ -167,11 +167,14 @@ export function normalizeRecord(
     `${ctx.identity}\u0000${scope.scope.name}\u0000${record.timeUnixNano}\u0000${record.observedTimeUnixNano}\u0000${record.severityNumber}\u0000${record.severityText}\u0000${record.traceId}\u0000${record.spanId}\u0000${record.flags}\u0000${rawMessage}\u0000${JSON.stringify(attributes)}`,
     "hex",
   ).slice(0, 32);
+  // After the id: the id hashes the record as sent, so a replay still finds the same document.
+  if (placed.adjustment !== null && nanosToEpochMs(record.timeUnixNano) !== null) attributes[ORIGINAL_TIME_ATTRIBUTE] = record.timeUnixNano;
   const message = redactor.text(rawMessage);
   const attributesRedacted = redactor.attributes(attributes);
   const severity = normalizeSeverity(record.severityNumber, record.severityText);
   return {
     timeMs: at,
+    timeAdjustment: placed.adjustment,
     document: {
       id,
       "@timestamp": ctx.iso(at),

@@ -14,7 +14,14 @@ import {
   type WindowFinding,
 } from "../detect/window";
 import { IncidentManager, type Detection } from "../lifecycle";
-import { createResourceContexts, normalizeRecord, type NormalizedRecord, type ResourceContext } from "../normalize";
+import {
+  createResourceContexts,
+  nanosToMs,
+  normalizeRecord,
+  type EventTimeBounds,
+  type NormalizedRecord,
+  type ResourceContext,
+} from "../normalize";
 import { createRedactor, DEFAULT_REDACTION, type RedactionConfig, type Redactor } from "../redact";
 import type { TemplateMiner } from "../template/types";
 import { PIPELINE_STATE_VERSION, pipelineStateSchema, type PipelineState } from "./state";
@@ -55,6 +62,11 @@ export class BridgePipeline {
   private pendingEdges = new Map<string, number>();
   private maxEventMs: number | null = null;
   private closedThrough: number | null = null;
+  /** Received (wall) time of the latest live request: `tick` advances event time from it. */
+  private lastReceivedMs: number | null = null;
+  private readonly bounds: EventTimeBounds;
+  /** Replay without received times: a forward jump up to the look-back bound is a gap in the data, not skew. */
+  private readonly replayBounds: EventTimeBounds;
 
   constructor(options: BridgePipelineOptions, state?: PipelineState) {
     this.tenantId = options.tenantId;
@@ -63,6 +75,8 @@ export class BridgePipeline {
     this.resourceContexts = createResourceContexts(this.tenantId, this.redactor);
     this.miner = options.miner;
     this.traces = new TraceIndex(this.tuning.maxTraces);
+    this.bounds = { maxAheadMs: this.tuning.maxEventAheadMs, maxBehindMs: this.tuning.maxEventBehindMs };
+    this.replayBounds = { maxAheadMs: this.tuning.maxEventBehindMs, maxBehindMs: this.tuning.maxEventBehindMs };
     const limits = {
       quietMs: this.tuning.quietMs,
       rerootMs: 3 * this.tuning.windowMs,
@@ -84,7 +98,12 @@ export class BridgePipeline {
     return new BridgePipeline(options, pipelineStateSchema.parse(state));
   }
 
-  processOtlp(payload: Uint8Array | string, encoding: OtlpEncoding, source: string): BatchResult {
+  /**
+   * `receivedMs` is when the payload was received (wall clock, or the Kafka record's timestamp); each
+   * record's event time is believed only within the tuning's bounds around it. Without it (replay),
+   * a record's observed time, else the previous record's time, stands in, so a replay is deterministic.
+   */
+  processOtlp(payload: Uint8Array | string, encoding: OtlpEncoding, source: string, receivedMs?: number): BatchResult {
     const decoded = decodeOtlpLogs(payload, encoding);
     if (!decoded.ok) {
       const result = emptyResult();
@@ -93,12 +112,13 @@ export class BridgePipeline {
       result.rejections.push({ reason: `${decoded.error.reason}: ${decoded.error.message}`, source, payload: text });
       return result;
     }
-    return this.processRequest(decoded.request, source, decoded.rejected);
+    return this.processRequest(decoded.request, source, decoded.rejected, receivedMs);
   }
 
   /** Processes a decoded request; `rejected` are records the decoder skipped (they become dead letters). */
-  processRequest(request: ExportLogsServiceRequest, source: string, rejected: readonly RejectedRecord[] = []): BatchResult {
+  processRequest(request: ExportLogsServiceRequest, source: string, rejected: readonly RejectedRecord[] = [], receivedMs?: number): BatchResult {
     const result = emptyResult();
+    if (receivedMs !== undefined) this.lastReceivedMs = Math.max(this.lastReceivedMs ?? receivedMs, receivedMs);
     for (const r of rejected) {
       result.rejected += 1;
       result.rejections.push({ reason: `invalid_record: ${r.reason}`, source: `${source} ${r.path}`, payload: r.payload });
@@ -114,18 +134,13 @@ export class BridgePipeline {
         for (let li = 0; li < records.length; li++) {
           const record = records[li];
           let normalized: NormalizedRecord;
-          try {
-            normalized = normalizeRecord(ctx, sl, record, this.redactor, this.maxEventMs ?? 0);
-          } catch (err) {
-            if (!(err instanceof RangeError)) throw err;
-            result.rejected += 1;
-            result.rejections.push({
-              reason: `invalid_record: ${err.message}`,
-              source: `${source} resourceLogs[${ri}].scopeLogs[${si}].logRecords[${li}]`,
-              payload: JSON.stringify(record),
-            });
-            continue;
+          if (receivedMs !== undefined) normalized = normalizeRecord(ctx, sl, record, this.redactor, receivedMs, this.bounds);
+          else {
+            const observed = nanosToMs(record.observedTimeUnixNano);
+            const stand = observed ?? this.maxEventMs ?? nanosToMs(record.timeUnixNano) ?? 0;
+            normalized = normalizeRecord(ctx, sl, record, this.redactor, stand, observed === null && this.maxEventMs !== null ? this.replayBounds : this.bounds);
           }
+          if (normalized.timeAdjustment !== null) result.timeAdjustments[normalized.timeAdjustment] += 1;
           const doc = normalized.document;
           const mined = this.miner.add(doc.message);
           doc.template_id = mined.id;
@@ -143,6 +158,23 @@ export class BridgePipeline {
   flush(): BatchResult {
     const result = emptyResult();
     if (this.windows.size > 0) this.closeWindows(Math.max(...this.windows.keys()), result);
+    return result;
+  }
+
+  /**
+   * Live mode: the wall clock moves event time on while no traffic arrives, so windows close and
+   * incidents resolve without waiting for later records. Event time advances by the wall time elapsed
+   * since the latest request was received; replays never call this.
+   */
+  tick(nowMs: number): BatchResult {
+    const result = emptyResult();
+    if (this.maxEventMs === null || this.lastReceivedMs === null || nowMs <= this.lastReceivedMs) return result;
+    const eventNowMs = this.maxEventMs + (nowMs - this.lastReceivedMs);
+    const lastClosable = Math.floor((eventNowMs - this.tuning.allowedLatenessMs) / this.tuning.windowMs) - 1;
+    if (this.closedThrough === null || lastClosable > this.closedThrough) {
+      this.closeWindows(lastClosable, result);
+      result.incidentEvents.push(...this.incidents.resolveQuiet((lastClosable + 1) * this.tuning.windowMs));
+    }
     return result;
   }
 
@@ -174,6 +206,7 @@ export class BridgePipeline {
       tenantId: this.tenantId,
       maxEventMs: this.maxEventMs,
       closedThrough: this.closedThrough,
+      lastReceivedMs: this.lastReceivedMs,
       windows: [...this.windows].map(([index, services]) => [index, Object.fromEntries(services)]),
       history: Object.fromEntries(this.history),
       graph: { services: this.graph.knownServices(), edges: this.graph.edgeList() },
@@ -185,6 +218,7 @@ export class BridgePipeline {
   private load(state: PipelineState): void {
     this.maxEventMs = state.maxEventMs;
     this.closedThrough = state.closedThrough;
+    this.lastReceivedMs = state.lastReceivedMs ?? null;
     this.windows = new Map(state.windows.map(([index, services]) => [index, new Map(Object.entries(services))]));
     for (const [service, h] of Object.entries(state.history)) this.history.set(service, h);
     for (const s of state.graph.services) this.graph.addService(s);
@@ -426,7 +460,7 @@ export class BridgePipeline {
 }
 
 function emptyResult(): BatchResult {
-  return { documents: [], incidentEvents: [], rejections: [], accepted: 0, rejected: 0 };
+  return { documents: [], incidentEvents: [], rejections: [], accepted: 0, rejected: 0, timeAdjustments: { ahead: 0, behind: 0, unset: 0, invalid: 0 } };
 }
 
 function unique<T>(items: readonly T[]): T[] {

@@ -1,6 +1,6 @@
 export { BridgePipeline } from "./bridge-pipeline";
 export type { BridgePipelineOptions } from "./bridge-pipeline";
-export { PIPELINE_STATE_VERSION, pipelineStateSchema } from "./state";
+export { PIPELINE_STATE_VERSION, pipelineStateSchema, repairEventClock } from "./state";
 export type { PipelineState } from "./state";
 export { detectionTuningSchema } from "../detect/tuning";
 export type { DetectionTuning, DetectionTuningInput } from "../detect/tuning";

@@ -14,6 +14,8 @@ export const pipelineStateSchema = z.object({
   tenantId: z.string(),
   maxEventMs: z.number().nullable(),
   closedThrough: z.number().int().nullable(),
+  /** Received time of the latest live request (absent in state files of older versions). */
+  lastReceivedMs: z.number().nullable().optional(),
   windows: z.array(z.tuple([z.number().int(), z.record(z.string(), z.custom<ServiceWindow>((v) => typeof v === "object" && v !== null))])),
   history: z.record(z.string(), z.custom<ServiceHistory>((v) => typeof v === "object" && v !== null)),
   graph: z.object({
@@ -25,3 +27,46 @@ export const pipelineStateSchema = z.object({
 });
 
 export type PipelineState = z.output<typeof pipelineStateSchema>;
+
+/**
+ * A checkpoint whose event clock lies beyond what any record may claim now (written before records'
+ * times were bounded: one record dated 2100 moved it there) is brought back to `nowMs`: windows and
+ * evidence times beyond the bound are dropped or clamped, so windows close and incidents resolve on
+ * time again. Returns null when the state is sane. Learned baselines and templates are kept.
+ */
+export function repairEventClock(
+  state: PipelineState,
+  nowMs: number,
+  tuning: { windowMs: number; maxEventAheadMs: number },
+): { state: PipelineState; was: number } | null {
+  const limitMs = nowMs + tuning.maxEventAheadMs;
+  if (state.maxEventMs === null || state.maxEventMs <= limitMs) return null;
+  const lastIndex = Math.floor(limitMs / tuning.windowMs);
+  const clamp = (ms: number) => Math.min(ms, nowMs);
+  const repaired: PipelineState = {
+    ...state,
+    maxEventMs: nowMs,
+    closedThrough: Math.floor(nowMs / tuning.windowMs) - 1,
+    lastReceivedMs: nowMs,
+    windows: state.windows.filter(([index]) => index <= lastIndex),
+    history: Object.fromEntries(
+      Object.entries(state.history).map(([service, h]) => [
+        service,
+        {
+          ...h,
+          firstSeenMs: clamp(h.firstSeenMs),
+          templates: Object.fromEntries(
+            Object.entries(h.templates).map(([id, t]) => [id, { ...t, firstSeenMs: clamp(t.firstSeenMs), window: Math.min(t.window, lastIndex) }]),
+          ),
+        },
+      ]),
+    ),
+    incidents: state.incidents.map((t) => ({
+      ...t,
+      openedAtMs: clamp(t.openedAtMs),
+      lastEvidenceMs: clamp(t.lastEvidenceMs),
+      resolvedAtMs: t.resolvedAtMs === null ? null : clamp(t.resolvedAtMs),
+    })),
+  };
+  return { state: repaired, was: state.maxEventMs };
+}

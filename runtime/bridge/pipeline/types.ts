@@ -1,5 +1,6 @@
 import type { Rejection } from "../../../contracts/dead-letter";
 import type { IncidentEvent, LogDocument } from "../../../contracts/records";
+import type { TimeAdjustment } from "../normalize/event-time";
 
 /** What one call into the pipeline produced. */
 export interface BatchResult {
@@ -14,6 +15,8 @@ export interface BatchResult {
   rejections: Rejection[];
   accepted: number;
   rejected: number;
+  /** Accepted records not placed at their own timestamp, by reason (`placeEventTime`). */
+  timeAdjustments: Record<TimeAdjustment, number>;
 }
 
 /**

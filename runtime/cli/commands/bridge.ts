@@ -1,12 +1,13 @@
 import type { Command } from "commander";
-import { BridgeConfigError, loadBridgeConfig, startBridge } from "../../services/bridge";
-import { runServiceProcess } from "../service-process";
 
 /**
  * Runs the production bridge until SIGTERM/SIGINT (drain, commit, exit 0) or a fatal consumer
  * failure (exit 1). Bad configuration: one line on stderr, exit 2, before connecting anywhere.
  */
 export function runBridgeCommand(env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  // Loaded on use: Kafka, OpenSearch and the pipeline would slow every other command's start.
+  const { BridgeConfigError, loadBridgeConfig, startBridge } = require("../../services/bridge") as typeof import("../../services/bridge");
+  const { runServiceProcess } = require("../service-process") as typeof import("../service-process");
   return runServiceProcess(
     {
       command: "logclaw bridge",

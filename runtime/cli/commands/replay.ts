@@ -1,8 +1,7 @@
 import { createInterface } from "node:readline";
 import type { Command } from "commander";
 import { openInput } from "../input";
-import { BridgePipeline, type BatchResult } from "../../bridge";
-import { createTemplateMiner } from "../../bridge/template";
+import type { BatchResult } from "../../bridge";
 
 export interface ReplayOptions {
   input: string;
@@ -15,26 +14,33 @@ export interface ReplaySummary {
   accepted: number;
   rejected: number;
   opened: number;
+  /** Where the first input the pipeline could not use was (`file:line`), and why; null when all was usable. */
+  firstInvalid: { at: string; reason: string } | null;
 }
 
 /**
  * Replays OTLP/JSON export requests (one per line) through the full pipeline in event time and writes
  * each incident as it opens, one JSON object per line. Bad lines and records are explained on `err`
- * with their line number and skipped.
+ * with their line number and skipped; the command then exits 1 naming the first of them.
  */
 export async function runReplay(
   options: ReplayOptions,
   out: NodeJS.WritableStream = process.stdout,
   err: NodeJS.WritableStream = process.stderr,
 ): Promise<ReplaySummary> {
+  // Loaded on use, so other commands do not pay for the pipeline.
+  const { BridgePipeline } = require("../../bridge/pipeline") as typeof import("../../bridge/pipeline");
+  const { createTemplateMiner } = require("../../bridge/template") as typeof import("../../bridge/template");
   const pipeline = new BridgePipeline({ tenantId: options.tenant, miner: createTemplateMiner() });
   const name = options.input === "-" ? "stdin" : options.input;
-  const summary: ReplaySummary = { lines: 0, badLines: 0, accepted: 0, rejected: 0, opened: 0 };
+  const summary: ReplaySummary = { lines: 0, badLines: 0, accepted: 0, rejected: 0, opened: 0, firstInvalid: null };
   const emit = async (result: BatchResult, lineNo: number | null) => {
     summary.accepted += result.accepted;
     summary.rejected += result.rejected;
     if (result.rejections.length > 0 && result.accepted === 0 && lineNo !== null) summary.badLines += 1;
     for (const d of result.rejections) err.write(`replay: ${d.source}: ${d.reason}\n`);
+    const first = result.rejections[0];
+    if (first && summary.firstInvalid === null) summary.firstInvalid = { at: first.source.split(" ")[0]!, reason: first.reason };
     let text = "";
     for (const e of result.incidentEvents) {
       if (e.type !== "opened") continue;
@@ -69,7 +75,12 @@ export function registerReplayCommands(program: Command): void {
     .option("--tenant <id>", "tenant id stamped on documents and incidents", "local")
     .action(async (opts: ReplayOptions) => {
       try {
-        await runReplay(opts);
+        const summary = await runReplay(opts);
+        if (summary.firstInvalid) {
+          // Everything usable was replayed; the exit status still says the input was not all valid.
+          process.stderr.write(`logclaw replay: invalid input at ${summary.firstInvalid.at} (first of ${summary.rejected} rejected): ${summary.firstInvalid.reason}\n`);
+          process.exitCode = 1;
+        }
       } catch (error) {
         process.stderr.write(`logclaw: ${error instanceof Error ? error.message : String(error)}\n`);
         process.exitCode = 1;

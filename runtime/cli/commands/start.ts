@@ -1,14 +1,16 @@
 import type { Command } from "commander";
 import { createWriteStream, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import pino from "pino";
 import { version } from "../../../package.json";
-import { buildLocalConfig, DEFAULT_DATA_DIR, LOCAL_ENV_VARS, type LocalFlags } from "../../services/local/config";
-import { renderBanner, renderCounters } from "../../services/local/banner";
+import { DEFAULT_DATA_DIR, LOCAL_ENV_VARS, type LocalFlags } from "../../services/local/flags";
 
 
 /** Runs local mode until SIGINT/SIGTERM; resolves after the flush. */
 export async function runStart(flags: LocalFlags): Promise<void> {
+  // Loaded on use, so `logclaw --help` and the other commands start fast.
+  const { buildLocalConfig } = require("../../services/local/config") as typeof import("../../services/local/config");
+  const { renderBanner, renderCounters } = require("../../services/local/banner") as typeof import("../../services/local/banner");
+  const pino = require("pino") as typeof import("pino");
   const interactive = Boolean(process.stdout.isTTY);
   const config = buildLocalConfig(flags, process.env, process.cwd(), interactive);
   mkdirSync(config.dataDir, { recursive: true });
@@ -74,7 +76,8 @@ export function registerStartCommands(program: Command): void {
     .option("--port <port>", `dashboard and HTTP API port [env ${LOCAL_ENV_VARS.port}, default 3000]`)
     .option("--otlp-http-port <port>", `OTLP/HTTP receiver port [env ${LOCAL_ENV_VARS.otlpHttpPort}, default 4318]`)
     .option("--otlp-grpc-port <port>", `OTLP/gRPC receiver port [env ${LOCAL_ENV_VARS.otlpGrpcPort}, default 4317]`)
-    .option("--api-key <key>", `require this x-logclaw-api-key on OTLP requests [env ${LOCAL_ENV_VARS.apiKey}]`)
+    .option("--api-key <key>", `require this key on OTLP requests (x-logclaw-api-key), the dashboard (login page) and /api (Bearer or x-logclaw-api-key) [env ${LOCAL_ENV_VARS.apiKey}]`)
+    .option("--insecure-no-auth", `allow --host beyond loopback without --api-key [env ${LOCAL_ENV_VARS.insecureNoAuth}=1]`)
     .option("--tenant <id>", `tenant id stamped on logs and incidents [env ${LOCAL_ENV_VARS.tenant}, default local]`)
     .option("--tenant-file <file>", `tenant file whose ticket platforms and LLM to use (credentials from LOGCLAW_<PLATFORM>_<PROPERTY>, LOGCLAW_LLM_API_KEY) [env ${LOCAL_ENV_VARS.tenantFile}]`)
     .option("--retention-days <days>", `delete logs and incidents older than this [env ${LOCAL_ENV_VARS.retentionDays}, default 7]`)

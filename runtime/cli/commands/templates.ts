@@ -1,7 +1,6 @@
 import { createInterface } from "node:readline";
 import type { Command } from "commander";
 import { openInput } from "../input";
-import { createTemplateMiner, splitPreamble } from "../../bridge/template";
 
 /** Output is flushed in chunks: one write per line would dominate the run time. */
 const FLUSH_BYTES = 64 * 1024;
@@ -12,6 +11,7 @@ const FLUSH_BYTES = 64 * 1024;
  * message body's.
  */
 export async function runTemplates(input: string, out: NodeJS.WritableStream = process.stdout): Promise<void> {
+  const { createTemplateMiner, splitPreamble } = require("../../bridge/template") as typeof import("../../bridge/template");
   const miner = createTemplateMiner();
   const lines = createInterface({ input: openInput("templates", input), crlfDelay: Infinity });
   // A reader that stops early (`| head`) closes the pipe: stop mining, it is not an error.

@@ -1,12 +1,13 @@
 import type { Command } from "commander";
-import { loadTicketingConfig, startTicketing, TicketingConfigError } from "../../services/ticketing";
-import { runServiceProcess } from "../service-process";
 
 /**
  * Runs the production ticketing agent until SIGTERM/SIGINT (stop intake, flush due ticket calls,
  * exit 0). Bad configuration: one line on stderr, exit 2, before connecting anywhere.
  */
 export function runTicketingCommand(env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  // Loaded on use: Kafka, OpenSearch and the platform clients would slow every other command's start.
+  const { loadTicketingConfig, startTicketing, TicketingConfigError } = require("../../services/ticketing") as typeof import("../../services/ticketing");
+  const { runServiceProcess } = require("../service-process") as typeof import("../service-process");
   return runServiceProcess(
     {
       command: "logclaw ticketing",

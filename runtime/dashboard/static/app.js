@@ -15,6 +15,11 @@ function esc(value) {
 
 async function getJson(path) {
   const res = await fetch(path, { headers: { accept: "application/json" } });
+  if (res.status === 401) {
+    // The key protects this LogClaw and this browser session holds none (yet): log in, then come back.
+    location.href = `/login?next=${encodeURIComponent(location.pathname + location.hash)}`;
+    throw new Error("login required");
+  }
   if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`);
   return res.json();
 }

@@ -59,8 +59,9 @@ export function startOtlpGrpcReceiver(
     if (verdict !== "ok") {
       return refuse(callback, verdict === "missing" ? "unauthenticated" : "forbidden", grpc.status.UNAUTHENTICATED, verdict === "missing" ? `missing ${API_KEY_HEADER} metadata` : `wrong ${API_KEY_HEADER}`);
     }
-    if (call.request.length > limits.maxDecompressedBytes) {
-      return refuse(callback, "oversized", grpc.status.RESOURCE_EXHAUSTED, `message of ${call.request.length} bytes exceeds ${limits.maxDecompressedBytes}`);
+    // The same bound as OTLP/HTTP's on the wire (and gRPC's own default): a message over 4 MiB is refused.
+    if (call.request.length > limits.maxRequestBytes) {
+      return refuse(callback, "oversized", grpc.status.RESOURCE_EXHAUSTED, `message of ${call.request.length} bytes exceeds ${limits.maxRequestBytes}`);
     }
     if (inFlight >= limits.maxInFlight) {
       return refuse(callback, "overloaded", grpc.status.UNAVAILABLE, "receiver busy, retry later");

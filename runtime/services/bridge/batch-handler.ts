@@ -3,6 +3,7 @@ import type { EachBatchPayload, KafkaMessage, Producer } from "kafkajs";
 import type { Logger } from "pino";
 import { deadLetterReasonLabel } from "../../../contracts/dead-letter";
 import type { ContextSummary } from "../../bridge/pipeline";
+import { TIME_ADJUSTMENTS } from "../../bridge/normalize";
 import { payloadEncoding } from "../../receivers/kafka/payload";
 import { PipelineRunner, type PipelineSinks, type SourceRecord } from "../../runner";
 import { publishOutputs, retryWithBackoff, RetryAbortedError, writeLogDocuments, type BackoffPolicy, type OutputTopics, type RetryHooks } from "../../sinks";
@@ -37,7 +38,10 @@ function sourceRecord(message: KafkaMessage, topic: string, partition: number): 
   const source = `${topic}/${partition}@${message.offset}`;
   const value = message.value ?? Buffer.alloc(0);
   const encoding = payloadEncoding(value);
-  return { payload: encoding === "json" ? value.toString("utf8") : value, encoding, source };
+  // The record's Kafka timestamp (when the collector exported it) is its received time.
+  const timestamp = Number(message.timestamp);
+  const receivedMs = Number.isFinite(timestamp) && timestamp > 0 ? timestamp : undefined;
+  return { payload: encoding === "json" ? value.toString("utf8") : value, encoding, source, receivedMs };
 }
 
 /**
@@ -124,6 +128,7 @@ export function createBatchHandler(deps: BatchHandlerDeps) {
             retryHooks("checkpoint"),
           );
           deps.metrics.accepted.inc(delivered.accepted);
+          for (const reason of TIME_ADJUSTMENTS) if (delivered.timeAdjustments[reason] > 0) deps.metrics.timeAdjusted.inc({ reason }, delivered.timeAdjustments[reason]);
           deps.metrics.indexed.inc(delivered.stored);
           for (const d of delivered.deadLetters) deps.metrics.deadLettered.inc({ reason: deadLetterReasonLabel(d.reason) });
           for (const e of delivered.incidentEvents) deps.metrics.incidentEvents.inc({ type: e.type });

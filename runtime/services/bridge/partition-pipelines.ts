@@ -1,4 +1,4 @@
-import { BridgePipeline, type BridgePipelineOptions } from "../../bridge/pipeline";
+import { BridgePipeline, detectionTuningSchema, pipelineStateSchema, repairEventClock, type BridgePipelineOptions } from "../../bridge/pipeline";
 import { createTemplateMiner, restoreTemplateMiner } from "../../bridge/template";
 import type { RedactionConfig } from "../../bridge/redact";
 import type { CheckpointStore } from "./checkpoints";
@@ -13,6 +13,10 @@ export interface PartitionPipelinesOptions {
   tenantId: string;
   redaction?: RedactionConfig;
   checkpoints: CheckpointStore;
+  /** Wall clock: a checkpoint whose event clock lies beyond it is repaired on load. */
+  now: () => Date;
+  /** One line when a checkpoint is repaired. */
+  warn: (details: Record<string, unknown>, line: string) => void;
 }
 
 /**
@@ -41,13 +45,19 @@ export class PartitionPipelines {
     const checkpoint = await this.options.checkpoints.load(partition);
     let runtime: PartitionRuntime;
     if (checkpoint) {
-      const state = checkpoint.state as { miner?: unknown };
+      let state = pipelineStateSchema.parse(checkpoint.state);
+      const repair = repairEventClock(state, this.options.now().getTime(), detectionTuningSchema.parse({}));
+      if (repair) {
+        state = repair.state;
+        const was = new Date(repair.was).toISOString();
+        this.options.warn({ partition, eventClock: was }, `checkpoint of partition ${partition} had an event clock in the future (${was}); reset to now, baselines kept`);
+      }
       const options: BridgePipelineOptions = {
         tenantId: this.options.tenantId,
         redaction: this.options.redaction,
         miner: restoreTemplateMiner(state.miner),
       };
-      runtime = { pipeline: BridgePipeline.restore(options, checkpoint.state), nextOffset: BigInt(checkpoint.nextOffset) };
+      runtime = { pipeline: BridgePipeline.restore(options, state), nextOffset: BigInt(checkpoint.nextOffset) };
     } else {
       runtime = { pipeline: this.fresh(), nextOffset: firstOffset };
     }

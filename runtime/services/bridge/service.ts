@@ -84,7 +84,13 @@ export async function startBridge(config: BridgeConfig, logger: Logger, registry
   });
 
   const checkpoints = new CheckpointStore(opensearch, config.kafka.groupId, config.topics.rawLogs);
-  const pipelines = new PartitionPipelines({ tenantId: config.tenantId, redaction: config.tenant?.redaction, checkpoints });
+  const pipelines = new PartitionPipelines({
+    tenantId: config.tenantId,
+    redaction: config.tenant?.redaction,
+    checkpoints,
+    now: () => new Date(),
+    warn: (details, line) => logger.warn(details, line),
+  });
   const applySummary = (summary: ContextSummary, exceptPartition: number | null) => {
     for (const [partition, runtime] of pipelines.entries()) {
       if (partition !== exceptPartition) runtime.pipeline.applyContextSummary(summary);

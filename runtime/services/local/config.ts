@@ -1,12 +1,11 @@
 import { resolve } from "node:path";
 import { z } from "zod";
 
-/**
- * Local-mode settings: flags win over environment variables, which win over the defaults.
- * The data folder defaults to `.logclaw/data` under the working directory (gitignored), so a
- * checkout keeps its history across restarts without touching the home directory.
- */
-export const DEFAULT_DATA_DIR = ".logclaw/data";
+import { DEFAULT_DATA_DIR, LOCAL_ENV_VARS, type LocalFlags } from "./flags";
+
+export { DEFAULT_DATA_DIR, LOCAL_ENV_VARS, type LocalFlags } from "./flags";
+
+/** Local-mode settings: flags win over environment variables, which win over the defaults. */
 
 const port = z.coerce.number().int().min(0).max(65535);
 
@@ -16,8 +15,10 @@ export const localConfigSchema = z.object({
   port: port.default(3000),
   otlpHttpPort: port.default(4318),
   otlpGrpcPort: port.default(4317),
-  /** When set, OTLP requests must carry it in `x-logclaw-api-key`. */
+  /** When set, OTLP requests, the dashboard and every /api route need it. */
   apiKey: z.string().min(1).optional(),
+  /** Allows binding beyond loopback without a key (anyone who can reach the ports reads and writes). */
+  insecureNoAuth: z.boolean().default(false),
   tenant: z.string().min(1).default("local"),
   /** A tenant file (tenants/<id>.yaml) whose ticket platforms and LLM local mode uses. */
   tenantFile: z.string().min(1).optional(),
@@ -37,36 +38,6 @@ export const localConfigSchema = z.object({
 
 export type LocalConfig = z.infer<typeof localConfigSchema> & { dataDir: string; ticketsDir: string };
 
-/** Flag values as commander hands them over (all optional strings/booleans). */
-export interface LocalFlags {
-  data?: string;
-  host?: string;
-  port?: string;
-  otlpHttpPort?: string;
-  otlpGrpcPort?: string;
-  apiKey?: string;
-  tenant?: string;
-  tenantFile?: string;
-  retentionDays?: string;
-  ticketsDir?: string;
-  logLevel?: string;
-}
-
-/** The environment variables local mode reads, flag by flag. */
-export const LOCAL_ENV_VARS = {
-  data: "LOGCLAW_DATA_DIR",
-  host: "LOGCLAW_HOST",
-  port: "LOGCLAW_PORT",
-  otlpHttpPort: "LOGCLAW_OTLP_HTTP_PORT",
-  otlpGrpcPort: "LOGCLAW_OTLP_GRPC_PORT",
-  apiKey: "LOGCLAW_API_KEY",
-  tenant: "LOGCLAW_TENANT",
-  tenantFile: "LOGCLAW_TENANT_FILE",
-  retentionDays: "LOGCLAW_RETENTION_DAYS",
-  ticketsDir: "LOGCLAW_TICKETS_DIR",
-  logLevel: "LOGCLAW_LOG_LEVEL",
-} as const satisfies Record<keyof LocalFlags, string>;
-
 const FLAG_NAMES: Record<string, string> = {
   dataDir: "--data",
   host: "--host",
@@ -79,14 +50,21 @@ const FLAG_NAMES: Record<string, string> = {
   retentionDays: "--retention-days",
   ticketsDir: "--tickets-dir",
   logLevel: "--log-level",
+  insecureNoAuth: "--insecure-no-auth",
 };
+
+/** Loopback addresses: only this machine can connect. */
+function isLoopback(host: string): boolean {
+  return host === "localhost" || host === "::1" || /^127(\.\d{1,3}){3}$/.test(host);
+}
 
 /** Builds and validates the config; throws one line naming the flag and its variable. */
 export function buildLocalConfig(flags: LocalFlags, env: NodeJS.ProcessEnv, cwd: string, interactive: boolean): LocalConfig {
-  const pick = (key: keyof LocalFlags): string | undefined => {
+  const pick = (key: Exclude<keyof LocalFlags, "insecureNoAuth">): string | undefined => {
     const value = flags[key] ?? env[LOCAL_ENV_VARS[key]];
     return value === "" ? undefined : value;
   };
+  const insecureEnv = env[LOCAL_ENV_VARS.insecureNoAuth];
   const parsed = localConfigSchema.safeParse({
     dataDir: resolve(cwd, pick("data") ?? DEFAULT_DATA_DIR),
     host: pick("host"),
@@ -100,6 +78,7 @@ export function buildLocalConfig(flags: LocalFlags, env: NodeJS.ProcessEnv, cwd:
     ticketsDir: pick("ticketsDir"),
     live: interactive,
     logLevel: pick("logLevel"),
+    insecureNoAuth: flags.insecureNoAuth === true || insecureEnv === "1" || insecureEnv === "true",
   });
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -110,6 +89,11 @@ export function buildLocalConfig(flags: LocalFlags, env: NodeJS.ProcessEnv, cwd:
     throw new Error(`${FLAG_NAMES[field] ?? field}${envKey ? ` (or ${envKey})` : ""}: ${issue.message}`);
   }
   const config = parsed.data;
+  if (!isLoopback(config.host) && !config.apiKey && !config.insecureNoAuth) {
+    throw new Error(
+      `--host ${config.host} accepts other machines, and without a key anyone reaching it reads and writes your logs: set --api-key (or ${LOCAL_ENV_VARS.apiKey}), or pass --insecure-no-auth`,
+    );
+  }
   return {
     ...config,
     ticketsDir: config.ticketsDir ? resolve(cwd, config.ticketsDir) : resolve(config.dataDir, "..", "tickets"),

@@ -111,8 +111,8 @@ interface ApiIncident {
   detectedAt?: string;
 }
 
-async function getJson(url: string): Promise<unknown> {
-  const res = await fetch(url, { headers: { accept: "application/json" } });
+async function getJson(url: string, apiKey: string | undefined): Promise<unknown> {
+  const res = await fetch(url, { headers: { accept: "application/json", ...(apiKey ? { "x-logclaw-api-key": apiKey } : {}) } });
   if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
   return res.json();
 }
@@ -136,10 +136,10 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   let incident: ApiIncident | null = null;
   let tickets: DemoResult["tickets"] = [];
   while (Date.now() < deadline) {
-    const incidents = listOf(await getJson(`${base}/api/incidents?since=${encodeURIComponent(since)}`), "incidents") as ApiIncident[];
+    const incidents = listOf(await getJson(`${base}/api/incidents?since=${encodeURIComponent(since)}`, options.apiKey), "incidents") as ApiIncident[];
     incident = incidents.find((i) => i.rootCauseService === label.rootCauseService) ?? incidents[0] ?? null;
     if (incident) {
-      const detail = (await getJson(`${base}/api/incidents/${encodeURIComponent(incident.id)}`)) as { tickets?: DemoResult["tickets"] };
+      const detail = (await getJson(`${base}/api/incidents/${encodeURIComponent(incident.id)}`, options.apiKey)) as { tickets?: DemoResult["tickets"] };
       tickets = detail.tickets ?? [];
       if (tickets.length > 0) break;
       options.progress(`incident ${incident.id} detected, waiting for its ticket…`);

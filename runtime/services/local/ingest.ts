@@ -3,6 +3,7 @@ import type { Logger } from "pino";
 import { Counter, type Registry } from "prom-client";
 import { deadLetterReasonLabel } from "../../../contracts/dead-letter";
 import type { DeadLetter, IncidentEvent } from "../../../contracts/records";
+import { TIME_ADJUSTMENTS } from "../../bridge/normalize";
 import type { OtlpEncoding, OtlpExportResult, OtlpLogsSink } from "../../receivers/otlp";
 import { PipelineRunner, type DeliveredBatch, type DetectionCore, type PipelineSinks, type ProcessedBatch } from "../../runner";
 import type { SqliteIncidentStore } from "../../store/sqlite/incidents";
@@ -20,7 +21,7 @@ export interface LocalIngestOptions {
   onIncidentEvent: (event: IncidentEvent) => void;
   registry: Registry;
   logger: Logger;
-  /** Stamps dead letters. */
+  /** Wall clock: received time of requests, live windows, dead-letter stamps. */
   now: () => Date;
 }
 
@@ -32,6 +33,7 @@ export interface LocalIngestOptions {
 export class LocalIngest implements OtlpLogsSink {
   readonly totals = { documents: 0, incidentEvents: 0, deadLetters: 0 };
   private readonly deadLetters: Counter<"reason">;
+  private readonly timeAdjusted: Counter<"reason">;
   private readonly runner: PipelineRunner;
   private readonly sinks: PipelineSinks;
 
@@ -42,11 +44,19 @@ export class LocalIngest implements OtlpLogsSink {
       labelNames: ["reason"],
       registers: [options.registry],
     });
+    this.timeAdjusted = new Counter({
+      name: "logclaw_event_time_adjusted_total",
+      help: "Accepted records placed at their received time instead of their own timestamp, by reason (ahead, behind, unset, invalid).",
+      labelNames: ["reason"],
+      registers: [options.registry],
+    });
+    for (const reason of TIME_ADJUSTMENTS) this.timeAdjusted.inc({ reason }, 0);
     this.runner = new PipelineRunner({ core: options.pipeline, clock: options.now });
     this.sinks = {
       logs: {
         write: async (documents) => {
-          options.logs.indexSync(documents);
+          // Stored as the request is answered: retention counts from this (received) time.
+          options.logs.indexSync(documents, options.now().getTime());
           return { stored: documents.length, refused: [] };
         },
       },
@@ -62,7 +72,7 @@ export class LocalIngest implements OtlpLogsSink {
   }
 
   async export(payload: Uint8Array, encoding: OtlpEncoding, source: string): Promise<OtlpExportResult> {
-    const processed = this.runner.process([{ payload, encoding, source }]);
+    const processed = this.runner.process([{ payload, encoding, source, receivedMs: this.options.now().getTime() }]);
     const batch = await this.persist(processed);
     // Unusable as a whole: kept as a dead letter, and the receiver answers 400 (not partial success).
     const [unusable] = processed.unusable;
@@ -70,6 +80,11 @@ export class LocalIngest implements OtlpLogsSink {
     return batch.rejected > 0
       ? { accepted: batch.accepted, rejected: batch.rejected, errorMessage: summarize(batch.deadLetters) }
       : { accepted: batch.accepted, rejected: 0 };
+  }
+
+  /** Live clock: lets windows close and incidents resolve while no traffic arrives. */
+  async tick(): Promise<void> {
+    await this.persist(this.runner.tick(this.options.now().getTime()));
   }
 
   /** Shutdown: drains the pipeline's open windows into the store. */
@@ -86,6 +101,7 @@ export class LocalIngest implements OtlpLogsSink {
   private async persist(processed: ProcessedBatch): Promise<DeliveredBatch> {
     const { logger } = this.options;
     const batch = await this.runner.deliver(processed, this.sinks, "local");
+    for (const reason of TIME_ADJUSTMENTS) if (batch.timeAdjustments[reason] > 0) this.timeAdjusted.inc({ reason }, batch.timeAdjustments[reason]);
     this.totals.documents += batch.stored;
     this.options.onDocuments(batch.stored);
     this.totals.incidentEvents += batch.incidentEvents.length;

@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import type { Logger } from "pino";
 import { collectDefaultMetrics, Registry } from "prom-client";
+import { createAccessGate, createLoginRouter } from "../../api";
 import { createDashboardRouter, LiveFeed, type LiveStats } from "../../dashboard";
 import { ReceiverMetrics, startOtlpGrpcReceiver, startOtlpHttpReceiver, type RunningReceiver } from "../../receivers/otlp";
 import type { IncidentEvent } from "../../../contracts/records";
@@ -65,6 +66,8 @@ export interface LocalModeHandle {
 
 const RETENTION_SWEEP_MS = 60 * 60 * 1000;
 const STATE_SAVE_MS = 60 * 1000;
+/** How often the wall clock moves detection on while no traffic arrives. */
+const TICK_MS = 1000;
 
 /**
  * Composes local mode: lock the data folder, open the store, build the pipeline and ticketing parts,
@@ -154,16 +157,18 @@ export async function startLocalMode(
       await parts.ticketing.close();
     });
 
+    const every = (ms: number, failure: string, task: () => void | Promise<void>): void => {
+      const timer = setInterval(() => {
+        Promise.resolve()
+          .then(task)
+          .catch((err: unknown) => logger.error({ err }, failure));
+      }, ms);
+      timer.unref();
+      closers.push(() => clearInterval(timer));
+    };
+    every(TICK_MS, "could not advance detection on the wall clock", () => ingest.tick());
     // A crash loses at most this much learned detection state; stored data is never at stake.
-    const stateTimer = setInterval(() => {
-      try {
-        parts.saveState();
-      } catch (err) {
-        logger.error({ err }, "could not save the detection state");
-      }
-    }, STATE_SAVE_MS);
-    stateTimer.unref();
-    closers.push(() => clearInterval(stateTimer));
+    every(STATE_SAVE_MS, "could not save the detection state", () => parts.saveState());
 
     const sweepRetention = (): void => {
       const cutoff = new Date(now().getTime() - config.retentionDays * 86_400_000).toISOString();
@@ -179,6 +184,11 @@ export async function startLocalMode(
 
     const app = express();
     app.disable("x-powered-by");
+    if (config.apiKey) {
+      // With a key, the dashboard and every /api route need it; probes and metrics stay open for monitors.
+      app.use(createLoginRouter(config.apiKey));
+      app.use(createAccessGate(config.apiKey, ["/healthz", "/readyz", "/metrics", "/assets/styles.css"]));
+    }
     app.use(createDashboardRouter({ stats: logsStore, feed, statsIntervalMs: 2000, ticketsDir: config.ticketsDir, now }));
     app.use(parts.api);
     const server: Server = createServer(app);

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Logger } from "pino";
-import { BridgePipeline } from "../../bridge/pipeline";
+import { BridgePipeline, detectionTuningSchema, pipelineStateSchema, repairEventClock } from "../../bridge/pipeline";
 import { createTemplateMiner, restoreTemplateMiner } from "../../bridge/template";
 
 export const PIPELINE_STATE_FILE = "pipeline-state.json";
@@ -11,12 +11,20 @@ export const PIPELINE_STATE_FILE = "pipeline-state.json";
  * folder: loaded at start, written atomically (temp file + rename) on save, so a restart resumes
  * detection where it stopped instead of re-learning every baseline.
  */
-export function loadPipeline(dataDir: string, tenantId: string, logger: Logger): { pipeline: BridgePipeline; save(): void } {
+export function loadPipeline(dataDir: string, tenantId: string, logger: Logger, nowMs: number): { pipeline: BridgePipeline; save(): void } {
   const path = join(dataDir, PIPELINE_STATE_FILE);
   let pipeline: BridgePipeline | null = null;
   if (existsSync(path)) {
     try {
-      const state = JSON.parse(readFileSync(path, "utf8")) as { miner?: unknown };
+      let state = pipelineStateSchema.parse(JSON.parse(readFileSync(path, "utf8")));
+      const repair = repairEventClock(state, nowMs, detectionTuningSchema.parse({}));
+      if (repair) {
+        state = repair.state;
+        logger.warn(
+          { path, eventClock: new Date(repair.was).toISOString() },
+          `detection state had an event clock in the future (${new Date(repair.was).toISOString()}); reset to now, baselines kept`,
+        );
+      }
       pipeline = BridgePipeline.restore({ tenantId, miner: restoreTemplateMiner(state.miner) }, state);
       logger.info({ path }, "resumed detection state");
     } catch (err) {

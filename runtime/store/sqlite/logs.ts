@@ -37,6 +37,17 @@ export const LOG_MIGRATIONS: readonly Migration[] = [
       END;
     `,
   },
+  {
+    // Retention counts from when a record was received, not from its own (client-given) timestamp:
+    // an acknowledged record dated 1970 must not be deleted at the next sweep. Rows stored before
+    // this step get the time of the upgrade, the earliest their receipt can be proven.
+    name: "logs-002-received",
+    sql: `
+      ALTER TABLE logs ADD COLUMN received_ms INTEGER;
+      UPDATE logs SET received_ms = CAST(unixepoch('subsec') * 1000 AS INTEGER);
+      CREATE INDEX logs_received ON logs (received_ms);
+    `,
+  },
 ];
 
 /** Upper bound on one search answer, whatever the caller asks. */
@@ -83,8 +94,8 @@ export class SqliteLogStore implements LogStore {
 
   constructor(private readonly db: SqliteDatabase) {
     this.upsertStatement = db.prepare(`
-      INSERT INTO logs (id, ts_ms, service, severity_text, severity_number, trace_id, message, doc)
-      VALUES (@id, @ts_ms, @service, @severity_text, @severity_number, @trace_id, @message, @doc)
+      INSERT INTO logs (id, ts_ms, service, severity_text, severity_number, trace_id, message, doc, received_ms)
+      VALUES (@id, @ts_ms, @service, @severity_text, @severity_number, @trace_id, @message, @doc, @received_ms)
       ON CONFLICT (id) DO UPDATE SET
         ts_ms = excluded.ts_ms, service = excluded.service, severity_text = excluded.severity_text,
         severity_number = excluded.severity_number, trace_id = excluded.trace_id,
@@ -92,14 +103,20 @@ export class SqliteLogStore implements LogStore {
     `);
   }
 
-  /** Synchronous form of `index`: the batch is committed when it returns. */
-  indexSync(docs: readonly LogDocument[]): void {
+  /**
+   * Synchronous form of `index`: the batch is committed when it returns. `receivedMs` (when the
+   * records were received) is what retention counts from; without it, each document's own time.
+   * A document stored again keeps its first received time.
+   */
+  indexSync(docs: readonly LogDocument[], receivedMs?: number): void {
     if (docs.length === 0) return;
     this.db.transaction((batch: readonly LogDocument[]) => {
       for (const doc of batch) {
+        const tsMs = toMillis(doc["@timestamp"], "@timestamp");
         this.upsertStatement.run({
           id: doc.id,
-          ts_ms: toMillis(doc["@timestamp"], "@timestamp"),
+          ts_ms: tsMs,
+          received_ms: receivedMs ?? tsMs,
           service: doc.service,
           severity_text: doc.severity_text,
           severity_number: doc.severity_number,
@@ -203,9 +220,9 @@ export class SqliteLogStore implements LogStore {
     }));
   }
 
-  /** Retention: deletes logs whose `@timestamp` is before `cutoff`; returns how many went. */
+  /** Retention: deletes logs received before `cutoff`; returns how many went. */
   deleteOlderThan(cutoff: string): number {
-    return this.db.prepare("DELETE FROM logs WHERE ts_ms < ?").run(toMillis(cutoff, "cutoff")).changes;
+    return this.db.prepare("DELETE FROM logs WHERE received_ms < ?").run(toMillis(cutoff, "cutoff")).changes;
   }
 }
 

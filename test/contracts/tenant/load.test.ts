@@ -26,6 +26,23 @@ describe("the example tenant files", () => {
   });
 });
 
+describe("a file with schema and tier problems", () => {
+  it("reports every problem of the file: schema errors and the tier rules of the fields the schema accepted", () => {
+    const problems = problemsAfter((t) => {
+      t.environment = "Dev Env";
+      t.ingest.rate = 5;
+      t.retentionDays = 3650;
+      t.llm = { provider: "openai", model: "gpt-4o-mini", credentials: { key: "logclaw/acme/llm" } };
+    });
+    expect(problems).toEqual([
+      "tenants/acme.yaml: environment: must be a DNS label such as dev, staging or prod",
+      "tenants/acme.yaml: ingest.rate: is not a known field",
+      "tenants/acme.yaml: retentionDays: must be between 1 and 14 for tier starter",
+      "tenants/acme.yaml: llm: LLM root-cause analysis is not available on tier starter",
+    ]);
+  });
+});
+
 describe("invalid tenant files: one line naming file, field and rule", () => {
   const rules: [string, (t: any) => void, string, ("acme" | "globex")?][] = [
     ["burst below the sustained rate", (t) => (t.ingest.burst = 10), "tenants/acme.yaml: ingest.burst: must be >= logsPerSecond"],

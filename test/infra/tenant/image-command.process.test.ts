@@ -93,6 +93,15 @@ describe("runtime image runs the TenantStack's container commands", () => {
     expect(fs.readFileSync(launcher, "utf8").split("\n")[0]).toBe("#!/nodejs/bin/node");
   });
 
+  it("the image runs the built JavaScript: dist/ and the bin shim, no TypeScript sources", () => {
+    const stage = runStage();
+    const copied = stage.flatMap((l) => /^COPY --from=build (?:--chown=\S+ )?(\S+) /.exec(l)?.[1] ?? []);
+    expect(copied).toContain("/app/dist");
+    expect(copied).toContain("/app/runtime/cli/bin.js");
+    expect(copied.filter((p) => p === "/app" || p === "/app/runtime" || p.endsWith(".ts"))).toEqual([]);
+    expect(dockerfile).toMatch(/npm ci --no-audit --no-fund[\s\S]*test -f dist\/runtime\/cli\/main\.js[\s\S]*npm prune --omit=dev/);
+  });
+
   it("the launcher starts the logclaw CLI with each Deployment's role", { timeout: 120_000 }, () => {
     const copy = runStage().map((l) => /^COPY --from=build (\S+) \S+\/logclaw$/.exec(l)).find(Boolean)!;
     for (const [, role] of commands) {

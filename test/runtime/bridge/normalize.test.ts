@@ -12,7 +12,11 @@ function normalize(record: Record<string, unknown>, resource: unknown[] = [{ key
   );
   if (!decoded.ok) throw decoded.error;
   const rl = decoded.request.resourceLogs[0];
-  return normalizeRecord(resourceContext("acme", rl, redactor), rl.scopeLogs[0], rl.scopeLogs[0].logRecords[0], redactor, 1234);
+  // Unbounded: these cases are about the document, not about time hygiene (event-time.test.ts).
+  return normalizeRecord(resourceContext("acme", rl, redactor), rl.scopeLogs[0], rl.scopeLogs[0].logRecords[0], redactor, 1234, {
+    maxAheadMs: Number.POSITIVE_INFINITY,
+    maxBehindMs: Number.POSITIVE_INFINITY,
+  });
 }
 
 describe("normalizeRecord", () => {
@@ -78,7 +82,7 @@ describe("normalizeRecord", () => {
     expect(document.http_status).toBe(404);
   });
 
-  it("falls back to observed time, then to the pipeline's event time, and to unknown_service", () => {
+  it("falls back to observed time, then to the received time, and to unknown_service", () => {
     expect(normalize({ observedTimeUnixNano: "2000000000" }, []).timeMs).toBe(2000);
     const { document, timeMs } = normalize({}, []);
     expect(timeMs).toBe(1234);
@@ -92,8 +96,11 @@ describe("normalizeRecord", () => {
     expect(normalize({ timeUnixNano: "253402300800001000000" }).document["@timestamp"]).toBe("+010000-01-01T00:00:00.001Z");
   });
 
-  it("rejects a timestamp beyond what a date holds", () => {
-    expect(() => normalize({ timeUnixNano: "99999999999999999999999" })).toThrow(RangeError);
+  it("places a timestamp no date can hold at the received time and keeps it as an attribute", () => {
+    const { document, timeMs, timeAdjustment } = normalize({ timeUnixNano: "99999999999999999999999" });
+    expect(timeMs).toBe(1234);
+    expect(timeAdjustment).toBe("invalid");
+    expect(document.attributes["logclaw.original_time_unix_nano"]).toBe("99999999999999999999999");
   });
 
   it("uses the message of a map body and keeps its other keys as attributes", () => {

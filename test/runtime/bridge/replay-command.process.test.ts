@@ -24,7 +24,9 @@ writeFileSync(file, `${lines.slice(0, 100).join("\n")}\n{not json\n\n${lines.sli
 describe("logclaw replay", () => {
   it("prints one incident per line as each opens, explains bad lines on stderr, and is deterministic", { timeout: 300_000 }, () => {
     const first = replay(["--input", file]);
-    expect(first.code).toBe(0);
+    // Every usable line is replayed; the exit status and the last line name the first invalid input.
+    expect(first.code).toBe(1);
+    expect(first.stderr.trim().split("\n").at(-1)).toMatch(/^logclaw replay: invalid input at .*raw-logs\.jsonl:101 \(first of 1 rejected\): invalid_json/);
     const incidents = first.stdout.trim().split("\n").map((l) => JSON.parse(l) as Incident);
     expect(incidents.map((i) => i.rootCauseService).sort()).toEqual(scenario.failures.map((f) => f.rootCauseService).sort());
     for (const i of incidents) {

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 
 // Each case starts the real CLI (tsx compiles it on load), which takes seconds on a busy machine.
 const SPAWN = { timeout: 120_000 };
-import { checkTenantFiles, formatTable } from "../../../runtime/cli/commands/tenant";
+import { checkTenantFiles, formatTable } from "../../../runtime/cli/commands/tenant-files";
 
 const repoRoot = path.resolve(__dirname, "..", "..", "..");
 const bin = path.join(repoRoot, "runtime", "cli", "bin.js");

@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { PassThrough } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadTenantFile } from "../../../contracts/tenant";
-import { runFleetCommand, type FleetCommandConfig } from "../../../runtime/cli/commands/fleet";
+import { runFleetCommand, type FleetCommandConfig } from "../../../runtime/cli/commands/fleet-run";
 import {
   planFleet,
   runFleet,

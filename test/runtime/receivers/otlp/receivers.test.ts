@@ -181,4 +181,22 @@ describe("OTLP/gRPC answers", () => {
     expect((await exportRaw(Buffer.alloc(0), "wrong"))?.code).toBe(grpc.status.UNAUTHENTICATED);
     expect(await exportRaw(Buffer.alloc(0), API_KEY)).toBeNull();
   });
+
+  it("refuses a message above the HTTP wire limit with RESOURCE_EXHAUSTED, as OTLP/HTTP answers 413", async () => {
+    // A valid ExportLogsServiceRequest: field 1 (resource_logs) holding one large, empty-scoped resource.
+    const inner = Buffer.alloc(limits.maxRequestBytes + 16, 0);
+    const header = Buffer.from([0x0a, ...varint(inner.length)]);
+    expect((await exportRaw(Buffer.concat([header, inner]), API_KEY))?.code).toBe(grpc.status.RESOURCE_EXHAUSTED);
+    expect(await metricValue("logclaw_receiver_refused_requests_total", { transport: "grpc", reason: "oversized" })).toBe(1);
+  });
 });
+
+function varint(n: number): number[] {
+  const out: number[] = [];
+  while (n > 0x7f) {
+    out.push((n & 0x7f) | 0x80);
+    n >>>= 7;
+  }
+  out.push(n);
+  return out;
+}

@@ -24,6 +24,16 @@ describe("buildLocalConfig", () => {
     expect(config).toMatchObject({ port: 9090, otlpHttpPort: 14318, apiKey: "from-flag", dataDir: "/var/lib/logclaw", ticketsDir: "/var/lib/tickets" });
   });
 
+  it("refuses to bind beyond loopback without a key, with one line saying how to set one", () => {
+    expect(() => buildLocalConfig({ host: "0.0.0.0" }, {}, "/w", false)).toThrow(
+      "--host 0.0.0.0 accepts other machines, and without a key anyone reaching it reads and writes your logs: set --api-key (or LOGCLAW_API_KEY), or pass --insecure-no-auth",
+    );
+    expect(buildLocalConfig({ host: "0.0.0.0", apiKey: "k" }, {}, "/w", false).host).toBe("0.0.0.0");
+    expect(buildLocalConfig({ host: "0.0.0.0", insecureNoAuth: true }, {}, "/w", false).insecureNoAuth).toBe(true);
+    expect(buildLocalConfig({ host: "::" }, { LOGCLAW_INSECURE_NO_AUTH: "1" }, "/w", false).host).toBe("::");
+    expect(buildLocalConfig({ host: "127.0.0.2" }, {}, "/w", false).host).toBe("127.0.0.2");
+  });
+
   it("names the flag and its variable when a value is invalid", () => {
     expect(() => buildLocalConfig({ otlpGrpcPort: "70000" }, {}, "/w", false)).toThrow(/^--otlp-grpc-port \(or LOGCLAW_OTLP_GRPC_PORT\): /);
     expect(() => buildLocalConfig({}, { LOGCLAW_RETENTION_DAYS: "zero" }, "/w", false)).toThrow(/^--retention-days \(or LOGCLAW_RETENTION_DAYS\): /);

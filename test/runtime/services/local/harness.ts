@@ -39,7 +39,7 @@ export async function localConfig(dataDir: string, extra: { apiKey?: string } = 
   );
 }
 
-/** The real local mode, in this process. */
-export function startLocal(config: LocalConfig): Promise<LocalModeHandle> {
-  return startLocalMode(config, createLocalModeFactory({}), pino({ level: "silent" }));
+/** The real local mode, in this process (`now`: an injected wall clock). */
+export function startLocal(config: LocalConfig, now?: () => Date): Promise<LocalModeHandle> {
+  return startLocalMode(config, createLocalModeFactory({}), pino({ level: "silent" }), now);
 }

@@ -18,7 +18,7 @@ interface LogsAnswer {
 /** One connection per request: the test restarts the server, pooled sockets would go stale. */
 function getText(url: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    get(url, { agent: false }, (res) => {
+    get(url, { agent: false, headers: { "x-logclaw-api-key": API_KEY } }, (res) => {
       let body = "";
       res.setEncoding("utf8");
       res.on("data", (chunk: string) => (body += chunk));

@@ -1,0 +1,61 @@
+/**
+ * Time hygiene where a record enters: its event time is trusted only within a window around the time
+ * it was received, so no client clock (a record dated 2100, a nanosecond value that decodes to year
+ * 5138, a record stamped 1970) can move the pipeline's event clock, close windows early, or hand
+ * retention an absurd date. Pure: the caller passes the received time.
+ */
+
+/** Why a record was not placed at its own timestamp. A closed set: it labels a metric. */
+export type TimeAdjustment = "ahead" | "behind" | "unset" | "invalid";
+export const TIME_ADJUSTMENTS: readonly TimeAdjustment[] = ["ahead", "behind", "unset", "invalid"];
+
+export interface EventTimeBounds {
+  /** How far after its received time a record's timestamp may be (client clock skew). */
+  maxAheadMs: number;
+  /** How far before its received time a record's timestamp may be (buffered, retried, late exports). */
+  maxBehindMs: number;
+}
+
+export interface EventTimePlacement {
+  /** Event time the pipeline uses, epoch milliseconds. */
+  timeMs: number;
+  /** Set when the record's own time was not used; the record then keeps it as an attribute. */
+  adjustment: TimeAdjustment | null;
+}
+
+/** Largest time Date can represent (ECMA-262 21.4.1.1). */
+const MAX_DATE_MS = 8.64e15;
+
+/** Nanoseconds (decimal string) to epoch milliseconds; null for "unset", NaN for a value no date can hold. */
+export function nanosToEpochMs(nanos: string): number | null {
+  if (nanos === "0" || nanos === "") return null;
+  const ms = nanos.length > 6 ? Number(nanos.slice(0, -6)) : 0;
+  return Number.isFinite(ms) && ms <= MAX_DATE_MS ? ms : Number.NaN;
+}
+
+function within(ms: number, receivedMs: number, bounds: EventTimeBounds): TimeAdjustment | null {
+  if (ms > receivedMs + bounds.maxAheadMs) return "ahead";
+  if (ms < receivedMs - bounds.maxBehindMs) return "behind";
+  return null;
+}
+
+/**
+ * Where a record goes in event time: its own time when within the bounds around `receivedMs`; else its
+ * observed time when that is within them; else the received time. A record with neither time is
+ * placed at the received time too (`unset`).
+ */
+export function placeEventTime(timeNanos: string, observedNanos: string, receivedMs: number, bounds: EventTimeBounds): EventTimePlacement {
+  const timeMs = nanosToEpochMs(timeNanos);
+  const observedMs = nanosToEpochMs(observedNanos);
+  let adjustment: TimeAdjustment | null = null;
+  if (timeMs !== null) {
+    adjustment = Number.isNaN(timeMs) ? "invalid" : within(timeMs, receivedMs, bounds);
+    if (adjustment === null) return { timeMs: timeMs as number, adjustment: null };
+  }
+  if (observedMs !== null && !Number.isNaN(observedMs) && within(observedMs, receivedMs, bounds) === null) {
+    // No own time: the observed time is the record's time (OTLP data model), not an adjustment.
+    return { timeMs: observedMs, adjustment };
+  }
+  if (adjustment === null) adjustment = observedMs === null ? "unset" : Number.isNaN(observedMs) ? "invalid" : within(observedMs, receivedMs, bounds);
+  return { timeMs: receivedMs, adjustment: adjustment ?? "unset" };
+}
