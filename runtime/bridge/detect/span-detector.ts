@@ -20,8 +20,14 @@ export interface SpanDetectorOptions {
 
 export interface SpanDetection {
   rootCauseService: string;
+  /** The other ends of the root's anomalous calls (its callers and callees that felt it). */
+  affectedServices: string[];
   candidates: RootCauseCandidate[];
-  /** Whether the top candidate also led the previous window (required to open a new incident). */
+  /**
+   * Whether this may open a new incident: the top candidate also led the previous window, and its
+   * anomalies hold at least two spans beyond their baseline p99 or failing (one span far out is the
+   * heavy tail every service has; pooled windows overlap, so one such span could lead two windows).
+   */
   sustained: boolean;
   family: "latency" | "span_errors";
   /** A stable key of the root's strongest anomaly, for the fingerprint (`template_id` of log detections). */
@@ -57,15 +63,18 @@ export class SpanDetector {
     if (result.anomalies.length === 0) return null;
     const candidates = rankRootCauses(result.anomalies, result.activity, this.options.alpha);
     const root = candidates[0].service;
-    const sustained = this.previousTop !== null && this.previousTop.index === index - 1 && this.previousTop.service === root;
+    const led = this.previousTop !== null && this.previousTop.index === index - 1 && this.previousTop.service === root;
     this.previousTop = { index, service: root };
     const own = result.anomalies.filter((a) => involves(a, root));
+    const outlying = own.reduce((n, a) => n + (a.signal === "latency" ? (a.exceeding ?? 0) : (a.failed ?? 0)), 0);
+    const sustained = led && outlying >= 2;
     const lead = own[0] ?? result.anomalies[0];
     const errors = own.some((a) => a.signal === "errors");
     const endMs = (index + 1) * this.options.windowMs;
     const strongest = Math.max(...result.anomalies.map((a) => a.tests * a.p));
     return {
       rootCauseService: root,
+      affectedServices: [...new Set(own.flatMap((a) => (a.quantity.kind === "call" ? [a.quantity.caller, a.quantity.callee] : [])))].filter((s) => s !== root).sort(),
       candidates: candidates.slice(0, 3),
       sustained,
       family: errors ? "span_errors" : "latency",

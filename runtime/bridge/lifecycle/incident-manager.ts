@@ -146,6 +146,18 @@ export class IncidentManager {
           d.detectedAtMs - t.lastEvidenceMs <= this.limits.activeMs,
       );
     if (related) return this.merge(related, d, false);
+    // Span evidence ranks several services: it belongs to a recent open incident that any of its
+    // candidates is part of (the same failure seen from another end of a call).
+    if (d.candidates && d.candidates.length > 0) {
+      const names = new Set(d.candidates.map((c) => c.service));
+      const sharing = this.tracked.find(
+        (t) =>
+          t.incident.status === "open" &&
+          d.detectedAtMs - t.lastEvidenceMs <= this.limits.activeMs &&
+          [t.incident.rootCauseService, ...t.incident.affectedServices, ...(t.incident.rootCauseCandidates ?? []).map((c) => c.service)].some((s) => names.has(s)),
+      );
+      if (sharing) return this.merge(sharing, d, false);
+    }
     // A just-opened incident whose root turns out to be a symptom of this deeper root: same failure,
     // re-rooted. Incidents are kept in opening order, so the scan stops at the first one too old.
     for (let k = this.tracked.length - 1; k >= 0; k--) {
