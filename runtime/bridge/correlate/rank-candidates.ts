@@ -44,12 +44,13 @@ export function rankRootCauses(anomalies: readonly SpanAnomaly[], activity: Read
     }
     return active === 0 ? 0 : anomalous / active;
   };
-  const scores = new Map<string, { score: number; evidence: (CandidateEvidence & { weight: number })[] }>();
-  const credit = (service: string, weight: number, a: SpanAnomaly, surprise: number) => {
+  const scores = new Map<string, { score: number; asCallee: number; evidence: (CandidateEvidence & { weight: number })[] }>();
+  const credit = (service: string, weight: number, a: SpanAnomaly, surprise: number, asCallee = false) => {
     if (weight <= 0) return;
     let entry = scores.get(service);
-    if (!entry) scores.set(service, (entry = { score: 0, evidence: [] }));
+    if (!entry) scores.set(service, (entry = { score: 0, asCallee: 0, evidence: [] }));
     entry.score += weight;
+    if (asCallee) entry.asCallee += weight;
     entry.evidence.push({ signal: `span_${a.signal}`, ...describe(a), surprise: round(surprise), weight });
   };
   for (const a of anomalies) {
@@ -63,10 +64,13 @@ export function rankRootCauses(anomalies: readonly SpanAnomaly[], activity: Read
     const callee = share(q.callee, true);
     const total = caller + callee;
     credit(q.caller, total === 0 ? surprise / 2 : (surprise * caller) / total, a, surprise);
-    credit(q.callee, total === 0 ? surprise / 2 : (surprise * callee) / total, a, surprise);
+    credit(q.callee, total === 0 ? surprise / 2 : (surprise * callee) / total, a, surprise, true);
   }
   const sum = [...scores.values()].reduce((acc, s) => acc + s.score, 0) || 1;
   return [...scores]
+    // Equal evidence (one caller, one callee, nothing else to tell them apart): the callee first, as
+    // the caller's span measured time spent waiting on it.
+    .sort(([a, x], [b, y]) => y.score - x.score || y.asCallee - x.asCallee || (a < b ? -1 : 1))
     .map(([service, s]) => ({
       service,
       score: round(s.score / sum),
@@ -75,7 +79,6 @@ export function rankRootCauses(anomalies: readonly SpanAnomaly[], activity: Read
         .slice(0, MAX_EVIDENCE)
         .map(({ weight: _weight, ...e }) => e),
     }))
-    .sort((a, b) => b.score - a.score || (a.service < b.service ? -1 : 1));
 }
 
 function round(x: number): number {
