@@ -267,7 +267,7 @@ describe("pipeline with traces", () => {
     const pipeline = new BridgePipeline({ tenantId: "t1", miner: createTemplateMiner() });
     const result = pipeline.processTraces("{nope", "json", "test:1");
     expect(result.rejected).toBe(1);
-    expect(result.deadLetters[0].reason).toMatch(/^invalid_json/);
-    expect(result.deadLetters[0].source).toBe("test:1");
+    expect(result.rejections[0].reason).toMatch(/^invalid_json/);
+    expect(result.rejections[0].source).toBe("test:1");
   });
 });
