@@ -60,6 +60,26 @@ export interface TimelineEntry {
   templateId: string;
 }
 
+/** Why a root-cause candidate ranks where it does: one anomaly it explains. */
+export interface CandidateEvidence {
+  /** `span_latency`, `span_errors`, or a log signal's name. */
+  signal: string;
+  /** `service operation`, `caller -> callee`, or the service. */
+  what: string;
+  /** -log10 of the corrected p-value beyond the false-alarm level, plus one (0 for log signals). */
+  surprise: number;
+  detail: string;
+}
+
+/** One ranked root-cause candidate (Incident contract: `rootCauseCandidates`). */
+export interface RootCauseCandidate {
+  service: string;
+  /** Share of the evidence attributed to this service, in [0, 1]. */
+  score: number;
+  /** The anomalies that rank it, strongest first (at most five). */
+  evidence: CandidateEvidence[];
+}
+
 /** Incident (ARCHITECTURE.md, contract). */
 export interface Incident {
   id: string;
@@ -78,6 +98,8 @@ export interface Incident {
   traceIds: string[];
   sampleLogIds: string[];
   timeline: TimelineEntry[];
+  /** Ranked root-cause candidates, best first (at most three); `rootCauseService` is the first. Always set by the bridge; optional for incidents stored before it existed. */
+  rootCauseCandidates?: RootCauseCandidate[];
   /** Added fields (allowed by the contract): lifecycle and the human summary. */
   status: "open" | "resolved";
   title: string;

@@ -21,8 +21,8 @@ import type {
 
 type Json = Record<string, unknown>;
 
-/** A field problem inside one record; caught at the record boundary and turned into a rejection. */
-class FieldError extends Error {}
+/** A field problem inside one record; caught at the record boundary and turned into a rejection (the traces decoder shares it). */
+export class FieldError extends Error {}
 
 const SEVERITY_NAMES: Record<string, number> = {
   SEVERITY_NUMBER_UNSPECIFIED: 0,
@@ -56,23 +56,23 @@ const BASE64 = /^[A-Za-z0-9+/_-]*={0,2}$/;
 const UNSIGNED = /^\d+$/;
 const SIGNED = /^-?\d+$/;
 
-function isObject(value: unknown): value is Json {
+export function isObject(value: unknown): value is Json {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-function get(obj: Json, camel: string, snake: string): unknown {
+export function get(obj: Json, camel: string, snake: string): unknown {
   const value = obj[camel];
   return value === undefined ? obj[snake] : value;
 }
 
-function stringField(obj: Json, camel: string, snake: string, what: string): string {
+export function stringField(obj: Json, camel: string, snake: string, what: string): string {
   const value = get(obj, camel, snake);
   if (value === undefined || value === null) return "";
   if (typeof value !== "string") throw new FieldError(`${what} must be a string`);
   return value;
 }
 
-function uint32Field(obj: Json, camel: string, snake: string, what: string): number {
+export function uint32Field(obj: Json, camel: string, snake: string, what: string): number {
   const value = get(obj, camel, snake);
   if (value === undefined || value === null) return 0;
   const n = typeof value === "string" && UNSIGNED.test(value) ? Number(value) : value;
@@ -105,7 +105,7 @@ function int64(value: unknown, signed: boolean, what: string): string {
   throw new FieldError(`${what} must be an integer`);
 }
 
-function timestampField(obj: Json, camel: string, snake: string): string {
+export function timestampField(obj: Json, camel: string, snake: string): string {
   const value = get(obj, camel, snake);
   if (value === undefined || value === null) return "0";
   return int64(value, false, camel);
@@ -142,7 +142,7 @@ function scanHex(value: string): HexScan {
  * Ids are hex in OTLP/JSON. Some emitters use proto3's default base64 for bytes instead; a base64
  * string has a different length than the hex form of the same id, so both are accepted unambiguously.
  */
-function idField(obj: Json, camel: string, snake: string, bytes: number): string {
+export function idField(obj: Json, camel: string, snake: string, bytes: number): string {
   const value = get(obj, camel, snake);
   if (value === undefined || value === null || value === "") return "";
   if (typeof value !== "string") throw new FieldError(`${camel} must be a hex string`);
@@ -254,14 +254,14 @@ function decodeLogRecord(raw: unknown): LogRecord {
   };
 }
 
-function arrayField(obj: Json, camel: string, snake: string, path: string): unknown[] {
+export function arrayField(obj: Json, camel: string, snake: string, path: string): unknown[] {
   const value = get(obj, camel, snake);
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value)) throw new OtlpDecodeError("invalid_structure", `${path}.${camel} must be an array`);
   return value;
 }
 
-function optionalObject(obj: Json, camel: string, snake: string, path: string): Json {
+export function optionalObject(obj: Json, camel: string, snake: string, path: string): Json {
   const value = get(obj, camel, snake);
   if (value === undefined || value === null) return {};
   if (!isObject(value)) throw new OtlpDecodeError("invalid_structure", `${path}.${camel} must be an object`);
@@ -269,7 +269,7 @@ function optionalObject(obj: Json, camel: string, snake: string, path: string): 
 }
 
 /** Structural problems above the record level (resource, scope) make the payload unusable. */
-function structural<T>(path: string, fn: () => T): T {
+export function structural<T>(path: string, fn: () => T): T {
   try {
     return fn();
   } catch (err) {
@@ -330,7 +330,7 @@ export function decodeOtlpJsonValue(parsed: unknown, rejected: RejectedRecord[])
   return { resourceLogs };
 }
 
-function safeStringify(value: unknown): string {
+export function safeStringify(value: unknown): string {
   const text = JSON.stringify(value);
   return text === undefined ? String(value) : text;
 }

@@ -22,7 +22,7 @@ const generatedRoot = require("@opentelemetry/otlp-transformer/build/src/generat
 };
 const RequestType = generatedRoot.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 
-type PbLong = number | { toString(): string };
+export type PbLong = number | { toString(): string };
 interface PbAnyValue {
   value?: string;
   stringValue?: string;
@@ -33,7 +33,7 @@ interface PbAnyValue {
   arrayValue?: { values?: PbAnyValue[] };
   kvlistValue?: { values?: PbKeyValue[] };
 }
-interface PbKeyValue {
+export interface PbKeyValue {
   key?: string;
   value?: PbAnyValue | null;
 }
@@ -61,7 +61,7 @@ interface PbRequest {
   }[];
 }
 
-function hex(bytes: Uint8Array | null | undefined, length: number): string {
+export function hex(bytes: Uint8Array | null | undefined, length: number): string {
   if (!bytes || bytes.length === 0) return "";
   if (bytes.length !== length) throw new Error(`id must be ${length} bytes, got ${bytes.length}`);
   const h = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("hex");
@@ -92,7 +92,7 @@ function anyValue(v: PbAnyValue | null | undefined): AnyValue {
   }
 }
 
-function keyValues(kvs: PbKeyValue[] | undefined): KeyValue[] {
+export function keyValues(kvs: PbKeyValue[] | undefined): KeyValue[] {
   return (kvs ?? []).map((kv) => ({ key: kv.key ?? "", value: anyValue(kv.value) }));
 }
 

@@ -46,6 +46,12 @@ export const detectionTuningSchema = z
     quietMs: z.number().int().min(1000).default(180_000),
     /** A recurrence of a resolved incident's fingerprint within this time reopens it instead of opening a new one. Default 15 min. */
     cooldownMs: z.number().int().min(0).default(900_000),
+    /**
+     * Family-wise false-alarm probability of one window's span tests (Bonferroni over the window's
+     * quantities). Default 0.001: with the two-window rule for opening, about one false incident per
+     * 10^6 windows if the baselines hold.
+     */
+    spanAlpha: z.number().positive().max(0.1).default(0.001),
     /** Traces remembered for correlation. Default 50,000. */
     maxTraces: z.number().int().min(100).default(50_000),
     /** Evidence kept per incident (timeline entries, sample ids, trace ids). Default 50 / 20 / 20. */

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { DetectionPath, Incident, IncidentEvent, Signal, TimelineEntry } from "../../../contracts/records";
+import type { CandidateEvidence, DetectionPath, Incident, IncidentEvent, RootCauseCandidate, Signal, TimelineEntry } from "../../../contracts/records";
 import { maxSeverity, severityOf } from "./severity";
 
 /** One detection from the immediate or the windowed path, already correlated. */
@@ -21,6 +21,8 @@ export interface Detection {
   timeline: TimelineEntry[];
   /** The root cause's failure templates: its further errors in them keep the incident alive. */
   templateIds: string[];
+  /** Ranked candidates from span evidence; absent for log detections (their root is the candidate). */
+  candidates?: RootCauseCandidate[];
 }
 
 export interface EvidenceLimits {
@@ -43,10 +45,15 @@ export interface TrackedIncident {
   templateIds: string[];
   lastEvidenceMs: number;
   resolvedAtMs: number | null;
+  /** Evidence accumulated per candidate service over the incident's detections (absent in older checkpoints). */
+  candidateScores?: Record<string, number>;
+  candidateEvidence?: Record<string, CandidateEvidence[]>;
 }
 
 const FAMILY_TITLES: Record<string, string> = {
   oom: "Out of memory",
+  latency: "Latency",
+  span_errors: "Failing calls",
   crash: "Crash",
   resource_exhaustion: "Resource exhaustion",
   database: "Database errors",
@@ -139,6 +146,18 @@ export class IncidentManager {
           d.detectedAtMs - t.lastEvidenceMs <= this.limits.activeMs,
       );
     if (related) return this.merge(related, d, false);
+    // Span evidence ranks several services: it belongs to a recent open incident that any of its
+    // candidates is part of (the same failure seen from another end of a call).
+    if (d.candidates && d.candidates.length > 0) {
+      const names = new Set(d.candidates.map((c) => c.service));
+      const sharing = this.tracked.find(
+        (t) =>
+          t.incident.status === "open" &&
+          d.detectedAtMs - t.lastEvidenceMs <= this.limits.activeMs &&
+          [t.incident.rootCauseService, ...t.incident.affectedServices, ...(t.incident.rootCauseCandidates ?? []).map((c) => c.service)].some((s) => names.has(s)),
+      );
+      if (sharing) return this.merge(sharing, d, false);
+    }
     // A just-opened incident whose root turns out to be a symptom of this deeper root: same failure,
     // re-rooted. Incidents are kept in opening order, so the scan stops at the first one too old.
     for (let k = this.tracked.length - 1; k >= 0; k--) {
@@ -184,6 +203,7 @@ export class IncidentManager {
       traceIds: d.traceIds.slice(0, this.limits.maxTraceIds),
       sampleLogIds: d.sampleLogIds.slice(0, this.limits.maxSamples),
       timeline: [...d.timeline].sort(byTime).slice(0, this.limits.maxTimeline),
+      rootCauseCandidates: [],
       status: "open",
       title: "",
       family: d.family,
@@ -194,6 +214,8 @@ export class IncidentManager {
     };
     incident.title = titleOf(incident);
     const tracked: TrackedIncident = { incident, openedAtMs: d.detectedAtMs, templateIds: [...new Set(d.templateIds)], lastEvidenceMs: d.lastSeenMs, resolvedAtMs: null };
+    addCandidates(tracked, d);
+    refreshCandidates(tracked);
     this.tracked.push(tracked);
     if (this.openByRoot !== null) this.openByRoot.set(incident.rootCauseService, [...(this.openByRoot.get(incident.rootCauseService) ?? []), tracked]);
     return { type: "opened", incident: structuredClone(incident) };
@@ -212,6 +234,20 @@ export class IncidentManager {
     for (const s of [...d.affectedServices, d.service, d.rootCauseService]) if (s !== i.rootCauseService) affected.add(s);
     i.affectedServices = [...affected].sort();
     if (i.affectedServices.length !== before) changed = true;
+    addCandidates(t, d);
+    // Span evidence accumulates over the incident: when it points elsewhere, the incident follows.
+    if (d.candidates && d.candidates.length > 0) {
+      const best = bestCandidate(t);
+      if (best !== null && best !== i.rootCauseService) {
+        this.openByRoot = null;
+        i.affectedServices = [...new Set([...i.affectedServices, i.rootCauseService])].filter((s) => s !== best).sort();
+        i.rootCauseService = best;
+        changed = true;
+      }
+    }
+    const candidatesBefore = JSON.stringify(i.rootCauseCandidates?.map((c) => c.service));
+    refreshCandidates(t);
+    if (JSON.stringify(i.rootCauseCandidates?.map((c) => c.service)) !== candidatesBefore) changed = true;
     i.score = round(Math.max(i.score, d.score));
     for (const s of d.signals) {
       const existing = i.signals.find((x) => x.name === s.name);
@@ -278,6 +314,46 @@ export class IncidentManager {
   exportState(): TrackedIncident[] {
     return structuredClone(this.tracked);
   }
+}
+
+const MAX_CANDIDATES = 3;
+
+/** Adds a detection's evidence to the incident's candidates: span candidates by their share, a log detection's root by its score. */
+function addCandidates(t: TrackedIncident, d: Detection): void {
+  const scores = (t.candidateScores ??= {});
+  const evidence = (t.candidateEvidence ??= {});
+  const list: RootCauseCandidate[] =
+    d.candidates && d.candidates.length > 0
+      ? d.candidates
+      : [{ service: d.rootCauseService, score: d.score, evidence: d.signals.slice(0, 3).map((s) => ({ signal: s.name, what: d.service, surprise: 0, detail: `weight ${s.weight}` })) }];
+  for (const c of list) {
+    scores[c.service] = (scores[c.service] ?? 0) + c.score;
+    if (c.evidence.length > 0) evidence[c.service] = c.evidence;
+  }
+}
+
+function bestCandidate(t: TrackedIncident): string | null {
+  let best: string | null = null;
+  for (const [service, score] of Object.entries(t.candidateScores ?? {})) {
+    const top = best === null ? -1 : (t.candidateScores as Record<string, number>)[best];
+    if (score > top || (score === top && best !== null && service < best)) best = service;
+  }
+  return best;
+}
+
+/** The incident's top candidates: its root first (the contract), then the others by accumulated evidence. */
+function refreshCandidates(t: TrackedIncident): void {
+  const i = t.incident;
+  const scores = t.candidateScores ?? {};
+  const total = Object.values(scores).reduce((a, b) => a + b, 0) || 1;
+  const others = Object.keys(scores)
+    .filter((s) => s !== i.rootCauseService)
+    .sort((a, b) => scores[b] - scores[a] || (a < b ? -1 : 1));
+  i.rootCauseCandidates = [i.rootCauseService, ...others].slice(0, MAX_CANDIDATES).map((service) => ({
+    service,
+    score: round((scores[service] ?? 0) / total),
+    evidence: t.candidateEvidence?.[service] ?? [],
+  }));
 }
 
 function iso(ms: number): string {

@@ -14,6 +14,9 @@ import {
   type WindowFinding,
 } from "../detect/window";
 import { IncidentManager, type Detection } from "../lifecycle";
+import { decodeOtlpTraces } from "../decode/otlp-traces";
+import { SpanDetector } from "../detect/span-detector";
+import { spanDocuments } from "../spans/span-document";
 import {
   createResourceContexts,
   nanosToMs,
@@ -60,6 +63,7 @@ export class BridgePipeline {
   private readonly remoteFailing = new Map<number, Set<string>>();
   private readonly summaries: ContextSummary[] = [];
   private pendingEdges = new Map<string, number>();
+  private readonly spans: SpanDetector;
   private maxEventMs: number | null = null;
   private closedThrough: number | null = null;
   /** Received (wall) time of the latest live request: `tick` advances event time from it. */
@@ -87,6 +91,12 @@ export class BridgePipeline {
       maxTraceIds: this.tuning.maxTraceIds,
     };
     this.incidents = new IncidentManager(this.tenantId, limits, state?.incidents ?? []);
+    this.spans = new SpanDetector({
+      windowMs: this.tuning.windowMs,
+      alpha: this.tuning.spanAlpha,
+      maxTraces: this.tuning.maxTraces,
+      maxTraceIds: this.tuning.maxTraceIds,
+    });
     if (state) this.load(state);
   }
 
@@ -154,10 +164,51 @@ export class BridgePipeline {
     return result;
   }
 
+  /**
+   * An OTLP traces payload: spans become documents (for the span store) and feed the span signals in
+   * the same event-time windows as logs; their end times advance event time like log timestamps.
+   */
+  processTraces(payload: Uint8Array | string, encoding: OtlpEncoding, source: string, receivedMs?: number): BatchResult {
+    const result = emptyResult();
+    if (receivedMs !== undefined) this.lastReceivedMs = Math.max(this.lastReceivedMs ?? receivedMs, receivedMs);
+    const decoded = decodeOtlpTraces(payload, encoding);
+    if (!decoded.ok) {
+      result.rejected = 1;
+      const text = typeof payload === "string" ? payload : Buffer.from(payload).toString("base64");
+      result.rejections.push({ reason: `${decoded.error.reason}: ${decoded.error.message}`, source, payload: text });
+      return result;
+    }
+    for (const r of decoded.rejected) {
+      result.rejected += 1;
+      result.rejections.push({ reason: `invalid_span: ${r.reason}`, source: `${source} ${r.path}`, payload: r.payload });
+    }
+    for (const doc of spanDocuments(decoded.request, this.tenantId)) {
+      this.spans.add(doc, this.windowFor(this.boundSpanTime(doc.end_ms, receivedMs, result), result));
+      (result.spans ??= []).push(doc);
+      result.accepted += 1;
+    }
+    return result;
+  }
+
+  /**
+   * A span's end time is believed within the same bounds as a log record's (around its received time,
+   * or in replay around event time so far), so one span dated 2100 cannot move the clock for good.
+   */
+  private boundSpanTime(endMs: number, receivedMs: number | undefined, result: BatchResult): number {
+    const reference = receivedMs ?? this.maxEventMs;
+    if (reference === null) return endMs;
+    const bounds = receivedMs === undefined ? this.replayBounds : this.bounds;
+    const adjustment = !Number.isFinite(endMs) ? "invalid" : endMs > reference + bounds.maxAheadMs ? "ahead" : endMs < reference - bounds.maxBehindMs ? "behind" : null;
+    if (adjustment === null) return endMs;
+    result.timeAdjustments[adjustment] += 1;
+    return reference;
+  }
+
   /** End of input: closes every window that holds data, in event time. */
   flush(): BatchResult {
     const result = emptyResult();
-    if (this.windows.size > 0) this.closeWindows(Math.max(...this.windows.keys()), result);
+    const open = [...this.windows.keys(), ...this.spans.openWindows()];
+    if (open.length > 0) this.closeWindows(Math.max(...open), result);
     return result;
   }
 
@@ -229,16 +280,7 @@ export class BridgePipeline {
     const assessment = assessRecord(doc);
     const peer = this.learn(doc, assessment, timeMs);
 
-    // Event time advances: close every window the watermark has passed before placing this record.
-    if (this.maxEventMs === null || timeMs > this.maxEventMs) {
-      this.maxEventMs = timeMs;
-      const lastClosable = Math.floor((timeMs - this.tuning.allowedLatenessMs) / this.tuning.windowMs) - 1;
-      if (this.closedThrough === null) this.closedThrough = Math.floor(timeMs / this.tuning.windowMs) - 1;
-      else if (lastClosable > this.closedThrough) this.closeWindows(lastClosable, result);
-    }
-    let index = Math.floor(timeMs / this.tuning.windowMs);
-    // A record later than the allowed lateness joins the oldest open window instead of being lost.
-    if (this.closedThrough !== null && index <= this.closedThrough) index = this.closedThrough + 1;
+    const index = this.windowFor(timeMs, result);
     let services = this.windows.get(index);
     if (!services) this.windows.set(index, (services = new Map()));
     let w = services.get(doc.service);
@@ -248,6 +290,22 @@ export class BridgePipeline {
 
     if (assessment.isError) this.incidents.evidence(timelineEntryOf(doc), timeMs);
     if (assessment.immediate) this.immediate(doc, assessment, timeMs, peer, result);
+  }
+
+  /**
+   * Advances event time to `timeMs` (closing every window the watermark has passed) and returns the
+   * window a record or span at `timeMs` belongs to; one later than the allowed lateness joins the
+   * oldest open window instead of being lost.
+   */
+  private windowFor(timeMs: number, result: BatchResult): number {
+    if (this.maxEventMs === null || timeMs > this.maxEventMs) {
+      this.maxEventMs = timeMs;
+      const lastClosable = Math.floor((timeMs - this.tuning.allowedLatenessMs) / this.tuning.windowMs) - 1;
+      if (this.closedThrough === null) this.closedThrough = Math.floor(timeMs / this.tuning.windowMs) - 1;
+      else if (lastClosable > this.closedThrough) this.closeWindows(lastClosable, result);
+    }
+    const index = Math.floor(timeMs / this.tuning.windowMs);
+    return this.closedThrough !== null && index <= this.closedThrough ? this.closedThrough + 1 : index;
   }
 
   /** Learns services, call-graph edges and trace membership from one record; returns the peer it names. */
@@ -306,9 +364,9 @@ export class BridgePipeline {
 
   /** Closes windows up to `through` (inclusive), oldest first. */
   private closeWindows(through: number, result: BatchResult): void {
-    const indexes = [...this.windows.keys()].filter((i) => i <= through).sort((a, b) => a - b);
+    const indexes = [...new Set([...this.windows.keys(), ...this.spans.openWindows()])].filter((i) => i <= through).sort((a, b) => a - b);
     for (const index of indexes) {
-      const services = this.windows.get(index) as Map<string, ServiceWindow>;
+      const services = this.windows.get(index) ?? new Map<string, ServiceWindow>();
       this.windows.delete(index);
       this.closeWindow(index, services, result);
     }
@@ -428,10 +486,37 @@ export class BridgePipeline {
       if (event) result.incidentEvents.push(event);
     }
 
+    this.closeSpanWindow(index, result);
     result.incidentEvents.push(...this.incidents.resolveQuiet(endMs));
     this.summaries.push(this.summaryOf(index, findings, failing));
     // Nobody may be collecting (a replay): keep only the most recent hour of summaries at 10 s windows.
     if (this.summaries.length > MAX_PENDING_SUMMARIES) this.summaries.splice(0, this.summaries.length - MAX_PENDING_SUMMARIES);
+  }
+
+  /** Span anomalies of window `index`: a new incident once sustained, further evidence for an open one at once. */
+  private closeSpanWindow(index: number, result: BatchResult): void {
+    const d = this.spans.close(index);
+    if (d === null || (!d.sustained && this.incidents.openFor(d.rootCauseService) === undefined)) return;
+    const event = this.incidents.handle({
+      path: "windowed",
+      service: d.rootCauseService,
+      rootCauseService: d.rootCauseService,
+      affectedServices: d.affectedServices,
+      family: d.family,
+      templateId: d.templateId,
+      template: d.template,
+      score: d.score,
+      signals: d.signals,
+      firstSeenMs: d.firstSeenMs,
+      detectedAtMs: d.detectedAtMs,
+      lastSeenMs: d.detectedAtMs,
+      traceIds: d.traceIds,
+      sampleLogIds: [],
+      timeline: [],
+      templateIds: [],
+      candidates: d.candidates,
+    });
+    if (event) result.incidentEvents.push(event);
   }
 
   private summaryOf(index: number, findings: Map<string, WindowFinding>, failing: Set<string>): ContextSummary {

@@ -1,11 +1,14 @@
 import type { Rejection } from "../../../contracts/dead-letter";
 import type { IncidentEvent, LogDocument } from "../../../contracts/records";
 import type { TimeAdjustment } from "../normalize/event-time";
+import type { SpanDocument } from "../spans/span-document";
 
 /** What one call into the pipeline produced. */
 export interface BatchResult {
   /** Accepted records, normalized, redacted and templated, in input order. */
   documents: LogDocument[];
+  /** Accepted spans as documents, in input order (traces payloads only). */
+  spans?: SpanDocument[];
   /** Incidents opened, updated (escalated, grown, reopened) and resolved, in event-time order. */
   incidentEvents: IncidentEvent[];
   /**

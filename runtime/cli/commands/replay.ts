@@ -56,7 +56,8 @@ export async function runReplay(
     const line = raw.trim();
     if (line === "") continue;
     summary.lines += 1;
-    await emit(pipeline.processOtlp(line, "json", `${name}:${lineNo}`), lineNo);
+    const source = `${name}:${lineNo}`;
+    await emit(isTracesRequest(line) ? pipeline.processTraces(line, "json", source) : pipeline.processOtlp(line, "json", source), lineNo);
   }
   await emit(pipeline.flush(), null);
   err.write(
@@ -65,13 +66,31 @@ export async function runReplay(
   return summary;
 }
 
+const LEADING_KEY = /^\{\s*"resource(Logs|Spans)"/;
+
+/**
+ * Whether a line is an `ExportTraceServiceRequest` (`resourceSpans`) rather than logs. Exporters write
+ * the one key first; anything else is parsed to look (a line that is not JSON goes to the logs path,
+ * which explains it).
+ */
+export function isTracesRequest(line: string): boolean {
+  const m = LEADING_KEY.exec(line);
+  if (m) return m[1] === "Spans";
+  try {
+    const parsed: unknown = JSON.parse(line);
+    return typeof parsed === "object" && parsed !== null && "resourceSpans" in parsed && !("resourceLogs" in parsed);
+  } catch {
+    return false;
+  }
+}
+
 export function registerReplayCommands(program: Command): void {
   program
     .command("replay")
     .description(
-      "Replay OTLP/JSON ExportLogsServiceRequest lines (what the collector's Kafka exporter writes with otlp_json) through detection in event time; prints one incident JSON per line as each opens.",
+      "Replay OTLP/JSON ExportLogsServiceRequest and ExportTraceServiceRequest lines in any mix (what the collector's Kafka exporters write with otlp_json) through detection in event time; prints one incident JSON per line as each opens.",
     )
-    .requiredOption("--input <file>", "file with one ExportLogsServiceRequest JSON object per line, or - for stdin")
+    .requiredOption("--input <file>", "file with one ExportLogsServiceRequest or ExportTraceServiceRequest JSON object per line, or - for stdin")
     .option("--tenant <id>", "tenant id stamped on documents and incidents", "local")
     .action(async (opts: ReplayOptions) => {
       try {

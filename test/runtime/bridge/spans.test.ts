@@ -1,0 +1,273 @@
+import { describe, expect, it } from "vitest";
+import { BridgePipeline } from "../../../runtime/bridge";
+import { rankRootCauses } from "../../../runtime/bridge/correlate/rank-candidates";
+import { decodeOtlpTraces } from "../../../runtime/bridge/decode/otlp-traces";
+import { SpanDetector } from "../../../runtime/bridge/detect/span-detector";
+import { spanDocuments, type SpanDocument } from "../../../runtime/bridge/spans/span-document";
+import { coveredMs, SpanSignals } from "../../../runtime/bridge/spans/span-signals";
+import { Baseline, binomialTail, studentTail } from "../../../runtime/bridge/spans/tail-test";
+import { createTemplateMiner } from "../../../runtime/bridge/template";
+import { isTracesRequest } from "../../../runtime/cli/commands/replay";
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const generated = require("@opentelemetry/otlp-transformer/build/src/generated/root") as {
+  opentelemetry: { proto: { collector: { trace: { v1: { ExportTraceServiceRequest: { encode(m: unknown): { finish(): Uint8Array }; fromObject(o: unknown): unknown } } } } } };
+};
+
+const T0 = Date.parse("2026-01-05T08:00:00Z");
+let counter = 0;
+const hex = (n: number, len: number) => n.toString(16).padStart(len, "0");
+
+interface SpanSpec {
+  service: string;
+  name: string;
+  startMs: number;
+  endMs: number;
+  traceId: string;
+  spanId: string;
+  parent?: string;
+  error?: boolean;
+}
+
+/** One request: gateway -> (client span) -> service B's server span, optionally B -> C. Times in ms. */
+function request(atMs: number, gapToB: number, bSelf: number, withC = true): SpanSpec[] {
+  const traceId = hex(++counter, 32);
+  const id = () => hex(++counter, 16);
+  const root = id();
+  const client = id();
+  const server = id();
+  const bClient = id();
+  const cServer = id();
+  const cDur = 3;
+  const bDur = bSelf + (withC ? cDur + 1 : 0);
+  const spans: SpanSpec[] = [
+    { service: "gateway", name: "GET /api", startMs: atMs, endMs: atMs + bDur + gapToB + 2, traceId, spanId: root },
+    { service: "gateway", name: "HTTP GET", startMs: atMs + 1, endMs: atMs + 1 + bDur + gapToB, traceId, spanId: client, parent: root },
+    { service: "orders", name: "/orders", startMs: atMs + 1 + gapToB / 2, endMs: atMs + 1 + gapToB / 2 + bDur, traceId, spanId: server, parent: client },
+  ];
+  if (withC) {
+    const s = atMs + 1 + gapToB / 2 + bSelf / 2;
+    spans.push({ service: "orders", name: "HTTP POST", startMs: s, endMs: s + cDur + 1, traceId, spanId: bClient, parent: server });
+    spans.push({ service: "stock", name: "/stock", startMs: s + 0.5, endMs: s + 0.5 + cDur, traceId, spanId: cServer, parent: bClient });
+  }
+  return spans;
+}
+
+function toRequest(spans: SpanSpec[]): Record<string, unknown> {
+  const by = new Map<string, SpanSpec[]>();
+  for (const s of spans) by.set(s.service, [...(by.get(s.service) ?? []), s]);
+  return {
+    resourceSpans: [...by].map(([service, list]) => ({
+      resource: { attributes: [{ key: "service.name", value: { stringValue: service } }] },
+      scopeSpans: [
+        {
+          scope: { name: "test" },
+          spans: list.map((s) => ({
+            traceId: s.traceId,
+            spanId: s.spanId,
+            ...(s.parent ? { parentSpanId: s.parent } : {}),
+            name: s.name,
+            kind: s.parent ? 2 : 1,
+            startTimeUnixNano: `${Math.round(s.startMs * 1e6)}`,
+            endTimeUnixNano: `${Math.round(s.endMs * 1e6)}`,
+            ...(s.error ? { status: { code: 2, message: "boom" } } : {}),
+          })),
+        },
+      ],
+    })),
+  };
+}
+
+function docs(spans: SpanSpec[]): SpanDocument[] {
+  const decoded = decodeOtlpTraces(JSON.stringify(toRequest(spans)), "json");
+  if (!decoded.ok) throw decoded.error;
+  return spanDocuments(decoded.request, "t1");
+}
+
+/** Deterministic jitter in [0, 1). */
+function jitter(i: number): number {
+  const x = Math.sin(i * 12.9898) * 43758.5453;
+  return x - Math.floor(x);
+}
+
+describe("OTLP trace decoding", () => {
+  it("decodes JSON and protobuf to the same documents, rejecting a malformed span alone", () => {
+    const spans = request(T0, 4, 5);
+    const json = toRequest(spans);
+    (json.resourceSpans as { scopeSpans: { spans: unknown[] }[] }[])[0].scopeSpans[0].spans.push({ traceId: "zz", spanId: hex(1, 16) });
+    const fromJson = decodeOtlpTraces(JSON.stringify(json), "json");
+    expect(fromJson.ok).toBe(true);
+    if (!fromJson.ok) return;
+    expect(fromJson.rejected).toHaveLength(1);
+    expect(fromJson.rejected[0].path).toBe("resourceSpans[0].scopeSpans[0].spans[2]");
+
+    const pbObject = toRequest(spans) as { resourceSpans: { scopeSpans: { spans: Record<string, unknown>[] }[] }[] };
+    for (const rs of pbObject.resourceSpans)
+      for (const ss of rs.scopeSpans)
+        for (const s of ss.spans)
+          for (const k of ["traceId", "spanId", "parentSpanId"]) if (typeof s[k] === "string") s[k] = Buffer.from(s[k] as string, "hex");
+    const Type = generated.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+    const bytes = Type.encode(Type.fromObject(pbObject)).finish();
+    const fromPb = decodeOtlpTraces(bytes, "protobuf");
+    expect(fromPb.ok).toBe(true);
+    if (!fromPb.ok) return;
+    expect(spanDocuments(fromPb.request, "t1")).toEqual(spanDocuments(fromJson.request, "t1"));
+    const d = spanDocuments(fromJson.request, "t1");
+    expect(d.map((x) => [x.service, x.kind, x.parent_span_id === null])).toEqual([
+      ["gateway", "internal", true],
+      ["gateway", "server", false],
+      ["orders", "server", false],
+      ["orders", "server", false],
+      ["stock", "server", false],
+    ]);
+    expect(d[0].duration_ms).toBeCloseTo(spans[0].endMs - spans[0].startMs, 3);
+  });
+
+  it("fails a payload that is not a request with a reason, and tells traces from logs in a replay stream", () => {
+    const bad = decodeOtlpTraces("{", "json");
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.error.reason).toBe("invalid_json");
+    expect(isTracesRequest('{"resourceSpans":[]}')).toBe(true);
+    expect(isTracesRequest('{"resourceLogs":[]}')).toBe(false);
+    expect(isTracesRequest(' { "x": 1, "resourceSpans": [] }')).toBe(true);
+    expect(isTracesRequest("not json")).toBe(false);
+  });
+});
+
+describe("tail probabilities", () => {
+  it("match known values", () => {
+    expect(binomialTail(10, 0, 0.3)).toBe(1);
+    expect(binomialTail(10, 10, 0.5)).toBeCloseTo(1 / 1024, 10);
+    expect(binomialTail(20, 3, 0.01)).toBeCloseTo(0.001003, 5);
+    expect(studentTail(2.015, 5)).toBeCloseTo(0.05, 3);
+    expect(studentTail(1.96, 1e6)).toBeCloseTo(0.025, 4);
+    expect(studentTail(-1, 10)).toBeCloseTo(1 - studentTail(1, 10), 10);
+  });
+
+  it("a baseline accepts its own kind of window and rejects a slow one, however bursty the load", () => {
+    const b = new Baseline();
+    for (let w = 0; w < 60; w++) {
+      // Bursty: every window's level moves together by up to 2x.
+      const level = 2 * (1 + jitter(w));
+      b.learn(Array.from({ length: 8 }, (_, i) => level * (0.8 + 0.4 * jitter(w * 31 + i))), 0);
+    }
+    expect(b.latency([3.2, 4, 2.9, 3.7]).p).toBeGreaterThan(0.01);
+    const slow = b.latency([40, 41, 39]);
+    expect(slow.p).toBeLessThan(1e-6);
+    expect(slow.exceeding).toBe(3);
+    expect(slow.baselineP99).toBeGreaterThan(2);
+  });
+
+  it("measures self time as the span minus the union of its children", () => {
+    expect(coveredMs([[0, 5], [3, 8], [10, 12]], 0, 20)).toBe(10);
+    expect(coveredMs([[-5, 5]], 0, 20)).toBe(5);
+  });
+});
+
+/** Baseline traffic, then a fault; returns the span detector's window verdicts after the fault starts. */
+function run(fault: (i: number) => { gap: number; self: number }, faultFrom: number, windows: number) {
+  const detector = new SpanDetector({ windowMs: 10_000, alpha: 0.001, maxTraces: 10_000, maxTraceIds: 5 });
+  const out = [];
+  for (let w = 0; w < windows; w++) {
+    for (let r = 0; r < 10; r++) {
+      const i = w * 10 + r;
+      const base = { gap: 3 + jitter(i), self: 4 + 2 * jitter(i + 7) };
+      const { gap, self } = w >= faultFrom ? fault(i) : base;
+      for (const d of docs(request(T0 + w * 10_000 + r * 900, gap, self))) detector.add(d, Math.floor(d.end_ms / 10_000));
+    }
+    const index = Math.floor((T0 + w * 10_000) / 10_000);
+    const d = detector.close(index);
+    if (w >= faultFrom) out.push(d);
+  }
+  return out;
+}
+
+describe("span signals and root cause", () => {
+  it("a network delay in front of a service with one caller names the callee first (the caller only waited on it)", () => {
+    const verdicts = run((i) => ({ gap: 800 + 100 * jitter(i), self: 4 + 2 * jitter(i + 7) }), 30, 34);
+    const first = verdicts.find((v) => v !== null);
+    expect(first).toBeDefined();
+    expect(first?.rootCauseService).toBe("orders");
+    expect(first?.candidates[0].service).toBe("orders");
+    expect(first?.signals.map((s) => s.name)).toContain("span_call_gap");
+    expect(verdicts.filter((v) => v?.sustained).length).toBeGreaterThan(0);
+  });
+
+  it("a service that got slow itself is blamed through its own self time", () => {
+    const verdicts = run((i) => ({ gap: 3 + jitter(i), self: 150 + 20 * jitter(i) }), 30, 34);
+    const first = verdicts.find((v) => v !== null);
+    expect(first?.rootCauseService).toBe("orders");
+    expect(first?.signals[0].name).toBe("span_self_time");
+    expect(first?.traceIds.length).toBeGreaterThan(0);
+  });
+
+  it("stays silent on unchanged traffic", () => {
+    const verdicts = run((i) => ({ gap: 3 + jitter(i), self: 4 + 2 * jitter(i + 7) }), 10, 60);
+    expect(verdicts.filter((v) => v !== null)).toEqual([]);
+  });
+
+  it("ranking splits a call's evidence by the anomalous share of each end's calls", () => {
+    const anomaly = (caller: string, callee: string) => ({
+      quantity: { kind: "call" as const, caller, callee },
+      signal: "latency" as const,
+      p: 1e-12,
+      tests: 10,
+      n: 3,
+      median: 900,
+      exemplars: [],
+    });
+    const activity = new Map<string, Set<string>>();
+    const call = (a: string, b: string) => {
+      for (const s of [a, b]) activity.set(s, (activity.get(s) ?? new Set()).add(`call\u0000${a}\u0000${b}`));
+    };
+    for (const [a, b] of [["gw", "slow"], ["gw", "x"], ["gw", "y"], ["api", "slow"], ["slow", "db"]]) call(a, b);
+    const ranked = rankRootCauses([anomaly("gw", "slow"), anomaly("api", "slow")], activity, 0.001);
+    expect(ranked[0].service).toBe("slow");
+    expect(ranked[0].evidence[0].what).toMatch(/-> slow$/);
+    expect(ranked.reduce((a, c) => a + c.score, 0)).toBeCloseTo(1, 2);
+  });
+
+  it("keeps its trace index bounded", () => {
+    const signals = new SpanSignals({ windowMs: 10_000, alpha: 0.001, maxTraces: 50 });
+    for (let i = 0; i < 200; i++) for (const d of docs(request(T0 + i * 10, 3, 4))) signals.add(d, Math.floor(d.end_ms / 10_000));
+    expect((signals as unknown as { traces: Map<string, unknown> }).traces.size).toBeLessThanOrEqual(50);
+  });
+});
+
+describe("pipeline with traces", () => {
+  it("opens one incident ranked by span evidence, rootCauseService first among its candidates", () => {
+    const pipeline = new BridgePipeline({ tenantId: "t1", miner: createTemplateMiner() });
+    const events = [];
+    let spansOut = 0;
+    for (let w = 0; w < 40; w++) {
+      const batch: SpanSpec[] = [];
+      for (let r = 0; r < 10; r++) {
+        const i = w * 10 + r;
+        const slow = w >= 30;
+        batch.push(...request(T0 + w * 10_000 + r * 900, slow ? 900 + 50 * jitter(i) : 3 + jitter(i), 4 + 2 * jitter(i + 7)));
+      }
+      const result = pipeline.processTraces(JSON.stringify(toRequest(batch)), "json", `test:${w}`);
+      spansOut += result.spans?.length ?? 0;
+      events.push(...result.incidentEvents);
+    }
+    events.push(...pipeline.flush().incidentEvents);
+    expect(spansOut).toBe(40 * 10 * 5);
+    const opened = events.filter((e) => e.type === "opened");
+    expect(opened).toHaveLength(1);
+    const incident = opened[0].incident;
+    expect(incident.rootCauseService).toBe("orders");
+    expect(incident.rootCauseCandidates?.[0].service).toBe("orders");
+    expect(incident.rootCauseCandidates?.[0].evidence.length).toBeGreaterThan(0);
+    expect(incident.family).toBe("latency");
+    expect(Date.parse(incident.detectedAt)).toBeGreaterThanOrEqual(T0 + 300_000);
+    for (const e of events) expect(e.incident.rootCauseCandidates?.[0].service).toBe(e.incident.rootCauseService);
+  });
+
+  it("turns an unusable traces payload into a dead letter", () => {
+    const pipeline = new BridgePipeline({ tenantId: "t1", miner: createTemplateMiner() });
+    const result = pipeline.processTraces("{nope", "json", "test:1");
+    expect(result.rejected).toBe(1);
+    expect(result.rejections[0].reason).toMatch(/^invalid_json/);
+    expect(result.rejections[0].source).toBe("test:1");
+  });
+});
