@@ -263,6 +263,28 @@ describe("pipeline with traces", () => {
     for (const e of events) expect(e.incident.rootCauseCandidates?.[0].service).toBe(e.incident.rootCauseService);
   });
 
+  it("does not let one span dated 2100 move event time: the slow-down still opens its incident", () => {
+    const pipeline = new BridgePipeline({ tenantId: "t1", miner: createTemplateMiner() });
+    const opened = [];
+    let adjusted = 0;
+    for (let w = 0; w < 40; w++) {
+      const batch: SpanSpec[] = [];
+      for (let r = 0; r < 10; r++) {
+        const i = w * 10 + r;
+        batch.push(...request(T0 + w * 10_000 + r * 900, w >= 30 ? 900 + 50 * jitter(i) : 3 + jitter(i), 4 + 2 * jitter(i + 7)));
+      }
+      if (w === 5) batch.push(...request(Date.parse("2100-01-01T00:00:00Z"), 3, 4, false));
+      const result = pipeline.processTraces(JSON.stringify(toRequest(batch)), "json", `test:${w}`);
+      adjusted += result.timeAdjustments.ahead;
+      opened.push(...result.incidentEvents.filter((e) => e.type === "opened"));
+    }
+    opened.push(...pipeline.flush().incidentEvents.filter((e) => e.type === "opened"));
+    expect(adjusted).toBe(3);
+    expect(opened).toHaveLength(1);
+    expect(opened[0].incident.rootCauseService).toBe("orders");
+    expect(Date.parse(opened[0].incident.detectedAt)).toBeLessThan(T0 + 400_000);
+  });
+
   it("turns an unusable traces payload into a dead letter", () => {
     const pipeline = new BridgePipeline({ tenantId: "t1", miner: createTemplateMiner() });
     const result = pipeline.processTraces("{nope", "json", "test:1");
