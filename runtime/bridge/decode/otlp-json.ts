@@ -278,6 +278,15 @@ export function structural<T>(path: string, fn: () => T): T {
   }
 }
 
+/** The `resource` of a resourceLogs or resourceSpans entry at `path`. */
+export function decodeResource(container: Record<string, unknown>, path: string): Resource {
+  const raw = optionalObject(container, "resource", "resource", path);
+  return structural(`${path}.resource`, () => ({
+    attributes: decodeKeyValues(raw.attributes, "attributes"),
+    droppedAttributesCount: uint32Field(raw, "droppedAttributesCount", "dropped_attributes_count", "droppedAttributesCount"),
+  }));
+}
+
 /** Decodes an already-parsed OTLP/JSON value. */
 export function decodeOtlpJsonValue(parsed: unknown, rejected: RejectedRecord[]): ExportLogsServiceRequest {
   if (!isObject(parsed)) throw new OtlpDecodeError("not_an_object", "payload is not a JSON object");
@@ -287,11 +296,7 @@ export function decodeOtlpJsonValue(parsed: unknown, rejected: RejectedRecord[])
     const rlPath = `resourceLogs[${r}]`;
     const rl = rls[r];
     if (!isObject(rl)) throw new OtlpDecodeError("invalid_structure", `${rlPath} must be an object`);
-    const rawResource = optionalObject(rl, "resource", "resource", rlPath);
-    const resource: Resource = structural(`${rlPath}.resource`, () => ({
-      attributes: decodeKeyValues(rawResource.attributes, "attributes"),
-      droppedAttributesCount: uint32Field(rawResource, "droppedAttributesCount", "dropped_attributes_count", "droppedAttributesCount"),
-    }));
+    const resource = decodeResource(rl, rlPath);
     const scopeLogs: ScopeLogs[] = [];
     const sls = arrayField(rl, "scopeLogs", "scope_logs", rlPath);
     for (let s = 0; s < sls.length; s++) {

@@ -2,6 +2,7 @@ import { OtlpDecodeError } from "./decode-error";
 import {
   arrayField,
   decodeKeyValues,
+  decodeResource,
   FieldError,
   get,
   idField,
@@ -11,7 +12,6 @@ import {
   stringField,
   structural,
   timestampField,
-  uint32Field,
 } from "./otlp-json";
 import { hex, keyValues, type PbKeyValue, type PbLong } from "./otlp-protobuf";
 import type { KeyValue, RejectedRecord, Resource } from "./otlp-types";
@@ -108,11 +108,7 @@ export function decodeTracesJsonValue(parsed: unknown, rejected: RejectedRecord[
     const rsPath = `resourceSpans[${r}]`;
     const rs = rss[r];
     if (!isObject(rs)) throw new OtlpDecodeError("invalid_structure", `${rsPath} must be an object`);
-    const rawResource = optionalObject(rs, "resource", "resource", rsPath);
-    const resource: Resource = structural(`${rsPath}.resource`, () => ({
-      attributes: decodeKeyValues(rawResource.attributes, "attributes"),
-      droppedAttributesCount: uint32Field(rawResource, "droppedAttributesCount", "dropped_attributes_count", "droppedAttributesCount"),
-    }));
+    const resource = decodeResource(rs, rsPath);
     const scopeSpans: ScopeSpans[] = [];
     const sss = arrayField(rs, "scopeSpans", "scope_spans", rsPath);
     for (let s = 0; s < sss.length; s++) {
