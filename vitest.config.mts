@@ -14,7 +14,18 @@ export default defineConfig({
       { extends: true, test: { name: "unit", exclude: [...configDefaults.exclude, "test/e2e/**", "**/*.integration.test.ts", "**/*.process.test.ts"], globalSetup: ["test/support/build-cli.ts"] } },
       // Tests that spawn the `logclaw` CLI or drive Chromium: slower, and they need the built binary's
       // environment, so they run as their own project (still part of `npm test`).
-      { extends: true, test: { name: "process", include: ["test/**/*.process.test.ts"], globalSetup: ["test/support/build-cli.ts"] } },
+      // Not `extends: true`: that would merge the root `include` in and run every unit file again here.
+      {
+        test: {
+          name: "process",
+          include: ["test/**/*.process.test.ts"],
+          exclude: [...configDefaults.exclude, "test/e2e/**"],
+          pool: "forks",
+          testTimeout: 30_000,
+          hookTimeout: 180_000,
+          globalSetup: ["test/support/build-cli.ts"],
+        },
+      },
       {
         // Against a real Kafka broker and OpenSearch node (test/support/servers), started only when an
         // integration file is selected; files run one at a time because some stop and restart the servers.
