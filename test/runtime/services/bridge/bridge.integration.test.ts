@@ -2,9 +2,11 @@ import type { Client } from "@opensearch-project/opensearch";
 import type { Admin, Kafka, Producer } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Incident, IncidentEvent, LogDocument } from "../../../../contracts/records";
+import { logIndexName } from "../../../../contracts/opensearch/index-names";
 import { OpenSearchLogStore } from "../../../../runtime/store/opensearch";
 import { readServersState } from "../../../support/servers";
 import {
+  BASE_MS,
   BridgeProcess,
   caughtUp,
   countTenantDocs,
@@ -91,7 +93,7 @@ describe("logclaw bridge end to end (real Kafka, real OpenSearch)", () => {
       "request 123 served in 26 ms for user u6",
     ]);
     const doc = byMessage.find((d) => d.tenant_id === scope.tenantId) as LogDocument;
-    expect(doc["@timestamp"]).toBe(new Date(Date.UTC(2026, 10, 21, 10, 0, 0) + 1230).toISOString());
+    expect(doc["@timestamp"]).toBe(new Date(BASE_MS + 1230).toISOString());
     expect(doc.trace_id).toBe(traceIdOf(123));
 
     const byTrace = await store.search({ traceIds: [traceIdOf(123)] });
@@ -100,7 +102,7 @@ describe("logclaw bridge end to end (real Kafka, real OpenSearch)", () => {
     const count = async (query: Record<string, unknown>) =>
       (
         await opensearch.count({
-          index: "logclaw-logs-2026.11.21",
+          index: logIndexName(doc["@timestamp"]),
           body: { query: { bool: { filter: [{ term: { tenant_id: scope.tenantId } }, query] } } },
         })
       ).body.count;

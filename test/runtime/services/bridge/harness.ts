@@ -138,7 +138,11 @@ export function openSearchFor(servers: ServersState): Client {
   return createOpenSearchClient({ url: servers.opensearch.url });
 }
 
-const BASE_MS = Date.UTC(2026, 10, 21, 10, 0, 0);
+/**
+ * Records are dated an hour before the run: the bridge believes a record's time only within days of
+ * its Kafka timestamp (event-time bounds), so a fixed calendar date would age out of that window.
+ */
+export const BASE_MS = Math.floor(Date.now() / 3_600_000) * 3_600_000 - 3_600_000;
 
 export interface BatchSpec {
   service: string;
