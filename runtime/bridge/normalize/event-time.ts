@@ -33,7 +33,8 @@ export function nanosToEpochMs(nanos: string): number | null {
   return Number.isFinite(ms) && ms <= MAX_DATE_MS ? ms : Number.NaN;
 }
 
-function within(ms: number, receivedMs: number, bounds: EventTimeBounds): TimeAdjustment | null {
+/** Whether `ms` lies outside the bounds around `receivedMs`, and on which side; null when within. */
+export function boundsViolation(ms: number, receivedMs: number, bounds: EventTimeBounds): TimeAdjustment | null {
   if (ms > receivedMs + bounds.maxAheadMs) return "ahead";
   if (ms < receivedMs - bounds.maxBehindMs) return "behind";
   return null;
@@ -49,13 +50,13 @@ export function placeEventTime(timeNanos: string, observedNanos: string, receive
   const observedMs = nanosToEpochMs(observedNanos);
   let adjustment: TimeAdjustment | null = null;
   if (timeMs !== null) {
-    adjustment = Number.isNaN(timeMs) ? "invalid" : within(timeMs, receivedMs, bounds);
+    adjustment = Number.isNaN(timeMs) ? "invalid" : boundsViolation(timeMs, receivedMs, bounds);
     if (adjustment === null) return { timeMs: timeMs as number, adjustment: null };
   }
-  if (observedMs !== null && !Number.isNaN(observedMs) && within(observedMs, receivedMs, bounds) === null) {
+  if (observedMs !== null && !Number.isNaN(observedMs) && boundsViolation(observedMs, receivedMs, bounds) === null) {
     // No own time: the observed time is the record's time (OTLP data model), not an adjustment.
     return { timeMs: observedMs, adjustment };
   }
-  if (adjustment === null) adjustment = observedMs === null ? "unset" : Number.isNaN(observedMs) ? "invalid" : within(observedMs, receivedMs, bounds);
+  if (adjustment === null) adjustment = observedMs === null ? "unset" : Number.isNaN(observedMs) ? "invalid" : boundsViolation(observedMs, receivedMs, bounds);
   return { timeMs: receivedMs, adjustment: adjustment ?? "unset" };
 }

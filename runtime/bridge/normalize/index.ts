@@ -1,6 +1,6 @@
 export { flattenAttributes, plainValue } from "./attributes";
 export { httpStatusOf } from "./http-status";
-export { nanosToEpochMs, placeEventTime, TIME_ADJUSTMENTS } from "./event-time";
+export { boundsViolation, nanosToEpochMs, placeEventTime, TIME_ADJUSTMENTS } from "./event-time";
 export type { EventTimeBounds, EventTimePlacement, TimeAdjustment } from "./event-time";
 export { createResourceContexts, nanosToMs, normalizeRecord, ORIGINAL_TIME_ATTRIBUTE, resourceContext } from "./normalize";
 export type { NormalizedRecord, ResourceContext } from "./normalize";

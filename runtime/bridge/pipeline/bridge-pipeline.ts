@@ -18,6 +18,7 @@ import { decodeOtlpTraces } from "../decode/otlp-traces";
 import { SpanDetector } from "../detect/span-detector";
 import { spanDocuments } from "../spans/span-document";
 import {
+  boundsViolation,
   createResourceContexts,
   nanosToMs,
   normalizeRecord,
@@ -198,7 +199,7 @@ export class BridgePipeline {
     const reference = receivedMs ?? this.maxEventMs;
     if (reference === null) return endMs;
     const bounds = receivedMs === undefined ? this.replayBounds : this.bounds;
-    const adjustment = !Number.isFinite(endMs) ? "invalid" : endMs > reference + bounds.maxAheadMs ? "ahead" : endMs < reference - bounds.maxBehindMs ? "behind" : null;
+    const adjustment = Number.isFinite(endMs) ? boundsViolation(endMs, reference, bounds) : "invalid";
     if (adjustment === null) return endMs;
     result.timeAdjustments[adjustment] += 1;
     return reference;
