@@ -73,6 +73,14 @@ describe("import direction", () => {
     ).toEqual([]);
   });
 
+  it("the bridge pipeline only orchestrates: its file stays under 150 lines, the stages live in their own folders", () => {
+    const pipeline = fs.readFileSync(path.join(repoRoot, "runtime/bridge/pipeline/bridge-pipeline.ts"), "utf8");
+    expect(pipeline.split("\n").filter((line, i, all) => i < all.length - 1 || line !== "").length).toBeLessThan(150);
+    // Windowing, correlation and detection are stages of their own, not private methods of the pipeline.
+    for (const stage of ["window", "correlate", "detect", "lifecycle"]) expect(fs.existsSync(path.join(repoRoot, "runtime/bridge", stage, "index.ts"))).toBe(true);
+    expect(pipeline).not.toMatch(/new (CallGraph|TraceIndex)\b|findRootCause|evaluateWindow/);
+  });
+
   it("finds a loop when there is one", () => {
     expect(moduleCycles([["a", "b"], ["b", "c"], ["c", "a"], ["c", "d"]])).toEqual([["a", "b", "c"]]);
     expect(moduleCycles([["a", "b"], ["b", "c"]])).toEqual([]);

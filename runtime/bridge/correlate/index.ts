@@ -1,4 +1,9 @@
 export { CallGraph, parentSpanOf, peerOf } from "./call-graph";
+export type { ContextSummary, FailingService } from "./context-summary";
+export { Correlator } from "./correlator";
+export type { CallGraphState, WindowEvidence } from "./correlator";
+export { groupByRootCause } from "./group-by-root";
+export type { RootGroup } from "./group-by-root";
 export { blastRadius, findRootCause } from "./root-cause";
 export type { PropagationView } from "./root-cause";
 export { originVotes, TraceIndex } from "./trace-index";

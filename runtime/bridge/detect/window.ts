@@ -133,7 +133,8 @@ export function compositeScore(signals: readonly Signal[]): number {
   return 1 - miss;
 }
 
-function round(x: number, digits = 3): number {
+/** Rounds a weight or statistic for incidents and tests (3 decimals unless told). */
+export function round(x: number, digits = 3): number {
   const f = 10 ** digits;
   return Math.round(x * f) / f;
 }

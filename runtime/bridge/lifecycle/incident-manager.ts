@@ -1,29 +1,8 @@
 import { createHash } from "node:crypto";
-import type { CandidateEvidence, DetectionPath, Incident, IncidentEvent, RootCauseCandidate, Signal, TimelineEntry } from "../../../contracts/records";
+import type { CandidateEvidence, Incident, IncidentEvent, RootCauseCandidate, TimelineEntry } from "../../../contracts/records";
+import type { Detection } from "../detect/detection";
+import type { DetectionTuning } from "../detect/tuning";
 import { maxSeverity, severityOf } from "./severity";
-
-/** One detection from the immediate or the windowed path, already correlated. */
-export interface Detection {
-  path: DetectionPath;
-  service: string;
-  rootCauseService: string;
-  affectedServices: string[];
-  family: string;
-  templateId: string;
-  template: string;
-  score: number;
-  signals: Signal[];
-  firstSeenMs: number;
-  detectedAtMs: number;
-  lastSeenMs: number;
-  traceIds: string[];
-  sampleLogIds: string[];
-  timeline: TimelineEntry[];
-  /** The root cause's failure templates: its further errors in them keep the incident alive. */
-  templateIds: string[];
-  /** Ranked candidates from span evidence; absent for log detections (their root is the candidate). */
-  candidates?: RootCauseCandidate[];
-}
 
 export interface EvidenceLimits {
   quietMs: number;
@@ -35,6 +14,19 @@ export interface EvidenceLimits {
   maxTimeline: number;
   maxSamples: number;
   maxTraceIds: number;
+}
+
+/** The evidence limits the detection tuning implies: re-rooting and joining stay open for three windows. */
+export function evidenceLimits(tuning: DetectionTuning): EvidenceLimits {
+  return {
+    quietMs: tuning.quietMs,
+    rerootMs: 3 * tuning.windowMs,
+    activeMs: 3 * tuning.windowMs,
+    cooldownMs: tuning.cooldownMs,
+    maxTimeline: tuning.maxTimeline,
+    maxSamples: tuning.maxSamples,
+    maxTraceIds: tuning.maxTraceIds,
+  };
 }
 
 /** An incident plus what the manager needs to keep it current. Plain data, so it checkpoints as JSON. */

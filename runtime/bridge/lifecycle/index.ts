@@ -1,3 +1,4 @@
-export { fingerprintOf, IncidentManager } from "./incident-manager";
-export type { Detection, EvidenceLimits, TrackedIncident } from "./incident-manager";
+export { evidenceLimits, fingerprintOf, IncidentManager } from "./incident-manager";
+export type { Detection } from "../detect/detection";
+export type { EvidenceLimits, TrackedIncident } from "./incident-manager";
 export { maxSeverity, severityOf } from "./severity";

@@ -1,7 +1,6 @@
 export { BridgePipeline } from "./bridge-pipeline";
-export type { BridgePipelineOptions } from "./bridge-pipeline";
 export { PIPELINE_STATE_VERSION, pipelineStateSchema, repairEventClock } from "./state";
 export type { PipelineState } from "./state";
 export { detectionTuningSchema } from "../detect/tuning";
 export type { DetectionTuning, DetectionTuningInput } from "../detect/tuning";
-export type { BatchResult, ContextSummary } from "./types";
+export type { BatchResult, BridgePipelineOptions, ContextSummary } from "./types";

@@ -1,7 +1,22 @@
 import type { Rejection } from "../../../contracts/dead-letter";
+import type { RejectedRecord } from "../decode";
+import type { DetectionTuningInput } from "../detect/tuning";
+import type { RedactionConfig } from "../redact";
+import type { TemplateMiner } from "../template/types";
 import type { IncidentEvent, LogDocument } from "../../../contracts/records";
 import type { TimeAdjustment } from "../normalize/event-time";
 import type { SpanDocument } from "../spans/span-document";
+
+export type { ContextSummary } from "../correlate/context-summary";
+
+export interface BridgePipelineOptions {
+  tenantId: string;
+  /** The tenant file's `redaction` section; default: enabled with the default rules. */
+  redaction?: RedactionConfig;
+  /** The online template miner (`createTemplateMiner()`, or `restoreTemplateMiner(state.miner)` on restart). */
+  miner: TemplateMiner;
+  tuning?: DetectionTuningInput;
+}
 
 /** What one call into the pipeline produced. */
 export interface BatchResult {
@@ -22,18 +37,23 @@ export interface BatchResult {
   timeAdjustments: Record<TimeAdjustment, number>;
 }
 
-/**
- * A compact summary of one closed window, exchanged between bridge replicas (each consumes some
- * partitions, so each sees only part of the traffic): which services were failing and the call-graph
- * edges learned since the previous summary.
- */
-export interface ContextSummary {
-  tenantId: string;
-  /** Start of the window in epoch milliseconds (event time). */
-  windowStartMs: number;
-  windowMs: number;
-  failing: { service: string; errors: number; total: number; family: string }[];
-  edges: [caller: string, callee: string, count: number][];
-  /** Service names seen with logs, so a silent (crashed) service can still be named as root cause. */
-  services: string[];
+export function emptyResult(): BatchResult {
+  return { documents: [], incidentEvents: [], rejections: [], accepted: 0, rejected: 0, timeAdjustments: { ahead: 0, behind: 0, unset: 0, invalid: 0 } };
+}
+
+/** The result of a payload that could not be decoded at all: one rejection carrying the payload. */
+export function unusablePayload(payload: Uint8Array | string, source: string, error: { reason: string; message: string }): BatchResult {
+  const result = emptyResult();
+  result.rejected = 1;
+  const text = typeof payload === "string" ? payload : Buffer.from(payload).toString("base64");
+  result.rejections.push({ reason: `${error.reason}: ${error.message}`, source, payload: text });
+  return result;
+}
+
+/** Records the decoder skipped in a usable payload: each becomes a rejection (`kind`: `invalid_record`, `invalid_span`). */
+export function rejectRecords(result: BatchResult, rejected: readonly RejectedRecord[], kind: string, source: string): void {
+  for (const r of rejected) {
+    result.rejected += 1;
+    result.rejections.push({ reason: `${kind}: ${r.reason}`, source: `${source} ${r.path}`, payload: r.payload });
+  }
 }

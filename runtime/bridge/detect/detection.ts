@@ -1,0 +1,52 @@
+import type { DetectionPath, RootCauseCandidate, Signal, TimelineEntry } from "../../../contracts/records";
+import type { SpanDetection } from "./span-detector";
+
+/** One detection from the immediate or the windowed path, already correlated: what the incident lifecycle takes. */
+export interface Detection {
+  path: DetectionPath;
+  service: string;
+  rootCauseService: string;
+  affectedServices: string[];
+  family: string;
+  templateId: string;
+  template: string;
+  score: number;
+  signals: Signal[];
+  firstSeenMs: number;
+  detectedAtMs: number;
+  lastSeenMs: number;
+  traceIds: string[];
+  sampleLogIds: string[];
+  timeline: TimelineEntry[];
+  /** The root cause's failure templates: its further errors in them keep the incident alive. */
+  templateIds: string[];
+  /** Ranked candidates from span evidence; absent for log detections (their root is the candidate). */
+  candidates?: RootCauseCandidate[];
+}
+
+/**
+ * A closed window's span anomaly as a detection: a new incident only once sustained, but further
+ * evidence for an open incident of the same root at once (`hasOpenIncident`).
+ */
+export function spanWindowDetection(d: SpanDetection | null, hasOpenIncident: (root: string) => boolean): Detection | null {
+  if (d === null || (!d.sustained && !hasOpenIncident(d.rootCauseService))) return null;
+  return {
+    path: "windowed",
+    service: d.rootCauseService,
+    rootCauseService: d.rootCauseService,
+    affectedServices: d.affectedServices,
+    family: d.family,
+    templateId: d.templateId,
+    template: d.template,
+    score: d.score,
+    signals: d.signals,
+    firstSeenMs: d.firstSeenMs,
+    detectedAtMs: d.detectedAtMs,
+    lastSeenMs: d.detectedAtMs,
+    traceIds: d.traceIds,
+    sampleLogIds: [],
+    timeline: [],
+    templateIds: [],
+    candidates: d.candidates,
+  };
+}

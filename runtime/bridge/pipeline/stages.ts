@@ -1,0 +1,70 @@
+import { Correlator } from "../correlate";
+import type { LogRecord, ResourceLogs, ScopeLogs } from "../decode";
+import { detectionTuningSchema, SpanDetector, WindowDetector, type DetectionTuning } from "../detect";
+import { evidenceLimits, IncidentManager } from "../lifecycle";
+import { createResourceContexts, normalizeRecord, type NormalizedRecord, type ResourceContext } from "../normalize";
+import { createRedactor, DEFAULT_REDACTION, type Redactor } from "../redact";
+import type { TemplateMiner } from "../template/types";
+import { EventClock, OpenWindows } from "../window";
+import { PIPELINE_STATE_VERSION, type PipelineState } from "./state";
+import type { BridgePipelineOptions } from "./types";
+
+/** The stages of one pipeline, each holding its own part of the state. */
+export interface Stages {
+  tenantId: string;
+  tuning: DetectionTuning;
+  redactor: Redactor;
+  resourceContexts: (rl: ResourceLogs) => ResourceContext;
+  miner: TemplateMiner;
+  clock: EventClock;
+  spans: SpanDetector;
+  windows: OpenWindows;
+  detector: WindowDetector;
+  correlator: Correlator;
+  incidents: IncidentManager;
+}
+
+/** Builds a pipeline's stages from its options and, on restart, from its checkpoint. */
+export function createStages(options: BridgePipelineOptions, state?: PipelineState): Stages {
+  const tuning = detectionTuningSchema.parse(options.tuning ?? {});
+  const redactor = createRedactor(options.redaction ?? DEFAULT_REDACTION);
+  const clockState = state && { maxEventMs: state.maxEventMs, closedThrough: state.closedThrough, lastReceivedMs: state.lastReceivedMs ?? null };
+  const spans = new SpanDetector({ windowMs: tuning.windowMs, alpha: tuning.spanAlpha, maxTraces: tuning.maxTraces, maxTraceIds: tuning.maxTraceIds });
+  return {
+    tenantId: options.tenantId,
+    tuning,
+    redactor,
+    resourceContexts: createResourceContexts(options.tenantId, redactor),
+    miner: options.miner,
+    clock: new EventClock(tuning, clockState),
+    spans,
+    windows: new OpenWindows(tuning.windowMs, () => spans.openWindows(), state?.windows),
+    detector: new WindowDetector(tuning, state?.history),
+    correlator: new Correlator(options.tenantId, tuning, state?.graph),
+    incidents: new IncidentManager(options.tenantId, evidenceLimits(tuning), state?.incidents ?? []),
+  };
+}
+
+/** The checkpoint of a pipeline's stages (`PipelineState`). */
+export function stagesState(s: Stages): PipelineState {
+  return {
+    version: PIPELINE_STATE_VERSION,
+    tenantId: s.tenantId,
+    ...s.clock.exportState(),
+    windows: s.windows.exportState(),
+    history: s.detector.exportState(),
+    graph: s.correlator.exportState(),
+    incidents: s.incidents.exportState(),
+    miner: s.miner.exportState(),
+  };
+}
+
+/** One record through normalize (redaction, its event time bounded around `receivedMs`) and the template miner. */
+export function prepareRecord(s: Stages, ctx: ResourceContext, scope: ScopeLogs, record: LogRecord, receivedMs: number | undefined): NormalizedRecord {
+  const { referenceMs, bounds } = s.clock.referenceFor(receivedMs, record);
+  const normalized = normalizeRecord(ctx, scope, record, s.redactor, referenceMs, bounds);
+  const mined = s.miner.add(normalized.document.message);
+  normalized.document.template_id = mined.id;
+  normalized.document.template = mined.template;
+  return normalized;
+}
