@@ -18,8 +18,6 @@ export const DEAD_LETTER_TOPIC = "dead-letter";
  * every replica reads all of it in its own consumer group {@link bridgeContextGroup}.
  */
 export const BRIDGE_CONTEXT_TOPIC = "bridge-context";
-/** Topic the Flink job writes its per-service windowed error rates to (only with flinkAggregation). */
-export const AGGREGATE_TOPIC = "service-error-rates";
 
 /** The topics whose partitions and retention the tier sizes. */
 export const TOPICS = [RAW_LOGS_TOPIC, ENRICHED_LOGS_TOPIC, INCIDENTS_TOPIC, DEAD_LETTER_TOPIC] as const;
@@ -29,8 +27,6 @@ export type TopicName = (typeof TOPICS)[number];
 export const BRIDGE_GROUP = "logclaw-bridge";
 /** Consumer group of the ticketing agent on `incidents`. */
 export const TICKETING_GROUP = "logclaw-ticketing";
-/** Consumer group of the Flink aggregation job. */
-export const AGGREGATION_GROUP = "logclaw-aggregation";
 
 /** Each bridge replica's own group on the context topic: `<bridge group>-context-<instance>`. */
 export function bridgeContextGroup(bridgeGroup: string, instanceId: string): string {

@@ -85,7 +85,6 @@ export interface TierSpec {
     topologySpread: "none" | "ScheduleAnyway" | "DoNotSchedule";
   };
   features: {
-    flinkAggregation: boolean;
     llmRca: boolean;
     ticketPlatforms: readonly PlatformName[];
   };
@@ -128,7 +127,7 @@ export const TIER_SPECS: Readonly<Record<TierName, TierSpec>> = {
     },
     maxStorageGi: { kafka: 100, opensearch: 200 },
     availability: { podDisruptionBudgets: false, topologySpread: "none" },
-    features: { flinkAggregation: false, llmRca: false, ticketPlatforms: ["jira", "slack", "zammad"] },
+    features: { llmRca: false, ticketPlatforms: ["jira", "slack", "zammad"] },
     quota: { cpu: "8", memory: "16Gi", storageGi: 400, pods: 30 },
     limitRange: res("100m", "128Mi", "500m", "512Mi"),
   },
@@ -162,7 +161,6 @@ export const TIER_SPECS: Readonly<Record<TierName, TierSpec>> = {
     maxStorageGi: { kafka: 1000, opensearch: 2000 },
     availability: { podDisruptionBudgets: true, topologySpread: "ScheduleAnyway" },
     features: {
-      flinkAggregation: false,
       llmRca: true,
       ticketPlatforms: ["jira", "slack", "zammad", "pagerduty", "opsgenie"],
     },
@@ -201,7 +199,7 @@ export const TIER_SPECS: Readonly<Record<TierName, TierSpec>> = {
     },
     maxStorageGi: { kafka: 8000, opensearch: 16000 },
     availability: { podDisruptionBudgets: true, topologySpread: "DoNotSchedule" },
-    features: { flinkAggregation: true, llmRca: true, ticketPlatforms: PLATFORMS },
+    features: { llmRca: true, ticketPlatforms: PLATFORMS },
     quota: { cpu: "160", memory: "512Gi", storageGi: 40000, pods: 200 },
     limitRange: res("100m", "128Mi", "2", "2Gi"),
   },
@@ -290,7 +288,6 @@ export interface TenantPlan {
   platforms: PlatformName[];
   /** The ticketing agent needs egress to the internet (an LLM or a ticket platform is configured). */
   needsExternalEgress: boolean;
-  flinkAggregation: boolean;
 }
 
 /** Applies a (tier-valid) tenant's overrides to its tier. */
@@ -320,6 +317,5 @@ export function resolveTenantPlan(tenant: TenantConfig): TenantPlan {
     workloads,
     platforms,
     needsExternalEgress: platforms.length > 0 || (tenant.llm !== undefined && tier.features.llmRca),
-    flinkAggregation: tier.features.flinkAggregation,
   };
 }

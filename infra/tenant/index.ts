@@ -15,4 +15,3 @@ export { Collector } from "./collector";
 export { Workloads } from "./workloads";
 export { Ingress } from "./ingress";
 export { Dashboards } from "./dashboards";
-export { Flink, flinkRoleRules } from "./flink";

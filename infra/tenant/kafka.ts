@@ -2,8 +2,6 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { KafkaPoolSpec, KafkaTier } from "../../contracts/tenant/tiers";
 import {
-  AGGREGATE_TOPIC,
-  AGGREGATION_GROUP,
   BRIDGE_CONTEXT_GROUP_PREFIX,
   BRIDGE_CONTEXT_TOPIC,
   BRIDGE_GROUP,
@@ -74,11 +72,10 @@ export function kafkaNodePools(kafka: KafkaTier, storageClass: string | undefine
 }
 
 /** Topic name -> KafkaTopic spec (partitions, replication, retention, compression from the tier). */
-export function kafkaTopics(kafka: KafkaTier, flink: boolean): { topic: string; spec: Record<string, unknown> }[] {
+export function kafkaTopics(kafka: KafkaTier): { topic: string; spec: Record<string, unknown> }[] {
   const topics: [string, { partitions: number; retentionHours: number }][] = TOPICS.map((t) => [t, kafka.topics[t]]);
   // Context summaries are small and only recent ones matter: one partition keeps them in order.
   topics.push([BRIDGE_CONTEXT_TOPIC, { partitions: 1, retentionHours: 24 }]);
-  if (flink) topics.push([AGGREGATE_TOPIC, { partitions: kafka.topics[RAW_LOGS_TOPIC].partitions, retentionHours: 24 }]);
   return topics.map(([topic, spec]) => ({
     topic,
     spec: {
@@ -102,8 +99,8 @@ const groupAcl = (name: string, patternType: "literal" | "prefix" = "literal"): 
 });
 
 /** Least-privilege ACLs of each Kafka client. */
-export function kafkaUserAcls(flink: boolean): Record<string, Acl[]> {
-  const users: Record<string, Acl[]> = {
+export function kafkaUserAcls(): Record<string, Acl[]> {
+  return {
     [KAFKA_USERS.collector]: [topicAcl(RAW_LOGS_TOPIC, ["Write", "Describe"])],
     [KAFKA_USERS.bridge]: [
       topicAcl(RAW_LOGS_TOPIC, ["Read", "Describe"]),
@@ -111,18 +108,9 @@ export function kafkaUserAcls(flink: boolean): Record<string, Acl[]> {
       ...[ENRICHED_LOGS_TOPIC, INCIDENTS_TOPIC, DEAD_LETTER_TOPIC].map((t) => topicAcl(t, ["Write", "Describe"])),
       topicAcl(BRIDGE_CONTEXT_TOPIC, ["Read", "Write", "Describe"]),
       groupAcl(BRIDGE_CONTEXT_GROUP_PREFIX, "prefix"),
-      ...(flink ? [topicAcl(AGGREGATE_TOPIC, ["Read", "Describe"])] : []),
     ],
     [KAFKA_USERS.ticketing]: [topicAcl(INCIDENTS_TOPIC, ["Read", "Describe"]), groupAcl(TICKETING_GROUP), topicAcl(DEAD_LETTER_TOPIC, ["Write", "Describe"])],
   };
-  if (flink) {
-    users[KAFKA_USERS.flink] = [
-      topicAcl(RAW_LOGS_TOPIC, ["Read", "Describe"]),
-      groupAcl(AGGREGATION_GROUP),
-      topicAcl(AGGREGATE_TOPIC, ["Write", "Describe"]),
-    ];
-  }
-  return users;
 }
 
 /**
@@ -199,7 +187,7 @@ export class Kafka extends pulumi.ComponentResource {
     );
 
     const afterCluster = k8sOptions(this, ctx, [this.cluster]);
-    const topics = kafkaTopics(kafka, ctx.plan.flinkAggregation).map(
+    const topics = kafkaTopics(kafka).map(
       ({ topic, spec }) =>
         new k8s.apiextensions.CustomResource(
           `${name}-topic-${topic}`,
@@ -207,7 +195,7 @@ export class Kafka extends pulumi.ComponentResource {
           afterCluster,
         ),
     );
-    const users = Object.entries(kafkaUserAcls(ctx.plan.flinkAggregation)).map(
+    const users = Object.entries(kafkaUserAcls()).map(
       ([user, acls]) =>
         new k8s.apiextensions.CustomResource(
           `${name}-user-${user}`,

@@ -23,7 +23,6 @@ export const OBJECT_NAMES = {
   llmSecret: "logclaw-llm",
   tlsSecret: "logclaw-ingress-tls",
   dashboardConfigMap: "logclaw-grafana-dashboard",
-  flink: "logclaw-aggregation",
 } as const;
 
 /** KafkaUser names; Strimzi's User Operator writes each user's password to a Secret of the same name. */
@@ -31,7 +30,6 @@ export const KAFKA_USERS = {
   collector: "kafka-collector",
   bridge: "kafka-bridge",
   ticketing: "kafka-ticketing",
-  flink: "kafka-flink",
 } as const;
 
 /** OpenSearch users of the data plane; their passwords live in Secrets `opensearch-<user>`. */

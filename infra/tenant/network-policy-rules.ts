@@ -9,13 +9,12 @@ import { OBJECT_NAMES, selectorLabels } from "./names";
  */
 
 export interface NetworkPolicyInput {
-  /** Namespaces of the operators that reconcile Kafka, OpenSearch and Flink inside the tenant. */
+  /** Namespaces of the operators that reconcile Kafka and OpenSearch inside the tenant. */
   operatorNamespaces: readonly string[];
   ingressNamespace: string;
   monitoringNamespace: string;
   /** Ticketing may reach the internet on 443 (an LLM or a ticket platform is configured). */
   ticketingEgress: boolean;
-  flink: boolean;
 }
 
 export interface NetworkPolicyRule {
@@ -108,17 +107,6 @@ export function networkPolicyRules(input: NetworkPolicyInput): NetworkPolicyRule
       },
     },
   ];
-  if (input.flink) {
-    // Flink's JobManager creates its TaskManager pods through the Kubernetes API (native mode).
-    rules.push({
-      suffix: "allow-apiserver-flink",
-      spec: {
-        podSelector: { matchLabels: { "app.kubernetes.io/name": OBJECT_NAMES.flink } },
-        policyTypes: ["Egress"],
-        egress: [{ ports: [tcp(443), tcp(6443)] }],
-      },
-    });
-  }
   if (input.ticketingEgress) {
     rules.push({
       suffix: "allow-ticketing-egress",

@@ -6,7 +6,6 @@ import { resolveTenantPlan, validateTenantAgainstTier } from "../../contracts/te
 import { Collector } from "./collector";
 import type { TenantContext } from "./context";
 import { Dashboards } from "./dashboards";
-import { Flink } from "./flink";
 import { Ingress } from "./ingress";
 import { Kafka } from "./kafka";
 import { tenantNamespace } from "./names";
@@ -41,22 +40,23 @@ export interface TenantStackArgs {
   storageClass?: pulumi.Input<string>;
   /** Image of the bridge and ticketing containers; repository defaults to ghcr.io/logclaw/logclaw, tag must not be `latest`. */
   image: { repository?: string; tag: string };
-  /** Image with the Flink aggregation job. Default ghcr.io/logclaw/logclaw-flink:<image.tag>. */
-  flinkImage?: string;
   /** Ingestion API key. Default: generated, 32 characters. */
   apiKey?: pulumi.Input<string>;
   /** IngressClass. Default `nginx`. */
   ingressClassName?: string;
   /** Namespace of the ingress controller. Default `ingress-nginx`. */
   ingressNamespace?: string;
-  /** Namespaces of the Strimzi, OpenSearch and Flink operators. Default the environment stack's names. */
+  /** Namespaces of the Strimzi and OpenSearch operators. Default the environment stack's names. */
   operatorNamespaces?: string[];
   /** Namespace of Prometheus (scrapes the workloads). Default `monitoring`. */
   monitoringNamespace?: string;
 }
 
-/** Where the environment stack installs the Strimzi, OpenSearch and Flink operators (infra/operators). */
-export const DEFAULT_OPERATOR_NAMESPACES = ["strimzi-system", "opensearch-operator", "flink-operator"];
+/**
+ * Where the environment stack installs the operators that reconcile a tenant's Kafka and OpenSearch
+ * (infra/operators); they reach into the tenant namespace.
+ */
+export const DEFAULT_OPERATOR_NAMESPACES = ["strimzi-system", "opensearch-operator"];
 
 const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 
@@ -78,16 +78,13 @@ export function validateTenantStackArgs(args: TenantStackArgs): string[] {
   }
   if (!IMAGE_TAG.test(args.image.tag)) problems.push("image.tag: must be a valid image tag");
   else if (args.image.tag === "latest") problems.push("image.tag: must be pinned, not latest");
-  if (args.flinkImage !== undefined && (!args.flinkImage.includes(":") || args.flinkImage.endsWith(":latest"))) {
-    problems.push("flinkImage: must carry a pinned tag");
-  }
   return problems;
 }
 
 /**
  * One tenant's isolated data plane in `logclaw-<id>`: namespace with quota and Pod Security
  * `restricted`, network policies, Kafka, OpenSearch, the collector, the bridge and ticketing agent,
- * credentials, ingress with TLS, a Grafana dashboard, and Flink where the tier enables it.
+ * credentials, ingress with TLS and a Grafana dashboard.
  */
 export class TenantStack extends pulumi.ComponentResource {
   public readonly namespace: pulumi.Output<string>;
@@ -131,7 +128,6 @@ export class TenantStack extends pulumi.ComponentResource {
           ingressNamespace: args.ingressNamespace ?? "ingress-nginx",
           monitoringNamespace: args.monitoringNamespace ?? "monitoring",
           ticketingEgress: plan.needsExternalEgress,
-          flink: plan.flinkAggregation,
         },
       },
       child,
@@ -161,13 +157,6 @@ export class TenantStack extends pulumi.ComponentResource {
       },
       child,
     );
-    if (plan.flinkAggregation) {
-      new Flink(
-        `${name}-flink`,
-        { context: ctx, image: args.flinkImage ?? `ghcr.io/logclaw/logclaw-flink:${args.image.tag}`, after: kafka.readyResources },
-        child,
-      );
-    }
 
     this.namespace = ns.name;
     this.otlpHttpEndpoint = pulumi.interpolate`https://${ingress.otlpHttpHost}`;

@@ -26,7 +26,6 @@ describe("tier tables", () => {
     const [s, m, e] = TIERS.map((t) => TIER_SPECS[t]);
     expect([s!.kafka.topology, m!.kafka.topology, e!.kafka.topology]).toEqual(["combined", "combined", "dedicated"]);
     expect([s!.opensearch.topology, e!.opensearch.topology]).toEqual(["single", "dedicated"]);
-    expect([s!.features.flinkAggregation, m!.features.flinkAggregation, e!.features.flinkAggregation]).toEqual([false, false, true]);
     expect([s!.features.llmRca, m!.features.llmRca, e!.features.llmRca]).toEqual([false, true, true]);
     expect(s!.retention.maxDays).toBeLessThan(e!.retention.maxDays);
   });

@@ -2,11 +2,10 @@ import { describe, expect, it } from "vitest";
 import { networkPolicyRules, PRIVATE_RANGES } from "../../../infra/tenant/network-policy-rules";
 
 const base = {
-  operatorNamespaces: ["strimzi-system", "opensearch-operator", "flink-operator"],
+  operatorNamespaces: ["strimzi-system", "opensearch-operator"],
   ingressNamespace: "ingress-nginx",
   monitoringNamespace: "monitoring",
   ticketingEgress: false,
-  flink: false,
 };
 
 describe("networkPolicyRules", () => {
@@ -51,15 +50,6 @@ describe("networkPolicyRules", () => {
       podSelector: { matchLabels: { "app.kubernetes.io/name": "logclaw-ticketing", "app.kubernetes.io/part-of": "logclaw" } },
       policyTypes: ["Egress"],
       egress: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0", except: PRIVATE_RANGES } }], ports: [{ protocol: "TCP", port: 443 }] }],
-    });
-  });
-
-  it("lets Flink reach the API server only when Flink runs", () => {
-    expect(networkPolicyRules(base).some((r) => r.suffix === "allow-apiserver-flink")).toBe(false);
-    expect(networkPolicyRules({ ...base, flink: true }).find((r) => r.suffix === "allow-apiserver-flink")!.spec).toEqual({
-      podSelector: { matchLabels: { "app.kubernetes.io/name": "logclaw-aggregation" } },
-      policyTypes: ["Egress"],
-      egress: [{ ports: [{ protocol: "TCP", port: 443 }, { protocol: "TCP", port: 6443 }] }],
     });
   });
 });

@@ -38,7 +38,6 @@ describe("validateTenantStackArgs", () => {
   it("names the field of each problem", () => {
     expect(validateTenantStackArgs({ ...args, image: { tag: "latest" } })).toEqual(["image.tag: must be pinned, not latest"]);
     expect(validateTenantStackArgs({ ...args, image: { tag: "a b" } })).toEqual(["image.tag: must be a valid image tag"]);
-    expect(validateTenantStackArgs({ ...args, flinkImage: "flink" })).toEqual(["flinkImage: must carry a pinned tag"]);
     expect(validateTenantStackArgs({ ...args, tenant: { ...tenant, retentionDays: 30 } })).toEqual([
       "tenant.retentionDays: must be between 1 and 14 for tier starter",
     ]);
