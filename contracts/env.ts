@@ -1,5 +1,5 @@
 /**
- * The container contract between the TenantStack (infra/tenant/env.ts sets them) and the bridge /
+ * The container contract between the TenantStack (infra/tenant-stack/env.ts sets them) and the bridge /
  * ticketing containers (runtime/services/env.ts and each service's config.ts read them): one image
  * (`logclaw bridge`, `logclaw ticketing`), configured only through these variables.
  */

@@ -1,7 +1,7 @@
 import * as path from "node:path";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { TenantStack, type SecretStoreCloud } from "../infra/tenant";
+import { TenantStack, type SecretStoreCloud } from "../infra/tenant-stack";
 import { TenantFileError, loadTenantFile, type TenantConfig } from "../contracts/tenant";
 import { PROJECT_ROOT as repoRoot, providerRenderDirectory } from "./render-directory";
 

@@ -9,7 +9,7 @@ import {
   flinkJobRules,
   SECRET_READER_SERVICE_ACCOUNT,
   type ClusterIssuerArgs,
-} from "./custom-resources";
+} from "./cluster-operators-spec";
 import { EXACT_VERSION, OPERATOR_NAMES, PINNED_CHARTS, pinnedVersions, type OperatorName } from "./versions";
 
 export interface ClusterOperatorsArgs {

@@ -1,4 +1,4 @@
 export * from "./charts";
 export * from "./cluster-operators";
-export * from "./custom-resources";
+export * from "./cluster-operators-spec";
 export * from "./versions";

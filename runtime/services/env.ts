@@ -7,7 +7,7 @@ import type { OpenSearchConnection } from "../store/opensearch/client";
 
 /*
  * The environment every tenant container (bridge, ticketing agent) shares: the TenantStack wires the
- * same tenant, Kafka and OpenSearch variables into each (infra/tenant/env.ts), so they are parsed,
+ * same tenant, Kafka and OpenSearch variables into each (infra/tenant-stack/env.ts), so they are parsed,
  * checked and reported one way here; each service adds its own variables around these.
  */
 

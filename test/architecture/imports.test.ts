@@ -81,6 +81,24 @@ describe("import direction", () => {
     expect(pipeline).not.toMatch(/new (CallGraph|TraceIndex)\b|findRootCause|evaluateWindow/);
   });
 
+  it("names a component's pure builders `<component>-spec.ts` beside the component's own file", () => {
+    const infra = files.filter((f) => top(f) === "infra");
+    const isComponent = (f: string) => fs.readFileSync(path.join(repoRoot, f), "utf8").includes("extends pulumi.ComponentResource");
+    const specs = infra.filter((f) => f.endsWith("-spec.ts"));
+    expect(specs.length).toBeGreaterThan(3);
+    expect(specs.filter((f) => !infra.includes(f.replace(/-spec\.ts$/, ".ts")) || !isComponent(f.replace(/-spec\.ts$/, ".ts")))).toEqual([]);
+    // The suffixes pairs used before the convention.
+    expect(infra.filter((f) => /-(config|rules|builder|resources)\.ts$/.test(f))).toEqual([]);
+  });
+
+  it("gives each meaning of tenant one folder: tenant files, the tenant model, the TenantStack component", () => {
+    expect(fs.readdirSync(path.join(repoRoot, "tenants")).filter((f) => !f.endsWith(".yaml"))).toEqual([]);
+    expect(fs.existsSync(path.join(repoRoot, "contracts/tenant/schema.ts"))).toBe(true);
+    expect(fs.readFileSync(path.join(repoRoot, "infra/tenant-stack/tenant-stack.ts"), "utf8")).toContain("class TenantStack extends pulumi.ComponentResource");
+    const tenantFolders = [...new Set(files.map((f) => path.dirname(f)))].filter((d) => /(^|\/)tenants?(-[a-z]+)?$/.test(d));
+    expect(tenantFolders.sort()).toEqual(["contracts/tenant", "infra/tenant-stack"]);
+  });
+
   it("finds a loop when there is one", () => {
     expect(moduleCycles([["a", "b"], ["b", "c"], ["c", "a"], ["c", "d"]])).toEqual([["a", "b", "c"]]);
     expect(moduleCycles([["a", "b"], ["b", "c"]])).toEqual([]);

@@ -6,7 +6,7 @@ import { stringify } from "yaml";
 import { evaluatePolicies, type PackConfig } from "../../policies/lib/evaluate";
 import type { ResourceView } from "../../policies/lib/resources";
 import { logclawPolicies } from "../../policies/pack";
-import { standardTenant } from "../infra/tenant/fixtures";
+import { standardTenant } from "../infra/tenant-stack/fixtures";
 import { snapshotStacks, type StackSnapshot } from "../support/stack-snapshots";
 
 /**

@@ -19,7 +19,7 @@ import type { PlatformCredentials } from "../../ticketing/platforms";
 import type { LlmSettings } from "../../ticketing/rca/llm";
 
 /**
- * The ticketing container's environment: the variables the TenantStack wires (infra/tenant/env.ts),
+ * The ticketing container's environment: the variables the TenantStack wires (infra/tenant-stack/env.ts),
  * plus platform credentials named by `credentialEnvVar`, plus defaults below. Validated once at start.
  */
 export const ticketingEnvSchema = z

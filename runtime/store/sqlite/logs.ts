@@ -104,7 +104,7 @@ export class SqliteLogStore implements LogStore {
   }
 
   /**
-   * Synchronous form of `index`: the batch is committed when it returns. `receivedMs` (when the
+   * Stores a batch, committed when it returns (local mode's log sink). `receivedMs` (when the
    * records were received) is what retention counts from; without it, each document's own time.
    * A document stored again keeps its first received time.
    */

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { chartSource, operatorValues, type ValuesContext } from "../../../infra/operators/charts.js";
 import { grafanaBaseUrl, validateClusterOperatorsArgs, type ClusterOperatorsArgs } from "../../../infra/operators/cluster-operators.js";
-import { clusterIssuerSpec, clusterSecretStoreSpec, flinkJobRules } from "../../../infra/operators/custom-resources.js";
+import { clusterIssuerSpec, clusterSecretStoreSpec, flinkJobRules } from "../../../infra/operators/cluster-operators-spec.js";
 import { PINNED_CHARTS } from "../../../infra/operators/versions.js";
 import { loadCrdValidators, validateManifest } from "../../support/k8s-schemas.js";
 

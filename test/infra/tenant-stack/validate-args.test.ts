@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import { beforeAll, describe, expect, it } from "vitest";
-import { TenantStack, validateTenantStackArgs, type TenantStackArgs } from "../../../infra/tenant";
+import { TenantStack, validateTenantStackArgs, type TenantStackArgs } from "../../../infra/tenant-stack";
 import { tenantSchema } from "../../../contracts/tenant/schema";
 import { installMocks, settle, type MockRecorder } from "../../support/pulumi-mocks";
 

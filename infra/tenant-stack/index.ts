@@ -1,9 +1,9 @@
 export * from "./tenant-stack";
 export * from "./names";
 export * from "./env";
-export * from "./collector-config";
-export * from "./network-policy-rules";
-export * from "./dashboard";
+export * from "./collector-spec";
+export * from "./network-policies-spec";
+export * from "./dashboards-spec";
 export * from "./pod-security";
 export { namespaceLabels, TenantNamespace } from "./namespace";
 export { NetworkPolicies } from "./network-policies";

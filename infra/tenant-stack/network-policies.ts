@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { k8sOptions, objectMeta, typed, type TenantContext } from "./context";
-import { networkPolicyRules, type NetworkPolicyInput } from "./network-policy-rules";
+import { networkPolicyRules, type NetworkPolicyInput } from "./network-policies-spec";
 
 export interface NetworkPoliciesArgs {
   context: TenantContext;

@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
-import { TenantStack } from "../../../infra/tenant";
+import { TenantStack } from "../../../infra/tenant-stack";
 import { tenantSchema } from "../../../contracts/tenant/schema";
 import { isCustomResource, validateManifest } from "../../support/k8s-schemas";
 import { installMocks, settle, valueOf, type MockRecorder, type RecordedResource } from "../../support/pulumi-mocks";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { API_KEY_FILE, API_KEY_HEADER, renderCollectorConfig } from "../../../infra/tenant/collector-config";
+import { API_KEY_FILE, API_KEY_HEADER, renderCollectorConfig } from "../../../infra/tenant-stack/collector-spec";
 
 const input = {
   tenantId: "acme",

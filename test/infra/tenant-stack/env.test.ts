@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { CONTAINER_ENV } from "../../../contracts/env";
-import { containerEnv } from "../../../infra/tenant/env";
-import { dashboardUid, dashboardUrl } from "../../../infra/tenant/dashboard";
+import { containerEnv } from "../../../infra/tenant-stack/env";
+import { dashboardUid, dashboardUrl } from "../../../infra/tenant-stack/dashboards-spec";
 
 describe("container environment contract", () => {
   it("gives the bridge Kafka and OpenSearch settings with secrets by reference only", () => {

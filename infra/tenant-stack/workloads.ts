@@ -6,7 +6,7 @@ import { CA_MOUNTS, HTTP_PORT, IMAGE_REPOSITORY, TENANT_FILE_PATH, containerEnv 
 import { OBJECT_NAMES, selectorLabels } from "./names";
 import { logIndexSizing } from "./opensearch";
 import { wantsPdb } from "./pod-security";
-import { deploymentSpec } from "./workload-spec";
+import { deploymentSpec } from "./workloads-spec";
 
 export interface WorkloadsArgs {
   context: TenantContext;

@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as k8s from "@pulumi/kubernetes";
 import { beforeAll, describe, expect, it } from "vitest";
-import { TenantStack } from "../../../infra/tenant";
+import { TenantStack } from "../../../infra/tenant-stack";
 import { installMocks, settle, valueOf, type MockRecorder } from "../../support/pulumi-mocks";
 import { exampleTenant, repoRoot } from "./fixtures";
 

@@ -11,11 +11,11 @@ import {
   OTLP_GRPC_PORT,
   OTLP_HTTP_PORT,
   renderCollectorConfig,
-} from "./collector-config";
+} from "./collector-spec";
 import { KAFKA_CA_DIR, KAFKA_CA_FILE } from "./env";
 import { KAFKA_CA_SECRET, KAFKA_USERS, OBJECT_NAMES, kafkaBootstrap, selectorLabels } from "./names";
 import { wantsPdb } from "./pod-security";
-import { deploymentSpec } from "./workload-spec";
+import { deploymentSpec } from "./workloads-spec";
 
 export interface CollectorArgs {
   context: TenantContext;

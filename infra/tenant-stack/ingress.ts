@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { k8sOptions, objectMeta, type TenantContext } from "./context";
-import { OTLP_GRPC_PORT, OTLP_HTTP_PORT } from "./collector-config";
+import { OTLP_GRPC_PORT, OTLP_HTTP_PORT } from "./collector-spec";
 import { OBJECT_NAMES, tenantHosts } from "./names";
 
 export interface IngressArgs {

@@ -1,5 +1,5 @@
 import { PART_OF_LABEL } from "../../contracts/labels";
-import { HEALTH_PORT, METRICS_PORT, OTLP_GRPC_PORT, OTLP_HTTP_PORT } from "./collector-config";
+import { HEALTH_PORT, METRICS_PORT, OTLP_GRPC_PORT, OTLP_HTTP_PORT } from "./collector-spec";
 import { HTTP_PORT } from "./env";
 import { OBJECT_NAMES, selectorLabels } from "./names";
 

@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { GCP_SECRET_PREFIX } from "../../../infra/cloud/gcp";
-import { TenantStack, secretStoreKey, validateTenantStackArgs, type SecretStoreCloud, type TenantStackArgs } from "../../../infra/tenant";
+import { TenantStack, secretStoreKey, validateTenantStackArgs, type SecretStoreCloud, type TenantStackArgs } from "../../../infra/tenant-stack";
 import { installMocks, settle, valueOf, type MockRecorder } from "../../support/pulumi-mocks";
 import { exampleTenant } from "./fixtures";
 

@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { k8sOptions, objectMeta, type TenantContext } from "./context";
-import { buildDashboard, dashboardUrl } from "./dashboard";
+import { buildDashboard, dashboardUrl } from "./dashboards-spec";
 import { OBJECT_NAMES } from "./names";
 
 export interface DashboardsArgs {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { containerEnv, logIndexTemplateSpec } from "../../../infra/tenant";
-import { logIndexSizing } from "../../../infra/tenant/opensearch";
+import { containerEnv, logIndexTemplateSpec } from "../../../infra/tenant-stack";
+import { logIndexSizing } from "../../../infra/tenant-stack/opensearch";
 import { loadBridgeConfig } from "../../../runtime/services/bridge/config";
 import { TIER_SPECS } from "../../../contracts/tenant/tiers";
 import { LOG_INDEX_TEMPLATE, logDocumentMappings, logIndexTemplate } from "../../../runtime/store/opensearch";

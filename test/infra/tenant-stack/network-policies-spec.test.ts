@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { networkPolicyRules, PRIVATE_RANGES } from "../../../infra/tenant/network-policy-rules";
+import { networkPolicyRules, PRIVATE_RANGES } from "../../../infra/tenant-stack/network-policies-spec";
 
 const base = {
   operatorNamespaces: ["strimzi-system", "opensearch-operator"],
