@@ -10,8 +10,9 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 180_000,
     projects: [
-      // In-process tests only: no browser and no `logclaw` process (test/architecture/imports.test.ts checks).
-      { extends: true, test: { name: "unit", exclude: [...configDefaults.exclude, "test/e2e/**", "**/*.integration.test.ts", "**/*.process.test.ts"], globalSetup: ["test/support/build-cli.ts"] } },
+      // In-process tests only: no process, thread or browser (test/architecture/test-suite.test.ts checks),
+      // so they need no built binary either.
+      { extends: true, test: { name: "unit", exclude: [...configDefaults.exclude, "test/e2e/**", "**/*.integration.test.ts", "**/*.process.test.ts"] } },
       // Tests that spawn the `logclaw` CLI or drive Chromium: slower, and they need the built binary's
       // environment, so they run as their own project (still part of `npm test`).
       // Not `extends: true`: that would merge the root `include` in and run every unit file again here.

@@ -27,7 +27,7 @@ beforeAll(async () => {
   for (const key of ["external-secrets.io/v1/ClusterSecretStore", "cert-manager.io/v1/ClusterIssuer"]) loadCrdValidators().get(key)!.validate();
 });
 
-describe("environment program on an existing cluster", () => {
+describe("environment program on an existing cluster [reads ../shared/crds]", () => {
   it("registers the expected resource graph and nothing in a cloud", () => {
     const counts: Record<string, number> = {};
     for (const r of mocks.registrations) counts[r.type] = (counts[r.type] ?? 0) + 1;

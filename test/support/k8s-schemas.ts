@@ -4,6 +4,7 @@ import * as path from "node:path";
 import Ajv, { type ValidateFunction } from "ajv";
 import standaloneCode from "ajv/dist/standalone";
 import { parseAllDocuments } from "yaml";
+import { sharedPath } from "./shared";
 
 /**
  * Validates Kubernetes manifests against real schemas: custom resources against the upstream CRDs in
@@ -16,7 +17,7 @@ import { parseAllDocuments } from "yaml";
  */
 
 const repoRoot = path.resolve(__dirname, "..", "..");
-export const SHARED_CRDS_DIR = path.resolve(repoRoot, "..", "shared", "crds");
+export const SHARED_CRDS_DIR = sharedPath("crds");
 
 type JsonSchema = Record<string, unknown>;
 

@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { sharedPath } from "../../support/shared";
 
 /**
  * The Nezha TrainTicket day (../shared/datasets/nezha-trainticket) as OTLP/JSON export requests, the
@@ -50,7 +51,7 @@ export interface NezhaDay {
   minutes: { startMs: number; faultFree: boolean }[];
 }
 
-export const NEZHA_ARCHIVE = join(__dirname, "../../../../shared/datasets/nezha-trainticket/trainticket-2023-01-30.tgz");
+export const NEZHA_ARCHIVE = sharedPath("datasets", "nezha-trainticket", "trainticket-2023-01-30.tgz");
 const DAY = "2023-01-30";
 
 /** Extracts the archive once into a cache folder outside the repository (keyed by the archive's size and mtime). */

@@ -90,7 +90,7 @@ describe("operator values", () => {
   });
 });
 
-describe("custom resources", () => {
+describe("custom resources [reads ../shared/crds]", () => {
   // The ClusterSecretStore and ClusterIssuer schemas are ~690 kB and ~330 kB: compile them once,
   // under the hook timeout, not inside a test's time budget.
   beforeAll(() => {

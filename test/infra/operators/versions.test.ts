@@ -3,8 +3,9 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { EXTERNAL_SECRETS_SERVICE_ACCOUNT } from "../../../infra/cloud/types.js";
 import { EXACT_VERSION, OPERATOR_NAMES, PINNED_CHARTS, pinnedVersions } from "../../../infra/operators/versions.js";
+import { sharedPath } from "../../support/shared";
 
-const crdsDir = path.resolve(__dirname, "..", "..", "..", "..", "shared", "crds");
+const crdsDir = sharedPath("crds");
 const readme = readFileSync(path.join(crdsDir, "README.md"), "utf8");
 
 /** The README section of one operator's CRDs (`## strimzi/: ...` up to the next `## `). */
@@ -23,7 +24,7 @@ const CRD_DIRS = {
   opensearch: "opensearch",
 } as const;
 
-describe("pinned operator charts", () => {
+describe("pinned operator charts [reads ../shared/crds]", () => {
   it.each(Object.entries(CRD_DIRS))("%s matches the chart and version of the vendored CRDs", (op, dir) => {
     const pinned = PINNED_CHARTS[op as keyof typeof CRD_DIRS];
     const text = section(dir);

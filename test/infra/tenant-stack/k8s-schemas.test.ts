@@ -8,7 +8,7 @@ const topic = {
   spec: { partitions: 3, replicas: 1, config: { "retention.ms": "86400000" } },
 };
 
-describe("validateManifest", () => {
+describe("validateManifest [reads ../shared/crds]", () => {
   it("accepts a valid custom resource and a valid built-in kind", () => {
     expect(validateManifest(topic)).toEqual([]);
     expect(validateManifest({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "x" }, data: { a: "b" } })).toEqual([]);

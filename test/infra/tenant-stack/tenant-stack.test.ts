@@ -256,7 +256,7 @@ describe("TenantStack resource graph per tier", () => {
   });
 });
 
-describe("TenantStack manifests against the real schemas", () => {
+describe("TenantStack manifests against the real schemas [reads ../shared/crds]", () => {
   it("every custom resource validates against its upstream CRD and every built-in kind against Kubernetes", { timeout: 180_000 }, () => {
     const checked = { crd: new Set<string>(), builtIn: new Set<string>() };
     for (const id of TENANTS) {

@@ -2,8 +2,9 @@ import path from "node:path";
 import protobuf from "protobufjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { decodeOtlpLogs } from "../../../runtime/bridge/decode";
+import { sharedPath } from "../../support/shared";
 
-const protoRoot = path.resolve(__dirname, "..", "..", "..", "..", "shared", "otlp-proto");
+const protoRoot = sharedPath("otlp-proto");
 let RequestType: protobuf.Type;
 
 beforeAll(async () => {
@@ -147,7 +148,7 @@ describe("decodeOtlpLogs (json)", () => {
   });
 });
 
-describe("decodeOtlpLogs (protobuf)", () => {
+describe("decodeOtlpLogs (protobuf) [reads ../shared/otlp-proto]", () => {
   const json = request(
     {
       timeUnixNano: "1700000000123456789",

@@ -1,9 +1,7 @@
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 /** One request as the fake platform saw it. */
@@ -54,24 +52,14 @@ export interface TlsMaterial {
   cert: string;
 }
 
-let cachedCert: TlsMaterial | null = null;
-
-/** A throwaway self-signed certificate for 127.0.0.1 (pdjs only speaks https); one per process. */
+/**
+ * A self-signed certificate for 127.0.0.1 (pdjs only speaks https), committed so that no test starts
+ * a process to make one. Made with `openssl req -x509 -newkey rsa:2048 -nodes -days 36500
+ * -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1`; it protects nothing.
+ */
 export function selfSignedCert(): TlsMaterial {
-  if (cachedCert) return cachedCert;
-  const dir = mkdtempSync(join(tmpdir(), "logclaw-tls-"));
-  try {
-    execFileSync(
-      "openssl",
-      ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
-        "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem")],
-      { stdio: "ignore" },
-    );
-    cachedCert = { key: readFileSync(join(dir, "key.pem"), "utf8"), cert: readFileSync(join(dir, "cert.pem"), "utf8") };
-    return cachedCert;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const dir = join(__dirname, "tls");
+  return { key: readFileSync(join(dir, "127.0.0.1-key.pem"), "utf8"), cert: readFileSync(join(dir, "127.0.0.1-cert.pem"), "utf8") };
 }
 
 /**

@@ -23,7 +23,7 @@ function accuracy(system: LoghubSystem, input: "content" | "raw", labels: Loghub
   );
 }
 
-describe("grouping accuracy on Loghub 2k, one default configuration", () => {
+describe("grouping accuracy on Loghub 2k, one default configuration [reads ../shared/datasets/loghub-2k]", () => {
   for (const [labels, input] of [
     ["corrected", "content"],
     ["corrected", "raw"],

@@ -103,7 +103,7 @@ function feed(miner: TemplateMiner, lines: readonly string[]): MinedTemplate[] {
   return lines.map((l) => miner.add(splitPreamble(l).message));
 }
 
-describe("template miner properties", () => {
+describe("template miner properties [reads ../shared/datasets/loghub-2k]", () => {
   it("never throws on lines of 0-300 tokens of awkward unicode, brackets and quotes", () => {
     for (const seed of [1, 2, 3]) {
       const next = random(seed);

@@ -62,7 +62,7 @@ const validJson = JSON.stringify({
   ],
 });
 
-describe("OTLP receivers with the official OpenTelemetry exporters", () => {
+describe("OTLP receivers with the official OpenTelemetry exporters [reads ../shared/otlp-proto]", () => {
   for (const kind of ["http/json", "http/protobuf", "grpc"] as ExporterKind[]) {
     it(`receives every record sent by the ${kind} exporter`, async () => {
       const bodies = Array.from({ length: 300 }, (_, i) => `${kind} payment failed for order ${i}`);

@@ -2,9 +2,10 @@ import { resolve } from "node:path";
 import protobuf from "protobufjs";
 import { OtlpDecodeError } from "../../../../runtime/bridge/decode/decode-error";
 import type { OtlpEncoding, OtlpExportResult, OtlpLogsSink } from "../../../../runtime/receivers/otlp";
+import { sharedPath } from "../../../support/shared";
 
 /** The upstream OTLP protos from the workspace (tests only; the product never reads ../shared). */
-const protoRoot = resolve(__dirname, "..", "..", "..", "..", "..", "shared", "otlp-proto");
+const protoRoot = sharedPath("otlp-proto");
 
 function loadRequestType(): protobuf.Type {
   const root = new protobuf.Root();

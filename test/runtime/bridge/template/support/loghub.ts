@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
+import { sharedPath } from "../../../../support/shared";
 
 /** The Loghub 2k systems kept in ../shared/datasets (see its README). */
 export const LOGHUB_SYSTEMS = [
@@ -29,10 +30,8 @@ export interface LabelledLine {
   template: string;
 }
 
-const repoRoot = resolve(__dirname, "..", "..", "..", "..", "..");
-
 /** `../shared/datasets/loghub-2k`, read in place; never copied into the repository. */
-export const loghubRoot = resolve(repoRoot, "..", "shared", "datasets", "loghub-2k");
+export const loghubRoot = sharedPath("datasets", "loghub-2k");
 
 /** RFC-4180 rows: quoted cells may hold commas, doubled quotes and newlines. */
 export function parseCsv(text: string): string[][] {
