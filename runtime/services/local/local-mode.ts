@@ -16,6 +16,7 @@ import type { DetectionCore } from "../../runner";
 import { LocalIngest } from "./ingest";
 import { lockDataDir } from "./lock";
 import { RateMeter } from "./rate-meter";
+import { startRetentionSweep } from "./retention";
 
 /** In-process incident consumer (the ticketing agent in local mode). */
 export interface IncidentConsumer {
@@ -64,7 +65,6 @@ export interface LocalModeHandle {
   close(): Promise<void>;
 }
 
-const RETENTION_SWEEP_MS = 60 * 60 * 1000;
 const STATE_SAVE_MS = 60 * 1000;
 /** How often the wall clock moves detection on while no traffic arrives. */
 const TICK_MS = 1000;
@@ -170,17 +170,16 @@ export async function startLocalMode(
     // A crash loses at most this much learned detection state; stored data is never at stake.
     every(STATE_SAVE_MS, "could not save the detection state", () => parts.saveState());
 
-    const sweepRetention = (): void => {
-      const cutoff = new Date(now().getTime() - config.retentionDays * 86_400_000).toISOString();
-      const removedLogs = logsStore.deleteOlderThan(cutoff);
-      counts.logs -= removedLogs;
-      const removedIncidents = incidentStore.deleteOlderThan(cutoff);
-      if (removedLogs + removedIncidents > 0) logger.info({ removedLogs, removedIncidents, cutoff }, "retention sweep");
-    };
-    sweepRetention();
-    const sweepTimer = setInterval(sweepRetention, RETENTION_SWEEP_MS);
-    sweepTimer.unref();
-    closers.push(() => clearInterval(sweepTimer));
+    closers.push(
+      startRetentionSweep({
+        logs: logsStore,
+        incidents: incidentStore,
+        retentionDays: config.retentionDays,
+        now,
+        logger,
+        onLogsRemoved: (removed) => (counts.logs -= removed),
+      }),
+    );
 
     const app = express();
     app.disable("x-powered-by");
