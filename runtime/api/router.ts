@@ -1,12 +1,13 @@
 import express, { type NextFunction, type Request, type Response, type Router } from "express";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
-import type { IncidentStore, LogStore } from "../ports/stores";
+import type { IncidentStore, LogExplorer, LogTail } from "../ports/stores";
 import type { Incident } from "../../contracts/records";
 import type { TicketStore } from "../ports/ticket-store";
 import type { TicketStatus } from "../../contracts/tickets";
 import { isAuthorized, refuse } from "./access";
-import { enumParam, intParam, isoParam, ParamError, rejectUnknown, severityParam, textParam } from "./params";
+import { addLogRoutes } from "./logs-routes";
+import { enumParam, intParam, isoParam, ParamError, rejectUnknown, textParam } from "./params";
 
 export interface ReadinessReport {
   ready: boolean;
@@ -18,7 +19,9 @@ export interface ApiRouterOptions {
   /** Every answer is limited to this tenant's data. */
   tenant: string;
   incidents: IncidentStore;
-  logs: LogStore;
+  logs: LogExplorer;
+  /** Newly stored documents for `/api/logs/tail` (local mode); absent: the tail answers 501. */
+  logTail?: LogTail;
   /** Null where no ticketing runs: incidents then come without RCA and tickets. */
   tickets: TicketStore | null;
   /** Key for `/api/*` (bearer, `x-logclaw-api-key` or the login cookie); null turns authentication off (local mode without a key). */
@@ -136,22 +139,7 @@ export function createApiRouter(options: ApiRouterOptions): Router {
     });
   });
 
-  api.get("/logs", async (req, res) => {
-    const query = req.query as Record<string, unknown>;
-    rejectUnknown(query, ["q", "service", "severity", "from", "to", "limit"]);
-    const from = isoParam(query, "from");
-    const to = isoParam(query, "to");
-    if (from && to && from > to) throw new ParamError("parameter from must not be after to");
-    const docs = await logs.search({
-      q: textParam(query, "q", 1000),
-      service: textParam(query, "service", 200),
-      severity: severityParam(query, "severity"),
-      from,
-      to,
-      limit: intParam(query, "limit", 1, 1000) ?? 100,
-    });
-    res.json({ logs: docs.filter((d) => d.tenant_id === tenant) });
-  });
+  addLogRoutes(api, { tenant, logs, tail: options.logTail, now });
 
   api.use((_req, res) => {
     res.status(404).json({ error: "not found" });

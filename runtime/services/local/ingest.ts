@@ -2,7 +2,7 @@ import { appendFileSync } from "node:fs";
 import type { Logger } from "pino";
 import { Counter, type Registry } from "prom-client";
 import { deadLetterReasonLabel } from "../../../contracts/dead-letter";
-import type { DeadLetter, IncidentEvent } from "../../../contracts/records";
+import type { DeadLetter, IncidentEvent, LogDocument } from "../../../contracts/records";
 import { TIME_ADJUSTMENTS } from "../../bridge/normalize";
 import type { OtlpEncoding, OtlpExportResult, OtlpLogsSink } from "../../receivers/otlp";
 import { PipelineRunner, type DeliveredBatch, type DetectionCore, type PipelineSinks, type ProcessedBatch } from "../../runner";
@@ -15,8 +15,8 @@ export interface LocalIngestOptions {
   incidents: SqliteIncidentStore;
   /** Append-only JSON lines file for records the pipeline could not use. */
   deadLetterFile: string;
-  /** Called with how many documents each batch stored. */
-  onDocuments: (count: number) => void;
+  /** Called with the documents of each stored batch (counters, live tail); must not throw. */
+  onDocuments: (documents: readonly LogDocument[]) => void;
   /** Called after an incident event is stored (ticketing, live updates); must not throw. */
   onIncidentEvent: (event: IncidentEvent) => void;
   registry: Registry;
@@ -57,6 +57,7 @@ export class LocalIngest implements OtlpLogsSink {
         write: async (documents) => {
           // Stored as the request is answered: retention counts from this (received) time.
           options.logs.indexSync(documents, options.now().getTime());
+          options.onDocuments(documents);
           return { stored: documents.length, refused: [] };
         },
       },
@@ -103,7 +104,6 @@ export class LocalIngest implements OtlpLogsSink {
     const batch = await this.runner.deliver(processed, this.sinks, "local");
     for (const reason of TIME_ADJUSTMENTS) if (batch.timeAdjustments[reason] > 0) this.timeAdjusted.inc({ reason }, batch.timeAdjustments[reason]);
     this.totals.documents += batch.stored;
-    this.options.onDocuments(batch.stored);
     this.totals.incidentEvents += batch.incidentEvents.length;
     for (const event of batch.incidentEvents) {
       logger.info({ incident: event.incident.id, type: event.type, service: event.incident.service, severity: event.incident.severity }, `incident ${event.type}: ${event.incident.title}`);

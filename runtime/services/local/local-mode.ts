@@ -14,6 +14,8 @@ import { LOG_MIGRATIONS, SqliteLogStore } from "../../store/sqlite/logs";
 import type { LocalConfig } from "./config";
 import type { DetectionCore } from "../../runner";
 import { LocalIngest } from "./ingest";
+import { LogFeed } from "./log-feed";
+import type { LogTail } from "../../ports/stores";
 import { lockDataDir } from "./lock";
 import { RateMeter } from "./rate-meter";
 import { startRetentionSweep } from "./retention";
@@ -45,6 +47,8 @@ export interface PartsContext {
   db: SqliteDatabase;
   logs: SqliteLogStore;
   incidents: SqliteIncidentStore;
+  /** Stored documents as they arrive, for the API's live tail. */
+  logTail: LogTail;
   registry: Registry;
   logger: Logger;
   now: () => Date;
@@ -118,7 +122,8 @@ export async function startLocalMode(
     const logsStore = new SqliteLogStore(db);
     counts.logs = logsStore.count();
     const incidentStore = new SqliteIncidentStore(db);
-    const parts = await factory.build({ config, db, logs: logsStore, incidents: incidentStore, registry, logger, now });
+    const logFeed = new LogFeed();
+    const parts = await factory.build({ config, db, logs: logsStore, incidents: incidentStore, logTail: logFeed, registry, logger, now });
 
     const refreshIncidentCounts = async (): Promise<void> => {
       counts.incidents = incidentStore.count();
@@ -136,8 +141,9 @@ export async function startLocalMode(
       registry,
       logger,
       now,
-      onDocuments: (n) => {
-        counts.logs += n;
+      onDocuments: (documents) => {
+        counts.logs += documents.length;
+        logFeed.publish(documents);
       },
       onIncidentEvent: (event) => {
         feed.publish({ type: "incident", id: event.incident.id });

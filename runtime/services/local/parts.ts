@@ -9,7 +9,7 @@ import { createLocalTicketing } from "./ticketing";
 export function createLocalModeFactory(env: NodeJS.ProcessEnv): LocalModeFactory {
   return {
     migrations: TICKET_MIGRATIONS,
-    build: async ({ config, db, logs, incidents, registry, logger, now }) => {
+    build: async ({ config, db, logs, incidents, logTail, registry, logger, now }) => {
       const { tenant, credentials, llm } = resolveLocalTenant(config, env);
       const { pipeline, save } = loadPipeline(config.dataDir, tenant.id, logger, now().getTime());
       const host = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
@@ -25,7 +25,7 @@ export function createLocalModeFactory(env: NodeJS.ProcessEnv): LocalModeFactory
         logger,
         now,
       });
-      const api = createApiRouter({ tenant: tenant.id, incidents, logs, tickets: ticketing.store, authToken: config.apiKey ?? null, registry, now });
+      const api = createApiRouter({ tenant: tenant.id, incidents, logs, logTail, tickets: ticketing.store, authToken: config.apiKey ?? null, registry, now });
       return { pipeline, saveState: save, ticketing: ticketing.consumer, api };
     },
   };

@@ -1,4 +1,5 @@
-import type { LogQuery, LogStore } from "../../ports/stores";
+import type { LogContext, LogExplorer, LogPage, LogQuery, LogSearch, LogStore, LogVolumeBucket } from "../../ports/stores";
+import { cursorCondition, decodeCursor, encodeCursor, sqlFilterOf } from "./log-search";
 import type { LogDocument, SeverityText } from "../../../contracts/records";
 import type { Migration, SqliteDatabase } from "./database";
 
@@ -48,6 +49,14 @@ export const LOG_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX logs_received ON logs (received_ms);
     `,
   },
+  {
+    // The API scopes every query to its tenant: a generated column keeps that filter on an index.
+    name: "logs-003-tenant",
+    sql: `
+      ALTER TABLE logs ADD COLUMN tenant_id TEXT GENERATED ALWAYS AS (json_extract(doc, '$.tenant_id')) VIRTUAL;
+      CREATE INDEX logs_tenant_ts ON logs (tenant_id, ts_ms);
+    `,
+  },
 ];
 
 /** Upper bound on one search answer, whatever the caller asks. */
@@ -89,7 +98,7 @@ function toMillis(iso: string, field: string): number {
   return ms;
 }
 
-export class SqliteLogStore implements LogStore {
+export class SqliteLogStore implements LogStore, LogExplorer {
   private readonly upsertStatement;
 
   constructor(private readonly db: SqliteDatabase) {
@@ -171,6 +180,91 @@ export class SqliteLogStore implements LogStore {
 
   count(): number {
     return (this.db.prepare("SELECT count(*) AS n FROM logs").get() as { n: number }).n;
+  }
+
+  async page(search: LogSearch): Promise<LogPage> {
+    return this.pageSync(search);
+  }
+
+  /** Keyset paging on (timestamp, seq): a page never skips or repeats a record while others arrive. */
+  pageSync(search: LogSearch): LogPage {
+    const order = search.order === "asc" ? "ASC" : "DESC";
+    const position = search.cursor ? decodeCursor(search.cursor, search.order) : null;
+    const filter = sqlFilterOf(search);
+    if (!filter) return { logs: [], total: 0, nextCursor: null };
+    const whereAll = filter.where.length > 0 ? `WHERE ${filter.where.join(" AND ")}` : "";
+    const total = (this.db.prepare(`SELECT count(*) AS n FROM ${filter.from} ${whereAll}`).get(filter.params) as { n: number }).n;
+    const params = { ...filter.params, limit: Math.max(1, Math.min(search.limit, MAX_LOG_RESULTS)) };
+    const where = position ? [...filter.where, cursorCondition(position, params)] : filter.where;
+    const rows = this.db
+      .prepare(
+        `SELECT logs.doc AS doc, logs.ts_ms AS ts, logs.seq AS seq FROM ${filter.from}
+         ${where.length > 0 ? `WHERE ${where.join(" AND ")}` : ""}
+         ORDER BY logs.ts_ms ${order}, logs.seq ${order} LIMIT @limit`,
+      )
+      .all(params) as { doc: string; ts: number; seq: number }[];
+    const last = rows[rows.length - 1];
+    // One more probe is cheaper than a second count: is there anything after the last row?
+    let more = false;
+    if (last && rows.length === params.limit) {
+      const probe = { ...filter.params };
+      const cond = cursorCondition({ order: search.order, ts: last.ts, seq: last.seq }, probe);
+      more = this.db.prepare(`SELECT 1 FROM ${filter.from} WHERE ${[...filter.where, cond].join(" AND ")} LIMIT 1`).get(probe) !== undefined;
+    }
+    return {
+      logs: rows.map((row) => JSON.parse(row.doc) as LogDocument),
+      total,
+      nextCursor: more && last ? encodeCursor({ order: search.order, ts: last.ts, seq: last.seq }) : null,
+    };
+  }
+
+  async context(tenant: string, id: string, before: number, after: number): Promise<LogContext | null> {
+    const row = this.db.prepare("SELECT doc, ts_ms AS ts, seq, service FROM logs WHERE id = ? AND tenant_id = ?").get(id, tenant) as
+      | { doc: string; ts: number; seq: number; service: string }
+      | undefined;
+    if (!row) return null;
+    const around = (cmp: "<" | ">", order: "ASC" | "DESC", n: number): LogDocument[] => {
+      if (n === 0) return [];
+      const rows = this.db
+        .prepare(
+          `SELECT doc FROM logs WHERE tenant_id = @tenant AND service = @service
+             AND (ts_ms ${cmp} @ts OR (ts_ms = @ts AND seq ${cmp} @seq))
+           ORDER BY ts_ms ${order}, seq ${order} LIMIT @n`,
+        )
+        .all({ tenant, service: row.service, ts: row.ts, seq: row.seq, n }) as { doc: string }[];
+      return rows.map((r) => JSON.parse(r.doc) as LogDocument);
+    };
+    return {
+      record: JSON.parse(row.doc) as LogDocument,
+      before: around("<", "DESC", before).reverse(),
+      after: around(">", "ASC", after),
+    };
+  }
+
+  async histogram(search: LogSearch & { from: string; to: string }, bucketMs: number): Promise<LogVolumeBucket[]> {
+    const fromMs = toMillis(search.from, "from");
+    const toMs = toMillis(search.to, "to");
+    const bucket = Math.max(1, Math.floor(bucketMs));
+    const first = Math.floor(fromMs / bucket) * bucket;
+    const count = Math.floor((toMs - first) / bucket) + 1;
+    const series: LogVolumeBucket[] = Array.from({ length: Math.max(count, 0) }, (_, i) => ({ at: new Date(first + i * bucket).toISOString(), total: 0, errors: 0 }));
+    const filter = sqlFilterOf(search);
+    if (!filter) return series;
+    const rows = this.db
+      .prepare(
+        `SELECT (logs.ts_ms / CAST(@bucket AS INTEGER)) * CAST(@bucket AS INTEGER) AS b, count(*) AS total,
+           sum(logs.severity_text IN ('error', 'fatal')) AS errors
+         FROM ${filter.from} WHERE ${filter.where.join(" AND ")} GROUP BY b`,
+      )
+      .all({ ...filter.params, bucket }) as { b: number; total: number; errors: number }[];
+    for (const row of rows) {
+      const slot = series[Math.round((row.b - first) / bucket)];
+      if (slot) {
+        slot.total = row.total;
+        slot.errors = row.errors;
+      }
+    }
+    return series;
   }
 
   /** Totals and error counts per service for logs with `@timestamp` in [from, to]. */
