@@ -110,6 +110,63 @@ export interface Incident {
   /** How many detections were merged into this incident. */
   occurrences: number;
   resolvedAt: string | null;
+  /**
+   * Most error records of the root cause in one detection window over the incident's detections (span
+   * detections: anomalous traces). What a "not an incident" verdict dismisses. Absent on older incidents.
+   */
+  peakErrors?: number;
+  /** The people's side (acknowledge, assign, notes, snooze, verdict); added by the HTTP API, never stored by the bridge. */
+  workflow?: IncidentWorkflow;
+}
+
+export type IncidentVerdict = "confirmed" | "not_an_incident";
+
+export interface IncidentNote {
+  at: string;
+  author: string;
+  text: string;
+}
+
+/** One action on an incident, in the order taken. */
+export interface WorkflowAction {
+  at: string;
+  by: string;
+  action: "acknowledge" | "assign" | "note" | "snooze" | "resolve" | "not_an_incident" | "confirm";
+  detail: string | null;
+}
+
+/** What people did with an incident; kept apart from the incident so the bridge's updates never overwrite it. */
+export interface IncidentWorkflow {
+  incidentId: string;
+  tenant: string;
+  fingerprint: string;
+  acknowledgedAt: string | null;
+  acknowledgedBy: string | null;
+  /** Free-text owner. */
+  assignee: string | null;
+  /** Hidden from the open list until then (ISO-8601). */
+  snoozedUntil: string | null;
+  verdict: IncidentVerdict | null;
+  verdictReason: string | null;
+  verdictAt: string | null;
+  notes: IncidentNote[];
+  history: WorkflowAction[];
+  /** For "not an incident": the evidence dismissed (the incident's peak errors and the services it reached). */
+  dismissed: { peakErrors: number; services: string[] } | null;
+  updatedAt: string;
+}
+
+/**
+ * A "not an incident" verdict as detection uses it: the fingerprint stays closed unless its evidence
+ * grows beyond what was dismissed (runtime/bridge/lifecycle/feedback.ts). `lifted` undoes one.
+ */
+export interface DetectionFeedback {
+  tenant: string;
+  fingerprint: string;
+  incidentId: string;
+  kind: "dismissed" | "lifted";
+  peakErrors: number;
+  services: string[];
 }
 
 /** What the bridge publishes on the `incidents` topic and hands to the ticketing agent. */

@@ -4,6 +4,8 @@ export const LOG_INDEX_PATTERN = `${LOG_INDEX_PREFIX}*`;
 export const INCIDENTS_INDEX = "logclaw-incidents";
 /** Tickets, finished outbox items and analyses of the ticketing agent, told apart by `kind`. */
 export const TICKETS_INDEX = "logclaw-tickets";
+/** What people did with incidents (acknowledge, assign, notes, snooze, verdicts), one document per incident. */
+export const WORKFLOW_INDEX = "logclaw-incident-workflow";
 export const LOG_INDEX_TEMPLATE = "logclaw-logs";
 export const LOG_RETENTION_POLICY = "logclaw-logs-retention";
 /** Per-partition window state of the bridge (see runtime/services/bridge/checkpoints.ts). */

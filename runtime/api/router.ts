@@ -1,8 +1,9 @@
 import express, { type NextFunction, type Request, type Response, type Router } from "express";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
-import type { IncidentStore, LogExplorer, LogTail } from "../ports/stores";
-import type { Incident } from "../../contracts/records";
+import type { IncidentStore, LogExplorer, LogTail, WorkflowStore } from "../ports/stores";
+import type { DetectionFeedback, Incident } from "../../contracts/records";
+import { addWorkflowRoutes, withWorkflow } from "./workflow-routes";
 import type { TicketStore } from "../ports/ticket-store";
 import type { TicketStatus } from "../../contracts/tickets";
 import { isAuthorized, refuse } from "./access";
@@ -29,11 +30,15 @@ export interface ApiRouterOptions {
   registry: Registry;
   /** Readiness of the dependencies; default: always ready. */
   readiness?: () => Promise<ReadinessReport>;
+  /** Acknowledge, assign, notes, snooze and verdicts (`POST /api/incidents/:id/...`). */
+  workflow: WorkflowStore;
   /**
-   * Called by `POST /api/incidents/:id/resolve` with the incident marked resolved, after it is
-   * stored; the ticketing agent propagates the resolution to the platforms from here.
+   * Called by `POST /api/incidents/:id/resolve` (and `not-an-incident`) with the incident marked
+   * resolved, after it is stored; the ticketing agent propagates the resolution to the platforms from here.
    */
   onResolve?: (incident: Incident) => Promise<void>;
+  /** "Not an incident" verdicts (and their undoing) for detection; local mode hands them to its pipeline. */
+  onFeedback?: (feedback: DetectionFeedback) => Promise<void> | void;
   now?: () => Date;
   /** Where unexpected errors (answered 500) are logged. */
   logger?: Logger;
@@ -47,7 +52,7 @@ const TICKET_STATUSES: readonly TicketStatus[] = ["pending", "open", "resolved",
  * when one is configured; probes and metrics stay open for the kubelet and Prometheus.
  */
 export function createApiRouter(options: ApiRouterOptions): Router {
-  const { tenant, incidents, logs, tickets, registry } = options;
+  const { tenant, incidents, logs, tickets, registry, workflow } = options;
   const now = options.now ?? (() => new Date());
   const router = express.Router();
 
@@ -84,8 +89,9 @@ export function createApiRouter(options: ApiRouterOptions): Router {
     rejectUnknown(query, ["since", "limit"]);
     const since = isoParam(query, "since");
     const limit = intParam(query, "limit", 1, 1000) ?? 100;
-    const list = await incidents.list({ since, limit });
-    res.json({ incidents: list.filter((i) => i.tenant === tenant) });
+    const list = (await incidents.list({ since, limit })).filter((i) => i.tenant === tenant);
+    const workflows = new Map((await workflow.many(tenant, list.map((i) => i.id))).map((w) => [w.incidentId, w]));
+    res.json({ incidents: list.map((i) => withWorkflow(i, workflows.get(i.id))) });
   });
 
   api.get("/incidents/:id", async (req, res) => {
@@ -98,23 +104,10 @@ export function createApiRouter(options: ApiRouterOptions): Router {
     const [rca, ticketList] = tickets
       ? await Promise.all([tickets.getAnalysis(tenant, incident.id), tickets.listTickets(tenant, { fingerprint: incident.fingerprint })])
       : [null, []];
-    res.json({ incident, rca, tickets: ticketList });
+    res.json({ incident: withWorkflow(incident, await workflow.get(tenant, incident.id)), rca, tickets: ticketList });
   });
 
-  api.post("/incidents/:id/resolve", async (req, res) => {
-    rejectUnknown(req.query as Record<string, unknown>, []);
-    const incident = await ownIncident(req.params.id as string);
-    if (!incident) {
-      res.status(404).json({ error: `incident ${req.params.id} not found` });
-      return;
-    }
-    const resolved: Incident =
-      incident.status === "resolved" ? incident : { ...incident, status: "resolved", resolvedAt: now().toISOString() };
-    if (resolved !== incident) await incidents.upsert(resolved);
-    await options.onResolve?.(resolved);
-    const ticketList = tickets ? await tickets.listTickets(tenant, { fingerprint: resolved.fingerprint }) : [];
-    res.json({ incident: resolved, tickets: ticketList });
-  });
+  addWorkflowRoutes(api, { tenant, incidents, workflow, tickets, registry, onResolve: options.onResolve, onFeedback: options.onFeedback, now });
 
   api.get("/tickets", async (req, res) => {
     const query = req.query as Record<string, unknown>;

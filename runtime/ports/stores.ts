@@ -1,4 +1,4 @@
-import type { Incident, LogDocument, SeverityText } from "../../contracts/records";
+import type { Incident, IncidentWorkflow, LogDocument, SeverityText } from "../../contracts/records";
 
 /**
  * Storage seams: local mode implements them on the embedded store, production on OpenSearch.
@@ -134,4 +134,15 @@ export interface IncidentStore {
 /** New documents as they are stored, for the live tail; each call gets one stored batch. */
 export interface LogTail {
   subscribe(listener: (documents: readonly LogDocument[]) => void): () => void;
+}
+
+/** What people did with incidents (acknowledge, assign, notes, snooze, verdicts), per tenant and incident id. */
+export interface WorkflowStore {
+  get(tenant: string, incidentId: string): Promise<IncidentWorkflow | null>;
+  /** Insert or replace by (tenant, incidentId). */
+  save(workflow: IncidentWorkflow): Promise<void>;
+  /** The workflows of these incidents that exist. */
+  many(tenant: string, incidentIds: readonly string[]): Promise<IncidentWorkflow[]>;
+  /** Every workflow with a verdict: the counts in /metrics and the dismissals detection re-applies at start. */
+  withVerdict(tenant: string): Promise<IncidentWorkflow[]>;
 }

@@ -22,6 +22,8 @@ export interface Detection {
   templateIds: string[];
   /** Ranked candidates from span evidence; absent for log detections (their root is the candidate). */
   candidates?: RootCauseCandidate[];
+  /** Error records of the root cause in the detection's window (so far, on the immediate path); span detections leave it out. */
+  errorCount?: number;
 }
 
 /**

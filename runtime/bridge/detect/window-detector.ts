@@ -143,6 +143,7 @@ export class WindowDetector {
       sampleLogIds: windows.flatMap((w) => w.timeline.map((e) => e.logId)).slice(0, this.tuning.maxSamples),
       timeline: windows.flatMap((w) => w.timeline).slice(0, this.tuning.maxTimeline),
       templateIds: Object.keys(source.window.templates),
+      errorCount: source.window.errors,
     };
   }
 }

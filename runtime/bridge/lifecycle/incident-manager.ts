@@ -1,8 +1,14 @@
 import { createHash } from "node:crypto";
-import type { CandidateEvidence, Incident, IncidentEvent, RootCauseCandidate, TimelineEntry } from "../../../contracts/records";
+import type { CandidateEvidence, DetectionFeedback, Incident, IncidentEvent, RootCauseCandidate, TimelineEntry } from "../../../contracts/records";
 import type { Detection } from "../detect/detection";
 import type { DetectionTuning } from "../detect/tuning";
+import { beyondDismissed, Dismissals, type Dismissal } from "./feedback";
 import { maxSeverity, severityOf } from "./severity";
+
+/** The evidence count a dismissal is judged on: window errors, or for span detections the anomalous traces. */
+function evidenceOf(d: Detection): number {
+  return d.errorCount ?? Math.max(d.traceIds.length, 1);
+}
 
 export interface EvidenceLimits {
   quietMs: number;
@@ -14,6 +20,8 @@ export interface EvidenceLimits {
   maxTimeline: number;
   maxSamples: number;
   maxTraceIds: number;
+  /** False-alarm level of the "beyond what was dismissed" test (the detection tuning's maxTailProbability). */
+  maxTailProbability: number;
 }
 
 /** The evidence limits the detection tuning implies: re-rooting and joining stay open for three windows. */
@@ -26,6 +34,7 @@ export function evidenceLimits(tuning: DetectionTuning): EvidenceLimits {
     maxTimeline: tuning.maxTimeline,
     maxSamples: tuning.maxSamples,
     maxTraceIds: tuning.maxTraceIds,
+    maxTailProbability: tuning.maxTailProbability,
   };
 }
 
@@ -91,6 +100,8 @@ export class IncidentManager {
   private readonly tracked: TrackedIncident[];
   /** Open incidents by root cause, rebuilt after any change: evidence() runs for every error record. */
   private openByRoot: Map<string, TrackedIncident[]> | null = null;
+  /** "Not an incident" verdicts; re-applied from the workflow store at start (they are not in the checkpoint). */
+  private readonly dismissals: Dismissals;
 
   constructor(
     private readonly tenant: string,
@@ -98,6 +109,28 @@ export class IncidentManager {
     state: TrackedIncident[] = [],
   ) {
     this.tracked = state.map((t) => structuredClone(t));
+    this.dismissals = new Dismissals(tenant);
+  }
+
+  /**
+   * A person's verdict. "Not an incident" closes the incident here without an event (the API already
+   * stored it resolved) and keeps its fingerprint closed while the evidence stays within what was
+   * dismissed; "lifted" undoes that. Idempotent, so every verdict can be re-applied at start.
+   */
+  applyFeedback(feedback: DetectionFeedback): void {
+    if (!this.dismissals.apply(feedback) || feedback.kind !== "dismissed") return;
+    for (const t of this.tracked) {
+      if (t.incident.id !== feedback.incidentId || t.incident.status !== "open") continue;
+      t.incident.status = "resolved";
+      t.resolvedAtMs = t.lastEvidenceMs;
+      t.incident.resolvedAt = iso(t.lastEvidenceMs);
+      this.openByRoot = null;
+    }
+  }
+
+  /** Dismissals in force, with how many detections each kept closed. */
+  dismissed(): (Dismissal & { fingerprint: string })[] {
+    return this.dismissals.list();
   }
 
   private rootIndex(): Map<string, TrackedIncident[]> {
@@ -149,6 +182,11 @@ export class IncidentManager {
           [t.incident.rootCauseService, ...t.incident.affectedServices, ...(t.incident.rootCauseCandidates ?? []).map((c) => c.service)].some((s) => names.has(s)),
       );
       if (sharing) return this.merge(sharing, d, false);
+    }
+    const dismissal = this.dismissals.get(fingerprint);
+    if (dismissal && !beyondDismissed(dismissal, evidenceOf(d), [d.rootCauseService, d.service, ...d.affectedServices], this.limits.maxTailProbability)) {
+      dismissal.suppressed += 1;
+      return null;
     }
     // A just-opened incident whose root turns out to be a symptom of this deeper root: same failure,
     // re-rooted. Incidents are kept in opening order, so the scan stops at the first one too old.
@@ -203,6 +241,7 @@ export class IncidentManager {
       template: d.template,
       occurrences: 1,
       resolvedAt: null,
+      peakErrors: evidenceOf(d),
     };
     incident.title = titleOf(incident);
     const tracked: TrackedIncident = { incident, openedAtMs: d.detectedAtMs, templateIds: [...new Set(d.templateIds)], lastEvidenceMs: d.lastSeenMs, resolvedAtMs: null };
@@ -252,6 +291,7 @@ export class IncidentManager {
       changed = true;
     }
     i.occurrences += 1;
+    if (d.score > 0) i.peakErrors = Math.max(i.peakErrors ?? 0, evidenceOf(d));
     t.lastEvidenceMs = Math.max(t.lastEvidenceMs, d.lastSeenMs, d.detectedAtMs);
     i.lastSeen = iso(Math.max(Date.parse(i.lastSeen), d.lastSeenMs));
     for (const id of d.templateIds) if (!t.templateIds.includes(id)) t.templateIds.push(id);

@@ -1,5 +1,7 @@
 import { createApiRouter } from "../../api";
 import { TICKET_MIGRATIONS } from "../../store/sqlite/tickets";
+import { SqliteWorkflowStore, WORKFLOW_MIGRATIONS } from "../../store/sqlite/workflow";
+import type { DetectionFeedback } from "../../../contracts/records";
 import type { LocalModeFactory } from "./local-mode";
 import { loadPipeline } from "./pipeline-state";
 import { resolveLocalTenant } from "./tenant";
@@ -8,7 +10,7 @@ import { createLocalTicketing } from "./ticketing";
 /** The real parts: the bridge core, the ticketing agent and the contract API, all in-process. */
 export function createLocalModeFactory(env: NodeJS.ProcessEnv): LocalModeFactory {
   return {
-    migrations: TICKET_MIGRATIONS,
+    migrations: [...TICKET_MIGRATIONS, ...WORKFLOW_MIGRATIONS],
     build: async ({ config, db, logs, incidents, logTail, registry, logger, now }) => {
       const { tenant, credentials, llm } = resolveLocalTenant(config, env);
       const { pipeline, save } = loadPipeline(config.dataDir, tenant.id, logger, now().getTime());
@@ -25,7 +27,26 @@ export function createLocalModeFactory(env: NodeJS.ProcessEnv): LocalModeFactory
         logger,
         now,
       });
-      const api = createApiRouter({ tenant: tenant.id, incidents, logs, logTail, tickets: ticketing.store, authToken: config.apiKey ?? null, registry, now });
+      const workflow = new SqliteWorkflowStore(db);
+      // Verdicts are not in the detection checkpoint: the workflow store is their record, re-applied at every start.
+      for (const w of await workflow.withVerdict(tenant.id)) {
+        if (w.verdict === "not_an_incident" && w.dismissed) {
+          pipeline.applyFeedback({ tenant: tenant.id, fingerprint: w.fingerprint, incidentId: w.incidentId, kind: "dismissed", ...w.dismissed });
+        }
+      }
+      const api = createApiRouter({
+        tenant: tenant.id,
+        incidents,
+        logs,
+        logTail,
+        tickets: ticketing.store,
+        workflow,
+        authToken: config.apiKey ?? null,
+        registry,
+        now,
+        onResolve: (incident) => ticketing.consumer.handle({ type: "resolved", incident }),
+        onFeedback: (feedback: DetectionFeedback) => pipeline.applyFeedback(feedback),
+      });
       return { pipeline, saveState: save, ticketing: ticketing.consumer, api };
     },
   };

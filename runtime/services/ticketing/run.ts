@@ -5,7 +5,7 @@ import type { Logger } from "pino";
 import type { Registry } from "prom-client";
 import { createApiRouter } from "../../api";
 import { createKafka } from "../../receivers/kafka/client";
-import { createOpenSearchClient, OpenSearchIncidentStore, OpenSearchLogStore } from "../../store/opensearch";
+import { createOpenSearchClient, ensureWorkflowIndex, OpenSearchIncidentStore, OpenSearchLogStore, OpenSearchWorkflowStore } from "../../store/opensearch";
 import { ensureTicketIndices, OpenSearchTicketStore } from "../../store/opensearch/tickets";
 import type { PlatformEndpoints } from "../../ticketing/platforms";
 import { KafkaIncidentSource } from "../../ticketing/source";
@@ -33,6 +33,7 @@ export async function startTicketing(
   const now = () => new Date();
   const openSearch = createOpenSearchClient(config.opensearch);
   await ensureTicketIndices(openSearch);
+  await ensureWorkflowIndex(openSearch);
   const store = new OpenSearchTicketStore(openSearch);
   const incidents = new OpenSearchIncidentStore(openSearch);
   const logs = new OpenSearchLogStore(openSearch);
@@ -73,6 +74,7 @@ export async function startTicketing(
       incidents,
       logs,
       tickets: store,
+      workflow: new OpenSearchWorkflowStore(openSearch),
       authToken: config.apiToken,
       registry,
       logger,

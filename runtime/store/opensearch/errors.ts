@@ -28,3 +28,16 @@ export function errorBodyText(err: unknown): string {
   if (err instanceof errors.ResponseError) return JSON.stringify(err.meta?.body ?? "");
   return err instanceof Error ? err.message : String(err);
 }
+
+/**
+ * Creates an index when missing. Create-and-tolerate rather than check-then-create: the service's
+ * role may create and write the index but holds no admin read permission, and replicas race.
+ */
+export async function createIndexIfMissing(create: () => Promise<unknown>): Promise<void> {
+  try {
+    await create();
+  } catch (err) {
+    const type = (err as { meta?: { body?: { error?: { type?: string } } } }).meta?.body?.error?.type;
+    if (statusOf(err) !== 400 || type !== "resource_already_exists_exception") throw err;
+  }
+}

@@ -11,3 +11,4 @@ export { incidentsIndexBody, logDocumentMappings, logIndexTemplate, type IndexSe
 export { logRetentionPolicy } from "../../../contracts/opensearch/retention";
 export { OpenSearchLogStore, logSearchBody } from "./log-store";
 export { OpenSearchIncidentStore } from "./incident-store";
+export { OpenSearchWorkflowStore, ensureWorkflowIndex } from "./workflow-store";

@@ -14,7 +14,7 @@ import type {
   TicketRecord,
 } from "../../../contracts/tickets";
 import { TICKETS_INDEX } from "../../../contracts/opensearch/index-names";
-import { statusOf } from "./errors";
+import { createIndexIfMissing, statusOf } from "./errors";
 
 /*
  * Tickets, finished outbox items and analyses share the one index the tenant's ticketing role may
@@ -75,17 +75,9 @@ export const ticketsIndexBody: Record<string, unknown> = {
   },
 };
 
-/**
- * Creates the index when missing. Create-and-tolerate rather than check-then-create: the ticketing
- * role may create and write this index but holds no admin read permission, and replicas race.
- */
+/** Creates the index when missing (see {@link createIndexIfMissing}). */
 export async function ensureTicketIndices(client: Client): Promise<void> {
-  try {
-    await client.indices.create({ index: TICKETS_INDEX, body: ticketsIndexBody });
-  } catch (err) {
-    const type = (err as { meta?: { body?: { error?: { type?: string } } } }).meta?.body?.error?.type;
-    if (statusOf(err) !== 400 || type !== "resource_already_exists_exception") throw err;
-  }
+  await createIndexIfMissing(() => client.indices.create({ index: TICKETS_INDEX, body: ticketsIndexBody }));
 }
 
 const ofKind = (kind: Kind) => ({ term: { kind } });

@@ -1,18 +1,8 @@
-import express from "express";
-import { mkdtempSync, rmSync } from "node:fs";
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { Registry } from "prom-client";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createApiRouter } from "../../../runtime/api";
 import { LogFeed } from "../../../runtime/services/local/log-feed";
-import { openDatabase, type SqliteDatabase } from "../../../runtime/store/sqlite/database";
-import { INCIDENT_MIGRATIONS, SqliteIncidentStore } from "../../../runtime/store/sqlite/incidents";
-import { LOG_MIGRATIONS, SqliteLogStore } from "../../../runtime/store/sqlite/logs";
 import type { LogDocument } from "../../../contracts/records";
-import { makeLog, TENANT } from "../ticketing/fixtures";
+import { makeLog } from "../ticketing/fixtures";
+import { serveApi, type ServedApi } from "./serve";
 
 const TOKEN = "k3y";
 
@@ -23,54 +13,35 @@ interface PageBody {
 }
 
 describe("/api/logs exploration", () => {
-  let dir: string;
-  let db: SqliteDatabase;
-  let server: Server;
+  let api: ServedApi;
   let base: string;
   let feed: LogFeed;
 
   beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), "logclaw-api-logs-"));
-    db = openDatabase(dir, [...LOG_MIGRATIONS, ...INCIDENT_MIGRATIONS]);
-    const logs = new SqliteLogStore(db);
-    const docs: LogDocument[] = [];
-    for (let i = 0; i < 30; i++) {
-      docs.push(
-        makeLog(`r${String(i).padStart(2, "0")}`, {
-          "@timestamp": new Date(Date.UTC(2026, 10, 22, 3, 0, i)).toISOString(),
-          service: i % 2 ? "payments" : "checkout",
-          attributes: { "http.route": i % 3 ? "/cart" : "/pay" },
-          message: `attempt ${i} failed with timeout`,
-        }),
-      );
-    }
-    docs.push(makeLog("other-tenant", { tenant_id: "globex", "@timestamp": "2026-11-22T03:00:05.000Z", attributes: { "http.route": "/pay" } }));
-    logs.indexSync(docs);
     feed = new LogFeed();
-    const app = express();
-    app.use(
-      createApiRouter({
-        tenant: TENANT,
-        incidents: new SqliteIncidentStore(db),
-        logs,
-        logTail: feed,
-        tickets: null,
-        authToken: TOKEN,
-        registry: new Registry(),
-        now: () => new Date("2026-11-22T04:00:00.000Z"),
-      }),
+    api = await serveApi(
+      TOKEN,
+      ({ logs }) => {
+        const docs: LogDocument[] = [];
+        for (let i = 0; i < 30; i++) {
+          docs.push(
+            makeLog(`r${String(i).padStart(2, "0")}`, {
+              "@timestamp": new Date(Date.UTC(2026, 10, 22, 3, 0, i)).toISOString(),
+              service: i % 2 ? "payments" : "checkout",
+              attributes: { "http.route": i % 3 ? "/cart" : "/pay" },
+              message: `attempt ${i} failed with timeout`,
+            }),
+          );
+        }
+        docs.push(makeLog("other-tenant", { tenant_id: "globex", "@timestamp": "2026-11-22T03:00:05.000Z", attributes: { "http.route": "/pay" } }));
+        logs.indexSync(docs);
+      },
+      { logTail: feed, now: () => new Date("2026-11-22T04:00:00.000Z") },
     );
-    server = app.listen(0, "127.0.0.1");
-    await new Promise((r) => server.once("listening", r));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    base = api.base;
   });
 
-  afterEach(async () => {
-    server.closeAllConnections();
-    await new Promise((r) => server.close(r));
-    db.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterEach(() => api.close());
 
   const get = (path: string) => fetch(`${base}${path}`, { headers: { Authorization: `Bearer ${TOKEN}` } });
   const json = async <T>(path: string): Promise<T> => {

@@ -11,6 +11,7 @@ import type { Incident } from "../../../contracts/records";
 import { openDatabase, type SqliteDatabase } from "../../../runtime/store/sqlite/database";
 import { INCIDENT_MIGRATIONS, SqliteIncidentStore } from "../../../runtime/store/sqlite/incidents";
 import { LOG_MIGRATIONS, SqliteLogStore } from "../../../runtime/store/sqlite/logs";
+import { SqliteWorkflowStore, WORKFLOW_MIGRATIONS } from "../../../runtime/store/sqlite/workflow";
 import { SqliteTicketStore, TICKET_MIGRATIONS } from "../../../runtime/store/sqlite/tickets";
 import { ruleBasedRca } from "../../../runtime/ticketing";
 import { makeIncident, makeLog, TENANT } from "../ticketing/fixtures";
@@ -35,6 +36,7 @@ describe("HTTP API", () => {
         incidents,
         logs: new SqliteLogStore(db),
         tickets,
+        workflow: new SqliteWorkflowStore(db),
         authToken: TOKEN,
         registry,
         onResolve: async (incident) => {
@@ -54,7 +56,7 @@ describe("HTTP API", () => {
 
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), "logclaw-api-"));
-    db = openDatabase(dir, [...LOG_MIGRATIONS, ...INCIDENT_MIGRATIONS, ...TICKET_MIGRATIONS]);
+    db = openDatabase(dir, [...LOG_MIGRATIONS, ...INCIDENT_MIGRATIONS, ...TICKET_MIGRATIONS, ...WORKFLOW_MIGRATIONS]);
     incidents = new SqliteIncidentStore(db);
     tickets = new SqliteTicketStore(db);
     resolved = [];
