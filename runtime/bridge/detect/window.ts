@@ -64,9 +64,10 @@ export function timelineEntryOf(doc: LogDocument): TimelineEntry {
   };
 }
 
-export function addToWindow(w: ServiceWindow, doc: LogDocument, a: RecordAssessment, timeMs: number, peer: string | null): void {
+/** Adds a record to its service's window; returns the window's error count so far. */
+export function addToWindow(w: ServiceWindow, doc: LogDocument, a: RecordAssessment, timeMs: number, peer: string | null): number {
   w.total += 1;
-  if (!a.isError) return;
+  if (!a.isError) return w.errors;
   w.errors += 1;
   if (w.firstErrorMs === null || timeMs < w.firstErrorMs) w.firstErrorMs = timeMs;
   if (w.lastErrorMs === null || timeMs > w.lastErrorMs) w.lastErrorMs = timeMs;
@@ -83,6 +84,7 @@ export function addToWindow(w: ServiceWindow, doc: LogDocument, a: RecordAssessm
     w.errorTraces.push(doc.trace_id);
   }
   if (w.timeline.length < MAX_WINDOW_TIMELINE) w.timeline.push(timelineEntryOf(doc));
+  return w.errors;
 }
 
 /** A service's long-lived statistics: its error-rate baseline and per-template histories. */

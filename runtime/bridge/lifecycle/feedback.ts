@@ -30,6 +30,8 @@ export function beyondDismissed(dismissal: Dismissal, errors: number, services: 
 /** The dismissals of one tenant, by fingerprint. */
 export class Dismissals {
   private readonly byFingerprint = new Map<string, Dismissal>();
+  /** Incidents a verdict in force dismissed: the lifecycle closes them if they are still open. */
+  private readonly incidentIds = new Set<string>();
 
   constructor(private readonly tenant: string) {}
 
@@ -39,8 +41,10 @@ export class Dismissals {
     if (feedback.kind === "lifted") {
       const current = this.byFingerprint.get(feedback.fingerprint);
       if (current && current.incidentId === feedback.incidentId) this.byFingerprint.delete(feedback.fingerprint);
+      this.incidentIds.delete(feedback.incidentId);
       return true;
     }
+    this.incidentIds.add(feedback.incidentId);
     const current = this.byFingerprint.get(feedback.fingerprint);
     // A second dismissal of the same fingerprint raises the accepted level; it never lowers it.
     this.byFingerprint.set(feedback.fingerprint, {
@@ -50,6 +54,10 @@ export class Dismissals {
       suppressed: current?.suppressed ?? 0,
     });
     return true;
+  }
+
+  dismisses(incidentId: string): boolean {
+    return this.incidentIds.has(incidentId);
   }
 
   get(fingerprint: string): Dismissal | undefined {

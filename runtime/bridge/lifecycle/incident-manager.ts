@@ -107,9 +107,10 @@ export class IncidentManager {
     private readonly tenant: string,
     private readonly limits: EvidenceLimits,
     state: TrackedIncident[] = [],
+    dismissals?: Dismissals,
   ) {
     this.tracked = state.map((t) => structuredClone(t));
-    this.dismissals = new Dismissals(tenant);
+    this.dismissals = dismissals ?? new Dismissals(tenant);
   }
 
   /**
@@ -118,9 +119,14 @@ export class IncidentManager {
    * dismissed; "lifted" undoes that. Idempotent, so every verdict can be re-applied at start.
    */
   applyFeedback(feedback: DetectionFeedback): void {
-    if (!this.dismissals.apply(feedback) || feedback.kind !== "dismissed") return;
+    this.dismissals.apply(feedback);
+    this.settleDismissed();
+  }
+
+  /** Closes, without an event, open incidents a verdict dismissed (verdicts may arrive through the shared Dismissals). */
+  private settleDismissed(): void {
     for (const t of this.tracked) {
-      if (t.incident.id !== feedback.incidentId || t.incident.status !== "open") continue;
+      if (t.incident.status !== "open" || !this.dismissals.dismisses(t.incident.id)) continue;
       t.incident.status = "resolved";
       t.resolvedAtMs = t.lastEvidenceMs;
       t.incident.resolvedAt = iso(t.lastEvidenceMs);
@@ -148,7 +154,7 @@ export class IncidentManager {
 
   /** Open incidents, oldest first. */
   open(): Incident[] {
-    return this.tracked.filter((t) => t.incident.status === "open").map((t) => t.incident);
+    return this.tracked.filter((t) => t.incident.status === "open" && !this.dismissals.dismisses(t.incident.id)).map((t) => t.incident);
   }
 
   /** The open incident a service belongs to (as root or affected), if any. */
@@ -159,6 +165,7 @@ export class IncidentManager {
   }
 
   handle(d: Detection): IncidentEvent | null {
+    this.settleDismissed();
     const fingerprint = fingerprintOf(this.tenant, d.rootCauseService, d.family, d.templateId);
     // The incident with the same root cause first; then one whose blast radius this detection is part
     // of, while that incident's root is still failing (a later failure of a once-affected service is new).
@@ -327,6 +334,7 @@ export class IncidentManager {
 
   /** Resolves incidents quiet for the quiet period as of event time `nowMs`; forgets ones past their cooldown. */
   resolveQuiet(nowMs: number): IncidentEvent[] {
+    this.settleDismissed();
     const events: IncidentEvent[] = [];
     for (const t of this.tracked) {
       if (t.incident.status !== "open" || nowMs - t.lastEvidenceMs < this.limits.quietMs) continue;

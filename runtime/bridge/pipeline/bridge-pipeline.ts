@@ -1,4 +1,4 @@
-import type { DetectionFeedback, LogDocument } from "../../../contracts/records";
+import type { LogDocument } from "../../../contracts/records";
 import { decodeOtlpLogs, type ExportLogsServiceRequest, type OtlpEncoding, type RejectedRecord } from "../decode";
 import { decodeOtlpTraces } from "../decode/otlp-traces";
 import { immediateDetection, spanWindowDetection, type Detection } from "../detect";
@@ -97,11 +97,6 @@ export class BridgePipeline {
     return this.s.incidents.open();
   }
 
-  /** A person's "not an incident" verdict (or its undoing): see lifecycle/feedback.ts. */
-  applyFeedback(feedback: DetectionFeedback): void {
-    this.s.incidents.applyFeedback(feedback);
-  }
-
   /** Summaries of windows closed since the last call, for other replicas. */
   takeContextSummaries(): ContextSummary[] {
     return this.s.correlator.takeSummaries();
@@ -120,11 +115,10 @@ export class BridgePipeline {
   private processDocument(doc: LogDocument, timeMs: number, result: BatchResult): void {
     const assessment = assessRecord(doc);
     const peer = this.s.correlator.learn(doc, assessment.isError, timeMs);
-    const window = this.s.windows.serviceWindow(this.windowFor(timeMs, result), doc.service);
-    addToWindow(window, doc, assessment, timeMs, peer);
+    const windowErrors = addToWindow(this.s.windows.serviceWindow(this.windowFor(timeMs, result), doc.service), doc, assessment, timeMs, peer);
     this.s.detector.observe(doc.service, timeMs);
     if (assessment.isError) this.s.incidents.evidence(timelineEntryOf(doc), timeMs);
-    if (assessment.immediate) this.emit({ ...immediateDetection(doc, assessment, timeMs, peer), errorCount: window.errors }, result);
+    if (assessment.immediate) this.emit({ ...immediateDetection(doc, assessment, timeMs, peer), errorCount: windowErrors }, result);
   }
 
   /** Advances event time to `timeMs`, closing the windows the watermark passed; returns the open window `timeMs` joins. */

@@ -41,7 +41,7 @@ export function createStages(options: BridgePipelineOptions, state?: PipelineSta
     windows: new OpenWindows(tuning.windowMs, () => spans.openWindows(), state?.windows),
     detector: new WindowDetector(tuning, state?.history),
     correlator: new Correlator(options.tenantId, tuning, state?.graph),
-    incidents: new IncidentManager(options.tenantId, evidenceLimits(tuning), state?.incidents ?? []),
+    incidents: new IncidentManager(options.tenantId, evidenceLimits(tuning), state?.incidents ?? [], options.dismissals),
   };
 }
 

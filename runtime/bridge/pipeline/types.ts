@@ -1,3 +1,4 @@
+import type { Dismissals } from "../lifecycle/feedback";
 import type { Rejection } from "../../../contracts/dead-letter";
 import type { RejectedRecord } from "../decode";
 import type { DetectionTuningInput } from "../detect/tuning";
@@ -16,6 +17,11 @@ export interface BridgePipelineOptions {
   /** The online template miner (`createTemplateMiner()`, or `restoreTemplateMiner(state.miner)` on restart). */
   miner: TemplateMiner;
   tuning?: DetectionTuningInput;
+  /**
+   * People's "not an incident" verdicts for this tenant, owned by the host (local mode applies each
+   * verdict the API takes, and every stored one at start); default: none.
+   */
+  dismissals?: Dismissals;
 }
 
 /** What one call into the pipeline produced. */

@@ -1,6 +1,7 @@
 import { createApiRouter } from "../../api";
 import { TICKET_MIGRATIONS } from "../../store/sqlite/tickets";
 import { SqliteWorkflowStore, WORKFLOW_MIGRATIONS } from "../../store/sqlite/workflow";
+import { Dismissals } from "../../bridge/lifecycle";
 import type { DetectionFeedback } from "../../../contracts/records";
 import type { LocalModeFactory } from "./local-mode";
 import { loadPipeline } from "./pipeline-state";
@@ -13,7 +14,15 @@ export function createLocalModeFactory(env: NodeJS.ProcessEnv): LocalModeFactory
     migrations: [...TICKET_MIGRATIONS, ...WORKFLOW_MIGRATIONS],
     build: async ({ config, db, logs, incidents, logTail, registry, logger, now }) => {
       const { tenant, credentials, llm } = resolveLocalTenant(config, env);
-      const { pipeline, save } = loadPipeline(config.dataDir, tenant.id, logger, now().getTime());
+      // People's "not an incident" verdicts: the workflow store is their record, re-applied at every start.
+      const dismissals = new Dismissals(tenant.id);
+      const workflow = new SqliteWorkflowStore(db);
+      for (const w of await workflow.withVerdict(tenant.id)) {
+        if (w.verdict === "not_an_incident" && w.dismissed) {
+          dismissals.apply({ tenant: tenant.id, fingerprint: w.fingerprint, incidentId: w.incidentId, kind: "dismissed", ...w.dismissed });
+        }
+      }
+      const { pipeline, save } = loadPipeline(config.dataDir, tenant.id, logger, now().getTime(), dismissals);
       const host = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
       const ticketing = createLocalTicketing({
         tenant,
@@ -27,13 +36,6 @@ export function createLocalModeFactory(env: NodeJS.ProcessEnv): LocalModeFactory
         logger,
         now,
       });
-      const workflow = new SqliteWorkflowStore(db);
-      // Verdicts are not in the detection checkpoint: the workflow store is their record, re-applied at every start.
-      for (const w of await workflow.withVerdict(tenant.id)) {
-        if (w.verdict === "not_an_incident" && w.dismissed) {
-          pipeline.applyFeedback({ tenant: tenant.id, fingerprint: w.fingerprint, incidentId: w.incidentId, kind: "dismissed", ...w.dismissed });
-        }
-      }
       const api = createApiRouter({
         tenant: tenant.id,
         incidents,
@@ -45,7 +47,9 @@ export function createLocalModeFactory(env: NodeJS.ProcessEnv): LocalModeFactory
         registry,
         now,
         onResolve: (incident) => ticketing.consumer.handle({ type: "resolved", incident }),
-        onFeedback: (feedback: DetectionFeedback) => pipeline.applyFeedback(feedback),
+        onFeedback: (feedback: DetectionFeedback) => {
+          dismissals.apply(feedback);
+        },
       });
       return { pipeline, saveState: save, ticketing: ticketing.consumer, api };
     },

@@ -2,6 +2,7 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Logger } from "pino";
 import { BridgePipeline, detectionTuningSchema, pipelineStateSchema, repairEventClock } from "../../bridge/pipeline";
+import type { Dismissals } from "../../bridge/lifecycle";
 import { createTemplateMiner, restoreTemplateMiner } from "../../bridge/template";
 
 export const PIPELINE_STATE_FILE = "pipeline-state.json";
@@ -11,7 +12,13 @@ export const PIPELINE_STATE_FILE = "pipeline-state.json";
  * folder: loaded at start, written atomically (temp file + rename) on save, so a restart resumes
  * detection where it stopped instead of re-learning every baseline.
  */
-export function loadPipeline(dataDir: string, tenantId: string, logger: Logger, nowMs: number): { pipeline: BridgePipeline; save(): void } {
+export function loadPipeline(
+  dataDir: string,
+  tenantId: string,
+  logger: Logger,
+  nowMs: number,
+  dismissals?: Dismissals,
+): { pipeline: BridgePipeline; save(): void } {
   const path = join(dataDir, PIPELINE_STATE_FILE);
   let pipeline: BridgePipeline | null = null;
   if (existsSync(path)) {
@@ -25,7 +32,7 @@ export function loadPipeline(dataDir: string, tenantId: string, logger: Logger, 
           `detection state had an event clock in the future (${new Date(repair.was).toISOString()}); reset to now, baselines kept`,
         );
       }
-      pipeline = BridgePipeline.restore({ tenantId, miner: restoreTemplateMiner(state.miner) }, state);
+      pipeline = BridgePipeline.restore({ tenantId, miner: restoreTemplateMiner(state.miner), dismissals }, state);
       logger.info({ path }, "resumed detection state");
     } catch (err) {
       // A state file from another version must not keep local mode from starting: stored logs and
@@ -33,7 +40,7 @@ export function loadPipeline(dataDir: string, tenantId: string, logger: Logger, 
       logger.warn({ err, path }, "ignoring unreadable detection state; baselines start afresh");
     }
   }
-  const live = pipeline ?? new BridgePipeline({ tenantId, miner: createTemplateMiner() });
+  const live = pipeline ?? new BridgePipeline({ tenantId, miner: createTemplateMiner(), dismissals });
   return {
     pipeline: live,
     save: () => {

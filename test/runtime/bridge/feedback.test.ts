@@ -1,7 +1,20 @@
 import { describe, expect, it } from "vitest";
 import type { DetectionFeedback, Incident } from "../../../contracts/records";
-import { beyondDismissed } from "../../../runtime/bridge/lifecycle/feedback";
-import { opened, pipeline, run, T0, traffic, type TestLog } from "./support";
+import { BridgePipeline } from "../../../runtime/bridge";
+import { beyondDismissed, Dismissals } from "../../../runtime/bridge/lifecycle";
+import { createTemplateMiner } from "../../../runtime/bridge/template";
+import type { DetectionFeedback as Feedback } from "../../../contracts/records";
+import { opened, run, T0, traffic, type TestLog } from "./support";
+
+/** A pipeline with its host-owned verdicts, as local mode builds it. */
+function pipeline(): BridgePipeline & { applyFeedback(f: Feedback): void } {
+  const dismissals = new Dismissals("acme");
+  return Object.assign(new BridgePipeline({ tenantId: "acme", miner: createTemplateMiner(), dismissals }), {
+    applyFeedback: (f: Feedback) => {
+      dismissals.apply(f);
+    },
+  });
+}
 
 const MIN = 60_000;
 
