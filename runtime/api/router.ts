@@ -7,6 +7,7 @@ import { addWorkflowRoutes, withWorkflow } from "./workflow-routes";
 import type { TicketStore } from "../ports/ticket-store";
 import type { TicketStatus } from "../../contracts/tickets";
 import { isAuthorized, refuse } from "./access";
+import { incidentSeries } from "./incident-series";
 import { addLogRoutes } from "./logs-routes";
 import { enumParam, intParam, isoParam, ParamError, rejectUnknown, textParam } from "./params";
 
@@ -105,6 +106,16 @@ export function createApiRouter(options: ApiRouterOptions): Router {
       ? await Promise.all([tickets.getAnalysis(tenant, incident.id), tickets.listTickets(tenant, { fingerprint: incident.fingerprint })])
       : [null, []];
     res.json({ incident: withWorkflow(incident, await workflow.get(tenant, incident.id)), rca, tickets: ticketList });
+  });
+
+  api.get("/incidents/:id/series", async (req, res) => {
+    rejectUnknown(req.query as Record<string, unknown>, []);
+    const incident = await ownIncident(req.params.id as string);
+    if (!incident) {
+      res.status(404).json({ error: `incident ${req.params.id} not found` });
+      return;
+    }
+    res.json(await incidentSeries(logs, incident, now().getTime()));
   });
 
   addWorkflowRoutes(api, { tenant, incidents, workflow, tickets, registry, onResolve: options.onResolve, onFeedback: options.onFeedback, now });

@@ -1,11 +1,13 @@
 import express, { type Request, type Response, type Router } from "express";
 import { readdirSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type { ServiceBucket, ServiceLogStats } from "../store/sqlite/logs";
 import type { LiveFeed } from "./live-feed";
 
 /** Where the browser app lives; served as-is, no build step. */
 export const DASHBOARD_STATIC_DIR = join(__dirname, "static");
+/** uPlot's browser build (`uPlot.iife.min.js`, `uPlot.min.css`) from its npm package. */
+const UPLOT_DIR = dirname(require.resolve("uplot/dist/uPlot.iife.min.js"));
 
 /** The per-service aggregates the overview needs (the SQLite log store provides them). */
 export interface ServiceStatsSource {
@@ -97,6 +99,8 @@ export function createDashboardRouter(options: DashboardRouterOptions): Router {
       }),
     );
   }
+  // The charting library, served from the installed package: no CDN, works offline.
+  router.use("/assets/vendor/uplot", express.static(UPLOT_DIR, { index: false, maxAge: "1h" }));
   router.use("/assets", express.static(DASHBOARD_STATIC_DIR, { index: false, maxAge: 0 }));
   router.get("/", (_req: Request, res: Response) => {
     res.sendFile(join(DASHBOARD_STATIC_DIR, "index.html"));

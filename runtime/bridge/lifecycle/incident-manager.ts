@@ -4,6 +4,7 @@ import type { Detection } from "../detect/detection";
 import type { DetectionTuning } from "../detect/tuning";
 import { beyondDismissed, Dismissals, type Dismissal } from "./feedback";
 import { maxSeverity, severityOf } from "./severity";
+import { readableTemplate } from "./title";
 
 /** The evidence count a dismissal is judged on: window errors, or for span detections the anomalous traces. */
 function evidenceOf(d: Detection): number {
@@ -70,10 +71,11 @@ export function fingerprintOf(tenant: string, root: string, family: string, temp
   return createHash("sha256").update(`${tenant}\u0000${root}\u0000${family}\u0000${templateId}`).digest("hex").slice(0, 32);
 }
 
-function titleOf(i: Pick<Incident, "family" | "rootCauseService" | "affectedServices" | "template">): string {
+function titleOf(i: Pick<Incident, "family" | "rootCauseService" | "affectedServices" | "template" | "templateId" | "timeline">): string {
   const what = FAMILY_TITLES[i.family] ?? i.family;
   const spread = i.affectedServices.length > 0 ? ` (affecting ${i.affectedServices.join(", ")})` : "";
-  const sample = i.template.length > 80 ? `${i.template.slice(0, 77)}...` : i.template;
+  const readable = readableTemplate(i.template, i.timeline.filter((e) => e.templateId === i.templateId).map((e) => e.message));
+  const sample = readable.length > 80 ? `${readable.slice(0, 77)}...` : readable;
   return `${what} in ${i.rootCauseService}${spread}: ${sample}`;
 }
 
