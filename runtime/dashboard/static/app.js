@@ -13,6 +13,13 @@ function esc(value) {
   return String(value ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
 }
 
+async function postJson(path, body) {
+  const res = await fetch(path, { method: "POST", headers: { "content-type": "application/json", accept: "application/json" }, body: JSON.stringify(body ?? {}) });
+  const data = await res.json().catch(() => ({}));
+  if (!res.ok) throw new Error(data.error ?? `${path}: HTTP ${res.status}`);
+  return data;
+}
+
 async function getJson(path) {
   const res = await fetch(path, { headers: { accept: "application/json" } });
   if (res.status === 401) {
@@ -39,10 +46,45 @@ function relTime(iso) {
   return diff >= 0 ? `${unit[0]}${unit[1]} ago` : `in ${unit[0]}${unit[1]}`;
 }
 
-function clock(iso) {
+// ---------- time zone: every time shown carries its zone; UTC or the browser's, chosen in the top bar ----------
+
+const TZ_KEY = "logclaw.timezone";
+function zoneMode() {
+  return localStorage.getItem(TZ_KEY) === "local" ? "local" : "utc";
+}
+
+/** Short name of the zone times are shown in at `d` (UTC, or e.g. CET / GMT+1). */
+function zoneName(d = new Date()) {
+  if (zoneMode() === "utc") return "UTC";
+  return new Intl.DateTimeFormat("en", { timeZoneName: "short" }).formatToParts(d).find((p) => p.type === "timeZoneName")?.value ?? "local";
+}
+
+function pad(n, w = 2) {
+  return String(n).padStart(w, "0");
+}
+
+/** `2026-12-07 08:50:12.123 UTC` in the chosen zone. */
+function clock(iso, withMs = true) {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return esc(iso);
-  return d.toISOString().replace("T", " ").replace("Z", "").slice(0, 23);
+  const utc = zoneMode() === "utc";
+  const [y, mo, da, h, mi, se, ms] = utc
+    ? [d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate(), d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds(), d.getUTCMilliseconds()]
+    : [d.getFullYear(), d.getMonth() + 1, d.getDate(), d.getHours(), d.getMinutes(), d.getSeconds(), d.getMilliseconds()];
+  return `${y}-${pad(mo)}-${pad(da)} ${pad(h)}:${pad(mi)}:${pad(se)}${withMs ? `.${pad(ms, 3)}` : ""} ${zoneName(d)}`;
+}
+
+/** A `datetime-local` input value for an ISO time, in the chosen zone (and back). */
+function toInputTime(iso) {
+  if (!iso) return "";
+  const d = new Date(iso);
+  const shifted = zoneMode() === "utc" ? d : new Date(d.getTime() - d.getTimezoneOffset() * 60000);
+  return shifted.toISOString().slice(0, 19);
+}
+function fromInputTime(value) {
+  if (!value) return "";
+  const d = zoneMode() === "utc" ? new Date(`${value}Z`) : new Date(value);
+  return Number.isNaN(d.getTime()) ? "" : d.toISOString();
 }
 
 function fmt(n) {
@@ -81,6 +123,84 @@ function ticketLinks(tickets) {
     .join("<br>");
 }
 
+// ---------- charts (uPlot, served from /assets/vendor/uplot) ----------
+
+const charts = new Set();
+
+function destroyCharts() {
+  for (const chart of charts) chart.destroy();
+  charts.clear();
+}
+
+/** Vertical markers (detection, first error, resolution) drawn over a time chart. */
+function markerPlugin(markers) {
+  return {
+    hooks: {
+      draw: [
+        (u) => {
+          const { ctx } = u;
+          ctx.save();
+          ctx.font = `${11 * devicePixelRatio}px system-ui, sans-serif`;
+          for (const m of markers) {
+            const x = Math.round(u.valToPos(m.at, "x", true));
+            if (x < u.bbox.left || x > u.bbox.left + u.bbox.width) continue;
+            ctx.strokeStyle = m.color;
+            ctx.fillStyle = m.color;
+            ctx.lineWidth = 2 * devicePixelRatio;
+            ctx.setLineDash(m.dash ? [6 * devicePixelRatio, 4 * devicePixelRatio] : []);
+            ctx.beginPath();
+            ctx.moveTo(x, u.bbox.top);
+            ctx.lineTo(x, u.bbox.top + u.bbox.height);
+            ctx.stroke();
+            ctx.fillText(m.label, x + 4 * devicePixelRatio, u.bbox.top + 12 * devicePixelRatio + m.row * 14 * devicePixelRatio);
+          }
+          ctx.restore();
+        },
+      ],
+    },
+  };
+}
+
+/** A time chart: `xs` in seconds; the axis follows the chosen time zone. */
+function timeChart(el, { xs, series, bands = [], markers = [], height = 220, bars = false, onSelect }) {
+  const UPlot = window.uPlot;
+  if (!UPlot) {
+    el.innerHTML = `<p class="muted">Chart library not loaded.</p>`;
+    return null;
+  }
+  const opts = {
+    width: Math.max(el.clientWidth, 300),
+    height,
+    tzDate: (ts) => (zoneMode() === "utc" ? UPlot.tzDate(new Date(ts * 1000), "Etc/UTC") : new Date(ts * 1000)),
+    cursor: { drag: { x: !!onSelect, y: false, setScale: false } },
+    legend: { show: true },
+    scales: { x: { time: true } },
+    axes: [
+      { stroke: "#9096a8", grid: { stroke: "#2a2f40" }, ticks: { stroke: "#2a2f40" }, label: `time (${zoneName()})`, labelSize: 18 },
+      { stroke: "#9096a8", grid: { stroke: "#2a2f40" }, ticks: { stroke: "#2a2f40" } },
+    ],
+    series: [
+      { label: "time", value: (u, v) => (v == null ? "—" : clock(new Date(v * 1000).toISOString(), false)) },
+      ...series.map(({ data: _data, band, ...s }) => ({ ...s, ...(bars && !band ? { paths: UPlot.paths.bars({ size: [0.9, 40] }) } : {}) })),
+    ],
+    bands,
+    plugins: [markerPlugin(markers)],
+    hooks: onSelect
+      ? {
+          setSelect: [
+            (u) => {
+              if (u.select.width < 4) return;
+              onSelect(u.posToVal(u.select.left, "x"), u.posToVal(u.select.left + u.select.width, "x"));
+            },
+          ],
+        }
+      : {},
+  };
+  const chart = new UPlot(opts, [xs, ...series.map((s) => s.data)], el);
+  charts.add(chart);
+  return chart;
+}
+
 // ---------- live updates ----------
 
 function renderStats(stats) {
@@ -116,11 +236,34 @@ function connectLive() {
 
 // ---------- incidents ----------
 
+function isSnoozed(i) {
+  const until = i.workflow?.snoozedUntil;
+  return i.status !== "resolved" && !!until && Date.parse(until) > Date.now();
+}
+
+/** What people did, as small badges next to the status. */
+function workflowBadges(i) {
+  const w = i.workflow;
+  if (!w) return "";
+  const out = [];
+  if (w.verdict === "not_an_incident") out.push(`<span class="badge badge-dismissed" title="${esc(w.verdictReason)}">not an incident</span>`);
+  else if (w.acknowledgedAt) out.push(`<span class="badge badge-ack" title="by ${esc(w.acknowledgedBy)} at ${clock(w.acknowledgedAt)}">acknowledged</span>`);
+  if (w.assignee) out.push(`<span class="badge" title="assignee">@${esc(w.assignee)}</span>`);
+  if (isSnoozed(i)) out.push(`<span class="badge badge-snoozed">snoozed until ${clock(w.snoozedUntil, false)}</span>`);
+  return out.join(" ");
+}
+
 async function renderIncidents() {
-  const incidents = listOf(await getJson("/api/incidents?limit=200"), "incidents", "items");
-  const open = incidents.filter((i) => i.status !== "resolved").length;
-  const head = `<div class="page-head"><div><h1>Incidents</h1><p>${open} open · ${incidents.length} total · newest first</p></div></div>`;
-  if (incidents.length === 0) {
+  const all = listOf(await getJson("/api/incidents?limit=200"), "incidents", "items");
+  const showSnoozed = hashParams().get("snoozed") === "1";
+  const snoozed = all.filter(isSnoozed);
+  const incidents = showSnoozed ? all : all.filter((i) => !isSnoozed(i));
+  const open = all.filter((i) => i.status !== "resolved" && !isSnoozed(i)).length;
+  const confirmed = all.filter((i) => i.workflow?.verdict === "confirmed").length;
+  const dismissed = all.filter((i) => i.workflow?.verdict === "not_an_incident").length;
+  const head = `<div class="page-head"><div><h1>Incidents</h1><p id="incident-counts">${open} open · ${all.length} total · ${confirmed} confirmed · ${dismissed} not an incident · newest first</p></div>
+    ${snoozed.length ? `<a class="button-link" href="#/incidents${showSnoozed ? "" : "?snoozed=1"}">${showSnoozed ? "Hide" : "Show"} ${snoozed.length} snoozed</a>` : ""}</div>`;
+  if (all.length === 0) {
     view.innerHTML = `${head}<div class="panel empty"><h3>No incidents yet</h3>
       <p>Point an OpenTelemetry SDK at <code>http://localhost:4318</code> (or gRPC <code>:4317</code>),
       or run <code>npm run demo</code> to see LogClaw detect a failure.</p></div>`;
@@ -128,15 +271,15 @@ async function renderIncidents() {
   }
   const rows = incidents
     .map(
-      (i) => `<tr class="link" data-href="#/incidents/${encodeURIComponent(i.id)}">
+      (i) => `<tr class="link" data-href="#/incidents/${encodeURIComponent(i.id)}" data-id="${esc(i.id)}">
       <td>${sev(i.severity)}</td>
       <td><div class="incident-title">${esc(i.title || i.template || i.family)}</div>
         <div class="incident-sub">${esc(i.family ?? "")} · ${esc(i.path ?? "")} detection · score ${(i.score ?? 0).toFixed(2)}</div></td>
       <td><b>${esc(i.rootCauseService)}</b>${i.rootCauseService !== i.service ? `<div class="incident-sub">seen in ${esc(i.service)}</div>` : ""}</td>
       <td>${(i.affectedServices ?? []).map((s) => `<span class="chip">${esc(s)}</span>`).join("") || `<span class="muted">—</span>`}</td>
-      <td><span class="status status-${esc(i.status)}">${esc(i.status)}</span></td>
+      <td><span class="status status-${esc(i.status)}">${esc(i.status)}</span> ${workflowBadges(i)}</td>
       <td class="mono">${esc(i.occurrences ?? 1)}</td>
-      <td title="${esc(i.detectedAt)}">${relTime(i.detectedAt)}</td>
+      <td title="${clock(i.detectedAt)}">${relTime(i.detectedAt)}<div class="incident-sub">${clock(i.detectedAt, false)}</div></td>
     </tr>`,
     )
     .join("");
@@ -191,7 +334,7 @@ async function renderIncident(id) {
   view.innerHTML = `
     <a class="back" href="#/incidents">← All incidents</a>
     <div class="page-head"><div>
-      <h1>${esc(incident.title || incident.template)}</h1>
+      <h1 id="incident-title">${esc(incident.title || incident.template)}</h1>
       <p>${sev(incident.severity)} <span class="status status-${esc(incident.status)}">${esc(incident.status)}</span>
         <span class="muted"> · ${esc(incident.id)} · fingerprint <span class="mono">${esc(incident.fingerprint)}</span></span></p>
     </div></div>
@@ -203,10 +346,16 @@ async function renderIncident(id) {
       <div><dt>First seen</dt><dd class="mono">${clock(incident.firstSeen)}</dd></div>
       <div><dt>Detected</dt><dd class="mono">${clock(incident.detectedAt)}</dd></div>
       <div><dt>Last seen</dt><dd class="mono">${clock(incident.lastSeen)}</dd></div>
+      ${incident.resolvedAt ? `<div><dt>Resolved</dt><dd class="mono">${clock(incident.resolvedAt)}</dd></div>` : ""}
       <div><dt>Occurrences</dt><dd>${esc(incident.occurrences ?? 1)}</dd></div>
     </dl>
+    <section class="panel" id="incident-chart"><h2>Signal · ${esc(incident.rootCauseService)} errors and volume, baseline band, detection marked</h2>
+      <div class="panel-body"><div class="chart" id="signal-chart"></div><p class="muted chart-note" id="signal-note"></p></div></section>
+    <!-- Exemplar trace waterfall (spans of one of the incident's traces) goes in this slot when span storage lands. -->
+    <section class="panel" id="trace-waterfall" hidden></section>
     <div class="detail-grid">
       <div class="stack">
+        ${workflowPanel(incident)}
         <section class="panel" id="rca"><h2>Root-cause analysis ${rca ? `<span class="muted">· ${esc(rca.source === "llm" ? `LLM ${rca.model ?? ""}` : "rule-based")}</span>` : ""}</h2>
           <div class="panel-body">${
             rca
@@ -237,11 +386,99 @@ async function renderIncident(id) {
             `<tr><td colspan="3" class="muted">No signals.</td></tr>`
           }</tbody></table></section>
         <section class="panel"><h2>Evidence</h2><div class="panel-body">
-          ${(incident.traceIds ?? []).slice(0, 8).map((t) => `<div class="mono">trace ${esc(t)}</div>`).join("") || `<span class="muted">No traces.</span>`}
-          <p class="muted" style="margin-bottom:0"><a href="#/logs?service=${encodeURIComponent(incident.rootCauseService)}&severity=error">Error logs of ${esc(incident.rootCauseService)} →</a></p>
+          ${(incident.traceIds ?? []).slice(0, 8).map((t) => `<div class="mono"><a href="#/logs?${new URLSearchParams({ q: `trace_id:${t}`, order: "asc" })}">trace ${esc(t)} →</a></div>`).join("") || `<span class="muted">No traces.</span>`}
+          <p class="muted" style="margin-bottom:0"><a id="incident-logs-link" href="#/logs?${new URLSearchParams({ service: incident.rootCauseService, from: new Date(Date.parse(incident.firstSeen) - 300000).toISOString(), to: new Date(Date.parse(incident.resolvedAt ?? incident.lastSeen) + 300000).toISOString() })}">Logs of ${esc(incident.rootCauseService)} around the incident →</a></p>
         </div></section>
       </div>
     </div>`;
+  bindWorkflow(incident);
+  await drawIncidentChart(incident);
+}
+
+async function drawIncidentChart(incident) {
+  const el = document.getElementById("signal-chart");
+  const series = await getJson(`/api/incidents/${encodeURIComponent(incident.id)}/series`);
+  const root = series.services[0];
+  const xs = root.buckets.map((b) => Date.parse(b.at) / 1000);
+  const lines = [
+    { label: `${root.service} errors`, stroke: "#ff4d6d", width: 2, data: root.buckets.map((b) => b.errors) },
+    { label: `${root.service} volume`, stroke: "#6d5efc", width: 1, data: root.buckets.map((b) => b.total) },
+  ];
+  for (const other of series.services.slice(1)) lines.push({ label: `${other.service} errors (fired)`, stroke: "#ff8c42", width: 1.5, dash: [4, 3], data: other.buckets.map((b) => b.errors) });
+  const bands = [];
+  if (series.baseline) {
+    const hi = lines.push({ label: "baseline p95", stroke: "rgba(61,220,151,0.6)", width: 1, band: true, data: xs.map(() => series.baseline.high) }) - 1;
+    const lo = lines.push({ label: "baseline p5", stroke: "rgba(61,220,151,0.6)", width: 1, band: true, data: xs.map(() => series.baseline.low) }) - 1;
+    bands.push({ series: [hi + 1, lo + 1], fill: "rgba(61,220,151,0.14)" });
+  }
+  const at = (iso) => Date.parse(iso) / 1000;
+  const markers = [
+    { at: at(series.markers.firstSeen), label: "first error", color: "#ff8c42", dash: true, row: 0 },
+    { at: at(series.markers.detectedAt), label: "detected", color: "#ff4d6d", row: 1 },
+  ];
+  if (series.markers.resolvedAt) markers.push({ at: at(series.markers.resolvedAt), label: "resolved", color: "#3ddc97", row: 2 });
+  el.dataset.markers = markers.map((m) => m.label).join(",");
+  timeChart(el, { xs, series: lines, bands, markers, height: 240 });
+  document.getElementById("signal-note").textContent = series.baseline
+    ? `Per ${series.bucketSeconds} s. Band: 5th–95th percentile of ${root.service}'s errors per bucket in the ${series.baseline.buckets} buckets before the first error (median ${series.baseline.median}).`
+    : `Per ${series.bucketSeconds} s. Too little traffic before the first error for a baseline band.`;
+}
+
+// ---------- incident workflow ----------
+
+function workflowPanel(incident) {
+  const w = incident.workflow ?? { notes: [], history: [] };
+  const dismissed = w.verdict === "not_an_incident";
+  const facts = [
+    w.acknowledgedAt ? `Acknowledged by <b>${esc(w.acknowledgedBy)}</b> at ${clock(w.acknowledgedAt, false)}` : "Not acknowledged",
+    w.assignee ? `Assigned to <b>${esc(w.assignee)}</b>` : "Unassigned",
+    isSnoozed({ ...incident, workflow: w }) ? `Snoozed until ${clock(w.snoozedUntil, false)}` : null,
+    w.verdict === "confirmed" ? "Confirmed as an incident" : dismissed ? `<b>Not an incident</b>: ${esc(w.verdictReason)}` : null,
+  ].filter(Boolean);
+  return `<section class="panel" id="workflow"><h2>Workflow</h2><div class="panel-body">
+    <ul class="wf-facts" id="wf-facts">${facts.map((f) => `<li>${f}</li>`).join("")}</ul>
+    <div class="wf-actions">
+      <input id="wf-by" placeholder="your name" value="${esc(localStorage.getItem("logclaw.by") ?? "")}" aria-label="Your name">
+      <button data-action="acknowledge" ${w.acknowledgedAt ? "disabled" : ""}>Acknowledge</button>
+      <button data-action="resolve" ${incident.status === "resolved" ? "disabled" : ""}>Resolve</button>
+      ${dismissed ? `<button data-action="confirm">It is an incident</button>` : ""}
+    </div>
+    <form class="wf-form" data-action="assign"><input name="owner" placeholder="owner, e.g. payments on-call" value="${esc(w.assignee ?? "")}" aria-label="Owner"><button>Assign</button></form>
+    <form class="wf-form" data-action="snooze"><select name="hours" aria-label="Snooze for">${[1, 4, 24].map((h) => `<option value="${h}">${h} h</option>`).join("")}</select><button>Snooze</button></form>
+    <form class="wf-form" data-action="notes"><textarea name="text" rows="2" placeholder="Add a note" aria-label="Note"></textarea><button>Add note</button></form>
+    ${dismissed ? "" : `<form class="wf-form" data-action="not-an-incident"><input name="reason" placeholder="why this is not an incident" required aria-label="Reason"><button class="danger">Not an incident</button></form>`}
+    <p class="error" id="wf-error" role="alert" hidden></p>
+    ${(w.notes ?? []).length ? `<h3 class="wf-h">Notes</h3><ol class="wf-notes">${w.notes.map((n) => `<li><span class="when">${clock(n.at, false)}</span> <b>${esc(n.author)}</b>: ${esc(n.text)}</li>`).join("")}</ol>` : ""}
+    ${(w.history ?? []).length ? `<h3 class="wf-h">History</h3><ol class="wf-history">${w.history.map((h) => `<li><span class="when">${clock(h.at, false)}</span> ${esc(h.by)} · ${esc(h.action.replace(/_/g, " "))}${h.detail ? `: ${esc(h.detail)}` : ""}</li>`).join("")}</ol>` : ""}
+  </div></section>`;
+}
+
+function bindWorkflow(incident) {
+  const panel = document.getElementById("workflow");
+  const act = async (action, body) => {
+    const by = document.getElementById("wf-by").value.trim();
+    if (by) localStorage.setItem("logclaw.by", by);
+    const error = document.getElementById("wf-error");
+    try {
+      await postJson(`/api/incidents/${encodeURIComponent(incident.id)}/${action}`, { ...body, ...(by ? { by } : {}) });
+      await refresh();
+    } catch (err) {
+      error.hidden = false;
+      error.textContent = err.message;
+    }
+  };
+  for (const button of panel.querySelectorAll(".wf-actions button[data-action]")) button.addEventListener("click", () => act(button.dataset.action, {}));
+  for (const form of panel.querySelectorAll("form.wf-form")) {
+    form.addEventListener("submit", (e) => {
+      e.preventDefault();
+      const data = new FormData(form);
+      const action = form.dataset.action;
+      if (action === "assign") act(action, { owner: String(data.get("owner") ?? "").trim() || null });
+      else if (action === "snooze") act(action, { until: new Date(Date.now() + Number(data.get("hours")) * 3600000).toISOString() });
+      else if (action === "notes") act(action, { text: String(data.get("text") ?? "") });
+      else act(action, { reason: String(data.get("reason") ?? "") });
+    });
+  }
 }
 
 // ---------- services ----------
@@ -293,57 +530,191 @@ function hashParams() {
   return new URLSearchParams(q >= 0 ? location.hash.slice(q + 1) : "");
 }
 
-async function renderLogs() {
-  const params = hashParams();
-  const query = {
-    q: params.get("q") ?? "",
-    service: params.get("service") ?? "",
-    severity: params.get("severity") ?? "",
-    range: params.get("range") ?? "1440",
+const RANGES = [["15", "Last 15 min"], ["60", "Last hour"], ["1440", "Last 24 h"], ["10080", "Last 7 days"], ["all", "All time"]];
+const PAGE_SIZE = 100;
+let tail = null;
+
+function stopTail() {
+  if (tail) tail.close();
+  tail = null;
+}
+
+/** The hash's log view: q (query syntax), service, severity, from/to (win over range), range, cursor, page, order. */
+function logView() {
+  const p = hashParams();
+  return {
+    q: p.get("q") ?? "",
+    service: p.get("service") ?? "",
+    severity: p.get("severity") ?? "",
+    from: p.get("from") ?? "",
+    to: p.get("to") ?? "",
+    range: p.get("range") ?? "1440",
+    cursor: p.get("cursor") ?? "",
+    page: Number(p.get("page") ?? "1") || 1,
+    order: p.get("order") === "asc" ? "asc" : "desc",
   };
-  const overview = state.overview ?? (await getJson("/api/overview?minutes=1440").catch(() => ({ services: [] })));
-  const services = overview.services.map((s) => s.service);
-  const api = new URLSearchParams({ limit: "200" });
-  if (query.q) api.set("q", query.q);
-  if (query.service) api.set("service", query.service);
-  if (query.severity) api.set("severity", query.severity);
-  if (query.range !== "all") api.set("from", new Date(Date.now() - Number(query.range) * 60000).toISOString());
-  const started = performance.now();
-  const logs = listOf(await getJson(`/api/logs?${api}`), "logs", "documents", "items");
-  const took = Math.round(performance.now() - started);
-  const opt = (value, label, selected) => `<option value="${esc(value)}" ${selected ? "selected" : ""}>${esc(label)}</option>`;
-  const rows = logs
-    .map(
-      (l, i) => `<tr class="log-row link" data-row="${i}">
+}
+
+function logHash(v) {
+  const next = new URLSearchParams();
+  for (const key of ["q", "service", "severity", "from", "to", "range", "cursor", "order"]) if (v[key] && !(key === "order" && v[key] === "desc")) next.set(key, v[key]);
+  if (v.page > 1) next.set("page", String(v.page));
+  return `#/logs?${next}`;
+}
+
+/** API parameters for the view's filters (from/to beat the relative range). */
+function logFilters(v) {
+  const api = new URLSearchParams();
+  if (v.q) api.set("q", v.q);
+  if (v.service) api.set("service", v.service);
+  if (v.severity) api.set("severity", v.severity);
+  if (v.from || v.to) {
+    if (v.from) api.set("from", v.from);
+    if (v.to) api.set("to", v.to);
+  } else if (v.range !== "all") api.set("from", new Date(Date.now() - Number(v.range) * 60000).toISOString());
+  return api;
+}
+
+function logRow(l, i, q) {
+  return `<tr class="log-row link" data-row="${i}" data-id="${esc(l.id)}">
       <td class="ts">${clock(l["@timestamp"])}</td>
       <td><span class="lvl lvl-${esc(l.severity_text)}">${esc(l.severity_text)}</span></td>
-      <td><a href="#/logs?service=${encodeURIComponent(l.service)}">${esc(l.service)}</a></td>
-      <td class="message">${highlight(l.message, query.q)}</td></tr>
-      <tr class="log-details" data-details="${i}" hidden><td colspan="4"><pre>${esc(JSON.stringify(l, null, 2))}</pre></td></tr>`,
-    )
-    .join("");
-  view.innerHTML = `<div class="page-head"><div><h1>Logs</h1><p>Full-text search over every ingested log, newest first</p></div></div>
+      <td><a href="#/logs?${new URLSearchParams({ q: `service:${l.service}` })}">${esc(l.service)}</a></td>
+      <td class="message">${highlight(l.message, q)}</td></tr>
+      <tr class="log-details" data-details="${i}" hidden><td colspan="4">
+        <div class="log-tools"><button class="context-button" data-id="${esc(l.id)}">Context: lines around this one in ${esc(l.service)}</button>
+        ${l.trace_id ? `<a class="trace-link" href="#/logs?${new URLSearchParams({ q: `trace_id:${l.trace_id}`, order: "asc", range: "all" })}">All logs of trace ${esc(l.trace_id)} →</a>` : ""}</div>
+        <div class="context" hidden></div>
+        <pre>${esc(JSON.stringify(l, null, 2))}</pre></td></tr>`;
+}
+
+async function renderLogs() {
+  stopTail();
+  const v = logView();
+  const overview = state.overview ?? (await getJson("/api/overview?minutes=1440").catch(() => ({ services: [] })));
+  const services = overview.services.map((s) => s.service);
+  const filters = logFilters(v);
+  const api = new URLSearchParams(filters);
+  api.set("limit", String(PAGE_SIZE));
+  if (v.order === "asc") api.set("order", "asc");
+  if (v.cursor) api.set("cursor", v.cursor);
+  const started = performance.now();
+  const result = await getJson(`/api/logs?${api}`);
+  const logs = listOf(result, "logs");
+  const took = Math.round(performance.now() - started);
+  const first = (v.page - 1) * PAGE_SIZE + 1;
+  const opt = (value, label, selected) => `<option value="${esc(value)}" ${selected ? "selected" : ""}>${esc(label)}</option>`;
+  view.innerHTML = `<div class="page-head"><div><h1>Logs</h1><p>Search with filters (<code>service:checkout level>=warn status>=500 http.route:/pay "timed out" -env:test</code>), ${v.order === "asc" ? "oldest" : "newest"} first; drag over the chart to zoom</p></div></div>
     <div class="panel">
       <form class="search" id="log-search">
-        <input type="search" name="q" placeholder="Search messages, e.g. timeout payment" value="${esc(query.q)}" autocomplete="off" aria-label="Search logs">
-        <select name="service" aria-label="Service">${opt("", "All services", !query.service)}${services.map((s) => opt(s, s, s === query.service)).join("")}</select>
-        <select name="severity" aria-label="Severity">${opt("", "Any severity", !query.severity)}${LOG_LEVELS.map((s) => opt(s, s, s === query.severity)).join("")}</select>
-        <select name="range" aria-label="Time range">${[["15", "Last 15 min"], ["60", "Last hour"], ["1440", "Last 24 h"], ["10080", "Last 7 days"], ["all", "All time"]].map(([v, l]) => opt(v, l, v === query.range)).join("")}</select>
+        <input type="search" name="q" placeholder="service:checkout level>=error timeout" value="${esc(v.q)}" autocomplete="off" aria-label="Search logs">
+        <select name="service" aria-label="Service">${opt("", "All services", !v.service)}${services.map((s) => opt(s, s, s === v.service)).join("")}</select>
+        <select name="severity" aria-label="Severity">${opt("", "Any severity", !v.severity)}${LOG_LEVELS.map((s) => opt(s, s, s === v.severity)).join("")}</select>
+        <select name="range" aria-label="Time range">${RANGES.map(([val, l]) => opt(val, l, val === v.range && !v.from && !v.to)).join("")}${v.from || v.to ? opt("custom", "Custom range", true) : ""}</select>
+        <input type="datetime-local" step="1" name="from" value="${esc(toInputTime(v.from))}" aria-label="From (${esc(zoneName())})" title="From (${esc(zoneName())})">
+        <input type="datetime-local" step="1" name="to" value="${esc(toInputTime(v.to))}" aria-label="To (${esc(zoneName())})" title="To (${esc(zoneName())})">
         <button type="submit">Search</button>
+        <button type="button" id="tail-toggle" class="secondary">Live tail</button>
       </form>
-      <div class="result-meta" id="log-count">${logs.length} ${logs.length === 1 ? "match" : "matches"}${logs.length === 200 ? " (first 200)" : ""} · ${took} ms</div>
-      ${logs.length ? `<table class="grid" id="log-table"><thead><tr><th>Time (UTC)</th><th>Level</th><th>Service</th><th>Message</th></tr></thead><tbody>${rows}</tbody></table>` : `<div class="empty"><h3>No matching logs</h3><p>Try fewer words, another service or a wider time range.</p></div>`}
+      <div class="chart" id="log-histogram"></div>
+      <div class="result-meta"><span id="log-count">${logs.length ? `${fmt(first)}–${fmt(first + logs.length - 1)} of ${fmt(result.total)}` : `0 of ${fmt(result.total ?? 0)}`} ${result.total === 1 ? "match" : "matches"} · page ${v.page} · ${took} ms</span>
+        <span class="pager">${v.page > 1 ? `<a id="first-page" href="${logHash({ ...v, cursor: "", page: 1 })}">« First page</a>` : ""}
+        ${result.nextCursor ? `<a id="next-page" href="${logHash({ ...v, cursor: result.nextCursor, page: v.page + 1 })}">Next page »</a>` : ""}</span>
+        <span id="tail-status" class="muted"></span></div>
+      ${logs.length ? `<table class="grid" id="log-table"><thead><tr><th>Time (${esc(zoneName())})</th><th>Level</th><th>Service</th><th>Message</th></tr></thead><tbody>${logs.map((l, i) => logRow(l, i, v.q)).join("")}</tbody></table>` : `<div class="empty"><h3>No matching logs</h3><p>Try fewer terms, another service or a wider time range.</p></div>`}
     </div>`;
-  document.getElementById("log-search").addEventListener("submit", (e) => {
+  const form = document.getElementById("log-search");
+  form.addEventListener("submit", (e) => {
     e.preventDefault();
-    const form = new FormData(e.target);
-    const next = new URLSearchParams();
-    for (const key of ["q", "service", "severity", "range"]) {
-      const value = String(form.get(key) ?? "");
-      if (value) next.set(key, value);
-    }
-    location.hash = `#/logs?${next}`;
+    const data = new FormData(form);
+    const range = String(data.get("range") ?? "1440");
+    const from = fromInputTime(String(data.get("from") ?? ""));
+    const to = fromInputTime(String(data.get("to") ?? ""));
+    // A relative range chosen after a custom one drops the custom bounds.
+    const custom = range === "custom" || (range === v.range && (from || to));
+    location.hash = logHash({ q: String(data.get("q") ?? "").trim(), service: String(data.get("service") ?? ""), severity: String(data.get("severity") ?? ""), range: custom ? v.range : range, from: custom ? from : "", to: custom ? to : "", cursor: "", page: 1, order: v.order });
   });
+  document.getElementById("tail-toggle").addEventListener("click", () => toggleTail(v));
+  await drawLogHistogram(v, filters);
+}
+
+async function drawLogHistogram(v, filters) {
+  const el = document.getElementById("log-histogram");
+  const params = new URLSearchParams(filters);
+  params.set("buckets", "80");
+  // Without bounds the chart spans the matches themselves: the oldest to the newest.
+  const edge = async (order) => {
+    const one = new URLSearchParams(filters);
+    one.set("limit", "1");
+    one.set("order", order);
+    return listOf(await getJson(`/api/logs?${one}`), "logs")[0]?.["@timestamp"];
+  };
+  if (!params.get("from")) {
+    const oldest = await edge("asc");
+    if (!oldest) return;
+    params.set("from", oldest);
+  }
+  if (!params.get("to")) params.set("to", (await edge("desc")) ?? new Date().toISOString());
+  const hist = await getJson(`/api/logs/histogram?${params}`);
+  const xs = hist.buckets.map((b) => Date.parse(b.at) / 1000);
+  timeChart(el, {
+    xs,
+    bars: true,
+    height: 150,
+    series: [
+      { label: "matches", stroke: "#6d5efc", fill: "rgba(109,94,252,0.55)", data: hist.buckets.map((b) => b.total) },
+      { label: "errors", stroke: "#ff4d6d", fill: "rgba(255,77,109,0.7)", data: hist.buckets.map((b) => b.errors) },
+    ],
+    onSelect: (fromS, toS) => {
+      location.hash = logHash({ ...v, from: new Date(fromS * 1000).toISOString(), to: new Date(toS * 1000).toISOString(), cursor: "", page: 1 });
+    },
+  });
+}
+
+function toggleTail(v) {
+  const status = document.getElementById("tail-status");
+  const button = document.getElementById("tail-toggle");
+  if (tail) {
+    stopTail();
+    button.textContent = "Live tail";
+    status.textContent = "";
+    return;
+  }
+  const params = new URLSearchParams();
+  if (v.q) params.set("q", v.q);
+  if (v.service) params.set("service", v.service);
+  if (v.severity) params.set("severity", v.severity);
+  tail = new EventSource(`/api/logs/tail?${params}`);
+  button.textContent = "Stop tail";
+  status.textContent = " · tailing new records…";
+  let n = 0;
+  tail.addEventListener("logs", (e) => {
+    let body = document.querySelector("#log-table tbody");
+    if (!body) {
+      document.querySelector(".panel .empty")?.remove();
+      document.querySelector(".result-meta").insertAdjacentHTML("afterend", `<table class="grid" id="log-table"><thead><tr><th>Time (${esc(zoneName())})</th><th>Level</th><th>Service</th><th>Message</th></tr></thead><tbody></tbody></table>`);
+      body = document.querySelector("#log-table tbody");
+    }
+    const docs = JSON.parse(e.data);
+    n += docs.length;
+    status.textContent = ` · tailing: ${n} new`;
+    body.insertAdjacentHTML("afterbegin", docs.map((l, i) => logRow(l, `t${n}-${i}`, v.q)).join(""));
+  });
+  tail.addEventListener("skipped", (e) => {
+    status.textContent += ` (${JSON.parse(e.data).count} more not shown)`;
+  });
+}
+
+async function showContext(button) {
+  const box = button.closest("td").querySelector(".context");
+  if (!box.hidden) {
+    box.hidden = true;
+    return;
+  }
+  const data = await getJson(`/api/logs/${encodeURIComponent(button.dataset.id)}/context?before=10&after=10`);
+  const line = (l, current) => `<li class="${current ? "current" : ""}"><span class="ts">${clock(l["@timestamp"])}</span> <span class="lvl lvl-${esc(l.severity_text)}">${esc(l.severity_text)}</span> ${esc(l.message)}</li>`;
+  box.innerHTML = `<ol class="context-lines">${[...data.before.map((l) => line(l, false)), line(data.record, true), ...data.after.map((l) => line(l, false))].join("")}</ol>`;
+  box.hidden = false;
 }
 
 // ---------- routing ----------
@@ -351,7 +722,9 @@ async function renderLogs() {
 async function refresh(background = false) {
   const hash = location.hash || "#/incidents";
   const route = hash.split("?")[0];
-  if (background && route === "#/logs") return;
+  if (background && (route === "#/logs" || document.activeElement?.closest?.("#workflow"))) return;
+  if (!background) stopTail();
+  destroyCharts();
   for (const a of document.querySelectorAll(".tabs a")) a.classList.toggle("active", route.startsWith(`#/${a.dataset.tab}`));
   try {
     if (route === "#/incidents") await renderIncidents();
@@ -365,14 +738,25 @@ async function refresh(background = false) {
 }
 
 view.addEventListener("click", (e) => {
+  const contextButton = e.target.closest(".context-button");
+  if (contextButton) {
+    showContext(contextButton).catch((err) => alert(err.message));
+    return;
+  }
   const row = e.target.closest("tr[data-href]");
   if (row && !e.target.closest("a")) location.hash = row.dataset.href;
   const logRow = e.target.closest("tr[data-row]");
-  if (logRow && !e.target.closest("a")) {
+  if (logRow && !e.target.closest("a") && !e.target.closest("button")) {
     const details = view.querySelector(`tr[data-details="${logRow.dataset.row}"]`);
     if (details) details.hidden = !details.hidden;
   }
 });
 window.addEventListener("hashchange", () => refresh());
+const tzSelect = document.getElementById("tz");
+tzSelect.value = zoneMode();
+tzSelect.addEventListener("change", () => {
+  localStorage.setItem(TZ_KEY, tzSelect.value);
+  refresh();
+});
 connectLive();
 refresh();
