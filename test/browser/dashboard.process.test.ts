@@ -86,7 +86,7 @@ describe("dashboard in Chromium", () => {
 
     await page.goto(`${handle.urls.dashboard}/#/logs`);
     await page.locator("#log-search input[name=q]").fill("inventory");
-    await page.locator("#log-search button").click();
+    await page.locator("#log-search button[type=submit]").click();
     // The unfiltered list stays on screen until the search answer re-renders the table.
     const rowMessages = () => page.locator("#log-table tbody tr.log-row .message").allTextContents();
     await expect
