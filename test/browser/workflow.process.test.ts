@@ -129,6 +129,13 @@ describe("incident workflow and log exploration in Chromium", () => {
     expect(await page.locator("#incident-counts").textContent()).toContain("1 confirmed · 1 not an incident");
     await shot("4-replayed-no-new-incident");
 
+    // The Services page says why login-gw's errors open no incident: the verdict, and what would reopen it.
+    await page.goto(`${handle.urls.dashboard}/#/services`);
+    const why = page.locator('.service-card[data-service="login-gw"] .why');
+    await why.waitFor();
+    expect(await why.textContent()).toContain("not an incident");
+    await shot("4b-services-why");
+
     // 5. Logs: an attribute filter, the volume histogram, page 2, and a line's context.
     await page.goto(`${handle.urls.dashboard}/#/logs?range=all`);
     await page.locator("#log-search input[name=q]").fill("service:login-gw http.route:/login level:error");

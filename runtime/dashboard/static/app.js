@@ -498,8 +498,39 @@ function sparkline(buckets) {
   return `<svg viewBox="0 0 100 44" preserveAspectRatio="none">${bars}</svg>`;
 }
 
+/** Least window error count k with P(X >= k | Poisson(mean)) <= 1e-6: what reopens a dismissed fingerprint (README). */
+function reopenThreshold(mean) {
+  const lambda = Math.max(mean, 1);
+  let k = 0;
+  let term = Math.exp(-lambda);
+  let cdf = term;
+  while (1 - cdf > 1e-6 && k < 100000) {
+    k++;
+    term *= lambda / k;
+    cdf += term;
+  }
+  return k + 1;
+}
+
+/** Why a service with errors has (or has no) incident: open incident, a verdict, or errors at its own normal level. */
+function errorExplanation(service, rate, buckets, incidents) {
+  if (rate < 1) return "";
+  const open = incidents.find((i) => i.status !== "resolved" && (i.rootCauseService === service || (i.affectedServices ?? []).includes(service)));
+  if (open) return `<p class="why">Incident open: <a href="#/incidents/${encodeURIComponent(open.id)}">${esc(open.title)}</a></p>`;
+  const dismissed = incidents.find((i) => i.rootCauseService === service && i.workflow?.verdict === "not_an_incident");
+  if (dismissed) {
+    const peak = dismissed.workflow.dismissed?.peakErrors ?? 0;
+    return `<p class="why">No incident: marked <b>not an incident</b> (${esc(dismissed.workflow.verdictReason)}); it opens again above ${reopenThreshold(peak)} errors in a 10 s window (dismissed peak ${peak}) or when it reaches another service.</p>`;
+  }
+  const rates = buckets.filter((b) => b.total > 0).map((b) => b.errors / b.total);
+  const earlier = rates.slice(0, -3);
+  const base = earlier.length ? (100 * earlier.reduce((a, b) => a + b, 0)) / earlier.length : rate;
+  return `<p class="why">No incident: errors run at this service's own level (${base.toFixed(1)}% earlier in the hour). Detection judges each service against its own baseline: it needs a rise of 5 points and z ≥ 4 over it, a spiking error template, or a failure phrase (OOM, crash, …).</p>`;
+}
+
 async function renderServices() {
-  const overview = await getJson("/api/overview?minutes=60");
+  const [overview, incidentData] = await Promise.all([getJson("/api/overview?minutes=60"), getJson("/api/incidents?limit=200").catch(() => ({ incidents: [] }))]);
+  const incidents = listOf(incidentData, "incidents");
   state.overview = overview;
   const head = `<div class="page-head"><div><h1>Services</h1><p>Error rate per service over the last ${esc(overview.minutes)} minutes · bars per ${esc(Math.round(overview.bucketSeconds / 60))} min, red = errors</p></div></div>`;
   if (overview.services.length === 0) {
@@ -517,6 +548,7 @@ async function renderServices() {
         <div class="rate ${cls}">${rate.toFixed(rate < 10 ? 2 : 1)}%</div>
         <div class="muted">${fmt(s.errors)} errors · ${fmt(s.warnings)} warnings · ${fmt(s.total)} logs · last ${relTime(s.lastSeen)}</div>
         <div class="spark">${sparkline(s.buckets)}</div>
+        ${errorExplanation(s.service, rate, s.buckets, incidents)}
       </article>`;
     })
     .join("");

@@ -2,9 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   createOpenSearchClient,
   ensureIndexLifecycle,
+  ensureWorkflowIndex,
   OpenSearchIncidentStore,
   OpenSearchLogStore,
+  OpenSearchWorkflowStore,
 } from "../../../../runtime/store/opensearch";
+import { parseLogQuery } from "../../../../runtime/api/log-query";
+import type { LogSearch } from "../../../../runtime/ports/stores";
 import type { Incident, LogDocument } from "../../../../contracts/records";
 import { readServersState } from "../../../support/servers";
 import { DEFAULT_BACKOFF, writeLogDocuments } from "../../../../runtime/sinks";
@@ -125,6 +129,68 @@ describe("OpenSearchLogStore", () => {
 
     const window = await store.search({ from: docs[10]!["@timestamp"], to: docs[12]!["@timestamp"], limit: 2 });
     expect(window.map((d) => d.id)).toEqual(["store-test-12", "store-test-11"]);
+  });
+});
+
+describe("OpenSearch log exploration", () => {
+  // The node is shared with other suites: every search is bounded to this suite's minute.
+  const bounds = { from: "2026-11-20T10:00:00.000Z", to: "2026-11-20T10:00:59.000Z" };
+  const search = (q: string, extra: Partial<LogSearch> = {}): LogSearch => ({ tenant: "acme", ...parseLogQuery(q), order: "desc", limit: 100, ...bounds, ...extra });
+
+  it("filters on fields, dotted attribute and resource keys, numbers, presence and negation, with the total", async () => {
+    const store = new OpenSearchLogStore(client);
+    const ids = async (q: string) => (await store.page(search(q))).logs.map((d) => d.id);
+    expect(await ids("user.id:u7")).toEqual(["store-test-7"]);
+    expect(await ids("resource.k8s.pod.name:pod-12")).toEqual(["store-test-12"]);
+    const errors = await store.page(search("service:checkout level>=error status>=500"));
+    expect(errors.logs.map((d) => d.id)).toEqual(["store-test-24", "store-test-18", "store-test-12", "store-test-6", "store-test-0"]);
+    expect(errors.total).toBe(5);
+    expect((await store.page(search("-service:checkout http_status:* refused"))).total).toBe(5);
+    expect(await ids('"connection refused by db-2" order')).toEqual(["store-test-29", "store-test-28", "store-test-27", "store-test-26", "store-test-25", "store-test-24", "store-test-23", "store-test-22", "store-test-21", "store-test-20", "store-test-2"]);
+    expect((await store.page(search("user.id:u7", { tenant: "globex" }))).total).toBe(0);
+  });
+
+  it("pages with search_after through every match exactly once", async () => {
+    const store = new OpenSearchLogStore(client);
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await store.page(search("", { limit: 7, cursor }));
+      expect(page.total).toBe(30);
+      seen.push(...page.logs.map((d) => d.id));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(seen).toEqual(Array.from({ length: 30 }, (_, i) => `store-test-${29 - i}`));
+  });
+
+  it("gives a record's context in its service and the query's volume per bucket", async () => {
+    const store = new OpenSearchLogStore(client);
+    const context = await store.context("acme", "store-test-10", 2, 2);
+    expect(context?.before.map((d) => d.id)).toEqual(["store-test-6", "store-test-8"]);
+    expect(context?.after.map((d) => d.id)).toEqual(["store-test-12", "store-test-14"]);
+    expect(await store.context("globex", "store-test-10", 2, 2)).toBeNull();
+    const buckets = await store.histogram({ ...search(""), from: "2026-11-20T10:00:00.000Z", to: "2026-11-20T10:00:29.000Z" }, 10_000);
+    expect(buckets.map((b) => [b.total, b.errors])).toEqual([
+      [10, 4],
+      [10, 3],
+      [10, 3],
+    ]);
+  });
+});
+
+describe("OpenSearchWorkflowStore", () => {
+  it("saves, reads and lists verdicts per tenant", async () => {
+    await ensureWorkflowIndex(client);
+    await ensureWorkflowIndex(client);
+    const store = new OpenSearchWorkflowStore(client);
+    const base = { fingerprint: "fp", acknowledgedAt: null, acknowledgedBy: null, assignee: null, snoozedUntil: null, verdictReason: null, verdictAt: null, notes: [], history: [], dismissed: null, updatedAt: "2026-11-20T10:00:00.000Z" };
+    await store.save({ ...base, incidentId: "wf-1", tenant: "wf-tenant", verdict: "not_an_incident", dismissed: { peakErrors: 20, services: ["gw"] } });
+    await store.save({ ...base, incidentId: "wf-2", tenant: "wf-tenant", verdict: null, assignee: "ana" });
+    await store.save({ ...base, incidentId: "wf-1", tenant: "wf-other", verdict: "confirmed" });
+    expect((await store.get("wf-tenant", "wf-2"))?.assignee).toBe("ana");
+    expect(await store.get("wf-tenant", "missing")).toBeNull();
+    expect((await store.many("wf-tenant", ["wf-1", "wf-2", "nope"])).map((w) => w.incidentId).sort()).toEqual(["wf-1", "wf-2"]);
+    expect((await store.withVerdict("wf-tenant")).map((w) => [w.incidentId, w.verdict])).toEqual([["wf-1", "not_an_incident"]]);
   });
 });
 
