@@ -513,11 +513,14 @@ function reopenThreshold(mean) {
 }
 
 /** Why a service with errors has (or has no) incident: open incident, a verdict, or errors at its own normal level. */
-function errorExplanation(service, rate, buckets, incidents) {
+function errorExplanation(service, rate, buckets, incidents, since) {
   if (rate < 1) return "";
   const open = incidents.find((i) => i.status !== "resolved" && (i.rootCauseService === service || (i.affectedServices ?? []).includes(service)));
   if (open) return `<p class="why">Incident open: <a href="#/incidents/${encodeURIComponent(open.id)}">${esc(open.title)}</a></p>`;
   const dismissed = incidents.find((i) => i.rootCauseService === service && i.workflow?.verdict === "not_an_incident");
+  const involved = (i) => i.rootCauseService === service || (i.affectedServices ?? []).includes(service);
+  const recent = incidents.find((i) => involved(i) && i !== dismissed && i.workflow?.verdict !== "not_an_incident" && Date.parse(i.lastSeen) >= Date.parse(since));
+  if (recent) return `<p class="why">Incident in this hour (${esc(recent.status)}): <a href="#/incidents/${encodeURIComponent(recent.id)}">${esc(recent.title)}</a></p>`;
   if (dismissed) {
     const peak = dismissed.workflow.dismissed?.peakErrors ?? 0;
     return `<p class="why">No incident: marked <b>not an incident</b> (${esc(dismissed.workflow.verdictReason)}); it opens again above ${reopenThreshold(peak)} errors in a 10 s window (dismissed peak ${peak}) or when it reaches another service.</p>`;
@@ -548,7 +551,7 @@ async function renderServices() {
         <div class="rate ${cls}">${rate.toFixed(rate < 10 ? 2 : 1)}%</div>
         <div class="muted">${fmt(s.errors)} errors · ${fmt(s.warnings)} warnings · ${fmt(s.total)} logs · last ${relTime(s.lastSeen)}</div>
         <div class="spark">${sparkline(s.buckets)}</div>
-        ${errorExplanation(s.service, rate, s.buckets, incidents)}
+        ${errorExplanation(s.service, rate, s.buckets, incidents, overview.from)}
       </article>`;
     })
     .join("");
