@@ -1,0 +1,227 @@
+import type { Signal } from "../../../contracts/records";
+import { fisherTail, HALF_LIFE_WINDOWS } from "../spans/tail-test";
+
+/**
+ * Silent-fault signal from logs: a service's template mix in one window against its own baseline,
+ * blind to severity and failure words. A fault that writes no error at all still changes what a
+ * service logs: lines that should appear vanish (a code path no longer runs), new lines appear (a
+ * fallback, a retry), the proportions shift (more cache misses than hits). Proportions, not rates,
+ * are compared, so a traffic change alone (a quiet hour, a gap in the data) is not a fault.
+ *
+ * The test is a G-test (likelihood-ratio) of the window's counts per template against the baseline's
+ * proportions, one category per template expected at least MIN_EXPECTED times plus one for the rest
+ * (rare and never-seen templates). Log records are not independent draws: one request writes several
+ * lines together, bursts repeat a template. So the statistic is scaled by the service's own
+ * dispersion (quasi-likelihood: the mean G/df of its baseline windows, at least 1) and judged with an
+ * F tail, whose second degrees of freedom are those the dispersion was estimated from. Under an
+ * unchanged mix a window then rejects at about its nominal rate however bursty the service; the
+ * window's tests share one family-wise rate (Bonferroni over the services tested, see judgeMix).
+ *
+ * A window joins the baseline only when its mix was not significant, so a fault does not teach the
+ * baseline that it is normal; the baseline forgets with the spans' half-life, so drift becomes normal.
+ */
+
+/**
+ * A template expected fewer times than this in a window is pooled with the rest (Cochran's rule for
+ * the chi-square approximation: no expected count below 1).
+ */
+export const MIN_EXPECTED = 1;
+/** Fewest records in a window for a test: fewer cannot fill two categories by Cochran's rule. */
+export const MIN_RECORDS = 5;
+/** Templates remembered per service (the least weighty forgotten first). */
+const MAX_TEMPLATES = 1000;
+/** A template whose decayed count fell below this is forgotten (unseen for about ten half-lives). */
+const FORGET_BELOW = 1e-3;
+/** Cap of the dispersion's degrees of freedom: beyond it the F tail is the chi-square tail. */
+const MAX_DISPERSION_DF = 10_000;
+/** Changed templates named in the evidence. */
+const MAX_CHANGES = 3;
+
+/** One service's baseline template mix. */
+export interface MixHistory {
+  /** Decayed record count per template id over learned windows. */
+  counts: Record<string, number>;
+  /** Decayed total of `counts`. */
+  total: number;
+  /** Decayed count of records whose template the baseline did not know yet (novelty is normal in some services). */
+  novel: number;
+  /** Windows learned (not decayed): the warm-up gate. */
+  windows: number;
+  /** Decayed sums over tested, learned windows of G/df, of their weight and of df: the dispersion estimate. */
+  dispersionSum: number;
+  dispersionWeight: number;
+  dispersionDf: number;
+  /** Consecutive windows whose mix was significant. */
+  streak: number;
+}
+
+export function newMixHistory(): MixHistory {
+  return { counts: {}, total: 0, novel: 0, windows: 0, dispersionSum: 0, dispersionWeight: 0, dispersionDf: 0, streak: 0 };
+}
+
+export interface MixChange {
+  templateId: string;
+  count: number;
+  /** Expected count in this window under the baseline mix. */
+  expected: number;
+}
+
+export interface MixVerdict {
+  /** Records in the window. */
+  n: number;
+  /** G statistic, its degrees of freedom and the dispersion it was scaled by. */
+  g: number;
+  df: number;
+  dispersion: number;
+  /** p-value before the window's correction; 1 when not tested. */
+  p: number;
+  tested: boolean;
+  /** Templates the baseline does not know, most frequent first. */
+  appeared: MixChange[];
+  /** Known templates expected at least MIN_EXPECTED times and absent, most expected first. */
+  vanished: MixChange[];
+  /** Known templates seen more often than expected, by their share of the statistic. */
+  grown: MixChange[];
+}
+
+export function dispersionOf(h: MixHistory): number {
+  return h.dispersionWeight > 0 ? Math.max(1, h.dispersionSum / h.dispersionWeight) : 1;
+}
+
+function round(x: number, digits = 3): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}
+
+/** Tests a window's template counts against the baseline mix (which excludes this window). */
+export function testMix(counts: Readonly<Record<string, number>>, h: MixHistory, minWindows: number): MixVerdict {
+  let n = 0;
+  for (const id in counts) n += counts[id];
+  const dispersion = dispersionOf(h);
+  const verdict: MixVerdict = { n, g: 0, df: 0, dispersion, p: 1, tested: false, appeared: [], vanished: [], grown: [] };
+  if (n < MIN_RECORDS || h.windows < minWindows || h.total <= 0 || h.dispersionWeight === 0) return verdict;
+  // Jeffreys estimate of the share of records whose template is new to the service.
+  const novelShare = (h.novel + 0.5) / (h.total + 1);
+  const scale = (n * (1 - novelShare)) / h.total;
+  let g = 0;
+  let categories = 0;
+  let otherObserved = 0;
+  let otherExpected = n * novelShare;
+  const grown: (MixChange & { term: number })[] = [];
+  for (const id in h.counts) {
+    const expected = h.counts[id] * scale;
+    const observed = counts[id] ?? 0;
+    if (expected < MIN_EXPECTED) {
+      otherExpected += expected;
+      otherObserved += observed;
+      continue;
+    }
+    categories++;
+    // The general form 2 * sum(o ln(o/e) - (o - e)) stays exact when the expected counts do not sum to n.
+    const term = (observed > 0 ? observed * Math.log(observed / expected) : 0) - (observed - expected);
+    g += term;
+    if (observed === 0) verdict.vanished.push({ templateId: id, count: 0, expected: round(expected) });
+    else if (observed > expected) grown.push({ templateId: id, count: observed, expected: round(expected), term });
+  }
+  for (const id in counts) {
+    if (h.counts[id] !== undefined) continue;
+    otherObserved += counts[id];
+    verdict.appeared.push({ templateId: id, count: counts[id], expected: 0 });
+  }
+  if (otherExpected > 0) {
+    categories++;
+    g += (otherObserved > 0 ? otherObserved * Math.log(otherObserved / otherExpected) : 0) - (otherObserved - otherExpected);
+  }
+  g *= 2;
+  const df = categories - 1;
+  verdict.appeared.sort((a, b) => b.count - a.count || (a.templateId < b.templateId ? -1 : 1)).splice(MAX_CHANGES);
+  verdict.vanished.sort((a, b) => b.expected - a.expected || (a.templateId < b.templateId ? -1 : 1)).splice(MAX_CHANGES);
+  verdict.grown = grown
+    .sort((a, b) => b.term - a.term || (a.templateId < b.templateId ? -1 : 1))
+    .slice(0, MAX_CHANGES)
+    .map(({ term: _term, ...c }) => c);
+  if (df < 1) return verdict;
+  const d2 = Math.min(MAX_DISPERSION_DF, Math.max(1, h.dispersionDf));
+  return { ...verdict, g: round(g), df, p: fisherTail(g / df / dispersion, df, d2), tested: true };
+}
+
+/**
+ * Folds a window into the baseline when `learn` (its mix was not significant); `significant` keeps
+ * the streak of significant windows either way.
+ */
+export function recordMix(h: MixHistory, counts: Readonly<Record<string, number>>, verdict: MixVerdict, significant: boolean, halfLife = HALF_LIFE_WINDOWS): void {
+  h.streak = significant ? h.streak + 1 : 0;
+  if (significant || verdict.n === 0) return;
+  const keep = Math.pow(0.5, 1 / halfLife);
+  for (const id in h.counts) {
+    const c = h.counts[id] * keep;
+    if (c < FORGET_BELOW) delete h.counts[id];
+    else h.counts[id] = c;
+  }
+  let novel = 0;
+  for (const id in counts) {
+    const known = h.counts[id];
+    if (known === undefined) novel += counts[id];
+    h.counts[id] = (known ?? 0) + counts[id];
+  }
+  h.total = h.total * keep + verdict.n;
+  // The first window is all new by definition: it says nothing about the service's novelty.
+  h.novel = h.novel * keep + (h.windows === 0 ? 0 : novel);
+  h.windows += 1;
+  if (verdict.tested) {
+    h.dispersionSum = h.dispersionSum * keep + verdict.g / verdict.df;
+    h.dispersionWeight = h.dispersionWeight * keep + 1;
+    h.dispersionDf = h.dispersionDf * keep + verdict.df;
+  } else if (h.dispersionWeight === 0 && h.windows > 1) {
+    // Until a window can be tested the dispersion starts at the multinomial's own (G/df = 1).
+    h.dispersionSum = 1;
+    h.dispersionWeight = 1;
+    h.dispersionDf = 1;
+  }
+  const ids = Object.keys(h.counts);
+  if (ids.length > MAX_TEMPLATES) {
+    ids.sort((a, b) => h.counts[a] - h.counts[b] || (a < b ? -1 : 1));
+    for (const id of ids.slice(0, ids.length - MAX_TEMPLATES)) {
+      h.total -= h.counts[id];
+      delete h.counts[id];
+    }
+  }
+}
+
+/**
+ * Bonferroni over the services tested in one window: the services whose mix is significant at the
+ * window's family-wise rate `alpha`, with their corrected p-values.
+ */
+export function judgeMix(verdicts: ReadonlyMap<string, MixVerdict>, alpha: number): Map<string, number> {
+  let tests = 0;
+  for (const v of verdicts.values()) if (v.tested) tests++;
+  const significant = new Map<string, number>();
+  for (const [service, v] of verdicts) {
+    if (v.tested && v.p * tests <= alpha) significant.set(service, Math.min(1, v.p * tests));
+  }
+  return significant;
+}
+
+/**
+ * The evidence signal of a significant mix. Its weight grows with how far below the family-wise rate
+ * the corrected p-value went; one window alone stays below the opening score (0.3), two windows in a
+ * row can open an incident on their own (at least 0.5): with independent windows that is about
+ * alpha^2 per window pair when nothing changed.
+ */
+export function mixSignal(v: MixVerdict, correctedP: number, alpha: number, streak: number): Signal {
+  const surprise = Math.log10(alpha / Math.max(correctedP, Number.MIN_VALUE));
+  const weight = streak >= 2 ? 0.5 + Math.min(0.3, surprise / 20) : 0.3;
+  return {
+    name: "template_mix",
+    weight: round(weight),
+    p: Number(correctedP.toPrecision(3)),
+    g: v.g,
+    df: v.df,
+    dispersion: round(v.dispersion, 2),
+    records: v.n,
+    windows: streak,
+    appeared: v.appeared,
+    vanished: v.vanished,
+    grown: v.grown,
+  };
+}
