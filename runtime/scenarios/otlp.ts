@@ -1,4 +1,4 @@
-import type { ScenarioLog } from "./types";
+import type { Scenario, ScenarioLog, ScenarioSpan } from "./types";
 
 /** Attribute value in OTLP/JSON: integers as int64 strings (as the collector writes them), others typed. */
 function anyValue(v: string | number | boolean): Record<string, unknown> {
@@ -62,4 +62,63 @@ export function toOtlpRequests(logs: readonly ScenarioLog[], flushMs = 1000): Re
 /** The same, as JSON lines (what the collector's Kafka exporter writes with `otlp_json`). */
 export function toOtlpJsonLines(logs: readonly ScenarioLog[], flushMs = 1000): string[] {
   return toOtlpRequests(logs, flushMs).map((r) => JSON.stringify(r));
+}
+
+const SPAN_KIND = { server: 2, client: 3 } as const;
+
+/**
+ * Packs spans into OTLP/JSON `ExportTraceServiceRequest` objects, one per `flushMs` of event time by
+ * end time (an SDK exports a span when it ends), grouped by resource (service).
+ */
+export function toOtlpTraceRequests(spans: readonly ScenarioSpan[], flushMs = 1000): Record<string, unknown>[] {
+  const requests: Record<string, unknown>[] = [];
+  let i = 0;
+  while (i < spans.length) {
+    const batchEnd = (Math.floor(spans[i].endMs / flushMs) + 1) * flushMs;
+    const byService = new Map<string, Record<string, unknown>[]>();
+    for (; i < spans.length && spans[i].endMs < batchEnd; i++) {
+      const s = spans[i];
+      const list = byService.get(s.service) ?? [];
+      byService.set(s.service, list);
+      list.push({
+        traceId: s.traceId,
+        spanId: s.spanId,
+        ...(s.parentSpanId ? { parentSpanId: s.parentSpanId } : {}),
+        name: s.name,
+        kind: SPAN_KIND[s.kind],
+        startTimeUnixNano: `${Math.round(s.startMs * 1000)}000`,
+        endTimeUnixNano: `${Math.round(s.endMs * 1000)}000`,
+        attributes: s.peer === null ? [] : [{ key: "peer.service", value: { stringValue: s.peer } }],
+        status: s.error ? { code: 2 } : {},
+      });
+    }
+    requests.push({
+      resourceSpans: [...byService].map(([service, list]) => ({
+        resource: resourceOf(service),
+        scopeSpans: [{ scope: { name: "app" }, spans: list }],
+      })),
+    });
+  }
+  return requests;
+}
+
+/**
+ * A scenario's logs and spans as one stream of OTLP/JSON lines in event time (what `logclaw replay`
+ * reads): per `flushMs`, the logs request, then the traces request.
+ */
+export function toScenarioJsonLines(scenario: Pick<Scenario, "logs" | "spans">, flushMs = 1000): string[] {
+  const keyed: [number, number, string][] = [];
+  for (const r of toOtlpRequests(scenario.logs, flushMs)) keyed.push([Math.floor(firstMs(r, "logs") / flushMs), 0, JSON.stringify(r)]);
+  for (const r of toOtlpTraceRequests(scenario.spans, flushMs)) keyed.push([Math.floor(firstMs(r, "spans") / flushMs), 1, JSON.stringify(r)]);
+  return keyed.sort((a, b) => a[0] - b[0] || a[1] - b[1]).map(([, , line]) => line);
+}
+
+/** Event time (ms) of a request's first record, or of its first span's end: the flush interval it belongs to. */
+function firstMs(request: Record<string, unknown>, kind: "logs" | "spans"): number {
+  if (kind === "logs") {
+    const rl = (request.resourceLogs as { scopeLogs: { logRecords: { timeUnixNano: string }[] }[] }[])[0];
+    return Number(rl.scopeLogs[0].logRecords[0].timeUnixNano.slice(0, -6));
+  }
+  const rs = (request.resourceSpans as { scopeSpans: { spans: { endTimeUnixNano: string }[] }[] }[])[0];
+  return Number(rs.scopeSpans[0].spans[0].endTimeUnixNano.slice(0, -6));
 }

@@ -1,4 +1,5 @@
 import type { Signal } from "../../../contracts/records";
+import { POOLED_WINDOWS, QUARANTINE_WINDOWS } from "../spans/span-signals";
 import { fisherTail, HALF_LIFE_WINDOWS } from "../spans/tail-test";
 
 /**
@@ -17,8 +18,11 @@ import { fisherTail, HALF_LIFE_WINDOWS } from "../spans/tail-test";
  * unchanged mix a window then rejects at about its nominal rate however bursty the service; the
  * window's tests share one family-wise rate (Bonferroni over the services tested, see judgeMix).
  *
- * A window joins the baseline only when its mix was not significant, so a fault does not teach the
- * baseline that it is normal; the baseline forgets with the spans' half-life, so drift becomes normal.
+ * As with the span signals, a window is tested pooled with the service's previous POOLED_WINDOWS - 1
+ * windows (a quiet service writes a few dozen lines per window: too few for one window to tell a
+ * vanished line from chance), and is learned only QUARANTINE_WINDOWS later if no test of the service
+ * was significant meanwhile, so the thin first windows of a fault do not teach the baseline that it is
+ * normal. The baseline forgets with the spans' half-life, so drift becomes normal.
  */
 
 /**
@@ -53,10 +57,25 @@ export interface MixHistory {
   dispersionDf: number;
   /** Consecutive windows whose mix was significant. */
   streak: number;
+  /** Template text per id in `counts`, for the evidence of a template that vanished. */
+  texts: Record<string, string>;
+  /** The latest windows' counts, pooled into the next test. */
+  recent: { index: number; counts: Record<string, number> }[];
+  /** Windows waiting out the quarantine before they are learned, oldest first, with their pooled test. */
+  pending: { index: number; counts: Record<string, number>; g: number; df: number; tested: boolean }[];
 }
 
 export function newMixHistory(): MixHistory {
-  return { counts: {}, total: 0, novel: 0, windows: 0, dispersionSum: 0, dispersionWeight: 0, dispersionDf: 0, streak: 0 };
+  return { counts: {}, total: 0, novel: 0, windows: 0, dispersionSum: 0, dispersionWeight: 0, dispersionDf: 0, streak: 0, texts: {}, recent: [], pending: [] };
+}
+
+/** Window `index`'s counts pooled with the service's previous windows (at most POOLED_WINDOWS in all); remembers them. */
+export function pooledMix(h: MixHistory, index: number, counts: Readonly<Record<string, number>>): Record<string, number> {
+  h.recent = h.recent.filter((r) => r.index > index - POOLED_WINDOWS && r.index < index);
+  h.recent.push({ index, counts: { ...counts } });
+  const pooled: Record<string, number> = {};
+  for (const r of h.recent) for (const id in r.counts) pooled[id] = (pooled[id] ?? 0) + r.counts[id];
+  return pooled;
 }
 
 export interface MixChange {
@@ -78,7 +97,7 @@ export interface MixVerdict {
   tested: boolean;
   /** Templates the baseline does not know, most frequent first. */
   appeared: MixChange[];
-  /** Known templates expected at least MIN_EXPECTED times and absent, most expected first. */
+  /** Known templates seen less often than expected (absent, or rarer), by their share of the statistic. */
   vanished: MixChange[];
   /** Known templates seen more often than expected, by their share of the statistic. */
   grown: MixChange[];
@@ -108,6 +127,7 @@ export function testMix(counts: Readonly<Record<string, number>>, h: MixHistory,
   let otherObserved = 0;
   let otherExpected = n * novelShare;
   const grown: (MixChange & { term: number })[] = [];
+  const shrunk: (MixChange & { term: number })[] = [];
   for (const id in h.counts) {
     const expected = h.counts[id] * scale;
     const observed = counts[id] ?? 0;
@@ -120,7 +140,7 @@ export function testMix(counts: Readonly<Record<string, number>>, h: MixHistory,
     // The general form 2 * sum(o ln(o/e) - (o - e)) stays exact when the expected counts do not sum to n.
     const term = (observed > 0 ? observed * Math.log(observed / expected) : 0) - (observed - expected);
     g += term;
-    if (observed === 0) verdict.vanished.push({ templateId: id, count: 0, expected: round(expected) });
+    if (observed < expected) shrunk.push({ templateId: id, count: observed, expected: round(expected), term });
     else if (observed > expected) grown.push({ templateId: id, count: observed, expected: round(expected), term });
   }
   for (const id in counts) {
@@ -135,28 +155,57 @@ export function testMix(counts: Readonly<Record<string, number>>, h: MixHistory,
   g *= 2;
   const df = categories - 1;
   verdict.appeared.sort((a, b) => b.count - a.count || (a.templateId < b.templateId ? -1 : 1)).splice(MAX_CHANGES);
-  verdict.vanished.sort((a, b) => b.expected - a.expected || (a.templateId < b.templateId ? -1 : 1)).splice(MAX_CHANGES);
-  verdict.grown = grown
-    .sort((a, b) => b.term - a.term || (a.templateId < b.templateId ? -1 : 1))
-    .slice(0, MAX_CHANGES)
-    .map(({ term: _term, ...c }) => c);
+  const strongest = (list: (MixChange & { term: number })[]) =>
+    list
+      .sort((a, b) => b.term - a.term || (a.templateId < b.templateId ? -1 : 1))
+      .slice(0, MAX_CHANGES)
+      .map(({ term: _term, ...c }) => c);
+  verdict.vanished = strongest(shrunk);
+  verdict.grown = strongest(grown);
   if (df < 1) return verdict;
   const d2 = Math.min(MAX_DISPERSION_DF, Math.max(1, h.dispersionDf));
   return { ...verdict, g: round(g), df, p: fisherTail(g / df / dispersion, df, d2), tested: true };
 }
 
 /**
- * Folds a window into the baseline when `learn` (its mix was not significant); `significant` keeps
- * the streak of significant windows either way.
+ * After window `index`'s (pooled) test: keeps the streak of significant windows, queues the window
+ * for learning, and learns the windows whose quarantine is over. A significant test drops the queued
+ * windows (they are the fault's onset) and the older pooled ones (they must not vouch for the next
+ * test). `texts` are the window's template texts by id.
  */
-export function recordMix(h: MixHistory, counts: Readonly<Record<string, number>>, verdict: MixVerdict, significant: boolean, halfLife = HALF_LIFE_WINDOWS): void {
+export function recordMix(
+  h: MixHistory,
+  index: number,
+  verdict: MixVerdict,
+  significant: boolean,
+  halfLife = HALF_LIFE_WINDOWS,
+  texts: Readonly<Record<string, string>> = {},
+): void {
   h.streak = significant ? h.streak + 1 : 0;
-  if (significant || verdict.n === 0) return;
+  const own = h.recent.find((r) => r.index === index)?.counts ?? {};
+  if (significant) {
+    h.pending = [];
+    h.recent = h.recent.filter((r) => r.index === index);
+  } else h.pending.push({ index, counts: own, g: verdict.g, df: verdict.df, tested: verdict.tested });
+  while (h.pending.length > 0 && h.pending[0].index <= index - QUARANTINE_WINDOWS) {
+    const w = h.pending.shift() as MixHistory["pending"][number];
+    learn(h, w.counts, w, halfLife);
+  }
+  for (const id in own) if (h.counts[id] !== undefined && texts[id] !== undefined) h.texts[id] = texts[id];
+  for (const id in texts) if (h.texts[id] === undefined && h.counts[id] !== undefined) h.texts[id] = texts[id];
+}
+
+function learn(h: MixHistory, counts: Readonly<Record<string, number>>, test: { g: number; df: number; tested: boolean }, halfLife: number): void {
+  let n = 0;
+  for (const id in counts) n += counts[id];
+  if (n === 0) return;
   const keep = Math.pow(0.5, 1 / halfLife);
   for (const id in h.counts) {
     const c = h.counts[id] * keep;
-    if (c < FORGET_BELOW) delete h.counts[id];
-    else h.counts[id] = c;
+    if (c < FORGET_BELOW) {
+      delete h.counts[id];
+      delete h.texts[id];
+    } else h.counts[id] = c;
   }
   let novel = 0;
   for (const id in counts) {
@@ -164,14 +213,14 @@ export function recordMix(h: MixHistory, counts: Readonly<Record<string, number>
     if (known === undefined) novel += counts[id];
     h.counts[id] = (known ?? 0) + counts[id];
   }
-  h.total = h.total * keep + verdict.n;
+  h.total = h.total * keep + n;
   // The first window is all new by definition: it says nothing about the service's novelty.
   h.novel = h.novel * keep + (h.windows === 0 ? 0 : novel);
   h.windows += 1;
-  if (verdict.tested) {
-    h.dispersionSum = h.dispersionSum * keep + verdict.g / verdict.df;
+  if (test.tested) {
+    h.dispersionSum = h.dispersionSum * keep + test.g / test.df;
     h.dispersionWeight = h.dispersionWeight * keep + 1;
-    h.dispersionDf = h.dispersionDf * keep + verdict.df;
+    h.dispersionDf = h.dispersionDf * keep + test.df;
   } else if (h.dispersionWeight === 0 && h.windows > 1) {
     // Until a window can be tested the dispersion starts at the multinomial's own (G/df = 1).
     h.dispersionSum = 1;
@@ -184,6 +233,7 @@ export function recordMix(h: MixHistory, counts: Readonly<Record<string, number>
     for (const id of ids.slice(0, ids.length - MAX_TEMPLATES)) {
       h.total -= h.counts[id];
       delete h.counts[id];
+      delete h.texts[id];
     }
   }
 }
