@@ -9,9 +9,14 @@ import { fisherTail, HALF_LIFE_WINDOWS } from "../spans/tail-test";
  * fallback, a retry), the proportions shift (more cache misses than hits). Proportions, not rates,
  * are compared, so a traffic change alone (a quiet hour, a gap in the data) is not a fault.
  *
- * The test is a G-test (likelihood-ratio) of the window's counts per template against the baseline's
- * proportions, one category per template expected at least MIN_EXPECTED times plus one for the rest
- * (rare and never-seen templates). Log records are not independent draws: one request writes several
+ * The test is a G-test (likelihood-ratio) of the window's counts per known template against the
+ * baseline's proportions, one category per template expected at least MIN_EXPECTED times plus one for
+ * the rare rest. Templates the baseline never saw are evidence, not part of the test: a line added
+ * next to an unchanged mix is what a new version, a feature flag or a retried call writes; a fault
+ * changes what the service already did (lines vanish, paths shift). New error lines have their own
+ * path (template spikes and novelty on errors).
+ *
+ * Log records are not independent draws: one request writes several
  * lines together, bursts repeat a template. So the statistic is scaled by the service's own
  * dispersion (quasi-likelihood: the mean G/df of its baseline windows, at least 1) and judged with an
  * F tail, whose second degrees of freedom are those the dispersion was estimated from. Under an
@@ -47,8 +52,6 @@ export interface MixHistory {
   counts: Record<string, number>;
   /** Decayed total of `counts`. */
   total: number;
-  /** Decayed count of records whose template the baseline did not know yet (novelty is normal in some services). */
-  novel: number;
   /** Windows learned (not decayed): the warm-up gate. */
   windows: number;
   /** Decayed sums over tested, learned windows of G/df, of their weight and of df: the dispersion estimate. */
@@ -66,7 +69,7 @@ export interface MixHistory {
 }
 
 export function newMixHistory(): MixHistory {
-  return { counts: {}, total: 0, novel: 0, windows: 0, dispersionSum: 0, dispersionWeight: 0, dispersionDf: 0, streak: 0, texts: {}, recent: [], pending: [] };
+  return { counts: {}, total: 0, windows: 0, dispersionSum: 0, dispersionWeight: 0, dispersionDf: 0, streak: 0, texts: {}, recent: [], pending: [] };
 }
 
 /** Window `index`'s counts pooled with the service's previous windows (at most POOLED_WINDOWS in all); remembers them. */
@@ -119,13 +122,14 @@ export function testMix(counts: Readonly<Record<string, number>>, h: MixHistory,
   const dispersion = dispersionOf(h);
   const verdict: MixVerdict = { n, g: 0, df: 0, dispersion, p: 1, tested: false, appeared: [], vanished: [], grown: [] };
   if (n < MIN_RECORDS || h.windows < minWindows || h.total <= 0 || h.dispersionWeight === 0) return verdict;
-  // Jeffreys estimate of the share of records whose template is new to the service.
-  const novelShare = (h.novel + 0.5) / (h.total + 1);
-  const scale = (n * (1 - novelShare)) / h.total;
+  let known = 0;
+  for (const id in counts) if (h.counts[id] !== undefined) known += counts[id];
+  if (known < MIN_RECORDS) return verdict;
+  const scale = known / h.total;
   let g = 0;
   let categories = 0;
   let otherObserved = 0;
-  let otherExpected = n * novelShare;
+  let otherExpected = 0;
   const grown: (MixChange & { term: number })[] = [];
   const shrunk: (MixChange & { term: number })[] = [];
   for (const id in h.counts) {
@@ -144,9 +148,7 @@ export function testMix(counts: Readonly<Record<string, number>>, h: MixHistory,
     else if (observed > expected) grown.push({ templateId: id, count: observed, expected: round(expected), term });
   }
   for (const id in counts) {
-    if (h.counts[id] !== undefined) continue;
-    otherObserved += counts[id];
-    verdict.appeared.push({ templateId: id, count: counts[id], expected: 0 });
+    if (h.counts[id] === undefined) verdict.appeared.push({ templateId: id, count: counts[id], expected: 0 });
   }
   if (otherExpected > 0) {
     categories++;
@@ -207,15 +209,8 @@ function learn(h: MixHistory, counts: Readonly<Record<string, number>>, test: { 
       delete h.texts[id];
     } else h.counts[id] = c;
   }
-  let novel = 0;
-  for (const id in counts) {
-    const known = h.counts[id];
-    if (known === undefined) novel += counts[id];
-    h.counts[id] = (known ?? 0) + counts[id];
-  }
+  for (const id in counts) h.counts[id] = (h.counts[id] ?? 0) + counts[id];
   h.total = h.total * keep + n;
-  // The first window is all new by definition: it says nothing about the service's novelty.
-  h.novel = h.novel * keep + (h.windows === 0 ? 0 : novel);
   h.windows += 1;
   if (test.tested) {
     h.dispersionSum = h.dispersionSum * keep + test.g / test.df;

@@ -75,14 +75,22 @@ describe("template mix test", () => {
     expect(verdict.grown.map((c) => c.templateId)).toContain("db-query");
   });
 
-  it("flags templates the service never wrote before, and names them", () => {
+  it("names templates the service never wrote before, but an added line next to an unchanged mix is no verdict", () => {
     const rng = new Random(43);
     const h = warm(rng, 30);
+    // A new version logs a feature-flag line for some requests; everything else is as before.
     const counts = window(rng, 25, MIX, LINES);
-    counts["fallback-served"] = 12;
+    counts["feature-flag"] = 12;
     const { verdict, significant } = step(h, counts);
-    expect(significant).toBe(true);
-    expect(verdict.appeared[0]).toEqual({ templateId: "fallback-served", count: 12, expected: 0 });
+    expect(significant).toBe(false);
+    expect(verdict.appeared[0]).toEqual({ templateId: "feature-flag", count: 12, expected: 0 });
+    // A fallback that replaces the usual path is: the known lines shift.
+    const fallback = window(rng, 25, { hit: 0, miss: 0, list: 1 }, LINES);
+    fallback["fallback-served"] = 20;
+    step(h, fallback);
+    const second = step(h, { ...window(rng, 25, { hit: 0, miss: 0, list: 1 }, LINES), "fallback-served": 20 });
+    expect(second.significant).toBe(true);
+    expect(second.verdict.appeared[0].templateId).toBe("fallback-served");
   });
 
   it("takes a drop in traffic with the same mix as normal", () => {
