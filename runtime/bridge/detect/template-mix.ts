@@ -52,6 +52,14 @@ export interface MixHistory {
   counts: Record<string, number>;
   /** Decayed total of `counts`. */
   total: number;
+  /** Windows learned since each template in `counts` entered the baseline. */
+  ages: Record<string, number>;
+  /**
+   * Decayed records of the service over the windows since each template entered the baseline: a
+   * template's share is its count over its own exposure, so one that appeared an hour into the
+   * history is not taken as rarer than it is.
+   */
+  exposure: Record<string, number>;
   /** Windows learned (not decayed): the warm-up gate. */
   windows: number;
   /** Decayed sums over tested, learned windows of G/df, of their weight and of df: the dispersion estimate. */
@@ -69,7 +77,7 @@ export interface MixHistory {
 }
 
 export function newMixHistory(): MixHistory {
-  return { counts: {}, total: 0, windows: 0, dispersionSum: 0, dispersionWeight: 0, dispersionDf: 0, streak: 0, texts: {}, recent: [], pending: [] };
+  return { counts: {}, total: 0, ages: {}, exposure: {}, windows: 0, dispersionSum: 0, dispersionWeight: 0, dispersionDf: 0, streak: 0, texts: {}, recent: [], pending: [] };
 }
 
 /** Window `index`'s counts pooled with the service's previous windows (at most POOLED_WINDOWS in all); remembers them. */
@@ -122,10 +130,16 @@ export function testMix(counts: Readonly<Record<string, number>>, h: MixHistory,
   const dispersion = dispersionOf(h);
   const verdict: MixVerdict = { n, g: 0, df: 0, dispersion, p: 1, tested: false, appeared: [], vanished: [], grown: [] };
   if (n < MIN_RECORDS || h.windows < minWindows || h.total <= 0 || h.dispersionWeight === 0) return verdict;
+  // A template is known once it has been in the baseline as long as the service must be before any
+  // test: a young one's decayed share understates its rate, so it would look grown for an hour.
+  const mature = (id: string) => (h.ages[id] ?? 0) >= minWindows;
   let known = 0;
-  for (const id in counts) if (h.counts[id] !== undefined) known += counts[id];
-  if (known < MIN_RECORDS) return verdict;
-  const scale = known / h.total;
+  for (const id in counts) if (mature(id)) known += counts[id];
+  const share = (id: string) => h.counts[id] / (h.exposure[id] ?? h.total);
+  let shares = 0;
+  for (const id in h.counts) if (mature(id)) shares += share(id);
+  if (known < MIN_RECORDS || shares <= 0) return verdict;
+  const scale = known / shares;
   let g = 0;
   let categories = 0;
   let otherObserved = 0;
@@ -133,7 +147,8 @@ export function testMix(counts: Readonly<Record<string, number>>, h: MixHistory,
   const grown: (MixChange & { term: number })[] = [];
   const shrunk: (MixChange & { term: number })[] = [];
   for (const id in h.counts) {
-    const expected = h.counts[id] * scale;
+    if (!mature(id)) continue;
+    const expected = share(id) * scale;
     const observed = counts[id] ?? 0;
     if (expected < MIN_EXPECTED) {
       otherExpected += expected;
@@ -148,7 +163,7 @@ export function testMix(counts: Readonly<Record<string, number>>, h: MixHistory,
     else if (observed > expected) grown.push({ templateId: id, count: observed, expected: round(expected), term });
   }
   for (const id in counts) {
-    if (h.counts[id] === undefined) verdict.appeared.push({ templateId: id, count: counts[id], expected: 0 });
+    if (!mature(id)) verdict.appeared.push({ templateId: id, count: counts[id], expected: 0 });
   }
   if (otherExpected > 0) {
     categories++;
@@ -207,9 +222,15 @@ function learn(h: MixHistory, counts: Readonly<Record<string, number>>, test: { 
     if (c < FORGET_BELOW) {
       delete h.counts[id];
       delete h.texts[id];
+      delete h.ages[id];
+      delete h.exposure[id];
     } else h.counts[id] = c;
   }
   for (const id in counts) h.counts[id] = (h.counts[id] ?? 0) + counts[id];
+  for (const id in h.counts) {
+    h.ages[id] = (h.ages[id] ?? 0) + 1;
+    h.exposure[id] = (h.exposure[id] ?? 0) * keep + n;
+  }
   h.total = h.total * keep + n;
   h.windows += 1;
   if (test.tested) {
@@ -229,6 +250,8 @@ function learn(h: MixHistory, counts: Readonly<Record<string, number>>, test: { 
       h.total -= h.counts[id];
       delete h.counts[id];
       delete h.texts[id];
+      delete h.ages[id];
+      delete h.exposure[id];
     }
   }
 }
@@ -248,14 +271,20 @@ export function judgeMix(verdicts: ReadonlyMap<string, MixVerdict>, alpha: numbe
 }
 
 /**
+ * Significant tests in a row that open an incident on the mix alone: the first and the last of them
+ * pool disjoint windows, so two independent tests rejected (about alpha^2 when nothing changed), and
+ * the shift outlasted one pooled span (a pod restarting, a retried deploy).
+ */
+export const OPEN_STREAK = POOLED_WINDOWS + 1;
+
+/**
  * The evidence signal of a significant mix. Its weight grows with how far below the family-wise rate
- * the corrected p-value went; one window alone stays below the opening score (0.3), two windows in a
- * row can open an incident on their own (at least 0.5): with independent windows that is about
- * alpha^2 per window pair when nothing changed.
+ * the corrected p-value went; before OPEN_STREAK tests in a row it stays below the opening score
+ * (0.3: evidence for an incident other signals open), from then on it can open one alone (>= 0.5).
  */
 export function mixSignal(v: MixVerdict, correctedP: number, alpha: number, streak: number): Signal {
   const surprise = Math.log10(alpha / Math.max(correctedP, Number.MIN_VALUE));
-  const weight = streak >= 2 ? 0.5 + Math.min(0.3, surprise / 20) : 0.3;
+  const weight = streak >= OPEN_STREAK ? 0.5 + Math.min(0.3, surprise / 20) : 0.3;
   return {
     name: "template_mix",
     weight: round(weight),

@@ -12,7 +12,7 @@ import {
   type TemplateHistory,
 } from "./baseline";
 import type { RecordAssessment } from "./record-signals";
-import { judgeMix, mixSignal, newMixHistory, pooledMix, recordMix, testMix, type MixHistory, type MixVerdict } from "./template-mix";
+import { judgeMix, mixSignal, newMixHistory, OPEN_STREAK, pooledMix, recordMix, testMix, type MixHistory, type MixVerdict } from "./template-mix";
 
 /** Per-window evidence kept for each error record's template. */
 export interface TemplateCount {
@@ -285,7 +285,7 @@ function dominantTemplate(w: ServiceWindow): { templateId: string; template: str
  * The template-mix signal of one closed window, for every service in it: each service's mix is tested
  * against its baseline, the window's tests share the family-wise rate `tuning.mixAlpha` (Bonferroni),
  * and the window is learned unless significant. A significant mix adds its evidence to the service's
- * finding; two significant windows in a row trigger it on their own (a silent fault: no error needed),
+ * finding; OPEN_STREAK significant windows in a row trigger it on their own (a silent fault: no error needed),
  * as a `template_mix` detection keyed by the most changed template. Updates `histories` and `findings`.
  */
 export function scoreTemplateMix(
@@ -311,7 +311,7 @@ export function scoreTemplateMix(
     const f = findings.get(service);
     if (corrected === undefined || !f) continue;
     f.signals.push(mixSignal(v, corrected, tuning.mixAlpha, h.streak));
-    if (h.streak < 2 || f.triggered) continue;
+    if (h.streak < OPEN_STREAK || f.triggered) continue;
     f.triggered = true;
     f.family = "template_mix";
     const lead = v.appeared[0] ?? v.vanished[0] ?? v.grown[0];

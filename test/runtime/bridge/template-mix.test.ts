@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { judgeMix, mixSignal, newMixHistory, pooledMix, recordMix, testMix, type MixHistory, type MixVerdict } from "../../../runtime/bridge/detect/template-mix";
+import { judgeMix, mixSignal, newMixHistory, OPEN_STREAK, pooledMix, recordMix, testMix, type MixHistory, type MixVerdict } from "../../../runtime/bridge/detect/template-mix";
 import { Random } from "../../../runtime/scenarios";
 
 const MIN_WINDOWS = 12;
@@ -93,6 +93,17 @@ describe("template mix test", () => {
     expect(second.verdict.appeared[0].templateId).toBe("fallback-served");
   });
 
+  it("learns a template a new version added at its own rate, not diluted by the history before it", () => {
+    const rng = new Random(48);
+    const h = warm(rng, 120);
+    // From now on a tenth of requests also log a feature-flag line: flagged as new at most, never
+    // as a shift once it is part of the baseline.
+    const withFlag = () => ({ ...window(rng, 25, MIX, LINES), "feature-flag": rng.int(1, 5) });
+    const verdicts = Array.from({ length: 60 }, () => step(h, withFlag()));
+    expect(verdicts.filter((v) => v.significant)).toEqual([]);
+    expect(verdicts[59].verdict.appeared).toEqual([]);
+  });
+
   it("takes a drop in traffic with the same mix as normal", () => {
     const rng = new Random(44);
     const h = warm(rng, 30, 40);
@@ -157,10 +168,10 @@ describe("judgeMix", () => {
     expect([...judgeMix(three, 0.001).keys()]).toEqual(["a"]);
   });
 
-  it("lets one window only contribute and two in a row open", () => {
+  it("lets a short shift only contribute; one that outlasts a pooled span opens", () => {
     const v = verdict(1e-9);
-    expect(mixSignal(v, 1e-9, 0.001, 1).weight).toBeLessThan(0.5);
-    expect(mixSignal(v, 1e-9, 0.001, 2).weight).toBeGreaterThanOrEqual(0.5);
-    expect(mixSignal(v, 1e-9, 0.001, 2)).toMatchObject({ name: "template_mix", df: 2, records: 20, windows: 2 });
+    expect(mixSignal(v, 1e-9, 0.001, OPEN_STREAK - 1).weight).toBeLessThan(0.5);
+    expect(mixSignal(v, 1e-9, 0.001, OPEN_STREAK).weight).toBeGreaterThanOrEqual(0.5);
+    expect(mixSignal(v, 1e-9, 0.001, OPEN_STREAK)).toMatchObject({ name: "template_mix", df: 2, records: 20, windows: OPEN_STREAK });
   });
 });
