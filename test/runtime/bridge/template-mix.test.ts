@@ -99,9 +99,15 @@ describe("template mix test", () => {
     // From now on a tenth of requests also log a feature-flag line: flagged as new at most, never
     // as a shift once it is part of the baseline.
     const withFlag = () => ({ ...window(rng, 25, MIX, LINES), "feature-flag": rng.int(1, 5) });
-    const verdicts = Array.from({ length: 60 }, () => step(h, withFlag()));
-    expect(verdicts.filter((v) => v.significant)).toEqual([]);
-    expect(verdicts[59].verdict.appeared).toEqual([]);
+    let longest = 0;
+    let last: MixVerdict | null = null;
+    for (let i = 0; i < 60; i++) {
+      last = step(h, withFlag()).verdict;
+      longest = Math.max(longest, h.streak);
+    }
+    // A lone window may reject at the test's own rate; none may reach an opening.
+    expect(longest).toBeLessThan(OPEN_STREAK);
+    expect(last?.appeared).toEqual([]);
   });
 
   it("takes a drop in traffic with the same mix as normal", () => {
