@@ -188,7 +188,10 @@ export function testMix(counts: Readonly<Record<string, number>>, h: MixHistory,
  * After window `index`'s (pooled) test: keeps the streak of significant windows, queues the window
  * for learning, and learns the windows whose quarantine is over. A significant test drops the queued
  * windows (they are the fault's onset) and the older pooled ones (they must not vouch for the next
- * test). `texts` are the window's template texts by id.
+ * test). A window in which the service was failing by other signals (`failing`: its errors) is not
+ * learned either, nor are the windows queued before it: the lines a failure writes must not become
+ * normal, or their vanishing at recovery would look like a fault. `texts` are the window's template
+ * texts by id.
  */
 export function recordMix(
   h: MixHistory,
@@ -197,13 +200,15 @@ export function recordMix(
   significant: boolean,
   halfLife = HALF_LIFE_WINDOWS,
   texts: Readonly<Record<string, string>> = {},
+  failing = false,
 ): void {
   h.streak = significant ? h.streak + 1 : 0;
   const own = h.recent.find((r) => r.index === index)?.counts ?? {};
   if (significant) {
     h.pending = [];
     h.recent = h.recent.filter((r) => r.index === index);
-  } else h.pending.push({ index, counts: own, g: verdict.g, df: verdict.df, tested: verdict.tested });
+  } else if (failing) h.pending = [];
+  else h.pending.push({ index, counts: own, g: verdict.g, df: verdict.df, tested: verdict.tested });
   while (h.pending.length > 0 && h.pending[0].index <= index - QUARANTINE_WINDOWS) {
     const w = h.pending.shift() as MixHistory["pending"][number];
     learn(h, w.counts, w, halfLife);

@@ -307,8 +307,8 @@ export function scoreTemplateMix(
     const h = (histories.get(service) as ServiceHistory).mix as MixHistory;
     const w = windows.get(service) as ServiceWindow;
     const corrected = significant.get(service);
-    recordMix(h, index, v, corrected !== undefined, undefined, w.mixTemplates);
     const f = findings.get(service);
+    recordMix(h, index, v, corrected !== undefined, undefined, w.mixTemplates, f !== undefined && (f.elevated || f.triggered));
     if (corrected === undefined || !f) continue;
     f.signals.push(mixSignal(v, corrected, tuning.mixAlpha, h.streak));
     if (h.streak < OPEN_STREAK || f.triggered) continue;

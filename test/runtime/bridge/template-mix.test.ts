@@ -144,6 +144,18 @@ describe("template mix test", () => {
     expect(JSON.stringify(h.counts)).not.toBe(before);
   });
 
+  it("never learns the lines of a window in which the service was failing", () => {
+    const rng = new Random(49);
+    const h = warm(rng, 30);
+    for (let i = 0; i < 6; i++) {
+      index += 1;
+      const counts = pooledMix(h, index, { ...window(rng, 20, MIX, LINES), "call failed": 4 });
+      recordMix(h, index, testMix(counts, h, MIN_WINDOWS), false, undefined, {}, true);
+    }
+    for (let i = 0; i < 6; i++) step(h, window(rng, 20, MIX, LINES));
+    expect(h.counts["call failed"]).toBeUndefined();
+  });
+
   it("forgets an old mix: a lasting change becomes the new normal", () => {
     const rng = new Random(47);
     const h = warm(rng, 30);
