@@ -28,35 +28,43 @@ function resourceOf(service: string): Record<string, unknown> {
  * within a request, records are ordered by service first, not by time, exactly like real exports.
  */
 export function toOtlpRequests(logs: readonly ScenarioLog[], flushMs = 1000): Record<string, unknown>[] {
-  const requests: Record<string, unknown>[] = [];
+  return flushBatches(logs, (l) => l.timeMs, flushMs).map((byService) => ({
+    resourceLogs: [...byService].map(([service, list]) => ({
+      resource: resourceOf(service),
+      scopeLogs: [
+        {
+          scope: { name: "app" },
+          logRecords: list.map((l) => ({
+            timeUnixNano: `${l.timeMs}000000`,
+            observedTimeUnixNano: `${l.timeMs + 3}000000`,
+            severityNumber: l.severityNumber,
+            severityText: l.severityText,
+            body: { stringValue: l.body },
+            attributes: Object.entries(l.attributes).map(([key, value]) => ({ key, value: anyValue(value) })),
+            ...(l.traceId ? { traceId: l.traceId } : {}),
+            ...(l.spanId ? { spanId: l.spanId } : {}),
+          })),
+        },
+      ],
+    })),
+  }));
+}
+
+/** Time-ordered items cut into `flushMs` intervals of event time, each grouped by service in first-seen order. */
+function flushBatches<T extends { service: string }>(items: readonly T[], timeOf: (item: T) => number, flushMs: number): Map<string, T[]>[] {
+  const batches: Map<string, T[]>[] = [];
   let i = 0;
-  while (i < logs.length) {
-    const batchEnd = (Math.floor(logs[i].timeMs / flushMs) + 1) * flushMs;
-    const byService = new Map<string, Record<string, unknown>[]>();
-    for (; i < logs.length && logs[i].timeMs < batchEnd; i++) {
-      const l = logs[i];
-      const records = byService.get(l.service) ?? [];
-      byService.set(l.service, records);
-      const record: Record<string, unknown> = {
-        timeUnixNano: `${l.timeMs}000000`,
-        observedTimeUnixNano: `${l.timeMs + 3}000000`,
-        severityNumber: l.severityNumber,
-        severityText: l.severityText,
-        body: { stringValue: l.body },
-        attributes: Object.entries(l.attributes).map(([key, value]) => ({ key, value: anyValue(value) })),
-      };
-      if (l.traceId) record.traceId = l.traceId;
-      if (l.spanId) record.spanId = l.spanId;
-      records.push(record);
+  while (i < items.length) {
+    const batchEnd = (Math.floor(timeOf(items[i]) / flushMs) + 1) * flushMs;
+    const byService = new Map<string, T[]>();
+    for (; i < items.length && timeOf(items[i]) < batchEnd; i++) {
+      const list = byService.get(items[i].service);
+      if (list) list.push(items[i]);
+      else byService.set(items[i].service, [items[i]]);
     }
-    requests.push({
-      resourceLogs: [...byService].map(([service, logRecords]) => ({
-        resource: resourceOf(service),
-        scopeLogs: [{ scope: { name: "app" }, logRecords }],
-      })),
-    });
+    batches.push(byService);
   }
-  return requests;
+  return batches;
 }
 
 /** The same, as JSON lines (what the collector's Kafka exporter writes with `otlp_json`). */
@@ -71,35 +79,27 @@ const SPAN_KIND = { server: 2, client: 3 } as const;
  * end time (an SDK exports a span when it ends), grouped by resource (service).
  */
 export function toOtlpTraceRequests(spans: readonly ScenarioSpan[], flushMs = 1000): Record<string, unknown>[] {
-  const requests: Record<string, unknown>[] = [];
-  let i = 0;
-  while (i < spans.length) {
-    const batchEnd = (Math.floor(spans[i].endMs / flushMs) + 1) * flushMs;
-    const byService = new Map<string, Record<string, unknown>[]>();
-    for (; i < spans.length && spans[i].endMs < batchEnd; i++) {
-      const s = spans[i];
-      const list = byService.get(s.service) ?? [];
-      byService.set(s.service, list);
-      list.push({
-        traceId: s.traceId,
-        spanId: s.spanId,
-        ...(s.parentSpanId ? { parentSpanId: s.parentSpanId } : {}),
-        name: s.name,
-        kind: SPAN_KIND[s.kind],
-        startTimeUnixNano: `${Math.round(s.startMs * 1000)}000`,
-        endTimeUnixNano: `${Math.round(s.endMs * 1000)}000`,
-        attributes: s.peer === null ? [] : [{ key: "peer.service", value: { stringValue: s.peer } }],
-        status: s.error ? { code: 2 } : {},
-      });
-    }
-    requests.push({
-      resourceSpans: [...byService].map(([service, list]) => ({
-        resource: resourceOf(service),
-        scopeSpans: [{ scope: { name: "app" }, spans: list }],
-      })),
-    });
-  }
-  return requests;
+  return flushBatches(spans, (x) => x.endMs, flushMs).map((byService) => ({
+    resourceSpans: [...byService].map(([service, list]) => ({
+      resource: resourceOf(service),
+      scopeSpans: [
+        {
+          scope: { name: "app" },
+          spans: list.map((x) => ({
+            traceId: x.traceId,
+            spanId: x.spanId,
+            ...(x.parentSpanId ? { parentSpanId: x.parentSpanId } : {}),
+            name: x.name,
+            kind: SPAN_KIND[x.kind],
+            startTimeUnixNano: `${Math.round(x.startMs * 1000)}000`,
+            endTimeUnixNano: `${Math.round(x.endMs * 1000)}000`,
+            attributes: x.peer === null ? [] : [{ key: "peer.service", value: { stringValue: x.peer } }],
+            status: x.error ? { code: 2 } : {},
+          })),
+        },
+      ],
+    })),
+  }));
 }
 
 /**
