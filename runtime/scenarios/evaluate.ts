@@ -1,7 +1,7 @@
 import { BridgePipeline, type DetectionTuningInput } from "../bridge";
 import { createTemplateMiner } from "../bridge/template";
 import type { Incident } from "../../contracts/records";
-import { toOtlpJsonLines } from "./otlp";
+import { toScenarioJsonLines } from "./otlp";
 import type { FailureLabel, Scenario } from "./types";
 
 /** Incidents of one replayed scenario: as opened, and in their final state (after updates). */
@@ -11,7 +11,7 @@ export interface ReplayOutcome {
   records: number;
 }
 
-/** Replays a scenario's OTLP/JSON lines through a fresh pipeline, exactly as `logclaw replay` does. */
+/** Replays a scenario's OTLP/JSON log and trace lines through a fresh pipeline, exactly as `logclaw replay` does. */
 export function replayScenario(scenario: Scenario, tuning?: DetectionTuningInput): ReplayOutcome {
   const pipeline = new BridgePipeline({ tenantId: "eval", miner: createTemplateMiner(), tuning });
   const opened: Incident[] = [];
@@ -23,10 +23,14 @@ export function replayScenario(scenario: Scenario, tuning?: DetectionTuningInput
       latest.set(e.incident.id, e.incident);
     }
   };
-  toOtlpJsonLines(scenario.logs).forEach((line, i) => {
-    const r = pipeline.processOtlp(line, "json", `scenario-${scenario.seed}:${i + 1}`);
-    records += r.accepted;
-    take(r.incidentEvents);
+  toScenarioJsonLines(scenario).forEach((line, i) => {
+    const source = `scenario-${scenario.seed}:${i + 1}`;
+    if (line.startsWith('{"resourceSpans"')) take(pipeline.processTraces(line, "json", source).incidentEvents);
+    else {
+      const r = pipeline.processOtlp(line, "json", source);
+      records += r.accepted;
+      take(r.incidentEvents);
+    }
   });
   take(pipeline.flush().incidentEvents);
   return { opened, final: opened.map((i) => latest.get(i.id) as Incident), records };

@@ -14,6 +14,10 @@ export interface FailureEffect {
   status: number;
   /** Extra latency of a failing request (timeouts). */
   delayMs: number;
+  /** Extra latency of every request (the latency kind). */
+  slowMs: number;
+  /** Callers do not notice in their logs: they fall back silently (their client spans still fail). */
+  silent: boolean;
   /** Crash-like kinds: periods in which the process is dead (callers get connection refused). */
   downtimes: [number, number][];
   /** The error line the service writes for a failing request. */
@@ -26,7 +30,8 @@ const JAVA_STACK = "\n\tat java.util.Arrays.copyOf(Arrays.java:3236)\n\tat com.s
 const GO_STACK = "\n\ngoroutine 1 [running]:\nmain.(*Handler).Reserve(0x0, 0xc000112000)\n\t/app/handler.go:142 +0x1d";
 
 export function failureEffect(kind: FailureKind, id: string, service: string, startMs: number, endMs: number, rng: Random): FailureEffect {
-  const base = { id, kind, service, startMs, endMs, errorRate: 0, status: 500, delayMs: 0, downtimes: [] as [number, number][], severityNumber: 17, attributes: {} };
+  const base = { id, kind, service, startMs, endMs, errorRate: 0, status: 500, delayMs: 0, slowMs: 0, silent: false, downtimes: [] as [number, number][], severityNumber: 17, attributes: {} };
+  const silent = { ...base, silent: true, status: 200, severityNumber: 9, message: () => "" };
   switch (kind) {
     case "oom":
     case "crash": {
@@ -101,6 +106,18 @@ export function failureEffect(kind: FailureKind, id: string, service: string, st
         status: 200,
         message: (r, n) => `journal entry ${n} rejected: balance mismatch between journal and snapshot (delta=${r.int(1, 900)}.${r.int(10, 99)})`,
       };
+    case "latency":
+      // A noisy neighbour or a lost index: every request's own work takes several times longer.
+      return { ...silent, slowMs: rng.int(120, 300) };
+    case "vanished_logs":
+      return { ...silent, errorRate: rng.int(60, 90) / 100 };
+    case "template_mix":
+      // The share of requests taking the service's alternative path (normally about a tenth).
+      return { ...silent, errorRate: rng.int(70, 95) / 100 };
+    case "caller_only_errors":
+      return { ...silent, errorRate: rng.int(40, 70) / 100, status: 0 };
+    case "silent_errors":
+      return { ...silent, errorRate: rng.int(40, 70) / 100, status: 500, message: (r, n) => `request ${n} completed with result code ${r.int(17, 19)}` };
   }
 }
 

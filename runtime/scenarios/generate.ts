@@ -10,6 +10,7 @@ import {
   type Scenario,
   type ScenarioLog,
   type ScenarioOptions,
+  type ScenarioSpan,
 } from "./types";
 
 const DEFAULT_START_MS = Date.UTC(2026, 0, 5, 8, 0, 0);
@@ -25,6 +26,8 @@ interface CallOutcome {
   /** How the caller experiences a failure. */
   error: "down" | "timeout" | "fail" | null;
   failureId: string | null;
+  /** The callee failed without a word: its caller falls back and logs nothing. */
+  silent: boolean;
 }
 
 /**
@@ -106,29 +109,47 @@ export function generateScenario(options: ScenarioOptions): Scenario {
   const deployOf = (service: string, t: number) => noise.find((n) => n.kind === "deploy" && n.service === service && t >= n.startMs && t < n.endMs);
   const deployedSince = (service: string, t: number) => noise.some((n) => n.kind === "deploy" && n.service === service && t >= n.startMs);
 
-  // --- request traffic through the call graph ---
-  const call = (service: string, t: number, traceId: string, parentSpan: string, n: number): CallOutcome => {
+  // --- request traffic through the call graph: a server span per handled request, a client span per call ---
+  const spans: ScenarioSpan[] = [];
+  const call = (service: string, t: number, traceId: string, parent: { span: string; logged: string }, n: number): CallOutcome => {
     const spec = SERVICES[service];
     const spanId = rng.hex(8);
     const trace = { traceId, spanId };
     const effect = activeEffect(service, t);
-    if (effect && isDown(effect, t)) return { status: 0, endMs: t + 1, error: "down", failureId: effect.id };
-    const attrs: ScenarioLog["attributes"] = spec.logsParentSpan ? { parent_span_id: parentSpan } : {};
-    let cur = t + rng.int(spec.latencyMs[0], spec.latencyMs[1]) / 2;
-    if (effect && effect.downtimes.length === 0 && rng.chance(effect.errorRate)) {
+    if (effect && isDown(effect, t)) return { status: 0, endMs: t + 1, error: "down", failureId: effect.id, silent: false };
+    if (effect?.kind === "caller_only_errors" && rng.chance(effect.errorRate)) {
+      // Dropped before the handler runs: no span and no line of its own; the caller's connection is reset.
+      return { status: 0, endMs: t + rng.int(1, 5), error: "fail", failureId: effect.id, silent: true };
+    }
+    // Structured loggers name the caller's span (not its client span, which they never see).
+    const attrs: ScenarioLog["attributes"] = spec.logsParentSpan ? { parent_span_id: parent.logged } : {};
+    const answer = (endMs: number, status: number, error: CallOutcome["error"], failureId: string | null, silent: boolean): CallOutcome => {
+      spans.push({ traceId, spanId, parentSpanId: parent.span, service, name: `handle ${service}`, kind: "server", startMs: t, endMs, error: status >= 500, peer: null, failureId });
+      return { status, endMs, error, failureId, silent };
+    };
+    if (spec.startMessage) log(t, service, "info", spec.startMessage(n), attrs, trace);
+    let cur = t + rng.int(spec.latencyMs[0], spec.latencyMs[1]) / 2 + (effect?.slowMs ?? 0);
+    const slowedBy = effect && effect.slowMs > 0 ? effect.id : null;
+    if (effect && effect.downtimes.length === 0 && !effect.silent && rng.chance(effect.errorRate)) {
       cur += effect.delayMs;
       log(cur, service, "error", effect.message(rng, n), { ...attrs, ...effect.attributes }, trace, effect.id);
-      if (effect.status !== 200) {
-        return { status: effect.status, endMs: cur, error: effect.kind === "timeout" ? "timeout" : "fail", failureId: effect.id };
-      }
+      if (effect.status !== 200) return answer(cur, effect.status, effect.kind === "timeout" ? "timeout" : "fail", effect.id, false);
+    }
+    if (effect?.kind === "silent_errors" && rng.chance(effect.errorRate)) {
+      log(cur, service, "info", effect.message(rng, n), attrs, trace, effect.id);
+      return answer(cur + 1, effect.status, "fail", effect.id, true);
     }
     if (service === CHRONIC_SERVICE && rng.chance(CHRONIC_ERROR_RATE)) {
       log(cur, service, "error", `timeout while refreshing price cache from pricing-feed after ${rng.int(700, 900)}ms, serving stale prices`, attrs, trace, null, "chronic_service");
     }
     for (const child of spec.calls) {
-      const out = call(child, cur, traceId, spanId, n);
+      const clientSpan = rng.hex(8);
+      const callStart = cur;
+      const out = call(child, cur, traceId, { span: clientSpan, logged: spanId }, n);
       cur = out.endMs;
-      if (out.error === null) {
+      const failed = out.error !== null;
+      spans.push({ traceId, spanId: clientSpan, parentSpanId: spanId, service, name: `call ${child}`, kind: "client", startMs: callStart, endMs: cur, error: failed, peer: child, failureId: failed ? out.failureId : null });
+      if (!failed) {
         const deploy = deployOf(child, cur);
         if (deploy && rng.chance(0.3)) {
           log(cur, service, "warn", `connection refused by ${child}, retrying (attempt 1/3)`, { "peer.service": child }, trace, null, "deploy");
@@ -136,6 +157,8 @@ export function generateScenario(options: ScenarioOptions): Scenario {
         }
         continue;
       }
+      // A silent failure: the caller falls back (a default, a cached answer) and says nothing.
+      if (out.silent) continue;
       const peer = { ...attrs, "peer.service": child };
       const message =
         out.error === "down"
@@ -144,7 +167,7 @@ export function generateScenario(options: ScenarioOptions): Scenario {
             ? `call to ${child} timed out after ${rng.int(2000, 5000)}ms`
             : `call to ${child} failed: ${out.status} ${STATUS_TEXT[out.status] ?? "Error"}`;
       log(cur, service, "error", message, { ...peer, "http.response.status_code": out.status === 0 ? 503 : out.status }, trace, out.failureId);
-      return { status: 503, endMs: cur + 1, error: out.error === "timeout" ? "timeout" : "fail", failureId: out.failureId };
+      return answer(cur + 1, 503, out.error === "timeout" ? "timeout" : "fail", out.failureId, false);
     }
     if (deployedSince(service, cur) && rng.chance(0.1)) {
       log(cur, service, "info", `feature flag ${service}-v2-pipeline evaluated: enabled for request ${n}`, attrs, trace, null, "deploy");
@@ -152,8 +175,11 @@ export function generateScenario(options: ScenarioOptions): Scenario {
     if (rng.chance(0.002)) {
       log(cur, service, "error", `unexpected error handling request ${n}: EOF while reading request body`, attrs, trace);
     }
-    log(cur, service, "info", spec.okMessage(n), attrs, trace);
-    return { status: 200, endMs: cur + 1, error: null, failureId: null };
+    if (effect?.kind === "vanished_logs" && rng.chance(effect.errorRate)) return answer(cur + 1, 200, null, slowedBy, false);
+    const altShare = effect?.kind === "template_mix" ? effect.errorRate : (spec.altPath?.share ?? 0);
+    if (spec.altPath && rng.chance(altShare)) log(cur, service, "info", spec.altPath.message(n), attrs, trace);
+    else log(cur, service, "info", spec.okMessage(n), attrs, trace);
+    return answer(cur + 1, 200, null, slowedBy, false);
   };
 
   const userAgents = ["Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15", "ShopApp/4.2 (iOS 17.5)", "okhttp/4.12.0"];
@@ -164,10 +190,15 @@ export function generateScenario(options: ScenarioOptions): Scenario {
     const route = ROUTES.find((r) => (pickAt -= r.share) < 0) ?? ROUTES[ROUTES.length - 1];
     const traceId = rng.hex(16);
     const gatewaySpan = rng.hex(8);
-    const out = call(route.service, t + 1, traceId, gatewaySpan, n);
-    const status = out.error === "down" ? 502 : out.error === "timeout" ? 504 : out.status;
+    const clientSpan = rng.hex(8);
+    const out = call(route.service, t + 1, traceId, { span: clientSpan, logged: gatewaySpan }, n);
+    const status = out.silent ? 200 : out.error === "down" ? 502 : out.error === "timeout" ? 504 : out.status;
     const latency = Math.max(1, Math.round(out.endMs - t));
     const level: Level = status >= 500 ? "error" : "info";
+    const failed = out.error !== null;
+    const operation = `${route.method} ${route.path(0).split("?")[0].replace(/\/0$/, "/{id}")}`;
+    spans.push({ traceId, spanId: clientSpan, parentSpanId: gatewaySpan, service: "gateway", name: `call ${route.service}`, kind: "client", startMs: t + 1, endMs: out.endMs, error: failed, peer: route.service, failureId: failed ? out.failureId : null });
+    spans.push({ traceId, spanId: gatewaySpan, parentSpanId: null, service: "gateway", name: operation, kind: "server", startMs: t, endMs: out.endMs + 1, error: status >= 500, peer: null, failureId: status >= 500 ? out.failureId : null });
     log(
       out.endMs + 1,
       "gateway",
@@ -181,7 +212,7 @@ export function generateScenario(options: ScenarioOptions): Scenario {
         "user_agent.original": rng.pick(userAgents),
       },
       { traceId, spanId: gatewaySpan },
-      out.failureId,
+      status >= 500 ? out.failureId : null,
     );
     t += rng.gapMs(rps * wobble);
   }
@@ -230,7 +261,8 @@ export function generateScenario(options: ScenarioOptions): Scenario {
   }
 
   logs.sort((a, b) => a.timeMs - b.timeMs);
-  return { seed: options.seed, startMs, endMs, logs, failures: labelsOf(effects, logs), noise };
+  spans.sort((a, b) => a.endMs - b.endMs);
+  return { seed: options.seed, startMs, endMs, logs, spans, failures: labelsOf(effects, logs, spans), noise };
 }
 
 function noiseLine(kind: NoiseKind, t: number, rng: Random, log: LogFn): void {
@@ -277,13 +309,19 @@ type LogFn = (
   noise?: NoiseKind | null,
 ) => void;
 
-/** Ground truth: a service is affected when the failure made it log at least 3 error lines. */
-function labelsOf(effects: FailureEffect[], logs: ScenarioLog[]): FailureLabel[] {
+/** Ground truth: a service is affected when the failure made it log at least 3 error lines, or fail at least 3 spans. */
+function labelsOf(effects: FailureEffect[], logs: ScenarioLog[], spans: ScenarioSpan[]): FailureLabel[] {
   return effects.map((e) => {
+    const count = (m: Map<string, number>, service: string) => m.set(service, (m.get(service) ?? 0) + 1);
     const errors = new Map<string, number>();
+    const failedSpans = new Map<string, number>();
     for (const l of logs) {
-      if (l.failureId === e.id && l.severityNumber >= 17 && l.service !== e.service) errors.set(l.service, (errors.get(l.service) ?? 0) + 1);
+      if (l.failureId === e.id && l.severityNumber >= 17 && l.service !== e.service) count(errors, l.service);
     }
+    for (const s of spans) {
+      if (s.failureId === e.id && s.error && s.service !== e.service) count(failedSpans, s.service);
+    }
+    for (const [service, n] of failedSpans) if (n > (errors.get(service) ?? 0)) errors.set(service, n);
     return {
       id: e.id,
       kind: e.kind,

@@ -4,10 +4,10 @@
  * `logclaw demo` reuses it to drive realistic traffic and a failure.
  */
 export { generateScenario } from "./generate";
-export { toOtlpJsonLines, toOtlpRequests } from "./otlp";
+export { toOtlpJsonLines, toOtlpRequests, toOtlpTraceRequests, toScenarioJsonLines } from "./otlp";
 export { Random } from "./random";
 export { CHRONIC_SERVICE, ROUTES, SERVICES } from "./topology";
-export { FAILURE_KINDS, NOISE_KINDS } from "./types";
-export type { FailureKind, FailureLabel, NoiseKind, NoiseLabel, Scenario, ScenarioLog, ScenarioOptions } from "./types";
+export { FAILURE_KINDS, NOISE_KINDS, SILENT_KINDS } from "./types";
+export type { FailureKind, FailureLabel, NoiseKind, NoiseLabel, Scenario, ScenarioLog, ScenarioOptions, ScenarioSpan, SilentKind } from "./types";
 export { replayScenario, scoreScenario, summarize } from "./evaluate";
 export type { EvaluationSummary, FailureResult, ReplayOutcome, ScenarioScore } from "./evaluate";

@@ -9,6 +9,10 @@ export interface ServiceSpec {
   logsParentSpan: boolean;
   /** INFO line written per handled request. */
   okMessage: (n: number) => string;
+  /** INFO line written when a request arrives (services that log both ends of their work). */
+  startMessage?: (n: number) => string;
+  /** A second code path some requests take normally (a cache miss), with its usual share and its line instead of okMessage. */
+  altPath?: { share: number; message: (n: number) => string };
 }
 
 export const SERVICES: Record<string, ServiceSpec> = {
@@ -27,6 +31,7 @@ export const SERVICES: Record<string, ServiceSpec> = {
     latencyMs: [4, 15],
     logsParentSpan: true,
     okMessage: (n) => `reserved stock for sku-${n % 997} qty ${1 + (n % 3)}`,
+    startMessage: (n) => `reservation request for sku-${n % 997} received`,
   },
   "payment-api": {
     name: "payment-api",
@@ -36,13 +41,21 @@ export const SERVICES: Record<string, ServiceSpec> = {
     okMessage: (n) => `payment ${n} authorized amount=${(n % 500) + 0.99}`,
   },
   "fraud-api": { name: "fraud-api", calls: [], latencyMs: [3, 10], logsParentSpan: true, okMessage: (n) => `risk score ${n % 100} for txn ${n}` },
-  "ledger-api": { name: "ledger-api", calls: [], latencyMs: [2, 6], logsParentSpan: false, okMessage: (n) => `journal entry ${n} committed` },
+  "ledger-api": {
+    name: "ledger-api",
+    calls: [],
+    latencyMs: [2, 6],
+    logsParentSpan: false,
+    okMessage: (n) => `journal entry ${n} committed`,
+    startMessage: (n) => `posting journal entry ${n}`,
+  },
   "catalog-api": {
     name: "catalog-api",
     calls: ["recommendation-api"],
     latencyMs: [3, 12],
     logsParentSpan: true,
     okMessage: (n) => `product ${n % 5000} served from cache`,
+    altPath: { share: 0.1, message: (n) => `product ${n % 5000} loaded from database` },
   },
   "recommendation-api": {
     name: "recommendation-api",
@@ -52,7 +65,15 @@ export const SERVICES: Record<string, ServiceSpec> = {
     okMessage: (n) => `returned ${3 + (n % 5)} recommendations for product ${n % 5000}`,
   },
   "search-api": { name: "search-api", calls: [], latencyMs: [8, 30], logsParentSpan: true, okMessage: (n) => `search returned ${n % 40} hits in ${5 + (n % 30)}ms` },
-  "auth-api": { name: "auth-api", calls: [], latencyMs: [5, 15], logsParentSpan: false, okMessage: (n) => `user ${n % 20000} logged in` },
+  "auth-api": {
+    name: "auth-api",
+    calls: [],
+    latencyMs: [5, 15],
+    logsParentSpan: false,
+    okMessage: (n) => `user ${n % 20000} logged in`,
+    startMessage: (n) => `login attempt for user ${n % 20000}`,
+    altPath: { share: 0.15, message: (n) => `user ${n % 20000} logged in with a remembered device` },
+  },
   "notification-worker": { name: "notification-worker", calls: [], latencyMs: [1, 2], logsParentSpan: false, okMessage: () => "" },
 };
 
@@ -86,4 +107,9 @@ export const FAILURE_TARGETS: Record<string, string[]> = {
   dependency: ["ledger-api", "payment-api"],
   auth: ["auth-api"],
   new_error_template: ["ledger-api", "catalog-api", "inventory-api"],
+  latency: ["inventory-api", "search-api", "fraud-api"],
+  vanished_logs: ["ledger-api", "inventory-api", "auth-api"],
+  template_mix: ["catalog-api", "auth-api"],
+  caller_only_errors: ["fraud-api", "ledger-api", "inventory-api"],
+  silent_errors: ["payment-api", "cart-api"],
 };

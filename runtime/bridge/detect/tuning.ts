@@ -52,6 +52,12 @@ export const detectionTuningSchema = z
      * 10^6 windows if the baselines hold.
      */
     spanAlpha: z.number().positive().max(0.1).default(0.001),
+    /**
+     * Family-wise false-alarm probability of one window's template-mix tests (Bonferroni over the
+     * services tested). Default 0.001, like the span tests: with two windows in a row needed to open
+     * on the mix alone, about one false incident per 10^6 windows if the baselines hold.
+     */
+    mixAlpha: z.number().positive().max(0.1).default(0.001),
     /** Traces remembered for correlation. Default 50,000. */
     maxTraces: z.number().int().min(100).default(50_000),
     /** Evidence kept per incident (timeline entries, sample ids, trace ids). Default 50 / 20 / 20. */

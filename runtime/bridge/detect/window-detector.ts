@@ -2,7 +2,7 @@ import type { Incident, Signal } from "../../../contracts/records";
 import { blastRadius, findRootCause, groupByRootCause, type Correlator, type FailingService, type PropagationView, type RootGroup } from "../correlate";
 import type { Detection } from "./detection";
 import type { DetectionTuning } from "./tuning";
-import { compositeScore, evaluateWindow, newServiceHistory, round, type ServiceHistory, type ServiceWindow, type WindowFinding } from "./window";
+import { compositeScore, evaluateWindow, newServiceHistory, round, scoreTemplateMix, type ServiceHistory, type ServiceWindow, type WindowFinding } from "./window";
 
 const BLAST_RADIUS_WEIGHT = 0.1;
 
@@ -61,6 +61,7 @@ export class WindowDetector {
       const history = this.history.get(service) as ServiceHistory;
       findings.set(service, evaluateWindow(service, services.get(service) as ServiceWindow, history, index, endMs, this.tuning));
     }
+    scoreTemplateMix(index, services, this.history, findings, this.tuning);
 
     const failing = new Set<string>();
     for (const f of findings.values()) if (f.elevated || f.triggered) failing.add(f.service);

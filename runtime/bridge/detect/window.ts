@@ -12,6 +12,7 @@ import {
   type TemplateHistory,
 } from "./baseline";
 import type { RecordAssessment } from "./record-signals";
+import { judgeMix, mixSignal, newMixHistory, OPEN_STREAK, pooledMix, recordMix, testMix, type MixHistory, type MixVerdict } from "./template-mix";
 
 /** Per-window evidence kept for each error record's template. */
 export interface TemplateCount {
@@ -33,6 +34,10 @@ export interface ServiceWindow {
   timeline: TimelineEntry[];
   firstErrorMs: number | null;
   lastErrorMs: number | null;
+  /** Records per template, every severity (the template mix; absent in windows of older checkpoints). */
+  mix?: Record<string, number>;
+  /** Template text of each id in `mix`, for evidence and titles. */
+  mixTemplates?: Record<string, string>;
 }
 
 const MAX_WINDOW_TRACES = 64;
@@ -49,6 +54,8 @@ export function newServiceWindow(): ServiceWindow {
     timeline: [],
     firstErrorMs: null,
     lastErrorMs: null,
+    mix: {},
+    mixTemplates: {},
   };
 }
 
@@ -67,6 +74,15 @@ export function timelineEntryOf(doc: LogDocument): TimelineEntry {
 /** Adds a record to its service's window; returns the window's error count so far. */
 export function addToWindow(w: ServiceWindow, doc: LogDocument, a: RecordAssessment, timeMs: number, peer: string | null): number {
   w.total += 1;
+  // A client's bad request says nothing about the service's health: it stays out of the mix too.
+  if (a.clientSide === null) {
+    const mix = (w.mix ??= {});
+    const seen = mix[doc.template_id];
+    if (seen === undefined) {
+      mix[doc.template_id] = 1;
+      (w.mixTemplates ??= {})[doc.template_id] = doc.template;
+    } else mix[doc.template_id] = seen + 1;
+  }
   if (!a.isError) return w.errors;
   w.errors += 1;
   if (w.firstErrorMs === null || timeMs < w.firstErrorMs) w.firstErrorMs = timeMs;
@@ -93,6 +109,8 @@ export interface ServiceHistory {
   templates: Record<string, TemplateHistory>;
   /** Event time of the service's first record. */
   firstSeenMs: number;
+  /** The baseline template mix (absent in older checkpoints: starts afresh). */
+  mix?: MixHistory;
 }
 
 export function newServiceHistory(firstSeenMs: number): ServiceHistory {
@@ -263,4 +281,43 @@ function dominantTemplate(w: ServiceWindow): { templateId: string; template: str
     }
   }
   return best;
+}
+
+/**
+ * The template-mix signal of one closed window, for every service in it: each service's mix is tested
+ * against its baseline, the window's tests share the family-wise rate `tuning.mixAlpha` (Bonferroni),
+ * and the window is learned unless significant. A significant mix adds its evidence to the service's
+ * finding; OPEN_STREAK significant windows in a row trigger it on their own (a silent fault: no error needed),
+ * as a `template_mix` detection keyed by the most changed template. Updates `histories` and `findings`.
+ */
+export function scoreTemplateMix(
+  index: number,
+  windows: ReadonlyMap<string, ServiceWindow>,
+  histories: ReadonlyMap<string, ServiceHistory>,
+  findings: Map<string, WindowFinding>,
+  tuning: DetectionTuning,
+): void {
+  const verdicts = new Map<string, MixVerdict>();
+  for (const [service, w] of windows) {
+    const h = histories.get(service);
+    if (!h) continue;
+    const mix = (h.mix ??= newMixHistory());
+    verdicts.set(service, testMix(pooledMix(mix, index, w.mix ?? {}), mix, tuning.minBaselineWindows));
+  }
+  const significant = judgeMix(verdicts, tuning.mixAlpha);
+  for (const [service, v] of verdicts) {
+    const h = (histories.get(service) as ServiceHistory).mix as MixHistory;
+    const w = windows.get(service) as ServiceWindow;
+    const corrected = significant.get(service);
+    const f = findings.get(service);
+    recordMix(h, index, v, corrected !== undefined, undefined, w.mixTemplates, f !== undefined && (f.elevated || f.triggered));
+    if (corrected === undefined || !f) continue;
+    f.signals.push(mixSignal(v, corrected, tuning.mixAlpha, h.streak));
+    if (h.streak < OPEN_STREAK || f.triggered) continue;
+    f.triggered = true;
+    f.family = "template_mix";
+    const lead = v.appeared[0] ?? v.vanished[0] ?? v.grown[0];
+    f.templateId = lead?.templateId ?? "";
+    f.template = lead === undefined ? "" : (w.mixTemplates?.[lead.templateId] ?? h.texts[lead.templateId] ?? "");
+  }
 }

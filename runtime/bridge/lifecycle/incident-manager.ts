@@ -65,6 +65,7 @@ const FAMILY_TITLES: Record<string, string> = {
   auth: "Authentication failures",
   error_spike: "Error spike",
   new_error_template: "New error",
+  template_mix: "Changed log pattern",
 };
 
 export function fingerprintOf(tenant: string, root: string, family: string, templateId: string): string {

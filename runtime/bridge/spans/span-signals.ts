@@ -203,15 +203,18 @@ export class SpanSignals {
         observe(sample({ kind: "call", caller: h.service, callee: c.service }), duration - Math.max(0, c.end - c.start), c.error, h.traceId);
       }
       if (remote) continue;
+      // A call to something that reported no span for it (a database, a third-party API, or a service
+      // that dropped the request before its handler ran): its time and failure lie between the two
+      // services, not in the caller's own work.
+      if (h.peer !== null && h.peer !== h.service && (h.kind === "client" || h.kind === "producer")) {
+        observe(sample({ kind: "call", caller: h.service, callee: h.peer }), duration, h.error, h.traceId);
+        continue;
+      }
       // A span that calls another service spends its uncovered time between the two: that is the
       // call's gap, observed above, not work of its own. Any other span's self time is its service's.
       const self = Math.max(0, duration - coveredMs(children.map((c) => [c.start, c.end]), h.start, h.end));
       // The deepest failing span owns an error; a span whose child failed only relays it.
       observe(sample({ kind: "op", service: h.service, name: h.name }), self, h.error && !children.some((c) => c.error), h.traceId);
-      // A call to something that reports no spans of its own (a database, a third-party API).
-      if (h.peer !== null && h.peer !== h.service && (h.kind === "client" || h.kind === "producer")) {
-        observe(sample({ kind: "call", caller: h.service, callee: h.peer }), duration, h.error, h.traceId);
-      }
     }
 
     const tests: { sample: Sample; pooled: number[]; errors: number; baseline: Baseline; signal: "latency" | "errors" }[] = [];

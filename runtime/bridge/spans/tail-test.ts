@@ -103,6 +103,15 @@ export function studentTail(t: number, df: number): number {
   return t >= 0 ? half : 1 - half;
 }
 
+/**
+ * P(F >= f) for Snedecor's F with (d1, d2) degrees of freedom: a statistic scaled by a variance that
+ * was itself estimated from d2 degrees of freedom (tends to the chi-square tail of d1 * f as d2 grows).
+ */
+export function fisherTail(f: number, d1: number, d2: number): number {
+  if (!(f > 0)) return 1;
+  return incompleteBeta(d2 / (d2 + d1 * f), d2 / 2, d1 / 2);
+}
+
 export interface LatencyResult {
   /** One-sided p-value of the window's mean log latency under the baseline. */
   p: number;

@@ -1,0 +1,306 @@
+import type { Signal } from "../../../contracts/records";
+import { POOLED_WINDOWS, QUARANTINE_WINDOWS } from "../spans/span-signals";
+import { fisherTail, HALF_LIFE_WINDOWS } from "../spans/tail-test";
+
+/**
+ * Silent-fault signal from logs: a service's template mix in one window against its own baseline,
+ * blind to severity and failure words. A fault that writes no error at all still changes what a
+ * service logs: lines that should appear vanish (a code path no longer runs), new lines appear (a
+ * fallback, a retry), the proportions shift (more cache misses than hits). Proportions, not rates,
+ * are compared, so a traffic change alone (a quiet hour, a gap in the data) is not a fault.
+ *
+ * The test is a G-test (likelihood-ratio) of the window's counts per known template against the
+ * baseline's proportions, one category per template expected at least MIN_EXPECTED times plus one for
+ * the rare rest. Templates the baseline never saw are evidence, not part of the test: a line added
+ * next to an unchanged mix is what a new version, a feature flag or a retried call writes; a fault
+ * changes what the service already did (lines vanish, paths shift). New error lines have their own
+ * path (template spikes and novelty on errors).
+ *
+ * Log records are not independent draws: one request writes several
+ * lines together, bursts repeat a template. So the statistic is scaled by the service's own
+ * dispersion (quasi-likelihood: the mean G/df of its baseline windows, at least 1) and judged with an
+ * F tail, whose second degrees of freedom are those the dispersion was estimated from. Under an
+ * unchanged mix a window then rejects at about its nominal rate however bursty the service; the
+ * window's tests share one family-wise rate (Bonferroni over the services tested, see judgeMix).
+ *
+ * As with the span signals, a window is tested pooled with the service's previous POOLED_WINDOWS - 1
+ * windows (a quiet service writes a few dozen lines per window: too few for one window to tell a
+ * vanished line from chance), and is learned only QUARANTINE_WINDOWS later if no test of the service
+ * was significant meanwhile, so the thin first windows of a fault do not teach the baseline that it is
+ * normal. The baseline forgets with the spans' half-life, so drift becomes normal.
+ */
+
+/**
+ * A template expected fewer times than this in a window is pooled with the rest (Cochran's rule for
+ * the chi-square approximation: no expected count below 1).
+ */
+export const MIN_EXPECTED = 1;
+/** Fewest records in a window for a test: fewer cannot fill two categories by Cochran's rule. */
+export const MIN_RECORDS = 5;
+/** Templates remembered per service (the least weighty forgotten first). */
+const MAX_TEMPLATES = 1000;
+/** A template whose decayed count fell below this is forgotten (unseen for about ten half-lives). */
+const FORGET_BELOW = 1e-3;
+/** Cap of the dispersion's degrees of freedom: beyond it the F tail is the chi-square tail. */
+const MAX_DISPERSION_DF = 10_000;
+/** Changed templates named in the evidence. */
+const MAX_CHANGES = 3;
+
+/** One service's baseline template mix. */
+export interface MixHistory {
+  /** Decayed record count per template id over learned windows. */
+  counts: Record<string, number>;
+  /** Decayed total of `counts`. */
+  total: number;
+  /** Windows learned since each template in `counts` entered the baseline. */
+  ages: Record<string, number>;
+  /**
+   * Decayed records of the service over the windows since each template entered the baseline: a
+   * template's share is its count over its own exposure, so one that appeared an hour into the
+   * history is not taken as rarer than it is.
+   */
+  exposure: Record<string, number>;
+  /** Windows learned (not decayed): the warm-up gate. */
+  windows: number;
+  /** Decayed sums over tested, learned windows of G/df, of their weight and of df: the dispersion estimate. */
+  dispersionSum: number;
+  dispersionWeight: number;
+  dispersionDf: number;
+  /** Consecutive windows whose mix was significant. */
+  streak: number;
+  /** Template text per id in `counts`, for the evidence of a template that vanished. */
+  texts: Record<string, string>;
+  /** The latest windows' counts, pooled into the next test. */
+  recent: { index: number; counts: Record<string, number> }[];
+  /** Windows waiting out the quarantine before they are learned, oldest first, with their pooled test. */
+  pending: { index: number; counts: Record<string, number>; g: number; df: number; tested: boolean }[];
+}
+
+export function newMixHistory(): MixHistory {
+  return { counts: {}, total: 0, ages: {}, exposure: {}, windows: 0, dispersionSum: 0, dispersionWeight: 0, dispersionDf: 0, streak: 0, texts: {}, recent: [], pending: [] };
+}
+
+/** Window `index`'s counts pooled with the service's previous windows (at most POOLED_WINDOWS in all); remembers them. */
+export function pooledMix(h: MixHistory, index: number, counts: Readonly<Record<string, number>>): Record<string, number> {
+  h.recent = h.recent.filter((r) => r.index > index - POOLED_WINDOWS && r.index < index);
+  h.recent.push({ index, counts: { ...counts } });
+  const pooled: Record<string, number> = {};
+  for (const r of h.recent) for (const id in r.counts) pooled[id] = (pooled[id] ?? 0) + r.counts[id];
+  return pooled;
+}
+
+export interface MixChange {
+  templateId: string;
+  count: number;
+  /** Expected count in this window under the baseline mix. */
+  expected: number;
+}
+
+export interface MixVerdict {
+  /** Records in the window. */
+  n: number;
+  /** G statistic, its degrees of freedom and the dispersion it was scaled by. */
+  g: number;
+  df: number;
+  dispersion: number;
+  /** p-value before the window's correction; 1 when not tested. */
+  p: number;
+  tested: boolean;
+  /** Templates the baseline does not know, most frequent first. */
+  appeared: MixChange[];
+  /** Known templates seen less often than expected (absent, or rarer), by their share of the statistic. */
+  vanished: MixChange[];
+  /** Known templates seen more often than expected, by their share of the statistic. */
+  grown: MixChange[];
+}
+
+export function dispersionOf(h: MixHistory): number {
+  return h.dispersionWeight > 0 ? Math.max(1, h.dispersionSum / h.dispersionWeight) : 1;
+}
+
+function round(x: number, digits = 3): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}
+
+/** Tests a window's template counts against the baseline mix (which excludes this window). */
+export function testMix(counts: Readonly<Record<string, number>>, h: MixHistory, minWindows: number): MixVerdict {
+  let n = 0;
+  for (const id in counts) n += counts[id];
+  const dispersion = dispersionOf(h);
+  const verdict: MixVerdict = { n, g: 0, df: 0, dispersion, p: 1, tested: false, appeared: [], vanished: [], grown: [] };
+  if (n < MIN_RECORDS || h.windows < minWindows || h.total <= 0 || h.dispersionWeight === 0) return verdict;
+  // A template is known once it has been in the baseline as long as the service must be before any
+  // test: a young one's decayed share understates its rate, so it would look grown for an hour.
+  const mature = (id: string) => (h.ages[id] ?? 0) >= minWindows;
+  let known = 0;
+  for (const id in counts) if (mature(id)) known += counts[id];
+  const share = (id: string) => h.counts[id] / (h.exposure[id] ?? h.total);
+  let shares = 0;
+  for (const id in h.counts) if (mature(id)) shares += share(id);
+  if (known < MIN_RECORDS || shares <= 0) return verdict;
+  const scale = known / shares;
+  let g = 0;
+  let categories = 0;
+  let otherObserved = 0;
+  let otherExpected = 0;
+  const grown: (MixChange & { term: number })[] = [];
+  const shrunk: (MixChange & { term: number })[] = [];
+  for (const id in h.counts) {
+    if (!mature(id)) continue;
+    const expected = share(id) * scale;
+    const observed = counts[id] ?? 0;
+    if (expected < MIN_EXPECTED) {
+      otherExpected += expected;
+      otherObserved += observed;
+      continue;
+    }
+    categories++;
+    // The general form 2 * sum(o ln(o/e) - (o - e)) stays exact when the expected counts do not sum to n.
+    const term = (observed > 0 ? observed * Math.log(observed / expected) : 0) - (observed - expected);
+    g += term;
+    if (observed < expected) shrunk.push({ templateId: id, count: observed, expected: round(expected), term });
+    else if (observed > expected) grown.push({ templateId: id, count: observed, expected: round(expected), term });
+  }
+  for (const id in counts) {
+    if (!mature(id)) verdict.appeared.push({ templateId: id, count: counts[id], expected: 0 });
+  }
+  if (otherExpected > 0) {
+    categories++;
+    g += (otherObserved > 0 ? otherObserved * Math.log(otherObserved / otherExpected) : 0) - (otherObserved - otherExpected);
+  }
+  g *= 2;
+  const df = categories - 1;
+  verdict.appeared.sort((a, b) => b.count - a.count || (a.templateId < b.templateId ? -1 : 1)).splice(MAX_CHANGES);
+  const strongest = (list: (MixChange & { term: number })[]) =>
+    list
+      .sort((a, b) => b.term - a.term || (a.templateId < b.templateId ? -1 : 1))
+      .slice(0, MAX_CHANGES)
+      .map(({ term: _term, ...c }) => c);
+  verdict.vanished = strongest(shrunk);
+  verdict.grown = strongest(grown);
+  if (df < 1) return verdict;
+  const d2 = Math.min(MAX_DISPERSION_DF, Math.max(1, h.dispersionDf));
+  return { ...verdict, g: round(g), df, p: fisherTail(g / df / dispersion, df, d2), tested: true };
+}
+
+/**
+ * After window `index`'s (pooled) test: keeps the streak of significant windows, queues the window
+ * for learning, and learns the windows whose quarantine is over. A significant test drops the queued
+ * windows (they are the fault's onset) and the older pooled ones (they must not vouch for the next
+ * test). A window in which the service was failing by other signals (`failing`: its errors) is not
+ * learned either, nor are the windows queued before it: the lines a failure writes must not become
+ * normal, or their vanishing at recovery would look like a fault. `texts` are the window's template
+ * texts by id.
+ */
+export function recordMix(
+  h: MixHistory,
+  index: number,
+  verdict: MixVerdict,
+  significant: boolean,
+  halfLife = HALF_LIFE_WINDOWS,
+  texts: Readonly<Record<string, string>> = {},
+  failing = false,
+): void {
+  h.streak = significant ? h.streak + 1 : 0;
+  const own = h.recent.find((r) => r.index === index)?.counts ?? {};
+  if (significant) {
+    h.pending = [];
+    h.recent = h.recent.filter((r) => r.index === index);
+  } else if (failing) h.pending = [];
+  else h.pending.push({ index, counts: own, g: verdict.g, df: verdict.df, tested: verdict.tested });
+  while (h.pending.length > 0 && h.pending[0].index <= index - QUARANTINE_WINDOWS) {
+    const w = h.pending.shift() as MixHistory["pending"][number];
+    learn(h, w.counts, w, halfLife);
+  }
+  for (const id in own) if (h.counts[id] !== undefined && texts[id] !== undefined) h.texts[id] = texts[id];
+  for (const id in texts) if (h.texts[id] === undefined && h.counts[id] !== undefined) h.texts[id] = texts[id];
+}
+
+function learn(h: MixHistory, counts: Readonly<Record<string, number>>, test: { g: number; df: number; tested: boolean }, halfLife: number): void {
+  let n = 0;
+  for (const id in counts) n += counts[id];
+  if (n === 0) return;
+  const keep = Math.pow(0.5, 1 / halfLife);
+  for (const id in h.counts) {
+    const c = h.counts[id] * keep;
+    if (c < FORGET_BELOW) {
+      delete h.counts[id];
+      delete h.texts[id];
+      delete h.ages[id];
+      delete h.exposure[id];
+    } else h.counts[id] = c;
+  }
+  for (const id in counts) h.counts[id] = (h.counts[id] ?? 0) + counts[id];
+  for (const id in h.counts) {
+    h.ages[id] = (h.ages[id] ?? 0) + 1;
+    h.exposure[id] = (h.exposure[id] ?? 0) * keep + n;
+  }
+  h.total = h.total * keep + n;
+  h.windows += 1;
+  if (test.tested) {
+    h.dispersionSum = h.dispersionSum * keep + test.g / test.df;
+    h.dispersionWeight = h.dispersionWeight * keep + 1;
+    h.dispersionDf = h.dispersionDf * keep + test.df;
+  } else if (h.dispersionWeight === 0 && h.windows > 1) {
+    // Until a window can be tested the dispersion starts at the multinomial's own (G/df = 1).
+    h.dispersionSum = 1;
+    h.dispersionWeight = 1;
+    h.dispersionDf = 1;
+  }
+  const ids = Object.keys(h.counts);
+  if (ids.length > MAX_TEMPLATES) {
+    ids.sort((a, b) => h.counts[a] - h.counts[b] || (a < b ? -1 : 1));
+    for (const id of ids.slice(0, ids.length - MAX_TEMPLATES)) {
+      h.total -= h.counts[id];
+      delete h.counts[id];
+      delete h.texts[id];
+      delete h.ages[id];
+      delete h.exposure[id];
+    }
+  }
+}
+
+/**
+ * Bonferroni over the services tested in one window: the services whose mix is significant at the
+ * window's family-wise rate `alpha`, with their corrected p-values.
+ */
+export function judgeMix(verdicts: ReadonlyMap<string, MixVerdict>, alpha: number): Map<string, number> {
+  let tests = 0;
+  for (const v of verdicts.values()) if (v.tested) tests++;
+  const significant = new Map<string, number>();
+  for (const [service, v] of verdicts) {
+    if (v.tested && v.p * tests <= alpha) significant.set(service, Math.min(1, v.p * tests));
+  }
+  return significant;
+}
+
+/**
+ * Significant tests in a row that open an incident on the mix alone: the first and the last of them
+ * pool disjoint windows, so two independent tests rejected (about alpha^2 when nothing changed), and
+ * the shift outlasted one pooled span (a pod restarting, a retried deploy).
+ */
+export const OPEN_STREAK = POOLED_WINDOWS + 1;
+
+/**
+ * The evidence signal of a significant mix. Its weight grows with how far below the family-wise rate
+ * the corrected p-value went; before OPEN_STREAK tests in a row it stays below the opening score
+ * (0.3: evidence for an incident other signals open), from then on it can open one alone (>= 0.5).
+ */
+export function mixSignal(v: MixVerdict, correctedP: number, alpha: number, streak: number): Signal {
+  const surprise = Math.log10(alpha / Math.max(correctedP, Number.MIN_VALUE));
+  const weight = streak >= OPEN_STREAK ? 0.5 + Math.min(0.3, surprise / 20) : 0.3;
+  return {
+    name: "template_mix",
+    weight: round(weight),
+    p: Number(correctedP.toPrecision(3)),
+    g: v.g,
+    df: v.df,
+    dispersion: round(v.dispersion, 2),
+    records: v.n,
+    windows: streak,
+    appeared: v.appeared,
+    vanished: v.vanished,
+    grown: v.grown,
+  };
+}
