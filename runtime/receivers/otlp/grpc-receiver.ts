@@ -5,7 +5,7 @@ import { API_KEY_HEADER, checkApiKey } from "./auth";
 import type { OtlpReceiverLimits, RunningReceiver } from "./http-receiver";
 import type { ReceiverMetrics, RefusalReason } from "./metrics";
 import { encodeExportResponse } from "./responses";
-import { ReceiverOverloadedError, type OtlpExportResult, type OtlpLogsSink } from "./sink";
+import { EMPTY_EXPORT_RESULT, isEmptyExportRequest, ReceiverOverloadedError, type OtlpExportResult, type OtlpLogsSink } from "./sink";
 
 export const LOGS_SERVICE_EXPORT_PATH = "/opentelemetry.proto.collector.logs.v1.LogsService/Export";
 
@@ -62,6 +62,10 @@ export function startOtlpGrpcReceiver(
     // The same bound as OTLP/HTTP's on the wire (and gRPC's own default): a message over 4 MiB is refused.
     if (call.request.length > limits.maxRequestBytes) {
       return refuse(callback, "oversized", grpc.status.RESOURCE_EXHAUSTED, `message of ${call.request.length} bytes exceeds ${limits.maxRequestBytes}`);
+    }
+    if (isEmptyExportRequest(call.request, "protobuf")) {
+      metrics.exported("grpc", 0, 0);
+      return callback(null, EMPTY_EXPORT_RESULT);
     }
     if (inFlight >= limits.maxInFlight) {
       return refuse(callback, "overloaded", grpc.status.UNAVAILABLE, "receiver busy, retry later");

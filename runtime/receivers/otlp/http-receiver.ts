@@ -7,7 +7,7 @@ import { OtlpDecodeError } from "../../bridge/decode/decode-error";
 import { API_KEY_HEADER, checkApiKey } from "./auth";
 import type { ReceiverMetrics, RefusalReason } from "./metrics";
 import { encodeExportResponse, encodeRpcStatus, RPC_CODE } from "./responses";
-import { ReceiverOverloadedError, type OtlpEncoding, type OtlpLogsSink } from "./sink";
+import { EMPTY_EXPORT_RESULT, isEmptyExportRequest, ReceiverOverloadedError, type OtlpEncoding, type OtlpLogsSink } from "./sink";
 
 const gunzipAsync = promisify(gunzip);
 const inflateAsync = promisify(inflate);
@@ -162,7 +162,7 @@ export function startOtlpHttpReceiver(
     inFlight += 1;
     try {
       const body = await decompress(await readBody(req, limits.maxRequestBytes), req.headers["content-encoding"], limits.maxDecompressedBytes);
-      const result = await sink.export(body, encoding, `otlp-http:${req.socket.remoteAddress ?? "unknown"}`);
+      const result = isEmptyExportRequest(body, encoding) ? EMPTY_EXPORT_RESULT : await sink.export(body, encoding, `otlp-http:${req.socket.remoteAddress ?? "unknown"}`);
       metrics.exported("http", result.accepted, result.rejected);
       send(res, 200, encoding, encodeExportResponse(result, encoding));
     } catch (err) {

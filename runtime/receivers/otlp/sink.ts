@@ -29,3 +29,15 @@ export class ReceiverOverloadedError extends Error {
     this.name = "ReceiverOverloadedError";
   }
 }
+
+/**
+ * Protobuf encodes an `ExportLogsServiceRequest` without any `resourceLogs` as zero bytes: a valid
+ * request with nothing in it, which OTLP answers with success (clients send it, e.g. as a probe).
+ * JSON has no such form (an empty body is not a JSON document).
+ */
+export function isEmptyExportRequest(payload: Uint8Array, encoding: OtlpEncoding): boolean {
+  return encoding === "protobuf" && payload.length === 0;
+}
+
+/** The answer to a valid request that holds no records. */
+export const EMPTY_EXPORT_RESULT: OtlpExportResult = { accepted: 0, rejected: 0 };
