@@ -31,6 +31,8 @@ export interface DetectionCore {
   tick(nowMs: number): BatchResult;
   /** End of input or shutdown: closes the open windows in event time. */
   flush(): BatchResult;
+  /** The newest event time processed (epoch ms), null before the first record. */
+  eventClockMs(): number | null;
 }
 
 /** A document the log sink refused for good (mapping conflict, too large): it becomes a dead letter. */

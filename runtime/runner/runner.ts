@@ -16,6 +16,7 @@ export interface ProcessedBatch {
   unusable: OtlpDecodeError[];
   /** Accepted records not placed at their own timestamp, by reason. */
   timeAdjustments: Record<TimeAdjustment, number>;
+  windowsClosed: number;
 }
 
 /** A batch once the sinks acknowledged it. */
@@ -27,6 +28,7 @@ export interface DeliveredBatch {
   rejected: number;
   stored: number;
   timeAdjustments: Record<TimeAdjustment, number>;
+  windowsClosed: number;
 }
 
 export interface PipelineRunnerOptions {
@@ -36,7 +38,7 @@ export interface PipelineRunnerOptions {
 }
 
 function emptyBatch(): ProcessedBatch {
-  return { documents: [], incidentEvents: [], rejections: [], accepted: 0, rejected: 0, unusable: [], timeAdjustments: { ahead: 0, behind: 0, unset: 0, invalid: 0 } };
+  return { documents: [], incidentEvents: [], rejections: [], accepted: 0, rejected: 0, unusable: [], windowsClosed: 0, timeAdjustments: { ahead: 0, behind: 0, unset: 0, invalid: 0 } };
 }
 
 function payloadText(record: SourceRecord): string {
@@ -107,6 +109,7 @@ export class PipelineRunner {
       rejected: batch.rejected,
       stored,
       timeAdjustments: batch.timeAdjustments,
+      windowsClosed: batch.windowsClosed,
     };
   }
 }
@@ -117,5 +120,6 @@ function add(batch: ProcessedBatch, r: BatchResult): void {
   for (const x of r.rejections) batch.rejections.push(x);
   batch.accepted += r.accepted;
   batch.rejected += r.rejected;
+  batch.windowsClosed += r.windowsClosed;
   for (const k of Object.keys(r.timeAdjustments) as TimeAdjustment[]) batch.timeAdjustments[k] += r.timeAdjustments[k];
 }

@@ -3,14 +3,13 @@ import type { EachBatchPayload, KafkaMessage, Producer } from "kafkajs";
 import type { Logger } from "pino";
 import { deadLetterReasonLabel } from "../../../contracts/dead-letter";
 import type { ContextSummary } from "../../bridge/pipeline";
-import { TIME_ADJUSTMENTS } from "../../bridge/normalize";
 import { payloadEncoding } from "../../receivers/kafka/payload";
-import { PipelineRunner, type PipelineSinks, type SourceRecord } from "../../runner";
+import { PipelineRunner, type DetectionMetrics, type PipelineSinks, type ProcessedBatch, type SourceRecord } from "../../runner";
 import { publishOutputs, retryWithBackoff, RetryAbortedError, writeLogDocuments, type BackoffPolicy, type OutputTopics, type RetryHooks } from "../../sinks";
 import { isRetriable, OpenSearchIncidentStore, reasonOf } from "../../store/opensearch";
 import type { CheckpointStore } from "./checkpoints";
 import type { BridgeMetrics } from "./metrics";
-import type { PartitionPipelines } from "./partition-pipelines";
+import type { PartitionPipelines, PartitionRuntime } from "./partition-pipelines";
 
 export interface BatchHandlerDeps {
   topic: string;
@@ -29,8 +28,9 @@ export interface BatchHandlerDeps {
   commit: (partition: number, nextOffset: bigint) => Promise<void>;
   /** Summaries produced here also reach this replica's other partitions at once. */
   shareLocally: (fromPartition: number, summaries: ContextSummary[]) => void;
-  /** Event time for checkpoints' `updatedAt`. */
+  /** The wall clock: live windows, lag, checkpoints' `updatedAt`. */
   now: () => Date;
+  detection: DetectionMetrics;
 }
 
 /** A Kafka message as a source record of the runner: JSON goes in as text so a dead letter carries it readable. */
@@ -45,15 +45,28 @@ function sourceRecord(message: KafkaMessage, topic: string, partition: number): 
 }
 
 /**
- * kafkajs `eachBatch`: runs slices of a partition's batch through that partition's pipeline, and
- * for each slice indexes the documents and incidents in OpenSearch, publishes enriched logs,
- * incident events, dead letters and context summaries, checkpoints the pipeline and only then
- * commits the offsets. A failure drops the pipeline (it is rebuilt from the checkpoint) and leaves
- * the offsets where they were, so the slice is consumed again: ids are deterministic, nothing doubles.
+ * The bridge's work on its partitions. `eachBatch` (kafkajs) runs slices of a partition's batch
+ * through that partition's pipeline; `tick` lets the wall clock close the windows of partitions that
+ * are caught up (live windows, quiet incidents resolving without new traffic). Both then index the
+ * documents and incidents in OpenSearch, publish enriched logs, incident events, dead letters and
+ * context summaries, checkpoint the pipeline, and only then (a batch) commit the offsets. A failure
+ * drops the pipeline (it is rebuilt from the checkpoint) and leaves the offsets where they were, so
+ * the work is done again: ids are deterministic, nothing doubles.
  */
-export function createBatchHandler(deps: BatchHandlerDeps) {
+export function createPartitionWork(deps: BatchHandlerDeps) {
   const incidents = new OpenSearchIncidentStore(deps.opensearch);
   type RetryHooksOf = (target: string) => RetryHooks;
+  const retryHooksFor = (partition: number, live: () => boolean, heartbeat: () => Promise<void>): RetryHooksOf => (target) => ({
+    policy: deps.backoff,
+    signal: deps.signal,
+    retriable: isRetriable,
+    onRetry: async (err: unknown, attempt: number) => {
+      deps.metrics.retries.inc({ target, reason: reasonOf(err) });
+      deps.logger.warn({ partition, target, attempt, err: reasonOf(err) }, "retrying");
+      if (!live()) throw new RetryAbortedError(err);
+      await heartbeat();
+    },
+  });
   /** The bridge's sinks: OpenSearch for documents and incidents, the dead-letter topic for dead letters. */
   const sinks = (partition: number, retryHooks: RetryHooksOf, live: () => boolean, heartbeat: () => Promise<void>): PipelineSinks => ({
     logs: {
@@ -88,21 +101,37 @@ export function createBatchHandler(deps: BatchHandlerDeps) {
       },
     },
   });
-  return async (payload: EachBatchPayload): Promise<void> => {
+
+  /** Stores and publishes what the partition's pipeline produced, then checkpoints its state at `runtime.nextOffset`. */
+  const settle = async (
+    partition: number,
+    runtime: PartitionRuntime,
+    runner: PipelineRunner,
+    processed: ProcessedBatch,
+    live: () => boolean,
+    heartbeat: () => Promise<void>,
+  ): Promise<void> => {
+    const retryHooks = retryHooksFor(partition, live, heartbeat);
+    const summaries = runtime.pipeline.takeContextSummaries();
+    const delivered = await runner.deliver(processed, sinks(partition, retryHooks, live, heartbeat), `${deps.topic}/${partition}`);
+    await publishOutputs(deps.producer, deps.outputs, { ...delivered, deadLetters: [], summaries }, deps.instanceId);
+    deps.shareLocally(partition, summaries);
+    await retryWithBackoff(
+      () => deps.checkpoints.save(partition, { nextOffset: runtime.nextOffset.toString(), state: runtime.pipeline.exportState() }, deps.now()),
+      retryHooks("checkpoint"),
+    );
+    deps.metrics.accepted.inc(delivered.accepted);
+    deps.metrics.indexed.inc(delivered.stored);
+    for (const d of delivered.deadLetters) deps.metrics.deadLettered.inc({ reason: deadLetterReasonLabel(d.reason) });
+    for (const e of delivered.incidentEvents) deps.metrics.incidentEvents.inc({ type: e.type });
+    deps.detection.record(delivered);
+  };
+
+  const eachBatch = async (payload: EachBatchPayload): Promise<void> => {
     const { batch, heartbeat, isRunning, isStale, resolveOffset } = payload;
     const partition = batch.partition;
     const live = () => isRunning() && !isStale() && !deps.signal.aborted;
-    const retryHooks = (target: string): RetryHooks => ({
-      policy: deps.backoff,
-      signal: deps.signal,
-      retriable: isRetriable,
-      onRetry: async (err: unknown, attempt: number) => {
-        deps.metrics.retries.inc({ target, reason: reasonOf(err) });
-        deps.logger.warn({ partition, target, attempt, err: reasonOf(err) }, "retrying");
-        if (!live()) throw new RetryAbortedError(err);
-        await heartbeat();
-      },
-    });
+    const retryHooks = retryHooksFor(partition, live, heartbeat);
     for (let start = 0; start < batch.messages.length; start += deps.batchMaxMessages) {
       if (!live()) return;
       const slice = batch.messages.slice(start, start + deps.batchMaxMessages);
@@ -111,43 +140,65 @@ export function createBatchHandler(deps: BatchHandlerDeps) {
       if (!first || !last) return;
       const startedAt = process.hrtime.bigint();
       deps.metrics.consumed.inc(slice.length);
-      try {
-        const runtime = await retryWithBackoff(() => deps.pipelines.acquire(partition, BigInt(first.offset)), retryHooks("checkpoint"));
-        const fresh = slice.filter((m) => BigInt(m.offset) >= runtime.nextOffset);
-        deps.metrics.skippedReplays.inc(slice.length - fresh.length);
-        if (fresh.length > 0) {
-          const runner = new PipelineRunner({ core: runtime.pipeline, clock: deps.now });
-          const processed = runner.process(fresh.map((m) => sourceRecord(m, deps.topic, partition)));
-          const summaries = runtime.pipeline.takeContextSummaries();
-          const delivered = await runner.deliver(processed, sinks(partition, retryHooks, live, heartbeat), `${deps.topic}/${partition}`);
-          await publishOutputs(deps.producer, deps.outputs, { ...delivered, deadLetters: [], summaries }, deps.instanceId);
-          deps.shareLocally(partition, summaries);
-          runtime.nextOffset = BigInt(last.offset) + 1n;
-          await retryWithBackoff(
-            () => deps.checkpoints.save(partition, { nextOffset: runtime.nextOffset.toString(), state: runtime.pipeline.exportState() }, deps.now()),
-            retryHooks("checkpoint"),
-          );
-          deps.metrics.accepted.inc(delivered.accepted);
-          for (const reason of TIME_ADJUSTMENTS) if (delivered.timeAdjustments[reason] > 0) deps.metrics.timeAdjusted.inc({ reason }, delivered.timeAdjustments[reason]);
-          deps.metrics.indexed.inc(delivered.stored);
-          for (const d of delivered.deadLetters) deps.metrics.deadLettered.inc({ reason: deadLetterReasonLabel(d.reason) });
-          for (const e of delivered.incidentEvents) deps.metrics.incidentEvents.inc({ type: e.type });
+      const done = await deps.pipelines.exclusive(partition, async () => {
+        try {
+          const runtime = await retryWithBackoff(() => deps.pipelines.acquire(partition, BigInt(first.offset)), retryHooks("checkpoint"));
+          const fresh = slice.filter((m) => BigInt(m.offset) >= runtime.nextOffset);
+          deps.metrics.skippedReplays.inc(slice.length - fresh.length);
+          if (fresh.length > 0) {
+            const runner = new PipelineRunner({ core: runtime.pipeline, clock: deps.now });
+            const processed = runner.process(fresh.map((m) => sourceRecord(m, deps.topic, partition)));
+            runtime.nextOffset = BigInt(last.offset) + 1n;
+            await settle(partition, runtime, runner, processed, live, heartbeat);
+            deps.detection.observeLag(String(partition), deps.now().getTime(), runtime.pipeline.eventClockMs());
+          }
+          await deps.commit(partition, BigInt(last.offset) + 1n);
+          deps.metrics.commits.inc();
+          resolveOffset(last.offset);
+          await heartbeat();
+          runtime.caughtUp = start + deps.batchMaxMessages >= batch.messages.length && Number(batch.offsetLag()) === 0;
+          return true;
+        } catch (err) {
+          deps.pipelines.drop(partition);
+          if (err instanceof RetryAbortedError) {
+            deps.logger.info({ partition, offset: first.offset }, "batch abandoned uncommitted (shutting down or partition revoked)");
+            return false;
+          }
+          throw err;
         }
-        await deps.commit(partition, BigInt(last.offset) + 1n);
-        deps.metrics.commits.inc();
-        resolveOffset(last.offset);
-        await heartbeat();
-      } catch (err) {
-        deps.pipelines.drop(partition);
-        if (err instanceof RetryAbortedError) {
-          deps.logger.info({ partition, offset: first.offset }, "batch abandoned uncommitted (shutting down or partition revoked)");
-          return;
-        }
-        throw err;
-      }
+      });
+      if (!done) return;
       const lag = batch.offsetLag();
       deps.metrics.lag.set({ partition: String(partition) }, Number(lag));
       deps.metrics.batchSeconds.observe(Number(process.hrtime.bigint() - startedAt) / 1e9);
     }
   };
+
+  /**
+   * Live windows: the wall clock closes the windows of every owned partition that is caught up, and
+   * resolves incidents quiet for long enough, even when no record arrives. The result is stored,
+   * published and checkpointed like a batch's (at the same offset); a failure drops the pipeline,
+   * so the next batch or tick starts again from the checkpoint.
+   */
+  const tick = async (): Promise<void> => {
+    for (const [partition, runtime] of [...deps.pipelines.entries()]) {
+      if (!runtime.caughtUp) continue;
+      await deps.pipelines.exclusive(partition, async () => {
+        const owned = () => deps.pipelines.current(partition) === runtime && !deps.signal.aborted;
+        if (!owned()) return;
+        const runner = new PipelineRunner({ core: runtime.pipeline, clock: deps.now });
+        const processed = runner.tick(deps.now().getTime());
+        if (processed.windowsClosed === 0 && processed.incidentEvents.length === 0) return;
+        try {
+          await settle(partition, runtime, runner, processed, owned, async () => undefined);
+        } catch (err) {
+          deps.pipelines.drop(partition);
+          if (err instanceof RetryAbortedError) return;
+          throw err;
+        }
+      });
+    }
+  };
+
+  return { eachBatch, tick };
 }

@@ -6,12 +6,6 @@ export function createBridgeMetrics(registry: Registry) {
   return {
     consumed: new Counter({ name: "logclaw_bridge_messages_consumed_total", help: "Kafka messages consumed from raw-logs", registers }),
     accepted: new Counter({ name: "logclaw_bridge_records_accepted_total", help: "Log records accepted by the pipeline", registers }),
-    timeAdjusted: new Counter({
-      name: "logclaw_event_time_adjusted_total",
-      help: "Accepted records placed at their received time instead of their own timestamp, by reason (ahead, behind, unset, invalid)",
-      labelNames: ["reason"],
-      registers,
-    }),
     indexed: new Counter({ name: "logclaw_bridge_documents_indexed_total", help: "Log documents acknowledged by OpenSearch", registers }),
     deadLettered: new Counter({
       name: "logclaw_bridge_dead_letters_total",

@@ -7,6 +7,11 @@ import type { CheckpointStore } from "./checkpoints";
 export interface PartitionRuntime {
   pipeline: BridgePipeline;
   nextOffset: bigint;
+  /**
+   * The last batch reached the partition's end: only then may the wall clock close windows, or a
+   * backlog (a restart, a slow consumer) would find its windows closed before its records arrive.
+   */
+  caughtUp: boolean;
 }
 
 export interface PartitionPipelinesOptions {
@@ -27,6 +32,8 @@ export interface PartitionPipelinesOptions {
  */
 export class PartitionPipelines {
   private readonly owned = new Map<number, PartitionRuntime>();
+  /** The tail of each partition's queue of exclusive work. */
+  private readonly queues = new Map<number, Promise<unknown>>();
 
   constructor(private readonly options: PartitionPipelinesOptions) {}
 
@@ -57,12 +64,32 @@ export class PartitionPipelines {
         redaction: this.options.redaction,
         miner: restoreTemplateMiner(state.miner),
       };
-      runtime = { pipeline: BridgePipeline.restore(options, state), nextOffset: BigInt(checkpoint.nextOffset) };
+      runtime = { pipeline: BridgePipeline.restore(options, state), nextOffset: BigInt(checkpoint.nextOffset), caughtUp: false };
     } else {
-      runtime = { pipeline: this.fresh(), nextOffset: firstOffset };
+      runtime = { pipeline: this.fresh(), nextOffset: firstOffset, caughtUp: false };
     }
     this.owned.set(partition, runtime);
     return runtime;
+  }
+
+  /**
+   * Runs `work` once every earlier exclusive work of the partition settled: a batch and a wall-clock
+   * tick never interleave between processing and checkpoint, so a checkpoint always matches its offset.
+   */
+  exclusive<T>(partition: number, work: () => Promise<T>): Promise<T> {
+    const previous = this.queues.get(partition) ?? Promise.resolve();
+    const next = previous.then(work, work);
+    const tail = next.catch(() => undefined);
+    this.queues.set(partition, tail);
+    void tail.then(() => {
+      if (this.queues.get(partition) === tail) this.queues.delete(partition);
+    });
+    return next;
+  }
+
+  /** The runtime of a partition, if this replica owns it now. */
+  current(partition: number): PartitionRuntime | undefined {
+    return this.owned.get(partition);
   }
 
   drop(partition: number): void {

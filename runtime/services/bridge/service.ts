@@ -6,8 +6,11 @@ import { bridgeContextGroup } from "../../../contracts/topics";
 import type { ContextSummary } from "../../bridge/pipeline";
 import { createKafka } from "../../receivers/kafka";
 import { DEFAULT_BACKOFF, retryWithBackoff } from "../../sinks";
+import { LOG_INDEX_PATTERN } from "../../../contracts/opensearch/index-names";
+import { DetectionMetrics } from "../../runner";
 import { createOpenSearchClient, ensureIndexLifecycle, isRetriable, reasonOf } from "../../store/opensearch";
-import { createBatchHandler } from "./batch-handler";
+import { every } from "../periodic";
+import { createPartitionWork } from "./batch-handler";
 import { CheckpointStore } from "./checkpoints";
 import type { BridgeConfig } from "./config";
 import { startOpsServer } from "./http";
@@ -28,7 +31,17 @@ const ORIGIN_HEADER = "logclaw-origin";
  * partition through the detection core into OpenSearch and the output topics, committing offsets
  * only after both acknowledged. Window summaries travel between replicas on the context topic.
  */
-export async function startBridge(config: BridgeConfig, logger: Logger, registry: Registry): Promise<RunningBridge> {
+export interface BridgeClock {
+  /** The wall clock (injected by tests). */
+  now: () => Date;
+  /** How often the wall clock moves detection on while no traffic arrives. */
+  tickMs: number;
+}
+
+const DEFAULT_CLOCK: BridgeClock = { now: () => new Date(), tickMs: 1000 };
+
+export async function startBridge(config: BridgeConfig, logger: Logger, registry: Registry, clock: BridgeClock = DEFAULT_CLOCK): Promise<RunningBridge> {
+  const { now } = clock;
   const metrics = createBridgeMetrics(registry);
   const abort = new AbortController();
   let joined = false;
@@ -47,6 +60,14 @@ export async function startBridge(config: BridgeConfig, logger: Logger, registry
   );
 
   const opensearch = createOpenSearchClient(config.opensearch);
+  const detection = new DetectionMetrics({
+    registry,
+    storeSize: async () => {
+      const stats = await opensearch.indices.stats({ index: LOG_INDEX_PATTERN, metric: ["docs", "store"], expand_wildcards: "open" });
+      const primaries = stats.body._all.primaries;
+      return { records: primaries?.docs?.count ?? 0, bytes: primaries?.store?.size_in_bytes ?? null };
+    },
+  });
   await retryWithBackoff(
     () => ensureIndexLifecycle(opensearch, { retentionDays: config.retentionDays, replicas: config.opensearch.replicas, shards: config.opensearch.shards }),
     {
@@ -88,7 +109,7 @@ export async function startBridge(config: BridgeConfig, logger: Logger, registry
     tenantId: config.tenantId,
     redaction: config.tenant?.redaction,
     checkpoints,
-    now: () => new Date(),
+    now,
     warn: (details, line) => logger.warn(details, line),
   });
   const applySummary = (summary: ContextSummary, exceptPartition: number | null) => {
@@ -129,11 +150,7 @@ export async function startBridge(config: BridgeConfig, logger: Logger, registry
     },
   });
 
-  await consumer.run({
-    autoCommit: false,
-    eachBatchAutoResolve: false,
-    partitionsConsumedConcurrently: config.kafka.partitionsConcurrency,
-    eachBatch: createBatchHandler({
+  const work = createPartitionWork({
       topic: config.topics.rawLogs,
       outputs: {
         enrichedLogs: config.topics.enrichedLogs,
@@ -156,15 +173,23 @@ export async function startBridge(config: BridgeConfig, logger: Logger, registry
       shareLocally: (fromPartition, summaries) => {
         for (const s of summaries) applySummary(s, fromPartition);
       },
-      now: () => new Date(),
-    }),
+      now,
+      detection,
   });
+  await consumer.run({
+    autoCommit: false,
+    eachBatchAutoResolve: false,
+    partitionsConsumedConcurrently: config.kafka.partitionsConcurrency,
+    eachBatch: work.eachBatch,
+  });
+  const stopTicking = every(clock.tickMs, logger, "could not advance detection on the wall clock", work.tick);
   logger.info({ topic: config.topics.rawLogs, group: config.kafka.groupId, instance: config.instanceId }, "bridge consuming");
 
   let stopping: Promise<void> | null = null;
   const stop = () => {
     stopping ??= (async () => {
       draining = true;
+      stopTicking();
       logger.info("draining");
       const deadline = setTimeout(() => abort.abort(), config.drainTimeoutMs);
       try {

@@ -3,9 +3,8 @@ import type { Logger } from "pino";
 import { Counter, type Registry } from "prom-client";
 import { deadLetterReasonLabel } from "../../../contracts/dead-letter";
 import type { DeadLetter, IncidentEvent, LogDocument } from "../../../contracts/records";
-import { TIME_ADJUSTMENTS } from "../../bridge/normalize";
 import type { OtlpEncoding, OtlpExportResult, OtlpLogsSink } from "../../receivers/otlp";
-import { PipelineRunner, type DeliveredBatch, type DetectionCore, type PipelineSinks, type ProcessedBatch } from "../../runner";
+import { DetectionMetrics, PipelineRunner, type DeliveredBatch, type DetectionCore, type LogStoreSize, type PipelineSinks, type ProcessedBatch } from "../../runner";
 import type { SqliteIncidentStore } from "../../store/sqlite/incidents";
 import type { SqliteLogStore } from "../../store/sqlite/logs";
 
@@ -23,6 +22,8 @@ export interface LocalIngestOptions {
   logger: Logger;
   /** Wall clock: received time of requests, live windows, dead-letter stamps. */
   now: () => Date;
+  /** The store's size for `/metrics`, read at scrape time. */
+  storeSize: () => LogStoreSize;
 }
 
 /**
@@ -33,7 +34,7 @@ export interface LocalIngestOptions {
 export class LocalIngest implements OtlpLogsSink {
   readonly totals = { documents: 0, incidentEvents: 0, deadLetters: 0 };
   private readonly deadLetters: Counter<"reason">;
-  private readonly timeAdjusted: Counter<"reason">;
+  private readonly detection: DetectionMetrics;
   private readonly runner: PipelineRunner;
   private readonly sinks: PipelineSinks;
 
@@ -44,13 +45,10 @@ export class LocalIngest implements OtlpLogsSink {
       labelNames: ["reason"],
       registers: [options.registry],
     });
-    this.timeAdjusted = new Counter({
-      name: "logclaw_event_time_adjusted_total",
-      help: "Accepted records placed at their received time instead of their own timestamp, by reason (ahead, behind, unset, invalid).",
-      labelNames: ["reason"],
-      registers: [options.registry],
+    this.detection = new DetectionMetrics({
+      registry: options.registry,
+      storeSize: options.storeSize,
     });
-    for (const reason of TIME_ADJUSTMENTS) this.timeAdjusted.inc({ reason }, 0);
     this.runner = new PipelineRunner({ core: options.pipeline, clock: options.now });
     this.sinks = {
       logs: {
@@ -102,7 +100,8 @@ export class LocalIngest implements OtlpLogsSink {
   private async persist(processed: ProcessedBatch): Promise<DeliveredBatch> {
     const { logger } = this.options;
     const batch = await this.runner.deliver(processed, this.sinks, "local");
-    for (const reason of TIME_ADJUSTMENTS) if (batch.timeAdjustments[reason] > 0) this.timeAdjusted.inc({ reason }, batch.timeAdjustments[reason]);
+    this.detection.record(batch);
+    if (batch.accepted > 0) this.detection.observeLag("local", this.options.now().getTime(), this.options.pipeline.eventClockMs());
     this.totals.documents += batch.stored;
     this.totals.incidentEvents += batch.incidentEvents.length;
     for (const event of batch.incidentEvents) {

@@ -8,11 +8,12 @@ import { createAccessGate, createLoginRouter } from "../../api";
 import { createDashboardRouter, LiveFeed, type LiveStats } from "../../dashboard";
 import { ReceiverMetrics, startOtlpGrpcReceiver, startOtlpHttpReceiver, type RunningReceiver } from "../../receivers/otlp";
 import type { IncidentEvent } from "../../../contracts/records";
-import { openDatabase, type Migration, type SqliteDatabase } from "../../store/sqlite/database";
+import { databaseBytes, openDatabase, type Migration, type SqliteDatabase } from "../../store/sqlite/database";
 import { INCIDENT_MIGRATIONS, SqliteIncidentStore } from "../../store/sqlite/incidents";
 import { LOG_MIGRATIONS, SqliteLogStore } from "../../store/sqlite/logs";
 import type { LocalConfig } from "./config";
 import type { DetectionCore } from "../../runner";
+import { every } from "../periodic";
 import { LocalIngest } from "./ingest";
 import { LogFeed } from "./log-feed";
 import type { LogTail } from "../../ports/stores";
@@ -141,6 +142,7 @@ export async function startLocalMode(
       registry,
       logger,
       now,
+      storeSize: () => ({ records: counts.logs, bytes: databaseBytes(db) }),
       onDocuments: (documents) => {
         counts.logs += documents.length;
         logFeed.publish(documents);
@@ -163,18 +165,9 @@ export async function startLocalMode(
       await parts.ticketing.close();
     });
 
-    const every = (ms: number, failure: string, task: () => void | Promise<void>): void => {
-      const timer = setInterval(() => {
-        Promise.resolve()
-          .then(task)
-          .catch((err: unknown) => logger.error({ err }, failure));
-      }, ms);
-      timer.unref();
-      closers.push(() => clearInterval(timer));
-    };
-    every(TICK_MS, "could not advance detection on the wall clock", () => ingest.tick());
+    closers.push(every(TICK_MS, logger, "could not advance detection on the wall clock", () => ingest.tick()));
     // A crash loses at most this much learned detection state; stored data is never at stake.
-    every(STATE_SAVE_MS, "could not save the detection state", () => parts.saveState());
+    closers.push(every(STATE_SAVE_MS, logger, "could not save the detection state", () => parts.saveState()));
 
     closers.push(
       startRetentionSweep({

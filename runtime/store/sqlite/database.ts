@@ -39,3 +39,8 @@ export function applyMigrations(db: SqliteDatabase, migrations: readonly Migrati
     }).immediate();
   }
 }
+
+/** Bytes the database file holds (pages in use or free), without the write-ahead log: cheap, no scan. */
+export function databaseBytes(db: SqliteDatabase): number {
+  return Number(db.pragma("page_count", { simple: true })) * Number(db.pragma("page_size", { simple: true }));
+}
