@@ -55,7 +55,7 @@ export function buildDashboard(tenantId: string): Record<string, unknown> {
       ],
     },
     panels: [
-      panel(1, "Logs ingested per second", `sum(rate(logclaw_bridge_records_total{${t}}[5m]))`, 0, 0),
+      panel(1, "Logs ingested per second", `sum(rate(logclaw_bridge_records_accepted_total{${t}}[5m]))`, 0, 0),
       panel(2, "Dead letters per second by reason", `sum by (reason) (rate(logclaw_bridge_dead_letters_total{${t}}[5m]))`, 12, 0),
       panel(3, "Incidents opened by severity", `sum by (severity) (increase(logclaw_incidents_opened_total{${t}}[1h]))`, 0, 8),
       panel(4, "Tickets filed by platform", `sum by (platform) (increase(logclaw_tickets_created_total{${t}}[1h]))`, 12, 8),
