@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
 import { retryDelayMs, DEFAULT_BACKOFF, type BackoffPolicy } from "./backoff";
 import type { TicketingMetrics } from "./metrics";
-import { buildLinks, buildTicketContent, DeliveryError, type PlatformClient } from "./platforms";
+import { buildLinks, buildTicketContent, DeliveryError, type DashboardKind, type PlatformClient } from "./platforms";
 import type { TextRedactor } from "../bridge/redact";
 import type { TicketStore } from "../ports/ticket-store";
 import type { ClaimedItem, DeliveredResult, TicketTarget } from "../../contracts/tickets";
@@ -12,6 +12,8 @@ export interface OutboxDispatcherOptions {
   clients: ReadonlyMap<TicketTarget, PlatformClient>;
   redact: TextRedactor;
   dashboardUrl: string | null;
+  /** What `dashboardUrl` points at, so ticket links use the URLs it honours; default `grafana`. */
+  dashboardKind?: DashboardKind;
   metrics: TicketingMetrics;
   logger: Logger;
   now: () => Date;
@@ -104,7 +106,7 @@ export class OutboxDispatcher {
   }
 
   private async deliver({ item, ticket }: ClaimedItem): Promise<void> {
-    const { store, clients, metrics, logger, now, owner, redact, dashboardUrl } = this.options;
+    const { store, clients, metrics, logger, now, owner, redact, dashboardUrl, dashboardKind } = this.options;
     const labels = { platform: item.platform, action: item.action };
     const client = clients.get(item.platform);
     if (!client) {
@@ -113,7 +115,7 @@ export class OutboxDispatcher {
       await store.markFailed(item.id, owner, error, now().toISOString());
       return;
     }
-    const content = buildTicketContent(item.payload, buildLinks(dashboardUrl, item.payload), redact);
+    const content = buildTicketContent(item.payload, buildLinks(dashboardUrl, item.payload, dashboardKind), redact);
     const ref = { externalId: item.externalId ?? ticket.externalId, fingerprint: item.fingerprint };
     try {
       if (item.action === "create" && item.attempts === 0) {

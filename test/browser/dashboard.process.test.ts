@@ -84,6 +84,32 @@ describe("dashboard in Chromium", () => {
     expect(ticketPage.status()).toBe(200);
     expect(await ticketPage.text()).toContain(`# ${result.tickets[0]!.externalId}`);
 
+    // The ticket's own links land where they say: the incident page, and its service's logs in its window.
+    const ticketText = await ticketPage.text();
+    const linkOf = (label: string) => new RegExp(`^- ${label}: (\\S+)$`, "m").exec(ticketText)?.[1];
+    const dashboardLink = linkOf("Dashboard");
+    const logsLink = linkOf("Logs");
+    expect(dashboardLink).toBe(`${handle.urls.dashboard}/#/incidents/${encodeURIComponent(result.incident!.id)}`);
+    await page.goto("about:blank");
+    await page.goto(dashboardLink!);
+    await page.locator("#rca .rca-cause").waitFor();
+    expect(await page.locator("#tickets .ticket-link").first().textContent()).toContain(result.tickets[0]!.externalId!);
+    expect(new URL(page.url()).hash).toBe(`#/incidents/${encodeURIComponent(result.incident!.id)}`);
+
+    expect(logsLink).toBeDefined();
+    const linkParams = new URLSearchParams(new URL(logsLink!).hash.split("?")[1]);
+    const service = linkParams.get("service");
+    expect(service).toBe(result.failure.rootCauseService);
+    const [from, to] = [Date.parse(linkParams.get("from")!), Date.parse(linkParams.get("to")!)];
+    await page.goto("about:blank");
+    await page.goto(logsLink!);
+    await page.locator("#log-window").waitFor();
+    const shown = (await page.locator("#log-table tr.log-details pre").allTextContents()).map((t) => JSON.parse(t) as { service: string; "@timestamp": string });
+    expect(shown.length).toBeGreaterThan(0);
+    expect(shown.every((d) => d.service === service)).toBe(true);
+    expect(shown.every((d) => Date.parse(d["@timestamp"]) >= from && Date.parse(d["@timestamp"]) <= to)).toBe(true);
+    expect(await page.locator("#log-search select[name=service]").inputValue()).toBe(service);
+
     await page.goto(`${handle.urls.dashboard}/#/logs`);
     await page.locator("#log-search input[name=q]").fill("inventory");
     await page.locator("#log-search button[type=submit]").click();

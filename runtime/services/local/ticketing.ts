@@ -40,6 +40,7 @@ export function createLocalTicketing(options: LocalTicketingOptions): { consumer
     llm: options.llm,
     platformTimeoutMs: 15_000,
     dashboardUrl: options.dashboardUrl,
+    dashboardKind: "logclaw",
     folder: { ticketsDir: options.ticketsDir, dashboardUrl: options.dashboardUrl },
     owner: `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
     registry: options.registry,

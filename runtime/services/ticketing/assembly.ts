@@ -8,7 +8,7 @@ import type { TicketStore } from "../../ports/ticket-store";
 import { TicketingAgent } from "../../ticketing/agent";
 import { createTicketingMetrics, type TicketingMetrics } from "../../ticketing/metrics";
 import { OutboxDispatcher } from "../../ticketing/outbox";
-import { buildPlatformClients, FolderTicketClient, type PlatformClient, type PlatformCredentials, type PlatformEndpoints } from "../../ticketing/platforms";
+import { buildPlatformClients, FolderTicketClient, type DashboardKind, type PlatformClient, type PlatformCredentials, type PlatformEndpoints } from "../../ticketing/platforms";
 import { RcaEngine } from "../../ticketing/rca/analyzer";
 import type { LlmSettings } from "../../ticketing/rca/llm";
 import { hasConfiguredPlatform } from "../../ticketing/routing";
@@ -25,6 +25,8 @@ export interface TicketingAssemblyOptions {
   platformTimeoutMs: number;
   /** Linked from tickets; null when the tenant has no dashboard URL. */
   dashboardUrl: string | null;
+  /** What `dashboardUrl` is: the tenant's Grafana dashboard (default) or local mode's own. */
+  dashboardKind?: DashboardKind;
   /** Local mode: tickets go to this folder (linking the local dashboard) when the tenant configures no platform. */
   folder?: { ticketsDir: string; dashboardUrl: string };
   /** Outbox owner id of this process (claims of items). */
@@ -62,6 +64,7 @@ export function assembleTicketing(options: TicketingAssemblyOptions): TicketingA
     clients,
     redact,
     dashboardUrl: options.dashboardUrl,
+    dashboardKind: options.dashboardKind,
     metrics,
     logger: logger.child({ component: "outbox" }),
     now,

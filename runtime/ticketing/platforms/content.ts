@@ -35,14 +35,31 @@ export interface TicketContent {
 const MAX_TIMELINE = 10;
 
 /**
- * Grafana-style dashboard links (the tenant stack's `dashboardUrl` already names host, uid and
- * `var-tenant`): the incident's event-time window, and the same window narrowed to its service.
+ * Which dashboard a ticket links to: the tenant's Grafana dashboard in a cluster (the tenant stack's
+ * `dashboardUrl` already names host, uid and `var-tenant`), or LogClaw's own dashboard in local mode.
  */
-export function buildLinks(dashboardUrl: string | null, payload: TicketPayload): TicketLinks {
+export type DashboardKind = "grafana" | "logclaw";
+
+/** Links shown around the incident: five minutes either side of its event-time window. */
+const LINK_MARGIN_MS = 5 * 60_000;
+
+/**
+ * The ticket's "Dashboard:" and "Logs:" links, in the URL shape the target honours: Grafana's
+ * `from`/`to` (epoch ms) and `var-*` query parameters, or the LogClaw dashboard's routes
+ * `#/incidents/<id>` (the incident page) and `#/logs?service=&from=&to=` (that service's logs in
+ * the incident's window, ISO-8601).
+ */
+export function buildLinks(dashboardUrl: string | null, payload: TicketPayload, kind: DashboardKind = "grafana"): TicketLinks {
   if (!dashboardUrl) return { dashboard: null, logs: null };
   const { incident } = payload;
-  const from = Date.parse(incident.firstSeen) - 5 * 60_000;
-  const to = Date.parse(incident.lastSeen) + 5 * 60_000;
+  const from = Date.parse(incident.firstSeen) - LINK_MARGIN_MS;
+  const to = Date.parse(incident.lastSeen) + LINK_MARGIN_MS;
+  const service = incident.rootCauseService || incident.service;
+  if (kind === "logclaw") {
+    const base = dashboardUrl.replace(/\/+$/, "").replace(/#.*$/, "");
+    const logs = new URLSearchParams({ service, from: new Date(from).toISOString(), to: new Date(to).toISOString() });
+    return { dashboard: `${base}/#/incidents/${encodeURIComponent(incident.id)}`, logs: `${base}/#/logs?${logs}` };
+  }
   const dashboard = new URL(dashboardUrl);
   dashboard.searchParams.set("from", String(from));
   dashboard.searchParams.set("to", String(to));
@@ -50,7 +67,7 @@ export function buildLinks(dashboardUrl: string | null, payload: TicketPayload):
   const logs = new URL(dashboardUrl);
   logs.searchParams.set("from", String(from));
   logs.searchParams.set("to", String(to));
-  logs.searchParams.set("var-service", incident.rootCauseService || incident.service);
+  logs.searchParams.set("var-service", service);
   return { dashboard: dashboard.toString(), logs: logs.toString() };
 }
 

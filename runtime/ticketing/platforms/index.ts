@@ -9,7 +9,7 @@ import { SlackClient } from "./slack";
 import { ZammadClient } from "./zammad";
 
 export type { PlatformClient, TicketRef } from "./client";
-export { buildLinks, buildTicketContent, type TicketContent, type TicketLinks } from "./content";
+export { buildLinks, buildTicketContent, type DashboardKind, type TicketContent, type TicketLinks } from "./content";
 export { DeliveryError, parseRetryAfter } from "./errors";
 export { FolderTicketClient } from "./folder";
 
