@@ -1,6 +1,7 @@
 import type { StackRule } from "../lib/policy";
 import { asArray, asRecord, displayName, get, isKind, isKubernetesObject } from "../lib/resources";
 import { perTierSchema, tierDefaults, tierOf, type PerTier, type Tier } from "../lib/tenants";
+import { retentionMinIndexAge, retentionMinIndexAgeHours } from "../../contracts/opensearch/retention";
 
 export const opensearchSecurity: StackRule<object> = {
   name: "opensearch-security",
@@ -102,8 +103,12 @@ export const opensearchRetention: StackRule<RetentionConfig> = {
       );
       if (deleting.size === 0 || ages.length === 0) {
         report(`${displayName(r)}: add a state with a delete action and a transition to it on conditions.minIndexAge.`, r.urn);
-      } else if (ages.some((age) => age === undefined || age > bound)) {
-        report(`${displayName(r)}: indices must be deleted within ${bound}d for the ${tier} tier (transition minIndexAge is ${ages.join(", ")}d).`, r.urn);
+      } else if (ages.some((age) => age === undefined || age > retentionMinIndexAgeHours(bound) / 24)) {
+        // An index's age counts from its creation; its records may arrive for days after (event-time bounds).
+        report(
+          `${displayName(r)}: indices must be deleted within ${bound}d of their last record for the ${tier} tier (transition minIndexAge is ${ages.join(", ")}d, at most ${retentionMinIndexAge(bound)}).`,
+          r.urn,
+        );
       }
     }
   },

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { EVENT_TIME_BOUNDS } from "../../../contracts/event-time";
 
 /**
  * Detection tuning. One default configuration is meant to work for every tenant; the fields exist so
@@ -14,12 +15,12 @@ export const detectionTuningSchema = z
      * How far after its received time a record's own timestamp is believed (client clock skew).
      * Beyond it the record is placed at its received time. Default 5 min.
      */
-    maxEventAheadMs: z.number().int().min(0).max(86_400_000).default(300_000),
+    maxEventAheadMs: z.number().int().min(0).max(86_400_000).default(EVENT_TIME_BOUNDS.maxAheadMs),
     /**
      * How far before its received time a record's own timestamp is believed (buffered or retried
      * exports). Beyond it the record is placed at its received time. Default 7 days.
      */
-    maxEventBehindMs: z.number().int().min(60_000).max(365 * 86_400_000).default(7 * 86_400_000),
+    maxEventBehindMs: z.number().int().min(60_000).max(365 * 86_400_000).default(EVENT_TIME_BOUNDS.maxBehindMs),
     /** Windows of history in a service's baseline. Default 60 (10 min at 10 s). */
     baselineWindows: z.number().int().min(3).max(10_000).default(60),
     /** Windows before the observed baseline replaces the prior (and statistical verdicts start). Default 12 (2 min). */

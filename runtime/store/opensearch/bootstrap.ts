@@ -1,8 +1,8 @@
 import type { Client } from "@opensearch-project/opensearch";
 import { errorBodyText, statusOf } from "./errors";
-import { BRIDGE_STATE_INDEX, INCIDENTS_INDEX, LOG_INDEX_TEMPLATE, LOG_RETENTION_POLICY } from "../../../contracts/opensearch/index-names";
+import { BRIDGE_STATE_INDEX, INCIDENTS_INDEX, LOG_INDEX_PATTERN, LOG_INDEX_TEMPLATE, LOG_RETENTION_POLICY } from "../../../contracts/opensearch/index-names";
 import { incidentsIndexBody, logIndexTemplate, type IndexSettings } from "../../../contracts/opensearch/mappings";
-import { logRetentionPolicy } from "../../../contracts/opensearch/retention";
+import { logRetentionPolicy, retentionMinIndexAge } from "../../../contracts/opensearch/retention";
 
 export interface LifecycleOptions extends IndexSettings {
   retentionDays: number;
@@ -56,13 +56,16 @@ async function ensureRetentionPolicy(client: Client, retentionDays: number): Pro
     }
   }
   const age = current.policy.states.flatMap((s) => s.transitions ?? []).map((t) => t.conditions?.min_index_age);
-  if (age.includes(`${retentionDays}d`)) return "unchanged";
+  if (age.includes(retentionMinIndexAge(retentionDays))) return "unchanged";
   await client.transport.request({
     method: "PUT",
     path,
     querystring: { if_seq_no: current._seq_no, if_primary_term: current._primary_term },
     body,
   });
+  // Managed indices keep the policy version they started with: move them to the new one too, or
+  // indices of an older (shorter) policy would still be deleted on its schedule.
+  await client.transport.request({ method: "POST", path: `/_plugins/_ism/change_policy/${LOG_INDEX_PATTERN}`, body: { policy_id: LOG_RETENTION_POLICY } });
   return "updated";
 }
 

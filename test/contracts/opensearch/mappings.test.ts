@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { EVENT_TIME_BOUNDS } from "../../../contracts/event-time";
+import { retentionMinIndexAge } from "../../../contracts/opensearch/retention";
 import { logIndexName, logRetentionPolicy, logSearchBody } from "../../../runtime/store/opensearch";
 
 describe("logIndexName", () => {
@@ -13,11 +15,27 @@ describe("logIndexName", () => {
 });
 
 describe("logRetentionPolicy", () => {
-  it("deletes log indices once older than the retention", () => {
+  it("deletes a log index only once the retention passed since the last record it can receive", () => {
     const { policy } = logRetentionPolicy(7);
-    expect(policy.states[0]?.transitions).toEqual([{ state_name: "delete", conditions: { min_index_age: "7d" } }]);
+    expect(policy.states[0]?.transitions).toEqual([{ state_name: "delete", conditions: { min_index_age: "361h" } }]);
     expect(policy.states[1]?.actions).toEqual([{ delete: {} }]);
     expect(policy.ism_template).toEqual([{ index_patterns: ["logclaw-logs-*"], priority: 100 }]);
+  });
+
+  it("never deletes a record before its retention counted from when it was received", () => {
+    const HOUR = 3_600_000;
+    const DAY = 24 * HOUR;
+    const received = Date.UTC(2026, 5, 10, 13, 0, 0);
+    for (const retentionDays of [1, 7, 30, 365]) {
+      const ageMs = Number(/^(\d+)h$/.exec(retentionMinIndexAge(retentionDays))![1]) * HOUR;
+      // Every own timestamp the event-time bounds still believe, from 7 days behind to 5 minutes ahead.
+      for (let offset = -EVENT_TIME_BOUNDS.maxBehindMs; offset <= EVENT_TIME_BOUNDS.maxAheadMs; offset += HOUR / 4) {
+        const dayStart = Math.floor((received + offset) / DAY) * DAY;
+        // The earliest its index can exist: an earlier record of that day, dated ahead by the full skew.
+        const earliestCreation = dayStart - EVENT_TIME_BOUNDS.maxAheadMs;
+        expect(earliestCreation + ageMs).toBeGreaterThanOrEqual(received + retentionDays * DAY);
+      }
+    }
   });
 
   it("rejects a retention that is not a positive whole number of days", () => {

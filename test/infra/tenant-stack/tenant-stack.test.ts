@@ -169,7 +169,8 @@ describe("TenantStack resource graph per tier", () => {
       config: { "retention.ms": String(72 * 3_600_000), "compression.type": "lz4", "min.insync.replicas": "2", "cleanup.policy": "delete" },
     });
     const retention = manifest(mocks.get("kubernetes:opensearch.org/v1:OpenSearchISMPolicy", "acme-opensearch-retention"));
-    expect(retention.spec.states[0].transitions[0].conditions.minIndexAge).toBe("7d");
+    // 7 days after the last record an index can receive: its day plus the 7-day look-back, plus 5 minutes of clock skew.
+    expect(retention.spec.states[0].transitions[0].conditions.minIndexAge).toBe("361h");
   });
 
   it("parents every child under its component and every component under the TenantStack", () => {
