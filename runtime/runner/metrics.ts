@@ -89,8 +89,10 @@ export class DetectionMetrics {
     for (const reason of TIME_ADJUSTMENTS) if (batch.timeAdjustments[reason] > 0) this.timeAdjusted.inc({ reason }, batch.timeAdjustments[reason]);
   }
 
-  /** After a pipeline processed records: how far its newest event time trails the wall clock. */
-  observeLag(pipeline: string, nowMs: number, eventClockMs: number | null): void {
-    if (eventClockMs !== null) this.lag.set({ pipeline }, Math.max(0, nowMs - eventClockMs) / 1000);
+  /** After a pipeline processed records: how far the newest event time among them trails the wall clock. */
+  observeLag(pipeline: string, nowMs: number, batch: DeliveredBatch): void {
+    let newest = Number.NEGATIVE_INFINITY;
+    for (const d of batch.documents) newest = Math.max(newest, Date.parse(d["@timestamp"]));
+    if (Number.isFinite(newest)) this.lag.set({ pipeline }, Math.max(0, nowMs - newest) / 1000);
   }
 }

@@ -1,6 +1,6 @@
 import type { DeadLetter, IncidentEvent, LogDocument } from "../../contracts/records";
 import type { ExportLogsServiceRequest, OtlpEncoding, RejectedRecord } from "../bridge/decode";
-import type { BatchResult } from "../bridge/pipeline";
+import type { BatchResult, ContextSummary } from "../bridge/pipeline";
 
 /**
  * The ports of the pipeline runner. A source hands it {@link SourceRecord}s (an OTLP request from a
@@ -31,8 +31,8 @@ export interface DetectionCore {
   tick(nowMs: number): BatchResult;
   /** End of input or shutdown: closes the open windows in event time. */
   flush(): BatchResult;
-  /** The newest event time processed (epoch ms), null before the first record. */
-  eventClockMs(): number | null;
+  /** Summaries of the windows closed since the last call (one per window): the bridge shares them with other replicas. */
+  takeContextSummaries(): ContextSummary[];
 }
 
 /** A document the log sink refused for good (mapping conflict, too large): it becomes a dead letter. */

@@ -2,7 +2,7 @@ import { deadLetter, type Rejection } from "../../contracts/dead-letter";
 import type { DeadLetter, IncidentEvent, LogDocument } from "../../contracts/records";
 import { decodeOtlpLogs, type OtlpDecodeError } from "../bridge/decode";
 import type { TimeAdjustment } from "../bridge/normalize";
-import type { BatchResult } from "../bridge/pipeline";
+import type { BatchResult, ContextSummary } from "../bridge/pipeline";
 import type { DetectionCore, PipelineSinks, SourceRecord } from "./ports";
 
 /** What the core made of some source records, before it is written to the sinks. */
@@ -16,7 +16,8 @@ export interface ProcessedBatch {
   unusable: OtlpDecodeError[];
   /** Accepted records not placed at their own timestamp, by reason. */
   timeAdjustments: Record<TimeAdjustment, number>;
-  windowsClosed: number;
+  /** One summary per detection window the core closed (the bridge shares them with other replicas). */
+  summaries: ContextSummary[];
 }
 
 /** A batch once the sinks acknowledged it. */
@@ -28,6 +29,7 @@ export interface DeliveredBatch {
   rejected: number;
   stored: number;
   timeAdjustments: Record<TimeAdjustment, number>;
+  /** Detection windows the core closed (by later records, the wall clock or a flush). */
   windowsClosed: number;
 }
 
@@ -38,7 +40,7 @@ export interface PipelineRunnerOptions {
 }
 
 function emptyBatch(): ProcessedBatch {
-  return { documents: [], incidentEvents: [], rejections: [], accepted: 0, rejected: 0, unusable: [], windowsClosed: 0, timeAdjustments: { ahead: 0, behind: 0, unset: 0, invalid: 0 } };
+  return { documents: [], incidentEvents: [], rejections: [], accepted: 0, rejected: 0, unusable: [], summaries: [], timeAdjustments: { ahead: 0, behind: 0, unset: 0, invalid: 0 } };
 }
 
 function payloadText(record: SourceRecord): string {
@@ -76,20 +78,26 @@ export class PipelineRunner {
         batch.rejections.push({ reason: `pipeline_error: ${err instanceof Error ? err.message : String(err)}`, source: record.source, payload: payloadText(record) });
       }
     }
-    return batch;
+    return this.withSummaries(batch);
   }
 
   /** End of input or shutdown: what the core's open windows still hold. */
   flush(): ProcessedBatch {
     const batch = emptyBatch();
     add(batch, this.options.core.flush());
-    return batch;
+    return this.withSummaries(batch);
   }
 
   /** Live mode: what the wall clock closes while no traffic arrives. */
   tick(nowMs: number): ProcessedBatch {
     const batch = emptyBatch();
     add(batch, this.options.core.tick(nowMs));
+    return this.withSummaries(batch);
+  }
+
+  /** Takes the summaries of the windows the core closed, so none pile up where no replica reads them (local mode). */
+  private withSummaries(batch: ProcessedBatch): ProcessedBatch {
+    for (const s of this.options.core.takeContextSummaries()) batch.summaries.push(s);
     return batch;
   }
 
@@ -109,7 +117,7 @@ export class PipelineRunner {
       rejected: batch.rejected,
       stored,
       timeAdjustments: batch.timeAdjustments,
-      windowsClosed: batch.windowsClosed,
+      windowsClosed: batch.summaries.length,
     };
   }
 }
@@ -120,6 +128,5 @@ function add(batch: ProcessedBatch, r: BatchResult): void {
   for (const x of r.rejections) batch.rejections.push(x);
   batch.accepted += r.accepted;
   batch.rejected += r.rejected;
-  batch.windowsClosed += r.windowsClosed;
   for (const k of Object.keys(r.timeAdjustments) as TimeAdjustment[]) batch.timeAdjustments[k] += r.timeAdjustments[k];
 }

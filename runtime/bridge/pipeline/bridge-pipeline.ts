@@ -92,11 +92,6 @@ export class BridgePipeline {
     return result;
   }
 
-  /** The newest event time processed (epoch ms), null before the first record. */
-  eventClockMs(): number | null {
-    return this.s.clock.exportState().maxEventMs;
-  }
-
   /** Open incidents, oldest first. */
   openIncidents() {
     return this.s.incidents.open();
@@ -142,7 +137,6 @@ export class BridgePipeline {
       if (span !== null) this.emit(span, result);
       result.incidentEvents.push(...incidents.resolveQuiet(w.endMs));
       correlator.summarize(w.startMs, tuning.windowMs, outcome.failing, outcome.services);
-      result.windowsClosed += 1;
     }
     clock.closed(through);
     correlator.forgetBefore(through - 2);

@@ -41,12 +41,10 @@ export interface BatchResult {
   rejected: number;
   /** Accepted records not placed at their own timestamp, by reason (`placeEventTime`). */
   timeAdjustments: Record<TimeAdjustment, number>;
-  /** Detection windows closed by this call (by later records, the wall clock or a flush). */
-  windowsClosed: number;
 }
 
 export function emptyResult(): BatchResult {
-  return { documents: [], incidentEvents: [], rejections: [], accepted: 0, rejected: 0, windowsClosed: 0, timeAdjustments: { ahead: 0, behind: 0, unset: 0, invalid: 0 } };
+  return { documents: [], incidentEvents: [], rejections: [], accepted: 0, rejected: 0, timeAdjustments: { ahead: 0, behind: 0, unset: 0, invalid: 0 } };
 }
 
 /** The result of a payload that could not be decoded at all: one rejection carrying the payload. */

@@ -112,7 +112,7 @@ export function createPartitionWork(deps: BatchHandlerDeps) {
     heartbeat: () => Promise<void>,
   ): Promise<void> => {
     const retryHooks = retryHooksFor(partition, live, heartbeat);
-    const summaries = runtime.pipeline.takeContextSummaries();
+    const { summaries } = processed;
     const delivered = await runner.deliver(processed, sinks(partition, retryHooks, live, heartbeat), `${deps.topic}/${partition}`);
     await publishOutputs(deps.producer, deps.outputs, { ...delivered, deadLetters: [], summaries }, deps.instanceId);
     deps.shareLocally(partition, summaries);
@@ -125,6 +125,7 @@ export function createPartitionWork(deps: BatchHandlerDeps) {
     for (const d of delivered.deadLetters) deps.metrics.deadLettered.inc({ reason: deadLetterReasonLabel(d.reason) });
     for (const e of delivered.incidentEvents) deps.metrics.incidentEvents.inc({ type: e.type });
     deps.detection.record(delivered);
+    deps.detection.observeLag(String(partition), deps.now().getTime(), delivered);
   };
 
   const eachBatch = async (payload: EachBatchPayload): Promise<void> => {
@@ -150,7 +151,6 @@ export function createPartitionWork(deps: BatchHandlerDeps) {
             const processed = runner.process(fresh.map((m) => sourceRecord(m, deps.topic, partition)));
             runtime.nextOffset = BigInt(last.offset) + 1n;
             await settle(partition, runtime, runner, processed, live, heartbeat);
-            deps.detection.observeLag(String(partition), deps.now().getTime(), runtime.pipeline.eventClockMs());
           }
           await deps.commit(partition, BigInt(last.offset) + 1n);
           deps.metrics.commits.inc();
@@ -188,7 +188,7 @@ export function createPartitionWork(deps: BatchHandlerDeps) {
         if (!owned()) return;
         const runner = new PipelineRunner({ core: runtime.pipeline, clock: deps.now });
         const processed = runner.tick(deps.now().getTime());
-        if (processed.windowsClosed === 0 && processed.incidentEvents.length === 0) return;
+        if (processed.summaries.length === 0 && processed.incidentEvents.length === 0) return;
         try {
           await settle(partition, runtime, runner, processed, owned, async () => undefined);
         } catch (err) {

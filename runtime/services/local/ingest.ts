@@ -101,7 +101,7 @@ export class LocalIngest implements OtlpLogsSink {
     const { logger } = this.options;
     const batch = await this.runner.deliver(processed, this.sinks, "local");
     this.detection.record(batch);
-    if (batch.accepted > 0) this.detection.observeLag("local", this.options.now().getTime(), this.options.pipeline.eventClockMs());
+    this.detection.observeLag("local", this.options.now().getTime(), batch);
     this.totals.documents += batch.stored;
     this.totals.incidentEvents += batch.incidentEvents.length;
     for (const event of batch.incidentEvents) {
