@@ -12,6 +12,13 @@ export const detectionTuningSchema = z
     /** How long a window stays open for late records after the newest event time passes its end. Default 5 s. */
     allowedLatenessMs: z.number().int().min(0).max(300_000).default(5_000),
     /**
+     * The most the watermark trails the newest event time when the input shows records arriving
+     * later than `allowedLatenessMs` (its 99th percentile lateness; runtime/bridge/window/lateness.ts).
+     * Default 60 s: later than that, out-of-order data is a backfill, and waiting longer would delay
+     * live detection by more than a minute.
+     */
+    maxLatenessMs: z.number().int().min(0).max(600_000).default(60_000),
+    /**
      * How far after its received time a record's own timestamp is believed (client clock skew).
      * Beyond it the record is placed at its received time. Default 5 min.
      */

@@ -28,7 +28,7 @@ export interface Stages {
 export function createStages(options: BridgePipelineOptions, state?: PipelineState): Stages {
   const tuning = detectionTuningSchema.parse(options.tuning ?? {});
   const redactor = createRedactor(options.redaction ?? DEFAULT_REDACTION);
-  const clockState = state && { maxEventMs: state.maxEventMs, closedThrough: state.closedThrough, lastReceivedMs: state.lastReceivedMs ?? null };
+  const clockState = state && { maxEventMs: state.maxEventMs, closedThrough: state.closedThrough, lastReceivedMs: state.lastReceivedMs ?? null, lateness: state.lateness };
   const spans = new SpanDetector({ windowMs: tuning.windowMs, alpha: tuning.spanAlpha, maxTraces: tuning.maxTraces, maxTraceIds: tuning.maxTraceIds });
   return {
     tenantId: options.tenantId,

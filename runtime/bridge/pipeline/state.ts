@@ -16,6 +16,8 @@ export const pipelineStateSchema = z.object({
   closedThrough: z.number().int().nullable(),
   /** Received time of the latest live request (absent in state files of older versions). */
   lastReceivedMs: z.number().nullable().optional(),
+  /** How late records have been arriving (absent in state files of older versions). */
+  lateness: z.array(z.number()).optional(),
   windows: z.array(z.tuple([z.number().int(), z.record(z.string(), z.custom<ServiceWindow>((v) => typeof v === "object" && v !== null))])),
   history: z.record(z.string(), z.custom<ServiceHistory>((v) => typeof v === "object" && v !== null)),
   graph: z.object({

@@ -1,8 +1,11 @@
 import { boundsViolation, nanosToMs, type EventTimeBounds, type TimeAdjustment } from "../normalize";
+import { LatenessEstimator } from "./lateness";
 
 export interface EventClockOptions {
   windowMs: number;
   allowedLatenessMs: number;
+  /** The most the watermark may trail the newest event time when records arrive out of order. */
+  maxLatenessMs: number;
   maxEventAheadMs: number;
   maxEventBehindMs: number;
 }
@@ -12,6 +15,8 @@ export interface EventClockState {
   maxEventMs: number | null;
   closedThrough: number | null;
   lastReceivedMs: number | null;
+  /** The lateness histogram (absent in checkpoints of older versions). */
+  lateness?: number[];
 }
 
 /**
@@ -27,6 +32,7 @@ export class EventClock {
   private readonly bounds: EventTimeBounds;
   /** Replay without received times: a forward jump up to the look-back bound is a gap in the data, not skew. */
   private readonly replayBounds: EventTimeBounds;
+  private readonly lateness: LatenessEstimator;
 
   constructor(
     private readonly options: EventClockOptions,
@@ -35,6 +41,7 @@ export class EventClock {
     this.maxEventMs = state?.maxEventMs ?? null;
     this.closedThrough = state?.closedThrough ?? null;
     this.lastReceivedMs = state?.lastReceivedMs ?? null;
+    this.lateness = new LatenessEstimator(options.allowedLatenessMs, Math.max(options.allowedLatenessMs, options.maxLatenessMs), state?.lateness);
     this.bounds = { maxAheadMs: options.maxEventAheadMs, maxBehindMs: options.maxEventBehindMs };
     this.replayBounds = { maxAheadMs: options.maxEventBehindMs, maxBehindMs: options.maxEventBehindMs };
   }
@@ -71,13 +78,17 @@ export class EventClock {
 
   /** Moves event time on to `timeMs`; returns the last window the watermark has now passed, or null when none is due. */
   advance(timeMs: number): number | null {
-    if (this.maxEventMs !== null && !(timeMs > this.maxEventMs)) return null;
+    if (this.maxEventMs !== null && !(timeMs > this.maxEventMs)) {
+      this.lateness.observe(this.maxEventMs - timeMs);
+      return null;
+    }
+    this.lateness.observe(0);
     this.maxEventMs = timeMs;
     if (this.closedThrough === null) {
       this.closedThrough = this.indexOf(timeMs) - 1;
       return null;
     }
-    const lastClosable = this.indexOf(timeMs - this.options.allowedLatenessMs) - 1;
+    const lastClosable = this.indexOf(timeMs - this.lateness.allowedMs()) - 1;
     return lastClosable > this.closedThrough ? lastClosable : null;
   }
 
@@ -88,12 +99,13 @@ export class EventClock {
   tick(nowMs: number): number | null {
     if (this.maxEventMs === null || this.lastReceivedMs === null || nowMs <= this.lastReceivedMs) return null;
     const eventNowMs = this.maxEventMs + (nowMs - this.lastReceivedMs);
-    const lastClosable = this.indexOf(eventNowMs - this.options.allowedLatenessMs) - 1;
+    const lastClosable = this.indexOf(eventNowMs - this.lateness.allowedMs()) - 1;
     return this.closedThrough === null || lastClosable > this.closedThrough ? lastClosable : null;
   }
 
   /** Records that windows up to `through` (inclusive) are closed. */
   closed(through: number): void {
+    if (this.closedThrough !== null) this.lateness.decay(through - this.closedThrough);
     this.closedThrough = Math.max(this.closedThrough ?? through, through);
   }
 
@@ -114,6 +126,6 @@ export class EventClock {
   }
 
   exportState(): EventClockState {
-    return { maxEventMs: this.maxEventMs, closedThrough: this.closedThrough, lastReceivedMs: this.lastReceivedMs };
+    return { maxEventMs: this.maxEventMs, closedThrough: this.closedThrough, lastReceivedMs: this.lastReceivedMs, lateness: this.lateness.exportState() };
   }
 }

@@ -54,9 +54,10 @@ export function registerDemoCommands(program: Command): void {
         } else {
           out.push("  No incident yet: check the dashboard in a moment.");
         }
+        for (const other of result.otherIncidents) out.push(`  Also opened: ${other.title}`, `             ${other.url}`);
         for (const t of result.tickets) out.push(`  Ticket:    ${t.platform} ${t.externalId ?? ""} ${t.externalUrl ?? ""}`.trimEnd());
         if (result.incident && result.tickets.length === 0) out.push("  No ticket yet (is a ticket platform or the local folder configured?).");
-        out.push(`  Dashboard: ${flags.dashboard}`, `  Logs:      ${flags.dashboard.replace(/\/$/, "")}/#/logs?q=${encodeURIComponent(result.failure.rootCauseService)}`, "");
+        out.push(`  Dashboard: ${flags.dashboard}`, `  Logs:      ${flags.dashboard.replace(/\/$/, "")}/#/logs?${new URLSearchParams({ service: result.failure.rootCauseService, from: result.window.from, to: result.window.to })}`, "");
         process.stdout.write(out.join("\n") + "\n");
         if (!result.incident) process.exitCode = 1;
       } catch (err) {

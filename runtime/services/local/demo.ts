@@ -23,7 +23,12 @@ export interface DemoOptions {
 export interface DemoResult {
   logsSent: number;
   failure: { kind: FailureKind; rootCauseService: string; affectedServices: string[] };
+  /** The incident of the injected failure: opened by this run, naming its root cause if one does. */
   incident: { id: string; title: string; url: string } | null;
+  /** The event-time span of the traffic sent (ISO-8601). */
+  window: { from: string; to: string };
+  /** Any other incident this run opened (one failure should open exactly one). */
+  otherIncidents: { id: string; title: string; url: string }[];
   tickets: { platform: string; externalId: string | null; externalUrl: string | null }[];
 }
 
@@ -123,21 +128,30 @@ function listOf(data: unknown, key: string): unknown[] {
   return Array.isArray(inner) ? inner : [];
 }
 
+/** Ids of the incidents the instance already has: the demo reports only what its own run opens. */
+async function knownIncidentIds(base: string, apiKey: string | undefined): Promise<Set<string>> {
+  const incidents = listOf(await getJson(`${base}/api/incidents`, apiKey), "incidents") as ApiIncident[];
+  return new Set(incidents.map((i) => i.id));
+}
+
 /** Runs the demo: sends the traffic, then waits for the incident and its ticket to show up in the API. */
 export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const started = options.now();
   const scenario = demoScenario(options.seed, options.failure, started.getTime());
   const label = scenario.failures[0]!;
+  const base = options.dashboardUrl.replace(/\/$/, "");
+  const before = await knownIncidentIds(base, options.apiKey);
   options.progress(`injecting a ${label.kind} failure in ${label.rootCauseService} (seed ${options.seed})`);
   const logsSent = await sendScenario(scenario, options);
-  const base = options.dashboardUrl.replace(/\/$/, "");
   const since = new Date(scenario.startMs).toISOString();
   const deadline = Date.now() + options.waitMs;
+  let fresh: ApiIncident[] = [];
   let incident: ApiIncident | null = null;
   let tickets: DemoResult["tickets"] = [];
   while (Date.now() < deadline) {
     const incidents = listOf(await getJson(`${base}/api/incidents?since=${encodeURIComponent(since)}`, options.apiKey), "incidents") as ApiIncident[];
-    incident = incidents.find((i) => i.rootCauseService === label.rootCauseService) ?? incidents[0] ?? null;
+    fresh = incidents.filter((i) => !before.has(i.id));
+    incident = fresh.find((i) => i.rootCauseService === label.rootCauseService) ?? fresh[0] ?? null;
     if (incident) {
       const detail = (await getJson(`${base}/api/incidents/${encodeURIComponent(incident.id)}`, options.apiKey)) as { tickets?: DemoResult["tickets"] };
       tickets = detail.tickets ?? [];
@@ -148,10 +162,13 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     }
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
+  const link = (i: ApiIncident) => ({ id: i.id, title: i.title ?? i.id, url: `${base}/#/incidents/${encodeURIComponent(i.id)}` });
   return {
     logsSent,
     failure: { kind: label.kind, rootCauseService: label.rootCauseService, affectedServices: label.affectedServices },
-    incident: incident ? { id: incident.id, title: incident.title ?? incident.id, url: `${base}/#/incidents/${encodeURIComponent(incident.id)}` } : null,
+    window: { from: since, to: new Date(scenario.endMs).toISOString() },
+    incident: incident ? link(incident) : null,
+    otherIncidents: fresh.filter((i) => i.id !== incident?.id).map(link),
     tickets,
   };
 }

@@ -71,6 +71,10 @@ export function buildLinks(dashboardUrl: string | null, payload: TicketPayload, 
   return { dashboard: dashboard.toString(), logs: logs.toString() };
 }
 
+function blastRadius(services: readonly string[], origin: string): string {
+  return services.filter((s) => s !== origin).join(", ") || "none";
+}
+
 export function buildTicketContent(payload: TicketPayload, links: TicketLinks, redact: TextRedactor): TicketContent {
   const { incident, rca } = payload;
   const timeline = [...incident.timeline]
@@ -93,7 +97,8 @@ export function buildTicketContent(payload: TicketPayload, links: TicketLinks, r
       lines: [
         `Severity ${incident.severity}, score ${incident.score.toFixed(2)}, ${payload.occurrences} occurrence(s)`,
         `Detected in ${incident.service}; origin ${incident.rootCauseService}`,
-        `Affected services: ${rca.affectedServices.join(", ") || incident.affectedServices.join(", ") || "none"}`,
+        // The blast radius without the origin, as the title names it ("X errors in origin (affecting A, B)").
+        `Affected services: ${blastRadius(rca.affectedServices.length > 0 ? rca.affectedServices : incident.affectedServices, incident.rootCauseService)}`,
         `Window ${incident.firstSeen} .. ${incident.lastSeen}`,
       ],
     },

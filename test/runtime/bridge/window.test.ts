@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { EventClock, OpenWindows } from "../../../runtime/bridge/window";
 
-const options = { windowMs: 10_000, allowedLatenessMs: 5_000, maxEventAheadMs: 300_000, maxEventBehindMs: 86_400_000 };
+const options = { windowMs: 10_000, allowedLatenessMs: 5_000, maxLatenessMs: 60_000, maxEventAheadMs: 300_000, maxEventBehindMs: 86_400_000 };
 
 describe("window stage: event clock and open windows", () => {
   it("closes a window only once the watermark (newest event time minus the lateness) has passed its end", () => {
