@@ -200,5 +200,22 @@ export function createPartitionWork(deps: BatchHandlerDeps) {
     }
   };
 
-  return { eachBatch, tick };
+  /**
+   * After joining the group: partitions whose checkpoint already holds everything up to their end
+   * (a restart while traffic is quiet) are loaded and count as caught up, so the wall clock closes
+   * their windows and resolves their incidents without waiting for a new record.
+   */
+  const resume = async (highWatermarks: ReadonlyMap<number, bigint>): Promise<void> => {
+    for (const [partition, high] of highWatermarks) {
+      await deps.pipelines.exclusive(partition, async () => {
+        // Only a checkpoint at the partition's end: anything else is for the next batch to load at its own offset.
+        const checkpoint = await deps.checkpoints.load(partition);
+        if (checkpoint === null || BigInt(checkpoint.nextOffset) < high) return;
+        const runtime = await deps.pipelines.acquire(partition, high);
+        if (runtime.nextOffset >= high) runtime.caughtUp = true;
+      });
+    }
+  };
+
+  return { eachBatch, tick, resume };
 }

@@ -123,6 +123,7 @@ export async function startBridge(config: BridgeConfig, logger: Logger, registry
     pipelines.retain(assigned);
     joined = true;
     logger.info({ partitions: assigned, generation: event.payload.groupId }, "joined the consumer group");
+    void resumeQuietPartitions(assigned).catch((err: unknown) => logger.warn({ err: reasonOf(err) }, "could not resume the wall clock of quiet partitions"));
   });
   consumer.on(consumer.events.CRASH, (event) => {
     logger.error({ err: event.payload.error.message, restart: event.payload.restart }, "consumer crashed");
@@ -132,6 +133,14 @@ export async function startBridge(config: BridgeConfig, logger: Logger, registry
     }
   });
 
+  const admin = kafka.admin();
+  const resumeQuietPartitions = async (assigned: readonly number[]): Promise<void> => {
+    const offsets = await admin.fetchTopicOffsets(config.topics.rawLogs);
+    const mine = new Set(assigned);
+    await work.resume(new Map(offsets.filter((o) => mine.has(o.partition)).map((o) => [o.partition, BigInt(o.high)])));
+  };
+
+  await admin.connect();
   await producer.connect();
   await consumer.connect();
   await contextConsumer.connect();
@@ -196,7 +205,7 @@ export async function startBridge(config: BridgeConfig, logger: Logger, registry
         // disconnect() waits for the batch in flight, which commits before it returns.
         await consumer.disconnect();
         abort.abort();
-        await Promise.all([contextConsumer.disconnect(), producer.disconnect()]);
+        await Promise.all([contextConsumer.disconnect(), producer.disconnect(), admin.disconnect()]);
         await opensearch.close();
       } finally {
         clearTimeout(deadline);
