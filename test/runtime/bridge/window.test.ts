@@ -34,7 +34,7 @@ describe("window stage: event clock and open windows", () => {
     expect(live.tick(1_020_000)).toBe(10); // event now 120_000, watermark 115_000
     live.closed(10);
     expect(live.tick(1_021_000)).toBeNull();
-    expect(live.exportState()).toEqual({ maxEventMs: 100_000, closedThrough: 10, lastReceivedMs: 1_000_000 });
+    expect(live.exportState()).toMatchObject({ maxEventMs: 100_000, closedThrough: 10, lastReceivedMs: 1_000_000 });
   });
 
   it("bounds a span's end time around its received time and counts the adjustment", () => {

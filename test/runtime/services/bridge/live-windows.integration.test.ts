@@ -15,6 +15,8 @@ import { bridgeEnv, caughtUp, createScopeTopics, kafkaFor, newScope, openSearchF
 const servers = readServersState();
 const scope = newScope("live");
 const MIN = 60_000;
+/** Other suites on the same OpenSearch node search "checkout" without a tenant filter: a name of this suite's own. */
+const SERVICE = "live-window-shop";
 
 let kafka: Kafka;
 let admin: Admin;
@@ -29,15 +31,15 @@ let wallMs = 0;
 const START = Math.floor((Date.now() - 10 * MIN) / 1000) * 1000;
 const BURST_AT = START + 3 * MIN;
 const logs: TestLog[] = [
-  ...traffic("checkout", START, BURST_AT, 20),
-  ...Array.from({ length: 100 }, (_, i) => ({ service: "checkout", at: BURST_AT + i * 50, severity: 17, body: `request ${i} failed: upstream returned 503` })),
+  ...traffic(SERVICE, START, BURST_AT, 20),
+  ...Array.from({ length: 100 }, (_, i) => ({ service: SERVICE, at: BURST_AT + i * 50, severity: 17, body: `request ${i} failed: upstream returned 503` })),
 ];
 
 /** One Kafka message per second of logs, as the collector batches them. */
 function messages(): { key: string; value: string }[] {
   const bySecond = new Map<number, TestLog[]>();
   for (const l of logs) bySecond.set(Math.floor(l.at / 1000), [...(bySecond.get(Math.floor(l.at / 1000)) ?? []), l]);
-  return [...bySecond.values()].map((batch) => ({ key: "checkout", value: otlp(batch) }));
+  return [...bySecond.values()].map((batch) => ({ key: SERVICE, value: otlp(batch) }));
 }
 
 async function incidentEvents(): Promise<IncidentEvent[]> {
@@ -92,7 +94,7 @@ describe("the bridge's live windows (real Kafka and OpenSearch, injected wall cl
     wallMs = Date.now() + 20_000;
     await waitFor(async () => (await storedIncidents()).length > 0, 60_000, "an incident stored by the wall-clock tick");
     const [incident] = await storedIncidents();
-    expect(incident.rootCauseService).toBe("checkout");
+    expect(incident.rootCauseService).toBe(SERVICE);
     expect(incident.status).toBe("open");
     expect(Date.parse(incident.detectedAt) - BURST_AT).toBeLessThanOrEqual(10_000);
     const opened = (await incidentEvents()).filter((e) => e.type === "opened");
