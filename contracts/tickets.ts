@@ -24,6 +24,8 @@ export interface RootCauseAnalysis {
   /** Why the rules answered although an LLM is configured (timeout, malformed, circuit_open, error). */
   fallbackReason: string | null;
   generatedAt: string;
+  /** The root cause and blast radius it was written for (absent in older analyses): a change makes a new one. */
+  scope?: string;
 }
 
 export type TicketAction = "create" | "update" | "resolve";

@@ -70,15 +70,26 @@ export class TicketingAgent {
     this.options.dispatcher.kick();
   }
 
-  /** The incident's stored RCA, a fresh one when a ticket is about to be created, else a cheap rule-based one. */
+  /**
+   * The incident's stored RCA while it still describes the incident's root cause and blast radius; a
+   * new one when a ticket is about to be created or when those changed (a detection spread the
+   * failure further), so the ticket's title, RCA and affected services agree; else a cheap rule-based one.
+   */
   private async analysis(incident: Incident, fresh: boolean): Promise<RootCauseAnalysis> {
     const { store, tenant, redact, now } = this.options;
+    const scope = analysisScope(incident);
     const stored = await store.getAnalysis(tenant.id, incident.id);
-    if (stored) return stored;
-    if (!fresh) return ruleBasedRca(incident, EMPTY_EVIDENCE, redact, now().toISOString(), null);
+    if (stored && (stored.scope ?? scope) === scope) return stored;
+    if (!stored && !fresh) return ruleBasedRca(incident, EMPTY_EVIDENCE, redact, now().toISOString(), null);
     const evidence = await gatherEvidence(this.options.logs, incident, this.options.evidenceLimits ?? DEFAULT_EVIDENCE_LIMITS);
-    const rca = await this.options.rca.analyze(incident, evidence);
+    const rca: RootCauseAnalysis = { ...(await this.options.rca.analyze(incident, evidence)), scope };
     await store.saveAnalysis(tenant.id, incident.id, rca);
     return rca;
   }
+}
+
+/** What an analysis is about: the origin and the blast radius, order aside. */
+function analysisScope(incident: Incident): string {
+  const origin = incident.rootCauseService || incident.service;
+  return [origin, ...[...new Set(incident.affectedServices)].filter((s) => s !== origin).sort()].join(",");
 }
