@@ -103,7 +103,8 @@ describe("dashboard in Chromium", () => {
     const [from, to] = [Date.parse(linkParams.get("from")!), Date.parse(linkParams.get("to")!)];
     await page.goto("about:blank");
     await page.goto(logsLink!);
-    await page.locator("#log-window").waitFor();
+    await page.locator("#log-table tr.log-row").first().waitFor();
+    expect(await page.locator("#log-search input[name=from]").inputValue()).not.toBe("");
     const shown = (await page.locator("#log-table tr.log-details pre").allTextContents()).map((t) => JSON.parse(t) as { service: string; "@timestamp": string });
     expect(shown.length).toBeGreaterThan(0);
     expect(shown.every((d) => d.service === service)).toBe(true);
