@@ -187,7 +187,8 @@ describe("bridge scale-out: 1 bridge, 3 bridges and a killed replica find what o
   let reference: ReturnType<typeof figures>;
 
   beforeAll(() => {
-    const replayed = replayScenario(scenario);
+    // The same input the bridge gets here: the scenario's logs (its spans travel on another topic).
+    const replayed = replayScenario({ ...scenario, spans: [] });
     reference = figures(scoreScenario(scenario, replayed), replayed);
     process.stderr.write(`${JSON.stringify({ run: "in-process replay", ...reference })}\n`);
   });
