@@ -17,12 +17,22 @@ export interface BulkWriteResult {
 }
 
 export interface BulkSinkOptions {
-  /** Documents per bulk request. */
+  /** Upper bound on documents per bulk request. */
   maxDocsPerRequest: number;
+  /**
+   * Upper bound on a bulk request's body in bytes (a single larger document goes alone): requests stay
+   * near OpenSearch's efficient size whatever the documents weigh. Default {@link DEFAULT_BULK_MAX_BYTES}.
+   */
+  maxBytesPerRequest?: number;
+  /** Bulk requests in flight at once; default 1. Every one must succeed before the call returns. */
+  maxInFlight?: number;
   backoff: BackoffPolicy;
   /** Counts each retry with its reason and keeps the caller alive (heartbeats) while waiting. */
   onRetry: (reason: string, attempt: number) => void | Promise<void>;
 }
+
+/** 5 MiB: OpenSearch's guidance for bulk bodies is 5-15 MB; the low end keeps a retried request cheap. */
+export const DEFAULT_BULK_MAX_BYTES = 5 * 1024 * 1024;
 
 interface BulkItem {
   index?: { _id: string; status: number; error?: { type: string; reason?: string } };
@@ -34,23 +44,86 @@ class PartialBulkFailure extends Error {
   }
 }
 
-function bulkBody(docs: LogDocument[]): Array<Record<string, unknown>> {
-  const body: Array<Record<string, unknown>> = [];
-  for (const doc of docs) {
-    body.push({ index: { _index: logIndexName(doc["@timestamp"]), _id: doc.id } });
-    body.push(documentSource(doc));
+/** A document with its two bulk lines, serialized once (the byte size is measured on them). */
+interface BulkEntry {
+  doc: LogDocument;
+  lines: string;
+}
+
+function entryOf(doc: LogDocument): BulkEntry {
+  return { doc, lines: `${JSON.stringify({ index: { _index: logIndexName(doc["@timestamp"]), _id: doc.id } })}\n${JSON.stringify(documentSource(doc))}` };
+}
+
+/** Splits entries into requests bounded by documents and bytes, in order. */
+export function chunkRequests<T>(entries: readonly T[], sizeOf: (entry: T) => number, maxDocs: number, maxBytes: number): T[][] {
+  const chunks: T[][] = [];
+  let current: T[] = [];
+  let bytes = 0;
+  for (const entry of entries) {
+    const size = sizeOf(entry);
+    if (current.length > 0 && (current.length >= maxDocs || bytes + size > maxBytes)) {
+      chunks.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(entry);
+    bytes += size;
   }
-  return body;
+  if (current.length > 0) chunks.push(current);
+  return chunks;
 }
 
 function itemRetriable(status: number): boolean {
   return status === 429 || status >= 500;
 }
 
+/** One bulk request, retried (whole, or its retriable items) until it succeeds or the signal aborts. */
+async function writeChunk(client: Client, chunk: BulkEntry[], options: BulkSinkOptions, signal: AbortSignal | undefined): Promise<BulkWriteResult> {
+  const rejected: RejectedDocument[] = [];
+  let indexed = 0;
+  let pending = chunk;
+  await retryWithBackoff(
+    async () => {
+      // The lines are serialized already: the client sends a string body as it is (its types only
+      // describe the object form it would serialize itself).
+      const body = `${pending.map((e) => e.lines).join("\n")}\n`;
+      const response = await client.bulk({ body: body as unknown as Parameters<Client["bulk"]>[0]["body"] });
+      const items = (response.body as { items: BulkItem[] }).items;
+      const retry: BulkEntry[] = [];
+      let retryReason = "";
+      items.forEach((item, i) => {
+        const result = item.index;
+        const entry = pending[i];
+        if (!result || !entry) return;
+        if (result.status < 300) {
+          indexed += 1;
+        } else if (itemRetriable(result.status)) {
+          retry.push(entry);
+          retryReason = `item_${result.error?.type ?? result.status}`;
+        } else {
+          rejected.push({ doc: entry.doc, reason: `opensearch_rejected: ${result.error?.type ?? result.status}: ${result.error?.reason ?? ""}`.trim() });
+        }
+      });
+      pending = retry;
+      if (retry.length > 0) throw new PartialBulkFailure(retryReason);
+    },
+    {
+      policy: options.backoff,
+      signal,
+      retriable: (err) => err instanceof PartialBulkFailure || isRetriable(err),
+      onRetry: (err, attempt) => options.onRetry(err instanceof PartialBulkFailure ? err.reason : reasonOf(err), attempt),
+    },
+  );
+  return { indexed, rejected };
+}
+
 /**
  * Indexes log documents with their deterministic ids (`index` replaces: a replay never
- * duplicates). Whole-request failures and retriable item failures (429, 5xx) are retried with
- * backoff until they succeed or the signal aborts; items OpenSearch refuses for good are returned.
+ * duplicates), in requests bounded by documents and bytes with up to `maxInFlight` of them at once.
+ * Whole-request failures and retriable item failures (429, 5xx) are retried with backoff until they
+ * succeed or the signal aborts; items OpenSearch refuses for good are returned. The call resolves
+ * only when every request succeeded, and rejects (after the requests in flight ended) when one
+ * failed for good: the caller acknowledges its source only on success, so delivery stays at least once.
  */
 export async function writeLogDocuments(
   client: Client,
@@ -58,39 +131,22 @@ export async function writeLogDocuments(
   options: BulkSinkOptions,
   signal?: AbortSignal,
 ): Promise<BulkWriteResult> {
-  const rejected: RejectedDocument[] = [];
-  let indexed = 0;
-  for (let start = 0; start < docs.length; start += options.maxDocsPerRequest) {
-    let pending = docs.slice(start, start + options.maxDocsPerRequest);
-    await retryWithBackoff(
-      async () => {
-        const response = await client.bulk({ body: bulkBody(pending) });
-        const items = (response.body as { items: BulkItem[] }).items;
-        const retry: LogDocument[] = [];
-        let retryReason = "";
-        items.forEach((item, i) => {
-          const result = item.index;
-          const doc = pending[i];
-          if (!result || !doc) return;
-          if (result.status < 300) {
-            indexed += 1;
-          } else if (itemRetriable(result.status)) {
-            retry.push(doc);
-            retryReason = `item_${result.error?.type ?? result.status}`;
-          } else {
-            rejected.push({ doc, reason: `opensearch_rejected: ${result.error?.type ?? result.status}: ${result.error?.reason ?? ""}`.trim() });
-          }
-        });
-        pending = retry;
-        if (retry.length > 0) throw new PartialBulkFailure(retryReason);
-      },
-      {
-        policy: options.backoff,
-        signal,
-        retriable: (err) => err instanceof PartialBulkFailure || isRetriable(err),
-        onRetry: (err, attempt) => options.onRetry(err instanceof PartialBulkFailure ? err.reason : reasonOf(err), attempt),
-      },
-    );
-  }
-  return { indexed, rejected };
+  const chunks = chunkRequests(docs.map(entryOf), (e) => Buffer.byteLength(e.lines) + 2, options.maxDocsPerRequest, options.maxBytesPerRequest ?? DEFAULT_BULK_MAX_BYTES);
+  const results: BulkWriteResult[] = new Array(chunks.length);
+  let next = 0;
+  let failure: { err: unknown } | null = null;
+  const worker = async () => {
+    while (failure === null && next < chunks.length) {
+      const k = next++;
+      try {
+        results[k] = await writeChunk(client, chunks[k], options, signal);
+      } catch (err) {
+        failure ??= { err };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(Math.max(1, options.maxInFlight ?? 1), chunks.length) }, worker));
+  if (failure !== null) throw (failure as { err: unknown }).err;
+  // Rejections in document order, whatever order the requests finished in.
+  return { indexed: results.reduce((n, r) => n + r.indexed, 0), rejected: results.flatMap((r) => r.rejected) };
 }

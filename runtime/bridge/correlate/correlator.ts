@@ -102,6 +102,11 @@ export class Correlator {
     for (const f of summary.failing) set.add(f.service);
   }
 
+  /** Whether `service` was seen with logs, here or by another replica. */
+  hasLogged(service: string): boolean {
+    return this.graph.isKnown(service);
+  }
+
   /** Forgets other replicas' reports of windows before `index`. */
   forgetBefore(index: number): void {
     for (const key of [...this.remoteFailing.keys()]) if (key < index) this.remoteFailing.delete(key);

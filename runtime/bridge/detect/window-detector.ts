@@ -83,7 +83,13 @@ export class WindowDetector {
       if (score >= this.tuning.openScore) candidates.push({ service: f.service, finding: f, score, signals });
     }
     const groups = groupByRootCause(candidates, view);
-    for (const group of groups) emit(this.groupDetection(group, findings, services, view, index));
+    for (const group of groups) {
+      // One incident per failure across partitions: a root whose logs another partition's pipeline
+      // consumes (known here only from context summaries) is that pipeline's to open, and it learns
+      // these symptoms from this window's summary; opening here too would split one failure in two.
+      if (!this.history.has(group.root) && correlator.hasLogged(group.root)) continue;
+      emit(this.groupDetection(group, findings, services, view, index));
+    }
 
     const roots = new Set(groups.map((g) => g.root));
     for (const service of [...failing].sort()) {

@@ -76,6 +76,7 @@ export function createPartitionWork(deps: BatchHandlerDeps) {
           documents,
           {
             maxDocsPerRequest: 2000,
+            maxInFlight: 2,
             backoff: deps.backoff,
             onRetry: async (reason, attempt) => {
               deps.metrics.retries.inc({ target: "opensearch_bulk", reason });

@@ -32,7 +32,7 @@ export const bridgeEnvSchema = z
     LOGCLAW_TOPIC_DEAD_LETTER: z.string().min(1).default(DEAD_LETTER_TOPIC),
     LOGCLAW_TOPIC_BRIDGE_CONTEXT: z.string().min(1).default(BRIDGE_CONTEXT_TOPIC),
     LOGCLAW_BRIDGE_BATCH_MAX_MESSAGES: positiveInt(100),
-    LOGCLAW_KAFKA_PARTITIONS_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
+    LOGCLAW_KAFKA_PARTITIONS_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(16),
     LOGCLAW_KAFKA_MAX_BYTES_PER_PARTITION: positiveInt(2 * 1024 * 1024),
     LOGCLAW_KAFKA_MAX_BYTES: positiveInt(8 * 1024 * 1024),
     LOGCLAW_OPENSEARCH_REPLICAS: z.coerce.number().int().min(0).max(5).default(1),
@@ -56,7 +56,12 @@ export interface BridgeConfig {
     groupId: string;
     maxBytesPerPartition: number;
     maxBytes: number;
-    /** Partitions processed at once: their bulk requests overlap, memory grows with it. */
+    /**
+     * Partitions processed at once. Default 16 (the maximum), so every owned partition advances in
+     * event time together: a partition left waiting runs minutes behind the others on a backlog, and
+     * their window summaries then arrive too late to correlate with it. Memory is bounded by the fetch
+     * sizes; bulk requests in flight grow with it.
+     */
     partitionsConcurrency: number;
   };
   topics: { rawLogs: string; enrichedLogs: string; incidents: string; deadLetter: string; context: string };

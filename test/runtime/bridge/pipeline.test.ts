@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { BridgePipeline } from "../../../runtime/bridge";
+import type { ContextSummary } from "../../../runtime/bridge/pipeline";
 import { createTemplateMiner, restoreTemplateMiner } from "../../../runtime/bridge/template";
 import { opened, otlp, pipeline, run, T0, traffic, type TestLog } from "./support";
 
@@ -198,13 +199,27 @@ describe("correlation", () => {
     expect(failingWindow?.failing[0]).toMatchObject({ service: "payment-api", family: "database" });
     expect(failingWindow?.services).toEqual(["payment-api"]);
     // Replica B sees only checkout-api, without peer attributes; a third replica learned the edge.
-    for (const s of summaries) b.applyContextSummary(s);
-    b.applyContextSummary({ tenantId: "acme", windowStartMs: T0, windowMs: 10_000, failing: [], edges: [["checkout-api", "payment-api", 5]], services: [] });
-    const [incident] = opened(run(b, logs.filter((l) => l.service === "checkout-api")).events);
+    const edge = { tenantId: "acme", windowStartMs: T0, windowMs: 10_000, failing: [], edges: [["checkout-api", "payment-api", 5] as [string, string, number]], services: [] } satisfies ContextSummary;
+    // A replica told only that payment-api fails (not that another replica consumes its logs) roots
+    // checkout-api's errors there itself.
+    const told = pipeline();
+    for (const s of summaries) told.applyContextSummary({ ...s, services: [] });
+    told.applyContextSummary(edge);
+    const [incident] = opened(run(told, logs.filter((l) => l.service === "checkout-api")).events);
     expect(incident.service).toBe("checkout-api");
     expect(incident.rootCauseService).toBe("payment-api");
     const alone = opened(run(pipeline(), logs.filter((l) => l.service === "checkout-api")).events);
     expect(alone[0].rootCauseService).toBe("checkout-api");
+    // Knowing replica A consumes payment-api's logs, B leaves that incident to A: one failure, one incident.
+    for (const s of summaries) b.applyContextSummary(s);
+    b.applyContextSummary(edge);
+    const fromB = run(b, logs.filter((l) => l.service === "checkout-api"));
+    expect(opened(fromB.events).filter((i) => i.rootCauseService === "payment-api")).toEqual([]);
+    // A learns checkout-api's failure from B's summaries and names it in the blast radius.
+    const owner = pipeline();
+    for (const s of [edge, ...b.takeContextSummaries()]) owner.applyContextSummary(s);
+    const [owned] = opened(run(owner, logs.filter((l) => l.service === "payment-api")).events);
+    expect(owned).toMatchObject({ rootCauseService: "payment-api", affectedServices: ["checkout-api"] });
   });
 });
 
