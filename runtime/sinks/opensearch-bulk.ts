@@ -1,19 +1,25 @@
 import type { Client } from "@opensearch-project/opensearch";
-import type { LogDocument } from "../../contracts/records";
+import type { LogDocument, SpanDocument } from "../../contracts/records";
 import { isRetriable, reasonOf } from "../store/opensearch/errors";
 import { documentSource } from "../store/opensearch/log-store";
-import { logIndexName } from "../../contracts/opensearch/index-names";
+import { logIndexName, spanIndexName } from "../../contracts/opensearch/index-names";
 import { retryWithBackoff, type BackoffPolicy } from "./backoff";
 
 /** A document OpenSearch refused for good (mapping conflict, bad value): it goes to `dead-letter`. */
-export interface RejectedDocument {
-  doc: LogDocument;
+export interface RejectedDocument<T = LogDocument> {
+  doc: T;
   reason: string;
 }
 
-export interface BulkWriteResult {
+export interface BulkWriteResult<T = LogDocument> {
   indexed: number;
-  rejected: RejectedDocument[];
+  rejected: RejectedDocument<T>[];
+}
+
+/** What the bulk writer needs of a document: a deterministic id and a `@timestamp` naming its daily index. */
+interface DailyDocument {
+  id: string;
+  "@timestamp": string;
 }
 
 export interface BulkSinkOptions {
@@ -34,10 +40,10 @@ class PartialBulkFailure extends Error {
   }
 }
 
-function bulkBody(docs: LogDocument[]): Array<Record<string, unknown>> {
+function bulkBody<T extends DailyDocument>(docs: T[], indexName: (timestamp: string) => string): Array<Record<string, unknown>> {
   const body: Array<Record<string, unknown>> = [];
   for (const doc of docs) {
-    body.push({ index: { _index: logIndexName(doc["@timestamp"]), _id: doc.id } });
+    body.push({ index: { _index: indexName(doc["@timestamp"]), _id: doc.id } });
     body.push(documentSource(doc));
   }
   return body;
@@ -47,26 +53,37 @@ function itemRetriable(status: number): boolean {
   return status === 429 || status >= 500;
 }
 
+/** Log documents into `logclaw-logs-YYYY.MM.dd` (see {@link writeDailyDocuments}). */
+export function writeLogDocuments(client: Client, docs: LogDocument[], options: BulkSinkOptions, signal?: AbortSignal): Promise<BulkWriteResult> {
+  return writeDailyDocuments(client, docs, logIndexName, options, signal);
+}
+
+/** Span documents into `logclaw-spans-YYYY.MM.dd` (see {@link writeDailyDocuments}). */
+export function writeSpanDocuments(client: Client, spans: SpanDocument[], options: BulkSinkOptions, signal?: AbortSignal): Promise<BulkWriteResult<SpanDocument>> {
+  return writeDailyDocuments(client, spans, spanIndexName, options, signal);
+}
+
 /**
- * Indexes log documents with their deterministic ids (`index` replaces: a replay never
- * duplicates). Whole-request failures and retriable item failures (429, 5xx) are retried with
+ * Indexes documents into daily indices with their deterministic ids (`index` replaces: a replay
+ * never duplicates). Whole-request failures and retriable item failures (429, 5xx) are retried with
  * backoff until they succeed or the signal aborts; items OpenSearch refuses for good are returned.
  */
-export async function writeLogDocuments(
+async function writeDailyDocuments<T extends DailyDocument>(
   client: Client,
-  docs: LogDocument[],
+  docs: T[],
+  indexName: (timestamp: string) => string,
   options: BulkSinkOptions,
   signal?: AbortSignal,
-): Promise<BulkWriteResult> {
-  const rejected: RejectedDocument[] = [];
+): Promise<BulkWriteResult<T>> {
+  const rejected: RejectedDocument<T>[] = [];
   let indexed = 0;
   for (let start = 0; start < docs.length; start += options.maxDocsPerRequest) {
     let pending = docs.slice(start, start + options.maxDocsPerRequest);
     await retryWithBackoff(
       async () => {
-        const response = await client.bulk({ body: bulkBody(pending) });
+        const response = await client.bulk({ body: bulkBody(pending, indexName) });
         const items = (response.body as { items: BulkItem[] }).items;
-        const retry: LogDocument[] = [];
+        const retry: T[] = [];
         let retryReason = "";
         items.forEach((item, i) => {
           const result = item.index;

@@ -1,6 +1,6 @@
 import type { LogDocument } from "../../../contracts/records";
 import { decodeOtlpLogs, type ExportLogsServiceRequest, type OtlpEncoding, type RejectedRecord } from "../decode";
-import { decodeOtlpTraces } from "../decode/otlp-traces";
+import { decodeOtlpTraces, type ExportTraceServiceRequest } from "../decode/otlp-traces";
 import { immediateDetection, spanWindowDetection, type Detection } from "../detect";
 import { assessRecord } from "../detect/record-signals";
 import { addToWindow, timelineEntryOf } from "../detect/window";
@@ -61,13 +61,19 @@ export class BridgePipeline {
 
   /** An OTLP traces payload: spans become documents and feed the span signals of the same event-time windows as logs. */
   processTraces(payload: Uint8Array | string, encoding: OtlpEncoding, source: string, receivedMs?: number): BatchResult {
-    this.s.clock.received(receivedMs);
     const decoded = decodeOtlpTraces(payload, encoding);
-    if (!decoded.ok) return unusablePayload(payload, source, decoded.error);
+    return decoded.ok ? this.processTraceRequest(decoded.request, source, decoded.rejected, receivedMs) : unusablePayload(payload, source, decoded.error);
+  }
+
+  /** A decoded traces request. A span's `@timestamp` is its end as placed in event time (bounded like a log's); its own start and end stay. */
+  processTraceRequest(request: ExportTraceServiceRequest, source: string, rejected: readonly RejectedRecord[] = [], receivedMs?: number): BatchResult {
+    this.s.clock.received(receivedMs);
     const result = emptyResult();
-    rejectRecords(result, decoded.rejected, "invalid_span", source);
-    for (const doc of spanDocuments(decoded.request, this.s.tenantId)) {
-      this.s.spans.add(doc, this.windowFor(this.s.clock.boundSpanTime(doc.end_ms, receivedMs, result.timeAdjustments), result));
+    rejectRecords(result, rejected, "invalid_span", source);
+    for (const doc of spanDocuments(request, this.s.tenantId)) {
+      const timeMs = this.s.clock.boundSpanTime(doc.end_ms, receivedMs, result.timeAdjustments);
+      if (timeMs !== doc.end_ms) doc["@timestamp"] = new Date(Math.floor(timeMs)).toISOString();
+      this.s.spans.add(doc, this.windowFor(timeMs, result));
       (result.spans ??= []).push(doc);
       result.accepted += 1;
     }

@@ -4,8 +4,9 @@ import { Counter, Gauge, Histogram, type Registry } from "prom-client";
 export function createBridgeMetrics(registry: Registry) {
   const registers = [registry];
   return {
-    consumed: new Counter({ name: "logclaw_bridge_messages_consumed_total", help: "Kafka messages consumed from raw-logs", registers }),
+    consumed: new Counter({ name: "logclaw_bridge_messages_consumed_total", help: "Kafka messages consumed from raw-logs and raw-spans", registers }),
     accepted: new Counter({ name: "logclaw_bridge_records_accepted_total", help: "Log records accepted by the pipeline", registers }),
+    spansAccepted: new Counter({ name: "logclaw_bridge_spans_accepted_total", help: "Spans accepted by the pipeline", registers }),
     timeAdjusted: new Counter({
       name: "logclaw_event_time_adjusted_total",
       help: "Accepted records placed at their received time instead of their own timestamp, by reason (ahead, behind, unset, invalid)",
@@ -13,6 +14,7 @@ export function createBridgeMetrics(registry: Registry) {
       registers,
     }),
     indexed: new Counter({ name: "logclaw_bridge_documents_indexed_total", help: "Log documents acknowledged by OpenSearch", registers }),
+    spansIndexed: new Counter({ name: "logclaw_bridge_spans_indexed_total", help: "Span documents acknowledged by OpenSearch", registers }),
     deadLettered: new Counter({
       name: "logclaw_bridge_dead_letters_total",
       help: "Payloads and records sent to dead-letter, by reason",
@@ -40,7 +42,7 @@ export function createBridgeMetrics(registry: Registry) {
     lag: new Gauge({
       name: "logclaw_bridge_consumer_lag",
       help: "Messages behind the partition's high watermark after the last batch",
-      labelNames: ["partition"],
+      labelNames: ["topic", "partition"],
       registers,
     }),
     batchSeconds: new Histogram({
