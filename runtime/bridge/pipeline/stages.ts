@@ -2,7 +2,8 @@ import { Correlator } from "../correlate";
 import type { LogRecord, ResourceLogs, ScopeLogs } from "../decode";
 import { detectionTuningSchema, SpanDetector, WindowDetector, type DetectionTuning } from "../detect";
 import { evidenceLimits, IncidentManager } from "../lifecycle";
-import { createResourceContexts, normalizeRecord, type NormalizedRecord, type ResourceContext } from "../normalize";
+import { createResourceContexts, normalizeRecord, type NormalizedRecord, type ResourceContext, type TimeAdjustment } from "../normalize";
+import type { SpanDocument } from "../spans/span-document";
 import { createRedactor, DEFAULT_REDACTION, type Redactor } from "../redact";
 import type { TemplateMiner } from "../template/types";
 import { EventClock, OpenWindows } from "../window";
@@ -67,4 +68,16 @@ export function prepareRecord(s: Stages, ctx: ResourceContext, scope: ScopeLogs,
   normalized.document.template_id = mined.id;
   normalized.document.template = mined.template;
   return normalized;
+}
+
+/**
+ * A span's event time: its end, believed within the same bounds as a record's time (around its
+ * received time, or in replay around event time so far). A span placed elsewhere gets that time as
+ * its `@timestamp` (which names its daily index); its own start and end stay as sent.
+ */
+export function placeSpan(s: Stages, doc: SpanDocument, receivedMs: number | undefined, adjustments: Record<TimeAdjustment, number>): number {
+  s.clock.received(receivedMs);
+  const timeMs = s.clock.boundSpanTime(doc.end_ms, receivedMs, adjustments);
+  if (timeMs !== doc.end_ms) doc["@timestamp"] = new Date(Math.floor(timeMs)).toISOString();
+  return timeMs;
 }
