@@ -5,7 +5,7 @@ import { immediateDetection, spanWindowDetection, type Detection } from "../dete
 import { assessRecord } from "../detect/record-signals";
 import { addToWindow, timelineEntryOf } from "../detect/window";
 import { spanDocuments } from "../spans/span-document";
-import { createStages, placeSpan, prepareRecord, stagesState, type Stages } from "./stages";
+import { createStages, prepareSpan, prepareRecord, stagesState, type Stages } from "./stages";
 import { pipelineStateSchema, type PipelineState } from "./state";
 import { emptyResult, rejectRecords, unusablePayload, type BatchResult, type BridgePipelineOptions, type ContextSummary } from "./types";
 
@@ -65,12 +65,12 @@ export class BridgePipeline {
     return decoded.ok ? this.processTraceRequest(decoded.request, source, decoded.rejected, receivedMs) : unusablePayload(payload, source, decoded.error);
   }
 
-  /** A decoded traces request: spans become documents (`@timestamp` their end as placed in event time) and feed the span signals. */
+  /** A decoded traces request: spans become redacted documents, placed in event time (prepareSpan), and feed the span signals. */
   processTraceRequest(request: ExportTraceServiceRequest, source: string, rejected: readonly RejectedRecord[] = [], receivedMs?: number): BatchResult {
     const spans = spanDocuments(request, this.s.tenantId);
     const result: BatchResult = { ...emptyResult(), spans, accepted: spans.length };
     rejectRecords(result, rejected, "invalid_span", source);
-    for (const doc of spans) this.s.spans.add(doc, this.windowFor(placeSpan(this.s, doc, receivedMs, result.timeAdjustments), result));
+    for (const doc of spans) this.s.spans.add(doc, this.windowFor(prepareSpan(this.s, doc, receivedMs, result.timeAdjustments), result));
     return result;
   }
 

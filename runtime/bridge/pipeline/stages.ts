@@ -71,11 +71,18 @@ export function prepareRecord(s: Stages, ctx: ResourceContext, scope: ScopeLogs,
 }
 
 /**
- * A span's event time: its end, believed within the same bounds as a record's time (around its
- * received time, or in replay around event time so far). A span placed elsewhere gets that time as
- * its `@timestamp` (which names its daily index); its own start and end stay as sent.
+ * One span made ready to store and score: its attributes, resource, name and status message
+ * redacted like a log record's (spans carry URLs, queries and user ids too), and its event time:
+ * its end, believed within the same bounds as a record's time (around its received time, or in
+ * replay around event time so far). A span placed elsewhere gets that time as its `@timestamp`
+ * (which names its daily index); its own start and end stay as sent. Returns the event time.
  */
-export function placeSpan(s: Stages, doc: SpanDocument, receivedMs: number | undefined, adjustments: Record<TimeAdjustment, number>): number {
+export function prepareSpan(s: Stages, doc: SpanDocument, receivedMs: number | undefined, adjustments: Record<TimeAdjustment, number>): number {
+  s.redactor.attributes(doc.attributes);
+  // Spans of one resource share its (already flattened) resource object: redacting it again is a no-op.
+  s.redactor.attributes(doc.resource);
+  doc.name = s.redactor.text(doc.name).value;
+  if (doc.status_message !== "") doc.status_message = s.redactor.text(doc.status_message).value;
   s.clock.received(receivedMs);
   const timeMs = s.clock.boundSpanTime(doc.end_ms, receivedMs, adjustments);
   if (timeMs !== doc.end_ms) doc["@timestamp"] = new Date(Math.floor(timeMs)).toISOString();
