@@ -181,6 +181,15 @@ describe("TenantStack resource graph per tier", () => {
     expect(spanTemplate.spec.indexPatterns).toEqual(["logclaw-spans-*"]);
   });
 
+  it("lets the collector only write raw-logs and raw-spans, and the bridge read both", () => {
+    const acls = (user: string) =>
+      (manifest(mocks.get("kubernetes:kafka.strimzi.io/v1:KafkaUser", `acme-kafka-user-${user}`)).spec.authorization.acls as { resource: { type: string; name: string }; operations: string[] }[]).map(
+        (a) => `${a.resource.type}:${a.resource.name}:${a.operations.join("+")}`,
+      );
+    expect(acls("kafka-collector")).toEqual(["topic:raw-logs:Write+Describe", "topic:raw-spans:Write+Describe"]);
+    expect(acls("kafka-bridge")).toEqual(expect.arrayContaining(["topic:raw-logs:Read+Describe", "topic:raw-spans:Read+Describe", "group:logclaw-bridge:Read"]));
+  });
+
   it("parents every child under its component and every component under the TenantStack", () => {
     for (const id of TENANTS) {
       const root = mocks.get("logclaw:tenant:TenantStack", id);
