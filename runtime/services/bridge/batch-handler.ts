@@ -64,9 +64,8 @@ function sourceRecord(message: KafkaMessage, topic: string, signal: OtlpSignal, 
 /**
  * kafkajs `eachBatch` for `raw-logs` and `raw-spans`: runs slices of a partition's batch through that
  * topic partition's pipeline, and for each slice indexes the log and span documents and incidents in
- * OpenSearch, publishes enriched logs,
- * incident events, dead letters and context summaries, checkpoints the pipeline and only then
- * commits the offsets. A failure drops the pipeline (it is rebuilt from the checkpoint) and leaves
+ * OpenSearch, publishes enriched logs, incident events, dead letters and context summaries,
+ * checkpoints the pipeline and only then commits the offsets. A failure drops the pipeline (it is rebuilt from the checkpoint) and leaves
  * the offsets where they were, so the slice is consumed again: ids are deterministic, nothing doubles.
  */
 export function createBatchHandler(deps: BatchHandlerDeps) {
