@@ -257,7 +257,7 @@ describe("TenantStack resource graph per tier", () => {
     for (const id of TENANTS) {
       expect(resourcesOf(id).filter((r) => /flink/i.test(r.type))).toEqual([]);
       const topics = k8sResources(id).map(manifest).filter((m) => m.kind === "KafkaTopic").map((m) => m.metadata.name).sort();
-      expect(topics).toEqual(["bridge-context", "dead-letter", "enriched-logs", "incidents", "raw-logs"]);
+      expect(topics).toEqual(["bridge-context", "dead-letter", "enriched-logs", "incidents", "raw-logs", "raw-spans"]);
     }
   });
 
