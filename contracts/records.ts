@@ -37,6 +37,29 @@ export interface LogDocument {
   redacted: boolean;
 }
 
+/** One span as stored (span store, `logclaw-spans-*`) and scored. Field names are the OpenSearch mapping. */
+export interface SpanDocument {
+  /** `<trace_id>-<span_id>`: replaying a span never duplicates it. */
+  id: string;
+  "@timestamp": string;
+  tenant_id: string;
+  service: string;
+  trace_id: string;
+  span_id: string;
+  parent_span_id: string | null;
+  name: string;
+  kind: "unspecified" | "internal" | "server" | "client" | "producer" | "consumer";
+  start_ms: number;
+  end_ms: number;
+  duration_ms: number;
+  status: "unset" | "ok" | "error";
+  status_message: string;
+  /** The remote side a client span names (`peer.service`, else `server.address`, else `db.system`); null when none. */
+  peer: string | null;
+  attributes: FlatAttributes;
+  resource: FlatAttributes;
+}
+
 export const INCIDENT_SEVERITIES = ["critical", "high", "medium", "low"] as const;
 export type IncidentSeverity = (typeof INCIDENT_SEVERITIES)[number];
 

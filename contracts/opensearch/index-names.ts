@@ -8,13 +8,26 @@ export const TICKETS_INDEX = "logclaw-tickets";
 export const WORKFLOW_INDEX = "logclaw-incident-workflow";
 export const LOG_INDEX_TEMPLATE = "logclaw-logs";
 export const LOG_RETENTION_POLICY = "logclaw-logs-retention";
+/** Spans, one daily index per UTC day of a span's (bounded) end time, like logs. */
+export const SPAN_INDEX_PREFIX = "logclaw-spans-";
+export const SPAN_INDEX_PATTERN = `${SPAN_INDEX_PREFIX}*`;
+export const SPAN_INDEX_TEMPLATE = "logclaw-spans";
+export const SPAN_RETENTION_POLICY = "logclaw-spans-retention";
 /** Per-partition window state of the bridge (see runtime/services/bridge/checkpoints.ts). */
 export const BRIDGE_STATE_INDEX = "logclaw-bridge-state";
 
-/** `logclaw-logs-YYYY.MM.dd` for the UTC day of a log's `@timestamp`. */
-export function logIndexName(timestamp: string): string {
+function dailyIndexName(prefix: string, timestamp: string): string {
   const at = new Date(timestamp);
   if (Number.isNaN(at.getTime())) throw new Error(`not a timestamp: ${timestamp}`);
-  const day = at.toISOString().slice(0, 10).replace(/-/g, ".");
-  return `${LOG_INDEX_PREFIX}${day}`;
+  return `${prefix}${at.toISOString().slice(0, 10).replace(/-/g, ".")}`;
+}
+
+/** `logclaw-logs-YYYY.MM.dd` for the UTC day of a log's `@timestamp`. */
+export function logIndexName(timestamp: string): string {
+  return dailyIndexName(LOG_INDEX_PREFIX, timestamp);
+}
+
+/** `logclaw-spans-YYYY.MM.dd` for the UTC day of a span's `@timestamp`. */
+export function spanIndexName(timestamp: string): string {
+  return dailyIndexName(SPAN_INDEX_PREFIX, timestamp);
 }

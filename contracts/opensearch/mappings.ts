@@ -1,4 +1,4 @@
-import { INCIDENTS_INDEX, LOG_INDEX_PATTERN } from "./index-names";
+import { INCIDENTS_INDEX, LOG_INDEX_PATTERN, SPAN_INDEX_PATTERN } from "./index-names";
 
 /** Index settings that differ between a one-node test cluster and a tenant cluster. */
 export interface IndexSettings {
@@ -42,10 +42,38 @@ export function logDocumentMappings() {
   } as const;
 }
 
-/** The composable index template for `logclaw-logs-*`. */
-export function logIndexTemplate(settings: IndexSettings) {
+/**
+ * Explicit mappings of the span document (contracts/records.ts `SpanDocument`): ids and names as
+ * keywords for trace lookups and per-operation aggregations, times as doubles (sub-millisecond).
+ */
+export function spanDocumentMappings() {
+  const double = { type: "double" } as const;
   return {
-    index_patterns: [LOG_INDEX_PATTERN],
+    dynamic: "false",
+    properties: {
+      "@timestamp": date,
+      tenant_id: keyword,
+      service: keyword,
+      trace_id: keyword,
+      span_id: keyword,
+      parent_span_id: keyword,
+      name: keyword,
+      kind: keyword,
+      start_ms: double,
+      end_ms: double,
+      duration_ms: double,
+      status: keyword,
+      status_message: { type: "text" },
+      peer: keyword,
+      attributes: { type: "flat_object" },
+      resource: { type: "flat_object" },
+    },
+  } as const;
+}
+
+function dailyIndexTemplate<M>(pattern: string, settings: IndexSettings, mappings: M) {
+  return {
+    index_patterns: [pattern],
     priority: 100,
     template: {
       settings: {
@@ -53,10 +81,20 @@ export function logIndexTemplate(settings: IndexSettings) {
         number_of_replicas: settings.replicas,
         refresh_interval: "1s",
       },
-      mappings: logDocumentMappings(),
+      mappings,
     },
     _meta: { managed_by: "logclaw-bridge" },
   };
+}
+
+/** The composable index template for `logclaw-logs-*`. */
+export function logIndexTemplate(settings: IndexSettings) {
+  return dailyIndexTemplate(LOG_INDEX_PATTERN, settings, logDocumentMappings());
+}
+
+/** The composable index template for `logclaw-spans-*`. */
+export function spanIndexTemplate(settings: IndexSettings) {
+  return dailyIndexTemplate(SPAN_INDEX_PATTERN, settings, spanDocumentMappings());
 }
 
 /** The incident index: the Incident contract; evidence objects are kept in `_source`, not indexed. */

@@ -108,6 +108,7 @@ export const TIER_SPECS: Readonly<Record<TierName, TierSpec>> = {
       compression: "lz4",
       topics: {
         "raw-logs": { partitions: 3, retentionHours: 24 },
+        "raw-spans": { partitions: 3, retentionHours: 24 },
         "enriched-logs": { partitions: 3, retentionHours: 24 },
         incidents: { partitions: 1, retentionHours: 168 },
         "dead-letter": { partitions: 1, retentionHours: 168 },
@@ -141,6 +142,7 @@ export const TIER_SPECS: Readonly<Record<TierName, TierSpec>> = {
       compression: "lz4",
       topics: {
         "raw-logs": { partitions: 12, retentionHours: 48 },
+        "raw-spans": { partitions: 12, retentionHours: 48 },
         "enriched-logs": { partitions: 12, retentionHours: 48 },
         incidents: { partitions: 3, retentionHours: 336 },
         "dead-letter": { partitions: 3, retentionHours: 336 },
@@ -178,6 +180,7 @@ export const TIER_SPECS: Readonly<Record<TierName, TierSpec>> = {
       compression: "lz4",
       topics: {
         "raw-logs": { partitions: 48, retentionHours: 72 },
+        "raw-spans": { partitions: 48, retentionHours: 72 },
         "enriched-logs": { partitions: 48, retentionHours: 72 },
         incidents: { partitions: 6, retentionHours: 720 },
         "dead-letter": { partitions: 6, retentionHours: 720 },

@@ -1,5 +1,5 @@
 import { stringify } from "yaml";
-import { RAW_LOGS_TOPIC } from "../../contracts/topics";
+import { RAW_LOGS_TOPIC, RAW_SPANS_TOPIC } from "../../contracts/topics";
 
 /**
  * The OpenTelemetry Collector (contrib) configuration of one tenant, as plain data. Secrets are not
@@ -63,8 +63,11 @@ export function buildCollectorConfig(input: CollectorConfigInput): Record<string
         brokers: input.kafkaBrokers,
         client_id: `logclaw-collector-${input.tenantId}`,
         logs: { topic: RAW_LOGS_TOPIC, encoding: "otlp_json" },
+        traces: { topic: RAW_SPANS_TOPIC, encoding: "otlp_json" },
         // Keeps each service's records on one partition, so per-service state follows partitions.
         partition_logs_by_resource_attributes: true,
+        // Keeps each trace whole on one partition: span self-time and call gaps need parent and children together.
+        partition_traces_by_id: true,
         producer: { compression: input.compression, required_acks: -1, max_message_bytes: input.maxRequestBytes },
         tls: { insecure: false, ca_file: input.kafkaCaFile },
         auth: {
@@ -82,6 +85,11 @@ export function buildCollectorConfig(input: CollectorConfigInput): Record<string
       extensions: ["health_check", "bearertokenauth/ingest"],
       pipelines: {
         logs: {
+          receivers: ["otlp"],
+          processors: ["memory_limiter", "resource/tenant", "batch"],
+          exporters: ["kafka"],
+        },
+        traces: {
           receivers: ["otlp"],
           processors: ["memory_limiter", "resource/tenant", "batch"],
           exporters: ["kafka"],

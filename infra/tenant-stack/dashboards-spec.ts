@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { RAW_LOGS_TOPIC } from "../../contracts/topics";
+import { RAW_TOPICS } from "../../contracts/topics";
 
 /**
  * The tenant's Grafana dashboard (JSON model) and its URL. Grafana's dashboard sidecar loads every
@@ -59,8 +59,14 @@ export function buildDashboard(tenantId: string): Record<string, unknown> {
       panel(2, "Dead letters per second by reason", `sum by (reason) (rate(logclaw_bridge_dead_letters_total{${t}}[5m]))`, 12, 0),
       panel(3, "Incidents opened by severity", `sum by (severity) (increase(logclaw_incidents_opened_total{${t}}[1h]))`, 0, 8),
       panel(4, "Tickets filed by platform", `sum by (platform) (increase(logclaw_tickets_created_total{${t}}[1h]))`, 12, 8),
-      panel(5, `Kafka consumer lag (${RAW_LOGS_TOPIC})`, `sum(kafka_consumergroup_lag{namespace="logclaw-${tenantId}",topic="${RAW_LOGS_TOPIC}"})`, 0, 16),
-      panel(6, "Collector refused records", `sum(rate(otelcol_receiver_refused_log_records_total{namespace="logclaw-${tenantId}"}[5m]))`, 12, 16),
+      panel(5, `Kafka consumer lag (${RAW_TOPICS.join(", ")})`, `sum by (topic) (kafka_consumergroup_lag{namespace="logclaw-${tenantId}",topic=~"${RAW_TOPICS.join("|")}"})`, 0, 16),
+      panel(
+        6,
+        "Collector refused log records and spans",
+        `sum(rate({__name__=~"otelcol_receiver_refused_(log_records|spans)_total",namespace="logclaw-${tenantId}"}[5m]))`,
+        12,
+        16,
+      ),
     ],
   };
 }

@@ -10,7 +10,7 @@ export { NetworkPolicies } from "./network-policies";
 export { Secrets, externalSecretPlan, storeEntries, storeKeyProblems, type ExternalSecretPlan } from "./secrets";
 export * from "./secret-keys";
 export { Kafka, kafkaNodePools, kafkaTopics, kafkaUserAcls } from "./kafka";
-export { OpenSearch, openSearchNodePools, retentionPolicySpec, openSearchRoles, logIndexTemplateSpec, OPENSEARCH_VERSION } from "./opensearch";
+export { OpenSearch, openSearchNodePools, retentionPolicySpec, openSearchRoles, indexTemplateSpec, OPENSEARCH_VERSION } from "./opensearch";
 export { Collector } from "./collector";
 export { Workloads } from "./workloads";
 export { Ingress } from "./ingress";

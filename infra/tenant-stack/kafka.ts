@@ -8,7 +8,7 @@ import {
   DEAD_LETTER_TOPIC,
   ENRICHED_LOGS_TOPIC,
   INCIDENTS_TOPIC,
-  RAW_LOGS_TOPIC,
+  RAW_TOPICS,
   TICKETING_GROUP,
   TOPICS,
 } from "../../contracts/topics";
@@ -101,9 +101,9 @@ const groupAcl = (name: string, patternType: "literal" | "prefix" = "literal"): 
 /** Least-privilege ACLs of each Kafka client. */
 export function kafkaUserAcls(): Record<string, Acl[]> {
   return {
-    [KAFKA_USERS.collector]: [topicAcl(RAW_LOGS_TOPIC, ["Write", "Describe"])],
+    [KAFKA_USERS.collector]: RAW_TOPICS.map((t) => topicAcl(t, ["Write", "Describe"])),
     [KAFKA_USERS.bridge]: [
-      topicAcl(RAW_LOGS_TOPIC, ["Read", "Describe"]),
+      ...RAW_TOPICS.map((t) => topicAcl(t, ["Read", "Describe"])),
       groupAcl(BRIDGE_GROUP),
       ...[ENRICHED_LOGS_TOPIC, INCIDENTS_TOPIC, DEAD_LETTER_TOPIC].map((t) => topicAcl(t, ["Write", "Describe"])),
       topicAcl(BRIDGE_CONTEXT_TOPIC, ["Read", "Write", "Describe"]),

@@ -1,9 +1,9 @@
 import { PART_OF_LABEL } from "../../contracts/labels";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { INCIDENTS_INDEX, LOG_INDEX_PATTERN, LOG_INDEX_TEMPLATE, LOG_RETENTION_POLICY, TICKETS_INDEX } from "../../contracts/opensearch/index-names";
-import { logIndexTemplate } from "../../contracts/opensearch/mappings";
-import { logRetentionPolicySpec } from "../../contracts/opensearch/retention";
+import { INCIDENTS_INDEX, LOG_INDEX_PATTERN, LOG_INDEX_TEMPLATE, SPAN_INDEX_PATTERN, SPAN_INDEX_TEMPLATE, TICKETS_INDEX } from "../../contracts/opensearch/index-names";
+import { logIndexTemplate, spanIndexTemplate } from "../../contracts/opensearch/mappings";
+import { RETAINED_DATA, retentionPolicyId, retentionPolicySpec as retentionModelSpec, type RetainedData } from "../../contracts/opensearch/retention";
 import type { OpenSearchPoolSpec, OpenSearchTier, TierSpec } from "../../contracts/tenant/tiers";
 import { k8sOptions, objectMeta, type TenantContext } from "./context";
 import { OBJECT_NAMES, OPENSEARCH_USERS, openSearchUrl, openSearchUserSecret } from "./names";
@@ -63,12 +63,13 @@ export function logIndexSizing(os: OpenSearchTier): { shards: number; replicas: 
 /**
  * The OpensearchIndexTemplate spec: exactly the template the bridge puts at start-up under the same
  * name (contracts/opensearch/mappings.ts), so operator and bridge never fight over its content.
+ * Spans are sized like logs: both are daily indices fed at the ingest rate.
  */
-export function logIndexTemplateSpec(os: OpenSearchTier, cluster: string): Record<string, unknown> {
-  const body = logIndexTemplate(logIndexSizing(os));
+export function indexTemplateSpec(os: OpenSearchTier, cluster: string, data: RetainedData = "logs"): Record<string, unknown> {
+  const body = (data === "logs" ? logIndexTemplate : spanIndexTemplate)(logIndexSizing(os));
   return {
     opensearchCluster: { name: cluster },
-    name: LOG_INDEX_TEMPLATE,
+    name: data === "logs" ? LOG_INDEX_TEMPLATE : SPAN_INDEX_TEMPLATE,
     indexPatterns: body.index_patterns,
     priority: body.priority,
     template: body.template,
@@ -76,9 +77,9 @@ export function logIndexTemplateSpec(os: OpenSearchTier, cluster: string): Recor
   };
 }
 
-/** The OpenSearchISMPolicy spec: the tenant's log retention (contracts/opensearch/mappings.ts) on this cluster. */
-export function retentionPolicySpec(retentionDays: number, cluster: string): Record<string, unknown> {
-  return { opensearchCluster: { name: cluster }, ...logRetentionPolicySpec(retentionDays) };
+/** The OpenSearchISMPolicy spec: the tenant's log or span retention (contracts/opensearch/retention.ts) on this cluster. */
+export function retentionPolicySpec(retentionDays: number, cluster: string, data: RetainedData = "logs"): Record<string, unknown> {
+  return { opensearchCluster: { name: cluster }, ...retentionModelSpec(data, retentionDays) };
 }
 
 /** Index and cluster permissions of the data-plane users. */
@@ -100,7 +101,8 @@ export function openSearchRoles(): Record<string, { clusterPermissions: string[]
     [OPENSEARCH_USERS.ticketing]: {
       clusterPermissions: ["cluster_monitor", "cluster_composite_ops_ro"],
       indexPermissions: [
-        { indexPatterns: [LOGS_INDEX_PATTERN], allowedActions: ["read", "search"] },
+        // Spans: the API's exemplar traces (`/api/traces/:traceId`, `/api/incidents/:id/traces`).
+        { indexPatterns: [LOGS_INDEX_PATTERN, SPAN_INDEX_PATTERN], allowedActions: ["read", "search"] },
         { indexPatterns: [INCIDENTS_INDEX, TICKETS_INDEX], allowedActions: ["crud", "create_index"] },
       ],
     },
@@ -109,7 +111,7 @@ export function openSearchRoles(): Record<string, { clusterPermissions: string[]
 
 /**
  * OpenSearch via the OpenSearch operator (`opensearch.org/v1`): cluster with security and TLS on,
- * node pools from the tier, Dashboards, the log index template, the ISM retention policy, and one
+ * node pools from the tier, Dashboards, the log and span index templates and ISM retention policies, and one
  * user + role + binding per data-plane client.
  */
 export class OpenSearch extends pulumi.ComponentResource {
@@ -163,28 +165,32 @@ export class OpenSearch extends pulumi.ComponentResource {
 
     const after = k8sOptions(this, ctx, [this.cluster]);
     const ready: pulumi.Resource[] = [this.cluster];
-    ready.push(
-      new k8s.apiextensions.CustomResource(
-        `${name}-index-template`,
-        {
-          apiVersion: "opensearch.org/v1",
-          kind: "OpensearchIndexTemplate",
-          metadata: objectMeta(ctx, LOG_INDEX_TEMPLATE, "opensearch"),
-          spec: logIndexTemplateSpec(opensearch, cluster),
-        },
-        after,
-      ),
-      new k8s.apiextensions.CustomResource(
-        `${name}-retention`,
-        {
-          apiVersion: "opensearch.org/v1",
-          kind: "OpenSearchISMPolicy",
-          metadata: objectMeta(ctx, LOG_RETENTION_POLICY, "opensearch"),
-          spec: retentionPolicySpec(tenant.retentionDays, cluster),
-        },
-        after,
-      ),
-    );
+    // Logs keep their original child names (`-index-template`, `-retention`); spans add `-spans`.
+    for (const data of RETAINED_DATA) {
+      const suffix = data === "logs" ? "" : `-${data}`;
+      ready.push(
+        new k8s.apiextensions.CustomResource(
+          `${name}-index-template${suffix}`,
+          {
+            apiVersion: "opensearch.org/v1",
+            kind: "OpensearchIndexTemplate",
+            metadata: objectMeta(ctx, data === "logs" ? LOG_INDEX_TEMPLATE : SPAN_INDEX_TEMPLATE, "opensearch"),
+            spec: indexTemplateSpec(opensearch, cluster, data),
+          },
+          after,
+        ),
+        new k8s.apiextensions.CustomResource(
+          `${name}-retention${suffix}`,
+          {
+            apiVersion: "opensearch.org/v1",
+            kind: "OpenSearchISMPolicy",
+            metadata: objectMeta(ctx, retentionPolicyId(data), "opensearch"),
+            spec: retentionPolicySpec(tenant.retentionDays, cluster, data),
+          },
+          after,
+        ),
+      );
+    }
     for (const [user, role] of Object.entries(openSearchRoles())) {
       const roleResource = new k8s.apiextensions.CustomResource(
         `${name}-role-${user}`,

@@ -1,3 +1,4 @@
+import { RAW_TOPICS } from "../../contracts/topics";
 import type { StackRule } from "../lib/policy";
 import { asArray, asRecord, displayName, get, isKind, isKubernetesObject, labels, metadata, namespaceOf } from "../lib/resources";
 import { perTierSchema, tierDefaults, tierOf, type PerTier } from "../lib/tenants";
@@ -99,4 +100,44 @@ export const kafkaSecureListeners: StackRule<object> = {
   },
 };
 
-export const kafkaRules = { stack: [kafkaTopicDurability, kafkaSecureListeners] };
+const RAW = new Set<string>(RAW_TOPICS);
+
+/** An ACL's operations, whichever of Strimzi's two spellings (`operations` list, `operation`) it uses. */
+function aclOperations(acl: Record<string, unknown>): string[] {
+  return [...asArray(acl["operations"]), ...(acl["operation"] !== undefined ? [acl["operation"]] : [])].map(String);
+}
+
+export const kafkaLeastPrivilege: StackRule<object> = {
+  name: "kafka-least-privilege",
+  description:
+    "Every KafkaUser has simple ACLs on named resources (no '*', no All), and a user that writes raw telemetry (raw-logs, raw-spans) reads no topic: the collector faces the internet, a leaked credential must not read a tenant's data.",
+  enforcementLevel: "mandatory",
+  check(resources, _config, report) {
+    for (const r of resources) {
+      if (!isKubernetesObject(r) || !isKind(r, "KafkaUser")) continue;
+      const authorization = asRecord(get(r.props, "spec.authorization"));
+      const acls = asArray(authorization["acls"]).map(asRecord);
+      if (authorization["type"] !== "simple" || acls.length === 0) {
+        report(`${displayName(r)}: set spec.authorization.type: simple with the ACLs the client needs.`, r.urn);
+        continue;
+      }
+      const writesRaw: string[] = [];
+      const reads: string[] = [];
+      for (const acl of acls) {
+        const resource = asRecord(acl["resource"]);
+        const name = String(resource["name"] ?? "");
+        const operations = aclOperations(acl);
+        if (name === "*" || name === "") report(`${displayName(r)}: ACL on ${String(resource["type"])} '${name || "(unnamed)"}' must name its resource, not '*'.`, r.urn);
+        if (operations.includes("All")) report(`${displayName(r)}: ACL on ${String(resource["type"])} '${name}' must list its operations instead of All.`, r.urn);
+        if (resource["type"] !== "topic") continue;
+        if (RAW.has(name) && operations.includes("Write")) writesRaw.push(name);
+        if (operations.includes("Read")) reads.push(name);
+      }
+      if (writesRaw.length > 0 && reads.length > 0) {
+        report(`${displayName(r)}: writes ${writesRaw.join(", ")} and must not read any topic (reads ${reads.join(", ")}).`, r.urn);
+      }
+    }
+  },
+};
+
+export const kafkaRules = { stack: [kafkaTopicDurability, kafkaSecureListeners, kafkaLeastPrivilege] };

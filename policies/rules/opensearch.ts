@@ -78,7 +78,7 @@ export function ageInDays(age: unknown): number | undefined {
 
 export const opensearchRetention: StackRule<RetentionConfig> = {
   name: "opensearch-retention",
-  description: "Every tenant ISM policy deletes log indices within the tier's retention bound.",
+  description: "Every tenant ISM policy deletes log and span indices within the tier's retention bound.",
   enforcementLevel: "mandatory",
   configSchema: {
     properties: {

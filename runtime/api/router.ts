@@ -1,12 +1,13 @@
 import express, { type NextFunction, type Request, type Response, type Router } from "express";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
-import type { IncidentStore, LogExplorer, LogTail, WorkflowStore } from "../ports/stores";
-import type { DetectionFeedback, Incident } from "../../contracts/records";
+import type { IncidentStore, LogExplorer, LogTail, SpanStore, WorkflowStore } from "../ports/stores";
+import type { DetectionFeedback, Incident, SpanDocument } from "../../contracts/records";
 import { addWorkflowRoutes, withWorkflow } from "./workflow-routes";
 import type { TicketStore } from "../ports/ticket-store";
 import type { TicketStatus } from "../../contracts/tickets";
 import { isAuthorized, refuse } from "./access";
+import { waterfallOrder } from "./waterfall";
 import { incidentSeries } from "./incident-series";
 import { addLogRoutes } from "./logs-routes";
 import { enumParam, intParam, isoParam, ParamError, rejectUnknown, textParam } from "./params";
@@ -24,6 +25,7 @@ export interface ApiRouterOptions {
   logs: LogExplorer;
   /** Newly stored documents for `/api/logs/tail` (local mode); absent: the tail answers 501. */
   logTail?: LogTail;
+  spans: SpanStore;
   /** Null where no ticketing runs: incidents then come without RCA and tickets. */
   tickets: TicketStore | null;
   /** Key for `/api/*` (bearer, `x-logclaw-api-key` or the login cookie); null turns authentication off (local mode without a key). */
@@ -46,6 +48,9 @@ export interface ApiRouterOptions {
 }
 
 const TICKET_STATUSES: readonly TicketStatus[] = ["pending", "open", "resolved", "failed"];
+const TRACE_ID = /^[0-9a-f]{32}$/;
+/** Exemplar traces one incident answer holds at most: enough to compare, few enough to draw. */
+export const MAX_EXEMPLAR_TRACES = 5;
 
 /**
  * The contract HTTP API (ARCHITECTURE.md) as a router: the ticketing agent serves it in the tenant
@@ -53,7 +58,7 @@ const TICKET_STATUSES: readonly TicketStatus[] = ["pending", "open", "resolved",
  * when one is configured; probes and metrics stay open for the kubelet and Prometheus.
  */
 export function createApiRouter(options: ApiRouterOptions): Router {
-  const { tenant, incidents, logs, tickets, registry, workflow } = options;
+  const { tenant, incidents, logs, spans, tickets, registry, workflow } = options;
   const now = options.now ?? (() => new Date());
   const router = express.Router();
 
@@ -108,6 +113,25 @@ export function createApiRouter(options: ApiRouterOptions): Router {
     res.json({ incident: withWorkflow(incident, await workflow.get(tenant, incident.id)), rca, tickets: ticketList });
   });
 
+  const ownTrace = async (traceId: string): Promise<SpanDocument[]> => waterfallOrder((await spans.trace(traceId)).filter((s) => s.tenant_id === tenant));
+
+  // The incident's exemplar traces: the first of its trace ids whose spans are stored, each whole.
+  api.get("/incidents/:id/traces", async (req, res) => {
+    rejectUnknown(req.query as Record<string, unknown>, []);
+    const incident = await ownIncident(req.params.id as string);
+    if (!incident) {
+      res.status(404).json({ error: `incident ${req.params.id} not found` });
+      return;
+    }
+    const traces: { traceId: string; spans: SpanDocument[] }[] = [];
+    for (const traceId of incident.traceIds) {
+      if (traces.length >= MAX_EXEMPLAR_TRACES) break;
+      const found = await ownTrace(traceId);
+      if (found.length > 0) traces.push({ traceId, spans: found });
+    }
+    res.json({ incident: incident.id, traceIds: incident.traceIds, traces });
+  });
+
   api.get("/incidents/:id/series", async (req, res) => {
     rejectUnknown(req.query as Record<string, unknown>, []);
     const incident = await ownIncident(req.params.id as string);
@@ -144,6 +168,19 @@ export function createApiRouter(options: ApiRouterOptions): Router {
   });
 
   addLogRoutes(api, { tenant, logs, tail: options.logTail, now });
+
+  // One trace's spans in waterfall order (each span after its parent, siblings by start).
+  api.get("/traces/:traceId", async (req, res) => {
+    rejectUnknown(req.query as Record<string, unknown>, []);
+    const traceId = String(req.params.traceId).toLowerCase();
+    if (!TRACE_ID.test(traceId)) throw new ParamError("trace id must be 32 hexadecimal digits");
+    const found = await ownTrace(traceId);
+    if (found.length === 0) {
+      res.status(404).json({ error: `trace ${traceId} not found` });
+      return;
+    }
+    res.json({ traceId, spans: found });
+  });
 
   api.use((_req, res) => {
     res.status(404).json({ error: "not found" });

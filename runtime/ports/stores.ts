@@ -1,4 +1,4 @@
-import type { Incident, IncidentWorkflow, LogDocument, SeverityText } from "../../contracts/records";
+import type { Incident, IncidentWorkflow, LogDocument, SeverityText, SpanDocument } from "../../contracts/records";
 
 /**
  * Storage seams: local mode implements them on the embedded store, production on OpenSearch.
@@ -115,6 +115,15 @@ export interface LogExplorer {
   context(tenant: string, id: string, before: number, after: number): Promise<LogContext | null>;
   /** Counts of matching records per `bucketMs` over [from, to] (both required), oldest first, empty buckets included. */
   histogram(search: LogSearch & { from: string; to: string }, bucketMs: number): Promise<LogVolumeBucket[]>;
+}
+
+/** Most spans one trace answer holds (a trace with more is cut, its earliest spans kept). */
+export const MAX_TRACE_SPANS = 2000;
+
+/** The read side of the span store; the pipeline runner writes through its span sink. */
+export interface SpanStore {
+  /** The stored spans of one trace (32 lower-case hex), earliest start first; empty when none is stored. */
+  trace(traceId: string): Promise<SpanDocument[]>;
 }
 
 export interface IncidentQuery {

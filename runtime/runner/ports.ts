@@ -1,11 +1,11 @@
-import type { DeadLetter, IncidentEvent, LogDocument } from "../../contracts/records";
-import type { ExportLogsServiceRequest, OtlpEncoding, RejectedRecord } from "../bridge/decode";
+import type { DeadLetter, IncidentEvent, LogDocument, SpanDocument } from "../../contracts/records";
+import type { ExportLogsServiceRequest, ExportTraceServiceRequest, OtlpEncoding, OtlpSignal, RejectedRecord } from "../bridge/decode";
 import type { BatchResult, ContextSummary } from "../bridge/pipeline";
 
 /**
- * The ports of the pipeline runner. A source hands it {@link SourceRecord}s (an OTLP request from a
- * receiver, a Kafka message); the detection core turns them into documents, incident events and
- * rejections; sinks store what came out. Local mode and the Kafka bridge are two assemblies of these
+ * The ports of the pipeline runner. A source hands it {@link SourceRecord}s (an OTLP logs or traces
+ * request from a receiver, a Kafka message); the detection core turns them into log and span
+ * documents, incident events and rejections; sinks store what came out. Local mode and the Kafka bridge are two assemblies of these
  * ports (runtime/services/local, runtime/services/bridge).
  */
 
@@ -14,6 +14,8 @@ export interface SourceRecord {
   /** OTLP/JSON as text (a dead letter then carries it readable) or bytes. */
   payload: Uint8Array | string;
   encoding: OtlpEncoding;
+  /** Which export request the payload is (the receiver's path or service, the Kafka topic); default logs. */
+  signal?: OtlpSignal;
   /** Where it came from (topic/partition@offset, receiver and peer): ends up in dead letters. */
   source: string;
   /**
@@ -27,6 +29,8 @@ export interface SourceRecord {
 export interface DetectionCore {
   /** A decoded request; `rejected` are the records the decoder skipped. */
   processRequest(request: ExportLogsServiceRequest, source: string, rejected: readonly RejectedRecord[], receivedMs?: number): BatchResult;
+  /** A decoded traces request; `rejected` are the spans the decoder skipped. The result carries the span documents. */
+  processTraceRequest(request: ExportTraceServiceRequest, source: string, rejected: readonly RejectedRecord[], receivedMs?: number): BatchResult;
   /** Live mode: the wall clock closes windows and resolves quiet incidents while no traffic arrives. */
   tick(nowMs: number): BatchResult;
   /** End of input or shutdown: closes the open windows in event time. */
@@ -46,6 +50,17 @@ export interface LogSink {
   write(documents: LogDocument[]): Promise<{ stored: number; refused: RefusedDocument[] }>;
 }
 
+/** A span the span sink refused for good: it becomes a dead letter. */
+export interface RefusedSpan {
+  span: SpanDocument;
+  reason: string;
+}
+
+export interface SpanSink {
+  /** Stores spans idempotently (by id) as they come in; resolves once stored, with what was refused for good. */
+  write(spans: SpanDocument[]): Promise<{ stored: number; refused: RefusedSpan[] }>;
+}
+
 export interface IncidentSink {
   /** Stores (and hands on) incident events in order; resolves once stored. */
   write(events: IncidentEvent[]): Promise<void>;
@@ -57,6 +72,7 @@ export interface DeadLetterSink {
 
 export interface PipelineSinks {
   logs: LogSink;
+  spans: SpanSink;
   incidents: IncidentSink;
   deadLetters: DeadLetterSink;
 }

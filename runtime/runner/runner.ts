@@ -1,6 +1,6 @@
 import { deadLetter, type Rejection } from "../../contracts/dead-letter";
-import type { DeadLetter, IncidentEvent, LogDocument } from "../../contracts/records";
-import { decodeOtlpLogs, type OtlpDecodeError } from "../bridge/decode";
+import type { DeadLetter, IncidentEvent, LogDocument, SpanDocument } from "../../contracts/records";
+import { decodeOtlpLogs, decodeOtlpTraces, type OtlpDecodeError } from "../bridge/decode";
 import type { TimeAdjustment } from "../bridge/normalize";
 import type { BatchResult, ContextSummary } from "../bridge/pipeline";
 import type { DetectionCore, PipelineSinks, SourceRecord } from "./ports";
@@ -8,6 +8,7 @@ import type { DetectionCore, PipelineSinks, SourceRecord } from "./ports";
 /** What the core made of some source records, before it is written to the sinks. */
 export interface ProcessedBatch {
   documents: LogDocument[];
+  spans: SpanDocument[];
   incidentEvents: IncidentEvent[];
   rejections: Rejection[];
   accepted: number;
@@ -23,11 +24,14 @@ export interface ProcessedBatch {
 /** A batch once the sinks acknowledged it. */
 export interface DeliveredBatch {
   documents: LogDocument[];
+  spans: SpanDocument[];
   incidentEvents: IncidentEvent[];
   deadLetters: DeadLetter[];
   accepted: number;
   rejected: number;
+  /** Log documents stored. */
   stored: number;
+  storedSpans: number;
   timeAdjustments: Record<TimeAdjustment, number>;
   /** Detection windows the core closed (by later records, the wall clock or a flush). */
   windowsClosed: number;
@@ -40,7 +44,7 @@ export interface PipelineRunnerOptions {
 }
 
 function emptyBatch(): ProcessedBatch {
-  return { documents: [], incidentEvents: [], rejections: [], accepted: 0, rejected: 0, unusable: [], summaries: [], timeAdjustments: { ahead: 0, behind: 0, unset: 0, invalid: 0 } };
+  return { documents: [], spans: [], incidentEvents: [], rejections: [], accepted: 0, rejected: 0, unusable: [], summaries: [], timeAdjustments: { ahead: 0, behind: 0, unset: 0, invalid: 0 } };
 }
 
 function payloadText(record: SourceRecord): string {
@@ -48,10 +52,11 @@ function payloadText(record: SourceRecord): string {
 }
 
 /**
- * The one pipeline runner: source records -> decode -> detection core -> sinks (log store, incident
- * events, dead letters). Processing is synchronous and pure of I/O; `deliver` writes in a fixed
- * order (documents, then incident events, then dead letters, including the documents the log sink
- * refused), so an acknowledgement upstream always follows stored results.
+ * The one pipeline runner: source records (logs or traces) -> decode -> detection core -> sinks (log
+ * store, span store, incident events, dead letters). Processing is synchronous and pure of I/O;
+ * `deliver` writes in a fixed order (documents, spans, then incident events, then dead letters,
+ * including what the stores refused), so an acknowledgement upstream always follows stored results
+ * and an incident's exemplar spans are stored before the incident is.
  */
 export class PipelineRunner {
   constructor(private readonly options: PipelineRunnerOptions) {}
@@ -65,14 +70,21 @@ export class PipelineRunner {
         continue;
       }
       try {
-        const decoded = decodeOtlpLogs(record.payload, record.encoding);
+        const traces = record.signal === "traces";
+        const decoded = traces ? decodeOtlpTraces(record.payload, record.encoding) : decodeOtlpLogs(record.payload, record.encoding);
         if (!decoded.ok) {
           batch.rejected += 1;
           batch.unusable.push(decoded.error);
           batch.rejections.push({ reason: `${decoded.error.reason}: ${decoded.error.message}`, source: record.source, payload: payloadText(record) });
           continue;
         }
-        add(batch, this.options.core.processRequest(decoded.request, record.source, decoded.rejected, record.receivedMs));
+        const { core } = this.options;
+        add(
+          batch,
+          "resourceSpans" in decoded.request
+            ? core.processTraceRequest(decoded.request, record.source, decoded.rejected, record.receivedMs)
+            : core.processRequest(decoded.request, record.source, decoded.rejected, record.receivedMs),
+        );
       } catch (err) {
         // A record that makes the core throw must not stall its source: it is dead-lettered with the error.
         batch.rejections.push({ reason: `pipeline_error: ${err instanceof Error ? err.message : String(err)}`, source: record.source, payload: payloadText(record) });
@@ -104,18 +116,22 @@ export class PipelineRunner {
   /** Writes a processed batch to the sinks; `label` prefixes the source of refused documents' dead letters. */
   async deliver(batch: ProcessedBatch, sinks: PipelineSinks, label: string): Promise<DeliveredBatch> {
     const { stored, refused } = batch.documents.length > 0 ? await sinks.logs.write(batch.documents) : { stored: 0, refused: [] };
+    const spans = batch.spans.length > 0 ? await sinks.spans.write(batch.spans) : { stored: 0, refused: [] };
     const at = this.options.clock();
     const deadLetters = batch.rejections.map((r) => deadLetter(r, at));
     for (const r of refused) deadLetters.push(deadLetter({ reason: r.reason, source: `${label} doc ${r.doc.id}`, payload: JSON.stringify(r.doc) }, at));
+    for (const r of spans.refused) deadLetters.push(deadLetter({ reason: r.reason, source: `${label} span ${r.span.id}`, payload: JSON.stringify(r.span) }, at));
     if (batch.incidentEvents.length > 0) await sinks.incidents.write(batch.incidentEvents);
     if (deadLetters.length > 0) await sinks.deadLetters.write(deadLetters);
     return {
       documents: batch.documents,
+      spans: batch.spans,
       incidentEvents: batch.incidentEvents,
       deadLetters,
       accepted: batch.accepted,
       rejected: batch.rejected,
       stored,
+      storedSpans: spans.stored,
       timeAdjustments: batch.timeAdjustments,
       windowsClosed: batch.summaries.length,
     };
@@ -124,6 +140,7 @@ export class PipelineRunner {
 
 function add(batch: ProcessedBatch, r: BatchResult): void {
   for (const d of r.documents) batch.documents.push(d);
+  if (r.spans) for (const s of r.spans) batch.spans.push(s);
   for (const e of r.incidentEvents) batch.incidentEvents.push(e);
   for (const x of r.rejections) batch.rejections.push(x);
   batch.accepted += r.accepted;

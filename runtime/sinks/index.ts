@@ -1,4 +1,4 @@
 /** Where the bridge's results go: OpenSearch (bulk, idempotent ids) and the Kafka output topics. */
 export { backoffDelay, DEFAULT_BACKOFF, retryWithBackoff, RetryAbortedError, type BackoffPolicy, type RetryHooks } from "./backoff";
-export { writeLogDocuments, type BulkSinkOptions, type BulkWriteResult, type RejectedDocument } from "./opensearch-bulk";
+export { writeLogDocuments, writeSpanDocuments, type BulkSinkOptions, type BulkWriteResult, type RejectedDocument } from "./opensearch-bulk";
 export { publishOutputs, sliceForSend, topicMessages, type OutputTopics, type TopicOutputs } from "./kafka-topics";

@@ -1,19 +1,25 @@
 import type { Client } from "@opensearch-project/opensearch";
-import type { LogDocument } from "../../contracts/records";
+import type { LogDocument, SpanDocument } from "../../contracts/records";
 import { isRetriable, reasonOf } from "../store/opensearch/errors";
 import { documentSource } from "../store/opensearch/log-store";
-import { logIndexName } from "../../contracts/opensearch/index-names";
+import { logIndexName, spanIndexName } from "../../contracts/opensearch/index-names";
 import { retryWithBackoff, type BackoffPolicy } from "./backoff";
 
 /** A document OpenSearch refused for good (mapping conflict, bad value): it goes to `dead-letter`. */
-export interface RejectedDocument {
-  doc: LogDocument;
+export interface RejectedDocument<T = LogDocument> {
+  doc: T;
   reason: string;
 }
 
-export interface BulkWriteResult {
+export interface BulkWriteResult<T = LogDocument> {
   indexed: number;
-  rejected: RejectedDocument[];
+  rejected: RejectedDocument<T>[];
+}
+
+/** What the bulk writer needs of a document: a deterministic id and a `@timestamp` naming its daily index. */
+interface DailyDocument {
+  id: string;
+  "@timestamp": string;
 }
 
 export interface BulkSinkOptions {
@@ -45,13 +51,13 @@ class PartialBulkFailure extends Error {
 }
 
 /** A document with its two bulk lines, serialized once (the byte size is measured on them). */
-interface BulkEntry {
-  doc: LogDocument;
+interface BulkEntry<T> {
+  doc: T;
   lines: string;
 }
 
-function entryOf(doc: LogDocument): BulkEntry {
-  return { doc, lines: `${JSON.stringify({ index: { _index: logIndexName(doc["@timestamp"]), _id: doc.id } })}\n${JSON.stringify(documentSource(doc))}` };
+function entryOf<T extends DailyDocument>(doc: T, indexName: (timestamp: string) => string): BulkEntry<T> {
+  return { doc, lines: `${JSON.stringify({ index: { _index: indexName(doc["@timestamp"]), _id: doc.id } })}\n${JSON.stringify(documentSource(doc))}` };
 }
 
 /** Splits entries into requests bounded by documents and bytes, in order. */
@@ -78,8 +84,8 @@ function itemRetriable(status: number): boolean {
 }
 
 /** One bulk request, retried (whole, or its retriable items) until it succeeds or the signal aborts. */
-async function writeChunk(client: Client, chunk: BulkEntry[], options: BulkSinkOptions, signal: AbortSignal | undefined): Promise<BulkWriteResult> {
-  const rejected: RejectedDocument[] = [];
+async function writeChunk<T>(client: Client, chunk: BulkEntry<T>[], options: BulkSinkOptions, signal: AbortSignal | undefined): Promise<BulkWriteResult<T>> {
+  const rejected: RejectedDocument<T>[] = [];
   let indexed = 0;
   let pending = chunk;
   await retryWithBackoff(
@@ -89,7 +95,7 @@ async function writeChunk(client: Client, chunk: BulkEntry[], options: BulkSinkO
       const body = `${pending.map((e) => e.lines).join("\n")}\n`;
       const response = await client.bulk({ body: body as unknown as Parameters<Client["bulk"]>[0]["body"] });
       const items = (response.body as { items: BulkItem[] }).items;
-      const retry: BulkEntry[] = [];
+      const retry: BulkEntry<T>[] = [];
       let retryReason = "";
       items.forEach((item, i) => {
         const result = item.index;
@@ -117,22 +123,35 @@ async function writeChunk(client: Client, chunk: BulkEntry[], options: BulkSinkO
   return { indexed, rejected };
 }
 
+/** Log documents into `logclaw-logs-YYYY.MM.dd` (see {@link writeDailyDocuments}). */
+export function writeLogDocuments(client: Client, docs: LogDocument[], options: BulkSinkOptions, signal?: AbortSignal): Promise<BulkWriteResult> {
+  return writeDailyDocuments(client, docs, logIndexName, options, signal);
+}
+
+/** Span documents into `logclaw-spans-YYYY.MM.dd` (see {@link writeDailyDocuments}). */
+export function writeSpanDocuments(client: Client, spans: SpanDocument[], options: BulkSinkOptions, signal?: AbortSignal): Promise<BulkWriteResult<SpanDocument>> {
+  return writeDailyDocuments(client, spans, spanIndexName, options, signal);
+}
+
 /**
- * Indexes log documents with their deterministic ids (`index` replaces: a replay never
- * duplicates), in requests bounded by documents and bytes with up to `maxInFlight` of them at once.
- * Whole-request failures and retriable item failures (429, 5xx) are retried with backoff until they
- * succeed or the signal aborts; items OpenSearch refuses for good are returned. The call resolves
- * only when every request succeeded, and rejects (after the requests in flight ended) when one
- * failed for good: the caller acknowledges its source only on success, so delivery stays at least once.
+ * Indexes documents into daily indices with their deterministic ids (`index` replaces: a replay
+ * never duplicates), in requests bounded by documents and bytes with up to `maxInFlight` of them at
+ * once. Whole-request failures and retriable item failures (429, 5xx) are retried with backoff until
+ * they succeed or the signal aborts; items OpenSearch refuses for good are returned. The call
+ * resolves only when every request succeeded, and rejects (after the requests in flight ended) when
+ * one failed for good: the caller acknowledges its source only on success, so delivery stays at
+ * least once.
  */
-export async function writeLogDocuments(
+async function writeDailyDocuments<T extends DailyDocument>(
   client: Client,
-  docs: LogDocument[],
+  docs: T[],
+  indexName: (timestamp: string) => string,
   options: BulkSinkOptions,
   signal?: AbortSignal,
-): Promise<BulkWriteResult> {
-  const chunks = chunkRequests(docs.map(entryOf), (e) => Buffer.byteLength(e.lines) + 2, options.maxDocsPerRequest, options.maxBytesPerRequest ?? DEFAULT_BULK_MAX_BYTES);
-  const results: BulkWriteResult[] = new Array(chunks.length);
+): Promise<BulkWriteResult<T>> {
+  const entries = docs.map((doc) => entryOf(doc, indexName));
+  const chunks = chunkRequests(entries, (e) => Buffer.byteLength(e.lines) + 2, options.maxDocsPerRequest, options.maxBytesPerRequest ?? DEFAULT_BULK_MAX_BYTES);
+  const results: BulkWriteResult<T>[] = new Array(chunks.length);
   let next = 0;
   let failure: { err: unknown } | null = null;
   const worker = async () => {

@@ -99,6 +99,38 @@ const ism = (days: string) => k8s("opensearch.org/v1", "OpenSearchISMPolicy", { 
   },
 });
 
+describe("Kafka least privilege", () => {
+  const user = (name: string, acls: unknown[], authorization: Record<string, unknown> = { type: "simple" }) =>
+    k8s("kafka.strimzi.io/v1", "KafkaUser", { name, namespace: ns, labels: { "strimzi.io/cluster": "kafka" } }, {
+      spec: { authentication: { type: "scram-sha-512" }, authorization: { ...authorization, acls } },
+    });
+  const acl = (type: string, name: string, operations: string[]) => ({ resource: { type, name, patternType: "literal" }, operations });
+  const enterprise = tenantNamespace("globex", "enterprise");
+
+  it("pass a collector that only writes raw-logs and raw-spans and a bridge that reads them", async () => {
+    const collector = user("kafka-collector", [acl("topic", "raw-logs", ["Write", "Describe"]), acl("topic", "raw-spans", ["Write", "Describe"])]);
+    const bridge = user("kafka-bridge", [acl("topic", "raw-logs", ["Read", "Describe"]), acl("topic", "raw-spans", ["Read", "Describe"]), acl("group", "logclaw-bridge", ["Read"])]);
+    expect(await evaluatePolicies(kafkaPolicies, [...enterprise, collector, bridge])).toEqual([]);
+  });
+
+  it("reject a raw-telemetry writer that can read, a wildcard, All, and a user without ACLs", async () => {
+    const messages = (
+      await evaluatePolicies(kafkaPolicies, [
+        ...enterprise,
+        user("kafka-collector", [acl("topic", "raw-spans", ["Write"]), acl("topic", "incidents", ["Read"])]),
+        user("kafka-wide", [acl("topic", "*", ["Read"]), { resource: { type: "group", name: "g", patternType: "literal" }, operation: "All" }]),
+        user("kafka-open", [], { type: "none" }),
+      ])
+    ).map((v) => v.message);
+    expect(messages).toEqual([
+      "KafkaUser logclaw-globex/kafka-collector: writes raw-spans and must not read any topic (reads incidents).",
+      "KafkaUser logclaw-globex/kafka-wide: ACL on topic '*' must name its resource, not '*'.",
+      "KafkaUser logclaw-globex/kafka-wide: ACL on group 'g' must list its operations instead of All.",
+      "KafkaUser logclaw-globex/kafka-open: set spec.authorization.type: simple with the ACLs the client needs.",
+    ]);
+  });
+});
+
 describe("OpenSearch policies", () => {
   const enterprise = tenantNamespace("globex", "enterprise");
   it("pass a secured HA cluster with retention in bounds", async () => {

@@ -89,6 +89,16 @@ describe("single mutations trip the expected policy", () => {
     ]);
   });
 
+  it("a collector credential that can also read a topic", async () => {
+    const resources = mutated("acme-dev", named("kubernetes:kafka.strimzi.io/v1:KafkaUser", "kafka-collector"), (r) => {
+      const authorization = (r.props["spec"] as { authorization: { acls: unknown[] } }).authorization;
+      authorization.acls = [...authorization.acls, { resource: { type: "topic", name: "enriched-logs", patternType: "literal" }, operations: ["Read"] }];
+    });
+    expect(await fired(resources)).toEqual([
+      "kafka-least-privilege: KafkaUser logclaw-acme/kafka-collector: writes raw-logs, raw-spans and must not read any topic (reads enriched-logs).",
+    ]);
+  });
+
   it("a password in a plain env value", async () => {
     const resources = mutated("acme-dev", named("kubernetes:apps/v1:Deployment"), (r) => {
       const container = (r.props as { spec: { template: { spec: { containers: Array<{ env?: unknown[] }> } } } }).spec.template.spec.containers[0]!;

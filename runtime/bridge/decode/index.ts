@@ -10,6 +10,11 @@ export type * from "./otlp-types";
 
 export type OtlpEncoding = "json" | "protobuf";
 
+/** The OTLP signals LogClaw takes; each has its own export request (`resourceLogs` / `resourceSpans`). */
+export type OtlpSignal = "logs" | "traces";
+
+export { decodeOtlpTraces, type ExportTraceServiceRequest, type TracesDecodeResult } from "./otlp-traces";
+
 export type DecodeResult =
   | { ok: true; request: ExportLogsServiceRequest; rejected: RejectedRecord[] }
   | { ok: false; error: OtlpDecodeError };

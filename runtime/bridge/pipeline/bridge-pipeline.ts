@@ -1,11 +1,11 @@
 import type { LogDocument } from "../../../contracts/records";
 import { decodeOtlpLogs, type ExportLogsServiceRequest, type OtlpEncoding, type RejectedRecord } from "../decode";
-import { decodeOtlpTraces } from "../decode/otlp-traces";
+import { decodeOtlpTraces, type ExportTraceServiceRequest } from "../decode/otlp-traces";
 import { immediateDetection, spanWindowDetection, type Detection } from "../detect";
 import { assessRecord } from "../detect/record-signals";
 import { addToWindow, timelineEntryOf } from "../detect/window";
 import { spanDocuments } from "../spans/span-document";
-import { createStages, prepareRecord, stagesState, type Stages } from "./stages";
+import { createStages, prepareSpan, prepareRecord, stagesState, type Stages } from "./stages";
 import { pipelineStateSchema, type PipelineState } from "./state";
 import { emptyResult, rejectRecords, unusablePayload, type BatchResult, type BridgePipelineOptions, type ContextSummary } from "./types";
 
@@ -61,16 +61,16 @@ export class BridgePipeline {
 
   /** An OTLP traces payload: spans become documents and feed the span signals of the same event-time windows as logs. */
   processTraces(payload: Uint8Array | string, encoding: OtlpEncoding, source: string, receivedMs?: number): BatchResult {
-    this.s.clock.received(receivedMs);
     const decoded = decodeOtlpTraces(payload, encoding);
-    if (!decoded.ok) return unusablePayload(payload, source, decoded.error);
-    const result = emptyResult();
-    rejectRecords(result, decoded.rejected, "invalid_span", source);
-    for (const doc of spanDocuments(decoded.request, this.s.tenantId)) {
-      this.s.spans.add(doc, this.windowFor(this.s.clock.boundSpanTime(doc.end_ms, receivedMs, result.timeAdjustments), result));
-      (result.spans ??= []).push(doc);
-      result.accepted += 1;
-    }
+    return decoded.ok ? this.processTraceRequest(decoded.request, source, decoded.rejected, receivedMs) : unusablePayload(payload, source, decoded.error);
+  }
+
+  /** A decoded traces request: spans become redacted documents, placed in event time (prepareSpan), and feed the span signals. */
+  processTraceRequest(request: ExportTraceServiceRequest, source: string, rejected: readonly RejectedRecord[] = [], receivedMs?: number): BatchResult {
+    const spans = spanDocuments(request, this.s.tenantId);
+    const result: BatchResult = { ...emptyResult(), spans, accepted: spans.length };
+    rejectRecords(result, rejected, "invalid_span", source);
+    for (const doc of spans) this.s.spans.add(doc, this.windowFor(prepareSpan(this.s, doc, receivedMs, result.timeAdjustments), result));
     return result;
   }
 

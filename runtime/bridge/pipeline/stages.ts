@@ -2,7 +2,8 @@ import { Correlator } from "../correlate";
 import type { LogRecord, ResourceLogs, ScopeLogs } from "../decode";
 import { detectionTuningSchema, SpanDetector, WindowDetector, type DetectionTuning } from "../detect";
 import { evidenceLimits, IncidentManager } from "../lifecycle";
-import { createResourceContexts, normalizeRecord, type NormalizedRecord, type ResourceContext } from "../normalize";
+import { createResourceContexts, normalizeRecord, type NormalizedRecord, type ResourceContext, type TimeAdjustment } from "../normalize";
+import type { SpanDocument } from "../spans/span-document";
 import { createRedactor, DEFAULT_REDACTION, type Redactor } from "../redact";
 import type { TemplateMiner } from "../template/types";
 import { EventClock, OpenWindows } from "../window";
@@ -67,4 +68,23 @@ export function prepareRecord(s: Stages, ctx: ResourceContext, scope: ScopeLogs,
   normalized.document.template_id = mined.id;
   normalized.document.template = mined.template;
   return normalized;
+}
+
+/**
+ * One span made ready to store and score: its attributes, resource, name and status message
+ * redacted like a log record's (spans carry URLs, queries and user ids too), and its event time:
+ * its end, believed within the same bounds as a record's time (around its received time, or in
+ * replay around event time so far). A span placed elsewhere gets that time as its `@timestamp`
+ * (which names its daily index); its own start and end stay as sent. Returns the event time.
+ */
+export function prepareSpan(s: Stages, doc: SpanDocument, receivedMs: number | undefined, adjustments: Record<TimeAdjustment, number>): number {
+  s.redactor.attributes(doc.attributes);
+  // Spans of one resource share its (already flattened) resource object: redacting it again is a no-op.
+  s.redactor.attributes(doc.resource);
+  doc.name = s.redactor.text(doc.name).value;
+  if (doc.status_message !== "") doc.status_message = s.redactor.text(doc.status_message).value;
+  s.clock.received(receivedMs);
+  const timeMs = s.clock.boundSpanTime(doc.end_ms, receivedMs, adjustments);
+  if (timeMs !== doc.end_ms) doc["@timestamp"] = new Date(Math.floor(timeMs)).toISOString();
+  return timeMs;
 }

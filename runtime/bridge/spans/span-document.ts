@@ -1,29 +1,8 @@
-import type { FlatAttributes } from "../../../contracts/records";
+import type { FlatAttributes, SpanDocument } from "../../../contracts/records";
+
+export type { SpanDocument } from "../../../contracts/records";
 import type { ExportTraceServiceRequest, SpanKind } from "../decode/otlp-traces";
 import { flattenAttributes } from "../normalize/attributes";
-
-/** One span as stored and scored (snake_case: the OpenSearch mapping). */
-export interface SpanDocument {
-  /** `<trace_id>-<span_id>`: replaying a span never duplicates it. */
-  id: string;
-  "@timestamp": string;
-  tenant_id: string;
-  service: string;
-  trace_id: string;
-  span_id: string;
-  parent_span_id: string | null;
-  name: string;
-  kind: "unspecified" | "internal" | "server" | "client" | "producer" | "consumer";
-  start_ms: number;
-  end_ms: number;
-  duration_ms: number;
-  status: "unset" | "ok" | "error";
-  status_message: string;
-  /** The remote side a client span names (`peer.service`, else `server.address`, else `db.system`); null when none. */
-  peer: string | null;
-  attributes: FlatAttributes;
-  resource: FlatAttributes;
-}
 
 const KINDS: SpanDocument["kind"][] = ["unspecified", "internal", "server", "client", "producer", "consumer"];
 const STATUSES: SpanDocument["status"][] = ["unset", "ok", "error"];

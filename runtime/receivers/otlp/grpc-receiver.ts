@@ -5,26 +5,30 @@ import { API_KEY_HEADER, checkApiKey } from "./auth";
 import type { OtlpReceiverLimits, RunningReceiver } from "./http-receiver";
 import type { ReceiverMetrics, RefusalReason } from "./metrics";
 import { encodeExportResponse } from "./responses";
-import { EMPTY_EXPORT_RESULT, isEmptyExportRequest, ReceiverOverloadedError, type OtlpExportResult, type OtlpLogsSink } from "./sink";
+import { EMPTY_EXPORT_RESULT, isEmptyExportRequest, ReceiverOverloadedError, type OtlpExportResult, type OtlpSignal, type OtlpSink } from "./sink";
 
 export const LOGS_SERVICE_EXPORT_PATH = "/opentelemetry.proto.collector.logs.v1.LogsService/Export";
+export const TRACE_SERVICE_EXPORT_PATH = "/opentelemetry.proto.collector.trace.v1.TraceService/Export";
 
 /**
- * `LogsService/Export` with pass-through (de)serializers: the request bytes go to the sink as they
- * arrived (the bridge owns protobuf decoding), so the receiver needs no generated code and no
- * .proto files at run time. grpc-js itself handles the `grpc-encoding: gzip` compression.
+ * `LogsService/Export` or `TraceService/Export` with pass-through (de)serializers: the request bytes
+ * go to the sink as they arrived (the bridge owns protobuf decoding), so the receiver needs no
+ * generated code and no .proto files at run time. grpc-js itself handles `grpc-encoding: gzip`.
  */
-const logsServiceDefinition: grpc.ServiceDefinition = {
-  Export: {
-    path: LOGS_SERVICE_EXPORT_PATH,
-    requestStream: false,
-    responseStream: false,
-    requestSerialize: (value: Buffer) => value,
-    requestDeserialize: (bytes: Buffer) => bytes,
-    responseSerialize: (result: OtlpExportResult) => Buffer.from(encodeExportResponse(result, "protobuf")),
-    responseDeserialize: (bytes: Buffer) => bytes,
-  },
-};
+function exportServiceDefinition(path: string): grpc.ServiceDefinition {
+  return {
+    Export: {
+      path,
+      requestStream: false,
+      responseStream: false,
+      requestSerialize: (value: Buffer) => value,
+      requestDeserialize: (bytes: Buffer) => bytes,
+      // Both responses number partial_success alike, so the protobuf bytes do not depend on the signal.
+      responseSerialize: (result: OtlpExportResult) => Buffer.from(encodeExportResponse(result, "protobuf")),
+      responseDeserialize: (bytes: Buffer) => bytes,
+    },
+  };
+}
 
 export interface OtlpGrpcReceiverOptions {
   host: string;
@@ -33,10 +37,13 @@ export interface OtlpGrpcReceiverOptions {
   limits: OtlpReceiverLimits;
 }
 
-/** OTLP/gRPC logs receiver: INVALID_ARGUMENT for malformed, UNAUTHENTICATED for a bad key, UNAVAILABLE when overloaded. */
+/**
+ * OTLP/gRPC receiver for logs and traces: INVALID_ARGUMENT for malformed, UNAUTHENTICATED for a bad
+ * key, RESOURCE_EXHAUSTED above the size limit, UNAVAILABLE when overloaded; one handler for both.
+ */
 export function startOtlpGrpcReceiver(
   options: OtlpGrpcReceiverOptions,
-  sink: OtlpLogsSink,
+  sink: OtlpSink,
   metrics: ReceiverMetrics,
   logger: Logger,
 ): Promise<RunningReceiver> {
@@ -53,7 +60,7 @@ export function startOtlpGrpcReceiver(
     callback({ code, details });
   }
 
-  const exportHandler: grpc.handleUnaryCall<Buffer, OtlpExportResult> = (call, callback) => {
+  const exportHandler = (signal: OtlpSignal): grpc.handleUnaryCall<Buffer, OtlpExportResult> => (call, callback) => {
     const key = call.metadata.get(API_KEY_HEADER)[0];
     const verdict = checkApiKey(options.apiKey, typeof key === "string" ? key : key?.toString("utf8"));
     if (verdict !== "ok") {
@@ -64,7 +71,7 @@ export function startOtlpGrpcReceiver(
       return refuse(callback, "oversized", grpc.status.RESOURCE_EXHAUSTED, `message of ${call.request.length} bytes exceeds ${limits.maxRequestBytes}`);
     }
     if (isEmptyExportRequest(call.request, "protobuf")) {
-      metrics.exported("grpc", 0, 0);
+      metrics.exported("grpc", signal, 0, 0);
       return callback(null, EMPTY_EXPORT_RESULT);
     }
     if (inFlight >= limits.maxInFlight) {
@@ -73,10 +80,10 @@ export function startOtlpGrpcReceiver(
     inFlight += 1;
     const peer = call.getPeer();
     sink
-      .export(call.request, "protobuf", `otlp-grpc:${peer}`)
+      .export(signal, call.request, "protobuf", `otlp-grpc:${peer}`)
       .then(
         (result) => {
-          metrics.exported("grpc", result.accepted, result.rejected);
+          metrics.exported("grpc", signal, result.accepted, result.rejected);
           callback(null, result);
         },
         (err: unknown) => {
@@ -91,7 +98,8 @@ export function startOtlpGrpcReceiver(
       });
   };
 
-  server.addService(logsServiceDefinition, { Export: exportHandler });
+  server.addService(exportServiceDefinition(LOGS_SERVICE_EXPORT_PATH), { Export: exportHandler("logs") });
+  server.addService(exportServiceDefinition(TRACE_SERVICE_EXPORT_PATH), { Export: exportHandler("traces") });
 
   return new Promise((resolve, reject) => {
     server.bindAsync(`${options.host}:${options.port}`, grpc.ServerCredentials.createInsecure(), (err, port) => {

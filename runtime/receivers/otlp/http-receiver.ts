@@ -7,12 +7,18 @@ import { OtlpDecodeError } from "../../bridge/decode/decode-error";
 import { API_KEY_HEADER, checkApiKey } from "./auth";
 import type { ReceiverMetrics, RefusalReason } from "./metrics";
 import { encodeExportResponse, encodeRpcStatus, RPC_CODE } from "./responses";
-import { EMPTY_EXPORT_RESULT, isEmptyExportRequest, ReceiverOverloadedError, type OtlpEncoding, type OtlpLogsSink } from "./sink";
+import { EMPTY_EXPORT_RESULT, isEmptyExportRequest, ReceiverOverloadedError, type OtlpEncoding, type OtlpSignal, type OtlpSink } from "./sink";
 
 const gunzipAsync = promisify(gunzip);
 const inflateAsync = promisify(inflate);
 
 export const OTLP_LOGS_PATH = "/v1/logs";
+export const OTLP_TRACES_PATH = "/v1/traces";
+/** Path -> signal: the OTLP/HTTP default paths of the signals LogClaw takes. */
+const SIGNAL_PATHS: ReadonlyMap<string, OtlpSignal> = new Map([
+  [OTLP_LOGS_PATH, "logs"],
+  [OTLP_TRACES_PATH, "traces"],
+]);
 
 export interface OtlpReceiverLimits {
   /** Largest request body on the wire (compressed), in bytes. */
@@ -91,14 +97,15 @@ async function decompress(body: Buffer, contentEncoding: string | undefined, max
 }
 
 /**
- * OTLP/HTTP logs receiver (https://opentelemetry.io/docs/specs/otlp/#otlphttp): `POST /v1/logs`,
- * binary protobuf or JSON, optional gzip; answers in the request's content type with an
- * `ExportLogsServiceResponse` (200, partial success for rejected records) or a `google.rpc.Status`
- * (400 malformed, 401/403 key, 413 too large, 503 + Retry-After when overloaded).
+ * OTLP/HTTP receiver (https://opentelemetry.io/docs/specs/otlp/#otlphttp): `POST /v1/logs` and
+ * `POST /v1/traces`, binary protobuf or JSON, optional gzip; answers in the request's content type
+ * with the signal's export response (200, partial success for rejected records or spans) or a
+ * `google.rpc.Status` (400 malformed, 401/403 key, 413 too large, 503 + Retry-After when overloaded).
+ * Both signals share every check, limit and answer.
  */
 export function startOtlpHttpReceiver(
   options: OtlpHttpReceiverOptions,
-  sink: OtlpLogsSink,
+  sink: OtlpSink,
   metrics: ReceiverMetrics,
   logger: Logger,
 ): Promise<RunningReceiver> {
@@ -135,8 +142,14 @@ export function startOtlpHttpReceiver(
       res.end();
       return;
     }
-    if (url.pathname !== OTLP_LOGS_PATH) {
-      return refuse(req, res, answerEncoding, new RefusedError(404, "not_found", RPC_CODE.UNIMPLEMENTED, `no OTLP signal at ${url.pathname}; logs go to ${OTLP_LOGS_PATH}`));
+    const signal = SIGNAL_PATHS.get(url.pathname);
+    if (!signal) {
+      return refuse(
+        req,
+        res,
+        answerEncoding,
+        new RefusedError(404, "not_found", RPC_CODE.UNIMPLEMENTED, `no OTLP signal at ${url.pathname}; logs go to ${OTLP_LOGS_PATH}, traces to ${OTLP_TRACES_PATH}`),
+      );
     }
     if (req.method !== "POST") {
       return refuse(req, res, answerEncoding, new RefusedError(405, "method_not_allowed", RPC_CODE.UNIMPLEMENTED, `${req.method} is not allowed; use POST`));
@@ -162,9 +175,9 @@ export function startOtlpHttpReceiver(
     inFlight += 1;
     try {
       const body = await decompress(await readBody(req, limits.maxRequestBytes), req.headers["content-encoding"], limits.maxDecompressedBytes);
-      const result = isEmptyExportRequest(body, encoding) ? EMPTY_EXPORT_RESULT : await sink.export(body, encoding, `otlp-http:${req.socket.remoteAddress ?? "unknown"}`);
-      metrics.exported("http", result.accepted, result.rejected);
-      send(res, 200, encoding, encodeExportResponse(result, encoding));
+      const result = isEmptyExportRequest(body, encoding) ? EMPTY_EXPORT_RESULT : await sink.export(signal, body, encoding, `otlp-http:${req.socket.remoteAddress ?? "unknown"}`);
+      metrics.exported("http", signal, result.accepted, result.rejected);
+      send(res, 200, encoding, encodeExportResponse(result, encoding, signal));
     } catch (err) {
       if (err instanceof RefusedError) return refuse(req, res, encoding, err);
       if (err instanceof OtlpDecodeError) {

@@ -1,4 +1,5 @@
 import { Counter, type Registry } from "prom-client";
+import type { OtlpSignal } from "./sink";
 
 export type Transport = "http" | "grpc";
 
@@ -18,8 +19,10 @@ export type RefusalReason =
 export class ReceiverMetrics {
   private readonly requests: Counter<"transport" | "outcome">;
   private readonly records: Counter<"transport" | "outcome">;
+  private readonly spans: Counter<"transport" | "outcome">;
   private readonly refusals: Counter<"transport" | "reason">;
-  readonly totals = { requests: 0, accepted: 0, rejected: 0, refused: 0 };
+  /** `accepted` / `rejected` count log records; spans are counted apart so the log rate stays a log rate. */
+  readonly totals = { requests: 0, accepted: 0, rejected: 0, refused: 0, acceptedSpans: 0, rejectedSpans: 0 };
 
   constructor(registry: Registry) {
     this.requests = new Counter({
@@ -34,6 +37,12 @@ export class ReceiverMetrics {
       labelNames: ["transport", "outcome"],
       registers: [registry],
     });
+    this.spans = new Counter({
+      name: "logclaw_receiver_spans_total",
+      help: "Spans received by transport and outcome (accepted, rejected).",
+      labelNames: ["transport", "outcome"],
+      registers: [registry],
+    });
     this.refusals = new Counter({
       name: "logclaw_receiver_refused_requests_total",
       help: "Whole OTLP requests refused, by reason.",
@@ -42,13 +51,19 @@ export class ReceiverMetrics {
     });
   }
 
-  exported(transport: Transport, accepted: number, rejected: number): void {
+  exported(transport: Transport, signal: OtlpSignal, accepted: number, rejected: number): void {
     this.totals.requests += 1;
-    this.totals.accepted += accepted;
-    this.totals.rejected += rejected;
+    if (signal === "logs") {
+      this.totals.accepted += accepted;
+      this.totals.rejected += rejected;
+    } else {
+      this.totals.acceptedSpans += accepted;
+      this.totals.rejectedSpans += rejected;
+    }
     this.requests.inc({ transport, outcome: rejected > 0 ? "partial" : "ok" });
-    this.records.inc({ transport, outcome: "accepted" }, accepted);
-    if (rejected > 0) this.records.inc({ transport, outcome: "rejected" }, rejected);
+    const counter = signal === "logs" ? this.records : this.spans;
+    counter.inc({ transport, outcome: "accepted" }, accepted);
+    if (rejected > 0) counter.inc({ transport, outcome: "rejected" }, rejected);
   }
 
   refused(transport: Transport, reason: RefusalReason): void {

@@ -1,5 +1,5 @@
 import { Writer } from "protobufjs/minimal";
-import type { OtlpEncoding, OtlpExportResult } from "./sink";
+import type { OtlpEncoding, OtlpExportResult, OtlpSignal } from "./sink";
 
 /** google.rpc.Code values OTLP relies on. */
 export const RPC_CODE = {
@@ -11,15 +11,19 @@ export const RPC_CODE = {
   UNIMPLEMENTED: 12,
 } as const;
 
+/** The JSON name of `partial_success` field 1 in each signal's export response. */
+const REJECTED_FIELD: Record<OtlpSignal, string> = { logs: "rejectedLogRecords", traces: "rejectedSpans" };
+
 /**
- * `opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse`: empty on full success,
- * `partial_success` (field 1: rejected_log_records int64 = 1, error_message string = 2) otherwise.
+ * `ExportLogsServiceResponse` / `ExportTraceServiceResponse`: empty on full success, `partial_success`
+ * otherwise. Both signals number it alike (field 1: rejected_log_records or rejected_spans int64 = 1,
+ * error_message string = 2), so only the JSON field name differs.
  */
-export function encodeExportResponse(result: OtlpExportResult, encoding: OtlpEncoding): Uint8Array {
+export function encodeExportResponse(result: OtlpExportResult, encoding: OtlpEncoding, signal: OtlpSignal = "logs"): Uint8Array {
   if (encoding === "json") {
     const body =
       result.rejected > 0
-        ? { partialSuccess: { rejectedLogRecords: String(result.rejected), errorMessage: result.errorMessage ?? "" } }
+        ? { partialSuccess: { [REJECTED_FIELD[signal]]: String(result.rejected), errorMessage: result.errorMessage ?? "" } }
         : {};
     return Buffer.from(JSON.stringify(body));
   }

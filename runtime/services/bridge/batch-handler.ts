@@ -2,56 +2,74 @@ import type { Client } from "@opensearch-project/opensearch";
 import type { EachBatchPayload, KafkaMessage, Producer } from "kafkajs";
 import type { Logger } from "pino";
 import { deadLetterReasonLabel } from "../../../contracts/dead-letter";
-import type { ContextSummary } from "../../bridge/pipeline";
+import type { OtlpSignal } from "../../bridge/decode";
+import type { BridgePipeline, ContextSummary } from "../../bridge/pipeline";
 import { payloadEncoding } from "../../receivers/kafka/payload";
 import { PipelineRunner, type DetectionMetrics, type PipelineSinks, type ProcessedBatch, type SourceRecord } from "../../runner";
-import { publishOutputs, retryWithBackoff, RetryAbortedError, writeLogDocuments, type BackoffPolicy, type OutputTopics, type RetryHooks } from "../../sinks";
+import {
+  publishOutputs,
+  retryWithBackoff,
+  RetryAbortedError,
+  writeLogDocuments,
+  writeSpanDocuments,
+  type BackoffPolicy,
+  type BulkSinkOptions,
+  type OutputTopics,
+  type RetryHooks,
+} from "../../sinks";
 import { isRetriable, OpenSearchIncidentStore, reasonOf } from "../../store/opensearch";
 import type { CheckpointStore } from "./checkpoints";
 import type { BridgeMetrics } from "./metrics";
 import type { PartitionPipelines, PartitionRuntime } from "./partition-pipelines";
 
+/** One consumed topic: which OTLP signal its records are, and the pipelines and checkpoints of its partitions. */
+export interface ConsumedTopic {
+  signal: OtlpSignal;
+  pipelines: PartitionPipelines;
+  checkpoints: CheckpointStore;
+}
+
 export interface BatchHandlerDeps {
-  topic: string;
+  /** By topic name: `raw-logs` and `raw-spans`. */
+  inputs: ReadonlyMap<string, ConsumedTopic>;
   outputs: OutputTopics;
   instanceId: string;
   batchMaxMessages: number;
   backoff: BackoffPolicy;
   opensearch: Client;
   producer: Producer;
-  pipelines: PartitionPipelines;
-  checkpoints: CheckpointStore;
   metrics: BridgeMetrics;
   logger: Logger;
   /** Aborted on SIGTERM: retries stop and the unfinished batch stays uncommitted. */
   signal: AbortSignal;
-  commit: (partition: number, nextOffset: bigint) => Promise<void>;
-  /** Summaries produced here also reach this replica's other partitions at once. */
-  shareLocally: (fromPartition: number, summaries: ContextSummary[]) => void;
+  commit: (topic: string, partition: number, nextOffset: bigint) => Promise<void>;
+  /** Summaries produced here also reach this replica's other pipelines at once. */
+  shareLocally: (from: BridgePipeline, summaries: ContextSummary[]) => void;
   /** The wall clock: live windows, lag, checkpoints' `updatedAt`. */
   now: () => Date;
   detection: DetectionMetrics;
 }
 
 /** A Kafka message as a source record of the runner: JSON goes in as text so a dead letter carries it readable. */
-function sourceRecord(message: KafkaMessage, topic: string, partition: number): SourceRecord {
+function sourceRecord(message: KafkaMessage, topic: string, signal: OtlpSignal, partition: number): SourceRecord {
   const source = `${topic}/${partition}@${message.offset}`;
   const value = message.value ?? Buffer.alloc(0);
   const encoding = payloadEncoding(value);
   // The record's Kafka timestamp (when the collector exported it) is its received time.
   const timestamp = Number(message.timestamp);
   const receivedMs = Number.isFinite(timestamp) && timestamp > 0 ? timestamp : undefined;
-  return { payload: encoding === "json" ? value.toString("utf8") : value, encoding, source, receivedMs };
+  return { payload: encoding === "json" ? value.toString("utf8") : value, encoding, signal, source, receivedMs };
 }
 
 /**
- * The bridge's work on its partitions. `eachBatch` (kafkajs) runs slices of a partition's batch
- * through that partition's pipeline; `tick` lets the wall clock close the windows of partitions that
- * are caught up (live windows, quiet incidents resolving without new traffic). Both then index the
- * documents and incidents in OpenSearch, publish enriched logs, incident events, dead letters and
- * context summaries, checkpoint the pipeline, and only then (a batch) commit the offsets. A failure
- * drops the pipeline (it is rebuilt from the checkpoint) and leaves the offsets where they were, so
- * the work is done again: ids are deterministic, nothing doubles.
+ * The bridge's work on its topic partitions (`raw-logs` and `raw-spans`). `eachBatch` (kafkajs) runs
+ * slices of a partition's batch through that topic partition's pipeline; `tick` lets the wall clock
+ * close the windows of partitions that are caught up (live windows, quiet incidents resolving without
+ * new traffic). Both then index the log and span documents and incidents in OpenSearch, publish
+ * enriched logs, incident events, dead letters and context summaries, checkpoint the pipeline, and
+ * only then (a batch) commit the offsets. A failure drops the pipeline (it is rebuilt from the
+ * checkpoint) and leaves the offsets where they were, so the work is done again: ids are
+ * deterministic, nothing doubles.
  */
 export function createPartitionWork(deps: BatchHandlerDeps) {
   const incidents = new OpenSearchIncidentStore(deps.opensearch);
@@ -67,27 +85,29 @@ export function createPartitionWork(deps: BatchHandlerDeps) {
       await heartbeat();
     },
   });
-  /** The bridge's sinks: OpenSearch for documents and incidents, the dead-letter topic for dead letters. */
+  const bulkOptions = (partition: number, live: () => boolean, heartbeat: () => Promise<void>): BulkSinkOptions => ({
+    maxDocsPerRequest: 2000,
+    maxInFlight: 2,
+    backoff: deps.backoff,
+    onRetry: async (reason, attempt) => {
+      deps.metrics.retries.inc({ target: "opensearch_bulk", reason });
+      deps.logger.warn({ partition, attempt, reason }, "retrying bulk indexing");
+      if (!live()) throw new RetryAbortedError(new Error(reason));
+      await heartbeat();
+    },
+  });
+  /** The bridge's sinks: OpenSearch for documents, spans and incidents, the dead-letter topic for dead letters. */
   const sinks = (partition: number, retryHooks: RetryHooksOf, live: () => boolean, heartbeat: () => Promise<void>): PipelineSinks => ({
     logs: {
       write: async (documents) => {
-        const written = await writeLogDocuments(
-          deps.opensearch,
-          documents,
-          {
-            maxDocsPerRequest: 2000,
-            maxInFlight: 2,
-            backoff: deps.backoff,
-            onRetry: async (reason, attempt) => {
-              deps.metrics.retries.inc({ target: "opensearch_bulk", reason });
-              deps.logger.warn({ partition, attempt, reason }, "retrying bulk indexing");
-              if (!live()) throw new RetryAbortedError(new Error(reason));
-              await heartbeat();
-            },
-          },
-          deps.signal,
-        );
+        const written = await writeLogDocuments(deps.opensearch, documents, bulkOptions(partition, live, heartbeat), deps.signal);
         return { stored: written.indexed, refused: written.rejected };
+      },
+    },
+    spans: {
+      write: async (spans) => {
+        const written = await writeSpanDocuments(deps.opensearch, spans, bulkOptions(partition, live, heartbeat), deps.signal);
+        return { stored: written.indexed, refused: written.rejected.map((r) => ({ span: r.doc, reason: r.reason })) };
       },
     },
     incidents: {
@@ -103,8 +123,10 @@ export function createPartitionWork(deps: BatchHandlerDeps) {
     },
   });
 
-  /** Stores and publishes what the partition's pipeline produced, then checkpoints its state at `runtime.nextOffset`. */
+  /** Stores and publishes what the topic partition's pipeline produced, then checkpoints its state at `runtime.nextOffset`. */
   const settle = async (
+    topic: string,
+    input: ConsumedTopic,
     partition: number,
     runtime: PartitionRuntime,
     runner: PipelineRunner,
@@ -114,24 +136,28 @@ export function createPartitionWork(deps: BatchHandlerDeps) {
   ): Promise<void> => {
     const retryHooks = retryHooksFor(partition, live, heartbeat);
     const { summaries } = processed;
-    const delivered = await runner.deliver(processed, sinks(partition, retryHooks, live, heartbeat), `${deps.topic}/${partition}`);
+    const delivered = await runner.deliver(processed, sinks(partition, retryHooks, live, heartbeat), `${topic}/${partition}`);
     await publishOutputs(deps.producer, deps.outputs, { ...delivered, deadLetters: [], summaries }, deps.instanceId);
-    deps.shareLocally(partition, summaries);
+    deps.shareLocally(runtime.pipeline, summaries);
     await retryWithBackoff(
-      () => deps.checkpoints.save(partition, { nextOffset: runtime.nextOffset.toString(), state: runtime.pipeline.exportState() }, deps.now()),
+      () => input.checkpoints.save(partition, { nextOffset: runtime.nextOffset.toString(), state: runtime.pipeline.exportState() }, deps.now()),
       retryHooks("checkpoint"),
     );
-    deps.metrics.accepted.inc(delivered.accepted);
+    (input.signal === "logs" ? deps.metrics.accepted : deps.metrics.spansAccepted).inc(delivered.accepted);
     deps.metrics.indexed.inc(delivered.stored);
+    deps.metrics.spansIndexed.inc(delivered.storedSpans);
     for (const d of delivered.deadLetters) deps.metrics.deadLettered.inc({ reason: deadLetterReasonLabel(d.reason) });
     for (const e of delivered.incidentEvents) deps.metrics.incidentEvents.inc({ type: e.type });
     deps.detection.record(delivered);
-    deps.detection.observeLag(String(partition), deps.now().getTime(), delivered);
+    deps.detection.observeLag(`${topic}/${partition}`, deps.now().getTime(), delivered);
   };
 
   const eachBatch = async (payload: EachBatchPayload): Promise<void> => {
     const { batch, heartbeat, isRunning, isStale, resolveOffset } = payload;
-    const partition = batch.partition;
+    const { partition, topic } = batch;
+    const input = deps.inputs.get(topic);
+    // The consumer subscribes to exactly the inputs' topics; anything else is a wiring fault.
+    if (!input) throw new Error(`no pipeline for topic ${topic}`);
     const live = () => isRunning() && !isStale() && !deps.signal.aborted;
     const retryHooks = retryHooksFor(partition, live, heartbeat);
     for (let start = 0; start < batch.messages.length; start += deps.batchMaxMessages) {
@@ -142,27 +168,27 @@ export function createPartitionWork(deps: BatchHandlerDeps) {
       if (!first || !last) return;
       const startedAt = process.hrtime.bigint();
       deps.metrics.consumed.inc(slice.length);
-      const done = await deps.pipelines.exclusive(partition, async () => {
+      const done = await input.pipelines.exclusive(partition, async () => {
         try {
-          const runtime = await retryWithBackoff(() => deps.pipelines.acquire(partition, BigInt(first.offset)), retryHooks("checkpoint"));
+          const runtime = await retryWithBackoff(() => input.pipelines.acquire(partition, BigInt(first.offset)), retryHooks("checkpoint"));
           const fresh = slice.filter((m) => BigInt(m.offset) >= runtime.nextOffset);
           deps.metrics.skippedReplays.inc(slice.length - fresh.length);
           if (fresh.length > 0) {
             const runner = new PipelineRunner({ core: runtime.pipeline, clock: deps.now });
-            const processed = runner.process(fresh.map((m) => sourceRecord(m, deps.topic, partition)));
+            const processed = runner.process(fresh.map((m) => sourceRecord(m, topic, input.signal, partition)));
             runtime.nextOffset = BigInt(last.offset) + 1n;
-            await settle(partition, runtime, runner, processed, live, heartbeat);
+            await settle(topic, input, partition, runtime, runner, processed, live, heartbeat);
           }
-          await deps.commit(partition, BigInt(last.offset) + 1n);
+          await deps.commit(topic, partition, BigInt(last.offset) + 1n);
           deps.metrics.commits.inc();
           resolveOffset(last.offset);
           await heartbeat();
           runtime.caughtUp = start + deps.batchMaxMessages >= batch.messages.length && Number(batch.offsetLag()) === 0;
           return true;
         } catch (err) {
-          deps.pipelines.drop(partition);
+          input.pipelines.drop(partition);
           if (err instanceof RetryAbortedError) {
-            deps.logger.info({ partition, offset: first.offset }, "batch abandoned uncommitted (shutting down or partition revoked)");
+            deps.logger.info({ topic, partition, offset: first.offset }, "batch abandoned uncommitted (shutting down or partition revoked)");
             return false;
           }
           throw err;
@@ -170,49 +196,53 @@ export function createPartitionWork(deps: BatchHandlerDeps) {
       });
       if (!done) return;
       const lag = batch.offsetLag();
-      deps.metrics.lag.set({ partition: String(partition) }, Number(lag));
+      deps.metrics.lag.set({ topic, partition: String(partition) }, Number(lag));
       deps.metrics.batchSeconds.observe(Number(process.hrtime.bigint() - startedAt) / 1e9);
     }
   };
 
   /**
-   * Live windows: the wall clock closes the windows of every owned partition that is caught up, and
-   * resolves incidents quiet for long enough, even when no record arrives. The result is stored,
-   * published and checkpointed like a batch's (at the same offset); a failure drops the pipeline,
-   * so the next batch or tick starts again from the checkpoint.
+   * Live windows: the wall clock closes the windows of every owned topic partition that is caught
+   * up, and resolves incidents quiet for long enough, even when no record arrives. The result is
+   * stored, published and checkpointed like a batch's (at the same offset); a failure drops the
+   * pipeline, so the next batch or tick starts again from the checkpoint.
    */
   const tick = async (): Promise<void> => {
-    for (const [partition, runtime] of [...deps.pipelines.entries()]) {
-      if (!runtime.caughtUp) continue;
-      await deps.pipelines.exclusive(partition, async () => {
-        const owned = () => deps.pipelines.current(partition) === runtime && !deps.signal.aborted;
-        if (!owned()) return;
-        const runner = new PipelineRunner({ core: runtime.pipeline, clock: deps.now });
-        const processed = runner.tick(deps.now().getTime());
-        if (processed.summaries.length === 0 && processed.incidentEvents.length === 0) return;
-        try {
-          await settle(partition, runtime, runner, processed, owned, async () => undefined);
-        } catch (err) {
-          deps.pipelines.drop(partition);
-          if (err instanceof RetryAbortedError) return;
-          throw err;
-        }
-      });
+    for (const [topic, input] of deps.inputs) {
+      for (const [partition, runtime] of [...input.pipelines.entries()]) {
+        if (!runtime.caughtUp) continue;
+        await input.pipelines.exclusive(partition, async () => {
+          const owned = () => input.pipelines.current(partition) === runtime && !deps.signal.aborted;
+          if (!owned()) return;
+          const runner = new PipelineRunner({ core: runtime.pipeline, clock: deps.now });
+          const processed = runner.tick(deps.now().getTime());
+          if (processed.summaries.length === 0 && processed.incidentEvents.length === 0) return;
+          try {
+            await settle(topic, input, partition, runtime, runner, processed, owned, async () => undefined);
+          } catch (err) {
+            input.pipelines.drop(partition);
+            if (err instanceof RetryAbortedError) return;
+            throw err;
+          }
+        });
+      }
     }
   };
 
   /**
-   * After joining the group: partitions whose checkpoint already holds everything up to their end
-   * (a restart while traffic is quiet) are loaded and count as caught up, so the wall clock closes
-   * their windows and resolves their incidents without waiting for a new record.
+   * After joining the group: topic partitions whose checkpoint already holds everything up to their
+   * end (a restart while traffic is quiet) are loaded and count as caught up, so the wall clock
+   * closes their windows and resolves their incidents without waiting for a new record.
    */
-  const resume = async (highWatermarks: ReadonlyMap<number, bigint>): Promise<void> => {
+  const resume = async (topic: string, highWatermarks: ReadonlyMap<number, bigint>): Promise<void> => {
+    const input = deps.inputs.get(topic);
+    if (!input) return;
     for (const [partition, high] of highWatermarks) {
-      await deps.pipelines.exclusive(partition, async () => {
+      await input.pipelines.exclusive(partition, async () => {
         // Only a checkpoint at the partition's end: anything else is for the next batch to load at its own offset.
-        const checkpoint = await deps.checkpoints.load(partition);
+        const checkpoint = await input.checkpoints.load(partition);
         if (checkpoint === null || BigInt(checkpoint.nextOffset) < high) return;
-        const runtime = await deps.pipelines.acquire(partition, high);
+        const runtime = await input.pipelines.acquire(partition, high);
         if (runtime.nextOffset >= high) runtime.caughtUp = true;
       });
     }

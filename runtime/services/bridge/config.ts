@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { BRIDGE_CONTEXT_TOPIC, BRIDGE_GROUP, DEAD_LETTER_TOPIC, ENRICHED_LOGS_TOPIC, INCIDENTS_TOPIC, RAW_LOGS_TOPIC } from "../../../contracts/topics";
+import { BRIDGE_CONTEXT_TOPIC, BRIDGE_GROUP, DEAD_LETTER_TOPIC, ENRICHED_LOGS_TOPIC, INCIDENTS_TOPIC, RAW_LOGS_TOPIC, RAW_SPANS_TOPIC } from "../../../contracts/topics";
 import type { TenantConfig } from "../../../contracts/tenant/schema";
 import type { KafkaConnection } from "../../receivers/kafka/client";
 import {
@@ -27,6 +27,7 @@ export const bridgeEnvSchema = z
     // Defaults below; documented in the README's bridge section.
     LOGCLAW_KAFKA_GROUP_ID: z.string().min(1).default(BRIDGE_GROUP),
     LOGCLAW_TOPIC_RAW_LOGS: z.string().min(1).default(RAW_LOGS_TOPIC),
+    LOGCLAW_TOPIC_RAW_SPANS: z.string().min(1).default(RAW_SPANS_TOPIC),
     LOGCLAW_TOPIC_ENRICHED_LOGS: z.string().min(1).default(ENRICHED_LOGS_TOPIC),
     LOGCLAW_TOPIC_INCIDENTS: z.string().min(1).default(INCIDENTS_TOPIC),
     LOGCLAW_TOPIC_DEAD_LETTER: z.string().min(1).default(DEAD_LETTER_TOPIC),
@@ -64,7 +65,7 @@ export interface BridgeConfig {
      */
     partitionsConcurrency: number;
   };
-  topics: { rawLogs: string; enrichedLogs: string; incidents: string; deadLetter: string; context: string };
+  topics: { rawLogs: string; rawSpans: string; enrichedLogs: string; incidents: string; deadLetter: string; context: string };
   opensearch: Omit<OpenSearchConnection, "requestTimeoutMs"> & { replicas: number; shards: number };
   batchMaxMessages: number;
   drainTimeoutMs: number;
@@ -96,6 +97,7 @@ export function loadBridgeConfig(env: NodeJS.ProcessEnv): BridgeConfig {
     },
     topics: {
       rawLogs: e.LOGCLAW_TOPIC_RAW_LOGS,
+      rawSpans: e.LOGCLAW_TOPIC_RAW_SPANS,
       enrichedLogs: e.LOGCLAW_TOPIC_ENRICHED_LOGS,
       incidents: e.LOGCLAW_TOPIC_INCIDENTS,
       deadLetter: e.LOGCLAW_TOPIC_DEAD_LETTER,

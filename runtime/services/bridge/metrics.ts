@@ -4,9 +4,11 @@ import { Counter, Gauge, Histogram, type Registry } from "prom-client";
 export function createBridgeMetrics(registry: Registry) {
   const registers = [registry];
   return {
-    consumed: new Counter({ name: "logclaw_bridge_messages_consumed_total", help: "Kafka messages consumed from raw-logs", registers }),
+    consumed: new Counter({ name: "logclaw_bridge_messages_consumed_total", help: "Kafka messages consumed from raw-logs and raw-spans", registers }),
     accepted: new Counter({ name: "logclaw_bridge_records_accepted_total", help: "Log records accepted by the pipeline", registers }),
+    spansAccepted: new Counter({ name: "logclaw_bridge_spans_accepted_total", help: "Spans accepted by the pipeline", registers }),
     indexed: new Counter({ name: "logclaw_bridge_documents_indexed_total", help: "Log documents acknowledged by OpenSearch", registers }),
+    spansIndexed: new Counter({ name: "logclaw_bridge_spans_indexed_total", help: "Span documents acknowledged by OpenSearch", registers }),
     deadLettered: new Counter({
       name: "logclaw_bridge_dead_letters_total",
       help: "Payloads and records sent to dead-letter, by reason",
@@ -34,7 +36,7 @@ export function createBridgeMetrics(registry: Registry) {
     lag: new Gauge({
       name: "logclaw_bridge_consumer_lag",
       help: "Messages behind the partition's high watermark after the last batch",
-      labelNames: ["partition"],
+      labelNames: ["topic", "partition"],
       registers,
     }),
     batchSeconds: new Histogram({

@@ -3,14 +3,14 @@ import { Partitioners, type Consumer, type Producer } from "kafkajs";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
 import { bridgeContextGroup } from "../../../contracts/topics";
-import type { ContextSummary } from "../../bridge/pipeline";
+import type { BridgePipeline, ContextSummary } from "../../bridge/pipeline";
 import { createKafka } from "../../receivers/kafka";
 import { DEFAULT_BACKOFF, retryWithBackoff } from "../../sinks";
 import { LOG_INDEX_PATTERN } from "../../../contracts/opensearch/index-names";
 import { DetectionMetrics } from "../../runner";
 import { createOpenSearchClient, ensureIndexLifecycle, isRetriable, reasonOf } from "../../store/opensearch";
 import { every } from "../periodic";
-import { createPartitionWork } from "./batch-handler";
+import { createPartitionWork, type ConsumedTopic } from "./batch-handler";
 import { CheckpointStore } from "./checkpoints";
 import type { BridgeConfig } from "./config";
 import { startOpsServer } from "./http";
@@ -27,9 +27,10 @@ export interface RunningBridge {
 const ORIGIN_HEADER = "logclaw-origin";
 
 /**
- * `logclaw bridge`: consumes `raw-logs` as a member of the consumer group and runs each owned
- * partition through the detection core into OpenSearch and the output topics, committing offsets
- * only after both acknowledged. Window summaries travel between replicas on the context topic.
+ * `logclaw bridge`: consumes `raw-logs` and `raw-spans` as a member of the consumer group and runs
+ * each owned topic partition through its own detection core into OpenSearch and the output topics,
+ * committing offsets only after both acknowledged. Window summaries travel between all pipelines of
+ * a replica at once and between replicas on the context topic.
  */
 export interface BridgeClock {
   /** The wall clock (injected by tests). */
@@ -81,7 +82,7 @@ export async function startBridge(config: BridgeConfig, logger: Logger, registry
     },
   ).then((result) => {
     lifecycleReady = true;
-    if (result.retentionPolicy === "unavailable") logger.warn("the cluster has no ISM plugin: log retention is not enforced");
+    if (result.retentionPolicy === "unavailable") logger.warn("the cluster has no ISM plugin: log and span retention is not enforced");
     logger.info({ lifecycle: result }, "index lifecycle ensured");
   });
 
@@ -104,26 +105,40 @@ export async function startBridge(config: BridgeConfig, logger: Logger, registry
     retry: { restartOnFailure: async () => true },
   });
 
-  const checkpoints = new CheckpointStore(opensearch, config.kafka.groupId, config.topics.rawLogs);
-  const pipelines = new PartitionPipelines({
-    tenantId: config.tenantId,
-    redaction: config.tenant?.redaction,
-    checkpoints,
-    now,
-    warn: (details, line) => logger.warn(details, line),
-  });
-  const applySummary = (summary: ContextSummary, exceptPartition: number | null) => {
-    for (const [partition, runtime] of pipelines.entries()) {
-      if (partition !== exceptPartition) runtime.pipeline.applyContextSummary(summary);
+  const consumedTopic = (topic: string, signal: ConsumedTopic["signal"]): ConsumedTopic => {
+    const checkpoints = new CheckpointStore(opensearch, config.kafka.groupId, topic);
+    const pipelines = new PartitionPipelines({
+      tenantId: config.tenantId,
+      redaction: config.tenant?.redaction,
+      checkpoints,
+      now,
+      warn: (details, line) => logger.warn({ topic, ...details }, line),
+    });
+    return { signal, pipelines, checkpoints };
+  };
+  // Logs and spans are partitioned differently (by resource, by trace id), so each topic partition
+  // has its own pipeline; the context summaries connect them like they connect replicas.
+  const inputs = new Map<string, ConsumedTopic>([
+    [config.topics.rawLogs, consumedTopic(config.topics.rawLogs, "logs")],
+    [config.topics.rawSpans, consumedTopic(config.topics.rawSpans, "traces")],
+  ]);
+  const applySummary = (summary: ContextSummary, except: BridgePipeline | null) => {
+    for (const input of inputs.values()) {
+      for (const [, runtime] of input.pipelines.entries()) {
+        if (runtime.pipeline !== except) runtime.pipeline.applyContextSummary(summary);
+      }
     }
   };
 
   consumer.on(consumer.events.GROUP_JOIN, (event) => {
-    const assigned = event.payload.memberAssignment[config.topics.rawLogs] ?? [];
-    pipelines.retain(assigned);
+    const assignment: Record<string, number[]> = {};
+    for (const [topic, input] of inputs) {
+      assignment[topic] = event.payload.memberAssignment[topic] ?? [];
+      input.pipelines.retain(assignment[topic]);
+    }
     joined = true;
-    logger.info({ partitions: assigned, generation: event.payload.groupId }, "joined the consumer group");
-    void resumeQuietPartitions(assigned).catch((err: unknown) => logger.warn({ err: reasonOf(err) }, "could not resume the wall clock of quiet partitions"));
+    logger.info({ partitions: assignment, generation: event.payload.groupId }, "joined the consumer group");
+    void resumeQuietPartitions(assignment).catch((err: unknown) => logger.warn({ err: reasonOf(err) }, "could not resume the wall clock of quiet partitions"));
   });
   consumer.on(consumer.events.CRASH, (event) => {
     logger.error({ err: event.payload.error.message, restart: event.payload.restart }, "consumer crashed");
@@ -134,17 +149,19 @@ export async function startBridge(config: BridgeConfig, logger: Logger, registry
   });
 
   const admin = kafka.admin();
-  const resumeQuietPartitions = async (assigned: readonly number[]): Promise<void> => {
-    const offsets = await admin.fetchTopicOffsets(config.topics.rawLogs);
-    const mine = new Set(assigned);
-    await work.resume(new Map(offsets.filter((o) => mine.has(o.partition)).map((o) => [o.partition, BigInt(o.high)])));
+  const resumeQuietPartitions = async (assignment: Readonly<Record<string, readonly number[]>>): Promise<void> => {
+    for (const [topic, assigned] of Object.entries(assignment)) {
+      const offsets = await admin.fetchTopicOffsets(topic);
+      const mine = new Set(assigned);
+      await work.resume(topic, new Map(offsets.filter((o) => mine.has(o.partition)).map((o) => [o.partition, BigInt(o.high)])));
+    }
   };
 
   await admin.connect();
   await producer.connect();
   await consumer.connect();
   await contextConsumer.connect();
-  await consumer.subscribe({ topic: config.topics.rawLogs, fromBeginning: true });
+  await consumer.subscribe({ topics: [...inputs.keys()], fromBeginning: true });
   await contextConsumer.subscribe({ topic: config.topics.context, fromBeginning: false });
 
   await contextConsumer.run({
@@ -160,7 +177,7 @@ export async function startBridge(config: BridgeConfig, logger: Logger, registry
   });
 
   const work = createPartitionWork({
-      topic: config.topics.rawLogs,
+      inputs,
       outputs: {
         enrichedLogs: config.topics.enrichedLogs,
         incidents: config.topics.incidents,
@@ -172,15 +189,12 @@ export async function startBridge(config: BridgeConfig, logger: Logger, registry
       backoff: DEFAULT_BACKOFF,
       opensearch,
       producer,
-      pipelines,
-      checkpoints,
       metrics,
       logger,
       signal: abort.signal,
-      commit: (partition, nextOffset) =>
-        consumer.commitOffsets([{ topic: config.topics.rawLogs, partition, offset: nextOffset.toString() }]),
-      shareLocally: (fromPartition, summaries) => {
-        for (const s of summaries) applySummary(s, fromPartition);
+      commit: (topic, partition, nextOffset) => consumer.commitOffsets([{ topic, partition, offset: nextOffset.toString() }]),
+      shareLocally: (from, summaries) => {
+        for (const s of summaries) applySummary(s, from);
       },
       now,
       detection,
@@ -192,7 +206,7 @@ export async function startBridge(config: BridgeConfig, logger: Logger, registry
     eachBatch: work.eachBatch,
   });
   const stopTicking = every(clock.tickMs, logger, "could not advance detection on the wall clock", work.tick);
-  logger.info({ topic: config.topics.rawLogs, group: config.kafka.groupId, instance: config.instanceId }, "bridge consuming");
+  logger.info({ topics: [...inputs.keys()], group: config.kafka.groupId, instance: config.instanceId }, "bridge consuming");
 
   let stopping: Promise<void> | null = null;
   const stop = () => {

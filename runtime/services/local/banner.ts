@@ -16,7 +16,7 @@ const bold = (s: string, color: boolean): string => (color ? `\x1b[1m${s}\x1b[22
 const accent = (s: string, color: boolean): string => (color ? `\x1b[38;5;99m${s}\x1b[39m` : s);
 const dim = (s: string, color: boolean): string => (color ? `\x1b[2m${s}\x1b[22m` : s);
 
-/** The start-up banner: where to look and where to send logs. */
+/** The start-up banner: where to look and where to send logs and traces. */
 export function renderBanner(info: BannerInfo, color: boolean): string {
   const row = (label: string, value: string): string => `  ${dim(label.padEnd(12), color)} ${value}`;
   return [
@@ -24,7 +24,7 @@ export function renderBanner(info: BannerInfo, color: boolean): string {
     `  ${accent(bold("LogClaw", color), color)} ${dim(`v${info.version} · local mode`, color)}`,
     "",
     row("Dashboard", bold(info.dashboardUrl, color)),
-    row("OTLP/HTTP", `${info.otlpHttpUrl}/v1/logs ${dim("(protobuf or JSON, gzip)", color)}`),
+    row("OTLP/HTTP", `${info.otlpHttpUrl}/v1/logs, /v1/traces ${dim("(protobuf or JSON, gzip)", color)}`),
     row("OTLP/gRPC", info.otlpGrpcUrl),
     row("API key", info.apiKeyRequired ? "required in x-logclaw-api-key" : dim("not required (set --api-key or LOGCLAW_API_KEY)", color)),
     row("Data", info.dataDir),

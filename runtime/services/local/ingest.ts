@@ -3,14 +3,16 @@ import type { Logger } from "pino";
 import { Counter, type Registry } from "prom-client";
 import { deadLetterReasonLabel } from "../../../contracts/dead-letter";
 import type { DeadLetter, IncidentEvent, LogDocument } from "../../../contracts/records";
-import type { OtlpEncoding, OtlpExportResult, OtlpLogsSink } from "../../receivers/otlp";
+import type { OtlpEncoding, OtlpExportResult, OtlpSignal, OtlpSink } from "../../receivers/otlp";
 import { DetectionMetrics, PipelineRunner, type DeliveredBatch, type DetectionCore, type LogStoreSize, type PipelineSinks, type ProcessedBatch } from "../../runner";
 import type { SqliteIncidentStore } from "../../store/sqlite/incidents";
 import type { SqliteLogStore } from "../../store/sqlite/logs";
+import type { SqliteSpanStore } from "../../store/sqlite/spans";
 
 export interface LocalIngestOptions {
   pipeline: DetectionCore;
   logs: SqliteLogStore;
+  spans: SqliteSpanStore;
   incidents: SqliteIncidentStore;
   /** Append-only JSON lines file for records the pipeline could not use. */
   deadLetterFile: string;
@@ -27,12 +29,12 @@ export interface LocalIngestOptions {
 }
 
 /**
- * The receivers' sink in local mode: the pipeline runner with the embedded store as its sinks.
- * Documents, incidents and dead letters are on disk before the receiver answers, so an acknowledged
- * record is never lost.
+ * The receivers' sink in local mode, for logs and traces: the pipeline runner with the embedded
+ * store as its sinks. Documents, spans, incidents and dead letters are on disk before the receiver
+ * answers, so an acknowledged record or span is never lost.
  */
-export class LocalIngest implements OtlpLogsSink {
-  readonly totals = { documents: 0, incidentEvents: 0, deadLetters: 0 };
+export class LocalIngest implements OtlpSink {
+  readonly totals = { documents: 0, spans: 0, incidentEvents: 0, deadLetters: 0 };
   private readonly deadLetters: Counter<"reason">;
   private readonly detection: DetectionMetrics;
   private readonly runner: PipelineRunner;
@@ -59,6 +61,12 @@ export class LocalIngest implements OtlpLogsSink {
           return { stored: documents.length, refused: [] };
         },
       },
+      spans: {
+        write: async (spans) => {
+          options.spans.indexSync(spans, options.now().getTime());
+          return { stored: spans.length, refused: [] };
+        },
+      },
       incidents: {
         write: async (events) => {
           for (const event of events) options.incidents.upsertSync(event.incident);
@@ -70,8 +78,8 @@ export class LocalIngest implements OtlpLogsSink {
     };
   }
 
-  async export(payload: Uint8Array, encoding: OtlpEncoding, source: string): Promise<OtlpExportResult> {
-    const processed = this.runner.process([{ payload, encoding, source, receivedMs: this.options.now().getTime() }]);
+  async export(signal: OtlpSignal, payload: Uint8Array, encoding: OtlpEncoding, source: string): Promise<OtlpExportResult> {
+    const processed = this.runner.process([{ payload, encoding, signal, source, receivedMs: this.options.now().getTime() }]);
     const batch = await this.persist(processed);
     // Unusable as a whole: kept as a dead letter, and the receiver answers 400 (not partial success).
     const [unusable] = processed.unusable;
@@ -103,6 +111,7 @@ export class LocalIngest implements OtlpLogsSink {
     this.detection.record(batch);
     this.detection.observeLag("local", this.options.now().getTime(), batch);
     this.totals.documents += batch.stored;
+    this.totals.spans += batch.storedSpans;
     this.totals.incidentEvents += batch.incidentEvents.length;
     for (const event of batch.incidentEvents) {
       logger.info({ incident: event.incident.id, type: event.type, service: event.incident.service, severity: event.incident.severity }, `incident ${event.type}: ${event.incident.title}`);

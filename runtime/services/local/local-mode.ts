@@ -11,6 +11,7 @@ import type { IncidentEvent } from "../../../contracts/records";
 import { databaseBytes, openDatabase, type Migration, type SqliteDatabase } from "../../store/sqlite/database";
 import { INCIDENT_MIGRATIONS, SqliteIncidentStore } from "../../store/sqlite/incidents";
 import { LOG_MIGRATIONS, SqliteLogStore } from "../../store/sqlite/logs";
+import { SPAN_MIGRATIONS, SqliteSpanStore } from "../../store/sqlite/spans";
 import type { LocalConfig } from "./config";
 import type { DetectionCore } from "../../runner";
 import { every } from "../periodic";
@@ -39,7 +40,7 @@ export interface LocalModeParts {
   /** Persists the pipeline's learned state (templates, baselines) so a restart resumes it. */
   saveState(): void;
   ticketing: IncidentConsumer;
-  /** The contract HTTP API (`/api/incidents`, `/api/logs`, `/healthz`, `/readyz`, `/metrics`). */
+  /** The contract HTTP API (`/api/incidents`, `/api/logs`, `/api/traces`, `/healthz`, `/readyz`, `/metrics`). */
   api: Router;
 }
 
@@ -47,6 +48,7 @@ export interface PartsContext {
   config: LocalConfig;
   db: SqliteDatabase;
   logs: SqliteLogStore;
+  spans: SqliteSpanStore;
   incidents: SqliteIncidentStore;
   /** Stored documents as they arrive, for the API's live tail. */
   logTail: LogTail;
@@ -116,15 +118,16 @@ export async function startLocalMode(
       refused: receiverMetrics.totals.refused,
     }));
 
-    const db = openDatabase(config.dataDir, [...LOG_MIGRATIONS, ...INCIDENT_MIGRATIONS, ...factory.migrations]);
+    const db = openDatabase(config.dataDir, [...LOG_MIGRATIONS, ...SPAN_MIGRATIONS, ...INCIDENT_MIGRATIONS, ...factory.migrations]);
     closers.push(() => {
       db.close();
     });
     const logsStore = new SqliteLogStore(db);
     counts.logs = logsStore.count();
+    const spanStore = new SqliteSpanStore(db);
     const incidentStore = new SqliteIncidentStore(db);
     const logFeed = new LogFeed();
-    const parts = await factory.build({ config, db, logs: logsStore, incidents: incidentStore, logTail: logFeed, registry, logger, now });
+    const parts = await factory.build({ config, db, logs: logsStore, spans: spanStore, incidents: incidentStore, logTail: logFeed, registry, logger, now });
 
     const refreshIncidentCounts = async (): Promise<void> => {
       counts.incidents = incidentStore.count();
@@ -137,6 +140,7 @@ export async function startLocalMode(
     const ingest = new LocalIngest({
       pipeline: parts.pipeline,
       logs: logsStore,
+      spans: spanStore,
       incidents: incidentStore,
       deadLetterFile: join(config.dataDir, "dead-letter.jsonl"),
       registry,
@@ -172,6 +176,7 @@ export async function startLocalMode(
     closers.push(
       startRetentionSweep({
         logs: logsStore,
+        spans: spanStore,
         incidents: incidentStore,
         retentionDays: config.retentionDays,
         now,

@@ -12,7 +12,7 @@ import { createLocalTicketing } from "./ticketing";
 export function createLocalModeFactory(env: NodeJS.ProcessEnv): LocalModeFactory {
   return {
     migrations: [...TICKET_MIGRATIONS, ...WORKFLOW_MIGRATIONS],
-    build: async ({ config, db, logs, incidents, logTail, registry, logger, now }) => {
+    build: async ({ config, db, logs, spans, incidents, logTail, registry, logger, now }) => {
       const { tenant, credentials, llm } = resolveLocalTenant(config, env);
       // People's "not an incident" verdicts: the workflow store is their record, re-applied at every start.
       const dismissals = new Dismissals(tenant.id);
@@ -40,6 +40,7 @@ export function createLocalModeFactory(env: NodeJS.ProcessEnv): LocalModeFactory
         tenant: tenant.id,
         incidents,
         logs,
+        spans,
         logTail,
         tickets: ticketing.store,
         workflow,

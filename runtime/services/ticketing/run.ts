@@ -5,7 +5,7 @@ import type { Logger } from "pino";
 import type { Registry } from "prom-client";
 import { createApiRouter } from "../../api";
 import { createKafka } from "../../receivers/kafka/client";
-import { createOpenSearchClient, ensureWorkflowIndex, OpenSearchIncidentStore, OpenSearchLogStore, OpenSearchWorkflowStore } from "../../store/opensearch";
+import { createOpenSearchClient, ensureWorkflowIndex, OpenSearchIncidentStore, OpenSearchLogStore, OpenSearchSpanStore, OpenSearchWorkflowStore } from "../../store/opensearch";
 import { ensureTicketIndices, OpenSearchTicketStore } from "../../store/opensearch/tickets";
 import type { PlatformEndpoints } from "../../ticketing/platforms";
 import { KafkaIncidentSource } from "../../ticketing/source";
@@ -73,6 +73,7 @@ export async function startTicketing(
       tenant: tenant.id,
       incidents,
       logs,
+      spans: new OpenSearchSpanStore(openSearch),
       tickets: store,
       workflow: new OpenSearchWorkflowStore(openSearch),
       authToken: config.apiToken,

@@ -1,8 +1,10 @@
 import type { Client } from "@opensearch-project/opensearch";
 import { errorBodyText, statusOf } from "./errors";
-import { BRIDGE_STATE_INDEX, INCIDENTS_INDEX, LOG_INDEX_PATTERN, LOG_INDEX_TEMPLATE, LOG_RETENTION_POLICY } from "../../../contracts/opensearch/index-names";
-import { incidentsIndexBody, logIndexTemplate, type IndexSettings } from "../../../contracts/opensearch/mappings";
-import { logRetentionPolicy, retentionMinIndexAge } from "../../../contracts/opensearch/retention";
+import { BRIDGE_STATE_INDEX, INCIDENTS_INDEX, LOG_INDEX_PATTERN, LOG_INDEX_TEMPLATE, SPAN_INDEX_PATTERN, SPAN_INDEX_TEMPLATE } from "../../../contracts/opensearch/index-names";
+import { incidentsIndexBody, logIndexTemplate, spanIndexTemplate, type IndexSettings } from "../../../contracts/opensearch/mappings";
+import { retentionMinIndexAge, retentionPolicy, retentionPolicyId, type RetainedData } from "../../../contracts/opensearch/retention";
+
+const INDEX_PATTERN: Record<RetainedData, string> = { logs: LOG_INDEX_PATTERN, spans: SPAN_INDEX_PATTERN };
 
 export interface LifecycleOptions extends IndexSettings {
   retentionDays: number;
@@ -12,9 +14,13 @@ export interface LifecycleResult {
   template: "put";
   incidentsIndex: "created" | "exists";
   stateIndex: "created" | "exists";
-  /** `unavailable` when the cluster has no ISM plugin (e.g. a bare test node): retention is then not enforced. */
-  retentionPolicy: "created" | "updated" | "unchanged" | "unavailable";
+  /** Log retention; `unavailable` when the cluster has no ISM plugin (e.g. a bare test node): retention is then not enforced. */
+  retentionPolicy: PolicyStatus;
+  spanTemplate: "put";
+  spanRetentionPolicy: PolicyStatus;
 }
+
+type PolicyStatus = "created" | "updated" | "unchanged" | "unavailable";
 
 async function ensureIndex(client: Client, index: string, body: Record<string, unknown>): Promise<"created" | "exists"> {
   const exists = await client.indices.exists({ index });
@@ -35,9 +41,9 @@ interface IsmPolicyResponse {
   policy: { states: Array<{ transitions?: Array<{ conditions?: { min_index_age?: string } }> }> };
 }
 
-async function ensureRetentionPolicy(client: Client, retentionDays: number): Promise<LifecycleResult["retentionPolicy"]> {
-  const path = `/_plugins/_ism/policies/${LOG_RETENTION_POLICY}`;
-  const body = logRetentionPolicy(retentionDays);
+async function ensureRetentionPolicy(client: Client, data: RetainedData, retentionDays: number): Promise<PolicyStatus> {
+  const path = `/_plugins/_ism/policies/${retentionPolicyId(data)}`;
+  const body = retentionPolicy(data, retentionDays);
   let current: IsmPolicyResponse | null = null;
   try {
     current = (await client.transport.request({ method: "GET", path })).body as IsmPolicyResponse;
@@ -65,22 +71,24 @@ async function ensureRetentionPolicy(client: Client, retentionDays: number): Pro
   });
   // Managed indices keep the policy version they started with: move them to the new one too, or
   // indices of an older (shorter) policy would still be deleted on its schedule.
-  await client.transport.request({ method: "POST", path: `/_plugins/_ism/change_policy/${LOG_INDEX_PATTERN}`, body: { policy_id: LOG_RETENTION_POLICY } });
+  await client.transport.request({ method: "POST", path: `/_plugins/_ism/change_policy/${INDEX_PATTERN[data]}`, body: { policy_id: retentionPolicyId(data) } });
   return "updated";
 }
 
 /**
- * Ensures the log index template, the retention policy, the incident index and the bridge state
- * index exist. Idempotent and safe to run from several replicas at once, so the bridge also works
+ * Ensures the log and span index templates, their retention policies, the incident index and the
+ * bridge state index exist. Idempotent and safe to run from several replicas at once, so the bridge also works
  * where no operator created them.
  */
 export async function ensureIndexLifecycle(client: Client, options: LifecycleOptions): Promise<LifecycleResult> {
   await client.indices.putIndexTemplate({ name: LOG_INDEX_TEMPLATE, body: logIndexTemplate(options) });
-  const retentionPolicy = await ensureRetentionPolicy(client, options.retentionDays);
+  const retentionPolicy = await ensureRetentionPolicy(client, "logs", options.retentionDays);
+  await client.indices.putIndexTemplate({ name: SPAN_INDEX_TEMPLATE, body: spanIndexTemplate(options) });
+  const spanRetentionPolicy = await ensureRetentionPolicy(client, "spans", options.retentionDays);
   const incidentsIndex = await ensureIndex(client, INCIDENTS_INDEX, incidentsIndexBody(options));
   const stateIndex = await ensureIndex(client, BRIDGE_STATE_INDEX, {
     settings: { number_of_shards: 1, number_of_replicas: options.replicas },
     mappings: { dynamic: "false", properties: { partition: { type: "keyword" }, updatedAt: { type: "date" } } },
   });
-  return { template: "put", incidentsIndex, stateIndex, retentionPolicy };
+  return { template: "put", incidentsIndex, stateIndex, retentionPolicy, spanTemplate: "put", spanRetentionPolicy };
 }

@@ -7,7 +7,7 @@ import { LOG_INDEX_PATTERN } from "../../../contracts/opensearch/index-names";
 const MAX_LIMIT = 1000;
 
 /** The stored body: the id lives in `_id` only. */
-export function documentSource(doc: LogDocument): Omit<LogDocument, "id"> {
+export function documentSource<T extends { id: string }>(doc: T): Omit<T, "id"> {
   const { id: _id, ...source } = doc;
   return source;
 }

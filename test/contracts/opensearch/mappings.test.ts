@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { EVENT_TIME_BOUNDS } from "../../../contracts/event-time";
 import { retentionMinIndexAge } from "../../../contracts/opensearch/retention";
-import { logIndexName, logRetentionPolicy, logSearchBody } from "../../../runtime/store/opensearch";
+import { logIndexName, logSearchBody, retentionPolicy, spanIndexName } from "../../../runtime/store/opensearch";
 
 describe("logIndexName", () => {
   it("names the index by the UTC day of @timestamp", () => {
@@ -12,11 +12,15 @@ describe("logIndexName", () => {
   it("refuses a value that is not a timestamp", () => {
     expect(() => logIndexName("yesterday")).toThrow("not a timestamp: yesterday");
   });
+
+  it("names span indices the same way under their own prefix", () => {
+    expect(spanIndexName("2026-11-22T23:59:59.999Z")).toBe("logclaw-spans-2026.11.22");
+  });
 });
 
-describe("logRetentionPolicy", () => {
+describe("retentionPolicy", () => {
   it("deletes a log index only once the retention passed since the last record it can receive", () => {
-    const { policy } = logRetentionPolicy(7);
+    const { policy } = retentionPolicy("logs", 7);
     expect(policy.states[0]?.transitions).toEqual([{ state_name: "delete", conditions: { min_index_age: "361h" } }]);
     expect(policy.states[1]?.actions).toEqual([{ delete: {} }]);
     expect(policy.ism_template).toEqual([{ index_patterns: ["logclaw-logs-*"], priority: 100 }]);
@@ -38,9 +42,16 @@ describe("logRetentionPolicy", () => {
     }
   });
 
+  it("deletes span indices after the same retention, under their own policy", () => {
+    const { policy } = retentionPolicy("spans", 7);
+    expect(policy.description).toBe("Delete LogClaw span indices 7 days after their last record was received");
+    expect(policy.states[0]?.transitions).toEqual([{ state_name: "delete", conditions: { min_index_age: "361h" } }]);
+    expect(policy.ism_template).toEqual([{ index_patterns: ["logclaw-spans-*"], priority: 100 }]);
+  });
+
   it("rejects a retention that is not a positive whole number of days", () => {
-    expect(() => logRetentionPolicy(0)).toThrow("retentionDays must be a positive integer (got 0)");
-    expect(() => logRetentionPolicy(1.5)).toThrow("retentionDays");
+    expect(() => retentionPolicy("logs", 0)).toThrow("retentionDays must be a positive integer (got 0)");
+    expect(() => retentionPolicy("spans", 1.5)).toThrow("retentionDays");
   });
 });
 

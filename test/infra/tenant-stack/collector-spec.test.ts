@@ -15,10 +15,9 @@ const input = {
 describe("collector config", () => {
   const config = parse(renderCollectorConfig(input));
 
-  it("parses as YAML and wires OTLP -> memory_limiter -> resource -> batch -> kafka", () => {
-    expect(config.service.pipelines).toEqual({
-      logs: { receivers: ["otlp"], processors: ["memory_limiter", "resource/tenant", "batch"], exporters: ["kafka"] },
-    });
+  it("parses as YAML and wires OTLP -> memory_limiter -> resource -> batch -> kafka for logs and traces", () => {
+    const pipeline = { receivers: ["otlp"], processors: ["memory_limiter", "resource/tenant", "batch"], exporters: ["kafka"] };
+    expect(config.service.pipelines).toEqual({ logs: pipeline, traces: pipeline });
     expect(config.service.extensions).toEqual(["health_check", "bearertokenauth/ingest"]);
   });
 
@@ -38,9 +37,12 @@ describe("collector config", () => {
     expect(config.processors.memory_limiter.limit_percentage).toBe(80);
   });
 
-  it("exports with the current Kafka exporter schema: logs.topic/encoding, lz4, TLS and SCRAM-SHA-512", () => {
+  it("exports with the current Kafka exporter schema: logs/traces topic and encoding, lz4, TLS and SCRAM-SHA-512", () => {
     const kafka = config.exporters.kafka;
     expect(kafka.logs).toEqual({ topic: "raw-logs", encoding: "otlp_json" });
+    expect(kafka.traces).toEqual({ topic: "raw-spans", encoding: "otlp_json" });
+    // Whole traces on one partition; the bridge scores a span against its parent and children.
+    expect(kafka.partition_traces_by_id).toBe(true);
     expect(kafka.topic).toBeUndefined();
     expect(kafka.encoding).toBeUndefined();
     expect(kafka.partition_logs_by_resource_attributes).toBe(true);

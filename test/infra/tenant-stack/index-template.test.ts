@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { containerEnv, logIndexTemplateSpec } from "../../../infra/tenant-stack";
+import { containerEnv, indexTemplateSpec } from "../../../infra/tenant-stack";
 import { logIndexSizing } from "../../../infra/tenant-stack/opensearch";
 import { loadBridgeConfig } from "../../../runtime/services/bridge/config";
 import { TIER_SPECS } from "../../../contracts/tenant/tiers";
@@ -7,7 +7,7 @@ import { LOG_INDEX_TEMPLATE, logDocumentMappings, logIndexTemplate } from "../..
 
 describe("the operator's log index template", () => {
   it.each(Object.entries(TIER_SPECS))("is the template the bridge puts at start-up (%s tier)", (_tier, spec) => {
-    const operator = logIndexTemplateSpec(spec.opensearch, "logclaw-opensearch");
+    const operator = indexTemplateSpec(spec.opensearch, "logclaw-opensearch");
     const dataNodes = spec.opensearch.data.replicas;
     const bridge = logIndexTemplate({ shards: Math.max(1, dataNodes), replicas: dataNodes > 1 ? 1 : 0 });
     expect(operator).toEqual({
@@ -21,7 +21,7 @@ describe("the operator's log index template", () => {
   });
 
   it("maps attributes and resource as OpenSearch flat_object fields", () => {
-    const operator = logIndexTemplateSpec(TIER_SPECS.standard.opensearch, "c") as { template: { mappings: unknown } };
+    const operator = indexTemplateSpec(TIER_SPECS.standard.opensearch, "c") as { template: { mappings: unknown } };
     expect(operator.template.mappings).toEqual(logDocumentMappings());
     expect(logDocumentMappings().properties.attributes.type).toBe("flat_object");
     expect(logDocumentMappings().properties.resource.type).toBe("flat_object");

@@ -7,11 +7,12 @@ import { join } from "node:path";
 import { Registry } from "prom-client";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createApiRouter, type ApiRouterOptions } from "../../../runtime/api";
-import type { Incident } from "../../../contracts/records";
+import type { Incident, SpanDocument } from "../../../contracts/records";
 import { openDatabase, type SqliteDatabase } from "../../../runtime/store/sqlite/database";
 import { INCIDENT_MIGRATIONS, SqliteIncidentStore } from "../../../runtime/store/sqlite/incidents";
 import { LOG_MIGRATIONS, SqliteLogStore } from "../../../runtime/store/sqlite/logs";
 import { SqliteWorkflowStore, WORKFLOW_MIGRATIONS } from "../../../runtime/store/sqlite/workflow";
+import { SPAN_MIGRATIONS, SqliteSpanStore } from "../../../runtime/store/sqlite/spans";
 import { SqliteTicketStore, TICKET_MIGRATIONS } from "../../../runtime/store/sqlite/tickets";
 import { ruleBasedRca } from "../../../runtime/ticketing";
 import { makeIncident, makeLog, TENANT } from "../ticketing/fixtures";
@@ -35,6 +36,7 @@ describe("HTTP API", () => {
         tenant: TENANT,
         incidents,
         logs: new SqliteLogStore(db),
+        spans: new SqliteSpanStore(db),
         tickets,
         workflow: new SqliteWorkflowStore(db),
         authToken: TOKEN,
@@ -56,7 +58,7 @@ describe("HTTP API", () => {
 
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), "logclaw-api-"));
-    db = openDatabase(dir, [...LOG_MIGRATIONS, ...INCIDENT_MIGRATIONS, ...TICKET_MIGRATIONS, ...WORKFLOW_MIGRATIONS]);
+    db = openDatabase(dir, [...LOG_MIGRATIONS, ...SPAN_MIGRATIONS, ...INCIDENT_MIGRATIONS, ...TICKET_MIGRATIONS, ...WORKFLOW_MIGRATIONS]);
     incidents = new SqliteIncidentStore(db);
     tickets = new SqliteTicketStore(db);
     resolved = [];
@@ -99,6 +101,49 @@ describe("HTTP API", () => {
     expect(body.tickets).toMatchObject([{ platform: "jira", status: "pending" }]);
     expect((await get("/api/incidents/inc-other")).status).toBe(404);
     expect((await get("/api/incidents/nope")).status).toBe(404);
+  });
+
+  it("returns a stored trace earliest span first, and an incident's exemplar traces", async () => {
+    const traceId = "0af7651916cd43dd8448eb211c80319c";
+    const span = (spanId: string, parent: string | null, service: string, startMs: number, tenant = TENANT): SpanDocument => ({
+      id: `${traceId}-${spanId}`,
+      "@timestamp": new Date(startMs + 10).toISOString(),
+      tenant_id: tenant,
+      service,
+      trace_id: traceId,
+      span_id: spanId,
+      parent_span_id: parent,
+      name: `${service} op`,
+      kind: "server",
+      start_ms: startMs,
+      end_ms: startMs + 10,
+      duration_ms: 10,
+      status: "unset",
+      status_message: "",
+      peer: null,
+      attributes: {},
+      resource: { "service.name": service },
+    });
+    const at = Date.parse("2026-11-22T03:00:00.000Z");
+    new SqliteSpanStore(db).indexSync(
+      [span("b".repeat(16), "a".repeat(16), "payments", at + 2), span("a".repeat(16), null, "checkout", at), span("c".repeat(16), null, "other", at + 1, "globex")],
+      at + 100,
+    );
+    await serve();
+    const trace = (await (await get(`/api/traces/${traceId.toUpperCase()}`)).json()) as { traceId: string; spans: SpanDocument[] };
+    expect(trace.traceId).toBe(traceId);
+    // Another tenant's span in the same trace id is not this tenant's to see.
+    expect(trace.spans.map((s) => s.service)).toEqual(["checkout", "payments"]);
+    expect((await get(`/api/traces/${"f".repeat(32)}`)).status).toBe(404);
+    const bad = await get("/api/traces/not-a-trace");
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toEqual({ error: "trace id must be 32 hexadecimal digits" });
+    expect((await get(`/api/traces/${traceId}`, null)).status).toBe(401);
+
+    const exemplars = (await (await get("/api/incidents/inc-new/traces")).json()) as { traceIds: string[]; traces: { traceId: string; spans: SpanDocument[] }[] };
+    expect(exemplars.traceIds).toEqual([traceId]);
+    expect(exemplars.traces.map((t) => [t.traceId, t.spans.length])).toEqual([[traceId, 2]]);
+    expect((await get("/api/incidents/inc-other/traces")).status).toBe(404);
   });
 
   it("resolves an incident, stores it and hands it to the resolution hook", async () => {

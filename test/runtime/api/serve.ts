@@ -8,6 +8,7 @@ import { createApiRouter, type ApiRouterOptions } from "../../../runtime/api";
 import { openDatabase, type SqliteDatabase } from "../../../runtime/store/sqlite/database";
 import { INCIDENT_MIGRATIONS, SqliteIncidentStore } from "../../../runtime/store/sqlite/incidents";
 import { LOG_MIGRATIONS, SqliteLogStore } from "../../../runtime/store/sqlite/logs";
+import { SPAN_MIGRATIONS, SqliteSpanStore } from "../../../runtime/store/sqlite/spans";
 import { SqliteWorkflowStore, WORKFLOW_MIGRATIONS } from "../../../runtime/store/sqlite/workflow";
 import { TENANT } from "../ticketing/fixtures";
 
@@ -26,7 +27,7 @@ export async function serveApi(
   overrides: Partial<ApiRouterOptions> = {},
 ): Promise<ServedApi> {
   const dir = mkdtempSync(join(tmpdir(), "logclaw-api-"));
-  const db = openDatabase(dir, [...LOG_MIGRATIONS, ...INCIDENT_MIGRATIONS, ...WORKFLOW_MIGRATIONS]);
+  const db = openDatabase(dir, [...LOG_MIGRATIONS, ...SPAN_MIGRATIONS, ...INCIDENT_MIGRATIONS, ...WORKFLOW_MIGRATIONS]);
   const logs = new SqliteLogStore(db);
   const incidents = new SqliteIncidentStore(db);
   await seed({ db, logs, incidents });
@@ -36,6 +37,7 @@ export async function serveApi(
       tenant: TENANT,
       incidents,
       logs,
+      spans: new SqliteSpanStore(db),
       tickets: null,
       workflow: new SqliteWorkflowStore(db),
       authToken: token,

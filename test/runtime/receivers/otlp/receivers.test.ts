@@ -6,6 +6,7 @@ import protobuf from "protobufjs";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
   LOGS_SERVICE_EXPORT_PATH,
+  TRACE_SERVICE_EXPORT_PATH,
   ReceiverMetrics,
   ReceiverOverloadedError,
   startOtlpGrpcReceiver,
@@ -13,7 +14,7 @@ import {
   type OtlpReceiverLimits,
   type RunningReceiver,
 } from "../../../../runtime/receivers/otlp";
-import { emitLogs, officialExporter, type ExporterKind } from "./exporters";
+import { emitLogs, emitTraces, officialExporter, officialTraceExporter, type ExporterKind } from "./exporters";
 import { RecordingSink } from "./recording-sink";
 
 const API_KEY = "s3cret-key";
@@ -72,6 +73,26 @@ describe("OTLP receivers with the official OpenTelemetry exporters [reads ../sha
       expect(new Set(sink.records.map((r) => r.encoding))).toEqual(new Set([kind === "http/json" ? "json" : "protobuf"]));
     });
   }
+
+  for (const kind of ["http/json", "http/protobuf", "grpc"] as ExporterKind[]) {
+    it(`receives every span sent by the ${kind} trace exporter`, async () => {
+      const names = Array.from({ length: 150 }, (_, i) => `${kind} checkout ${i}`);
+      await emitTraces(officialTraceExporter(kind, { http: http.port, grpc: grpcReceiver.port }, API_KEY), "checkout", names);
+      expect(new Set(sink.records.map((r) => r.signal))).toEqual(new Set(["traces"]));
+      expect(sink.records.map((r) => r.body).sort()).toEqual(names.flatMap((n) => [n, `${n} call`]).sort());
+      expect(new Set(sink.records.map((r) => r.encoding))).toEqual(new Set([kind === "http/json" ? "json" : "protobuf"]));
+      expect(await metricValue("logclaw_receiver_spans_total", { transport: kind === "grpc" ? "grpc" : "http", outcome: "accepted" })).toBeGreaterThanOrEqual(300);
+    });
+  }
+
+  it("refuses spans sent without the key, over HTTP and gRPC alike", async () => {
+    const before = await metricValue("logclaw_receiver_refused_requests_total", { transport: "http", reason: "unauthenticated" });
+    // The SDK's flush reports the refusal it got from the receiver (401 is not retryable).
+    await expect(emitTraces(officialTraceExporter("http/protobuf", { http: http.port, grpc: grpcReceiver.port }), "checkout", ["no key"])).rejects.toMatchObject([{ code: 401 }]);
+    await emitTraces(officialTraceExporter("grpc", { http: http.port, grpc: grpcReceiver.port }), "checkout", ["no key"]).catch(() => undefined);
+    expect(sink.records).toEqual([]);
+    expect(await metricValue("logclaw_receiver_refused_requests_total", { transport: "http", reason: "unauthenticated" })).toBe(before + 1);
+  });
 
   it("loses nothing the exporters send without the key: they are refused and counted", async () => {
     const before = await metricValue("logclaw_receiver_refused_requests_total", { transport: "grpc", reason: "unauthenticated" });
@@ -152,18 +173,36 @@ describe("OTLP/HTTP answers", () => {
 
   it("answers 415 for other content types and 404 for other signals", async () => {
     expect((await post("hello", { "content-type": "text/plain" })).status).toBe(415);
-    expect((await post(validJson, { "content-type": "application/json" }, "/v1/traces")).status).toBe(404);
+    const metrics = await post(validJson, { "content-type": "application/json" }, "/v1/metrics");
+    expect(metrics.status).toBe(404);
+    expect(((await metrics.json()) as { message: string }).message).toBe("no OTLP signal at /v1/metrics; logs go to /v1/logs, traces to /v1/traces");
+  });
+
+  it("answers traces like logs: partialSuccess names rejectedSpans, malformed is 400, a wrong key 403, too large 413", async () => {
+    const traces = JSON.stringify({
+      resourceSpans: [{ resource: { attributes: [{ key: "service.name", value: { stringValue: "checkout" } }] }, scopeSpans: [{ spans: [{ name: "kept" }, { name: "reject me" }] }] }],
+    });
+    const partial = await post(traces, { "content-type": "application/json" }, "/v1/traces");
+    expect(partial.status).toBe(200);
+    expect(await partial.json()).toEqual({ partialSuccess: { rejectedSpans: "1", errorMessage: "1 record(s) rejected" } });
+    expect(sink.records.map((r) => [r.signal, r.body])).toEqual([["traces", "kept"]]);
+    expect((await post("{not json", { "content-type": "application/json" }, "/v1/traces")).status).toBe(400);
+    expect((await post(traces, { "content-type": "application/json", "x-logclaw-api-key": "nope" }, "/v1/traces")).status).toBe(403);
+    expect((await post("x".repeat(limits.maxRequestBytes + 1), { "content-type": "application/json" }, "/v1/traces")).status).toBe(413);
+    const proto = await post(new Uint8Array([0x0a, 0xff, 0xff, 0xff, 0x0f, 0x01]), { "content-type": "application/x-protobuf" }, "/v1/traces");
+    expect(proto.status).toBe(400);
+    expect(proto.headers.get("content-type")).toBe("application/x-protobuf");
   });
 });
 
 describe("OTLP/gRPC answers", () => {
-  function exportRaw(payload: Buffer, key?: string): Promise<grpc.ServiceError | null> {
+  function exportRaw(payload: Buffer, key?: string, path = LOGS_SERVICE_EXPORT_PATH): Promise<grpc.ServiceError | null> {
     const client = new grpc.Client(`127.0.0.1:${grpcReceiver.port}`, grpc.credentials.createInsecure());
     const metadata = new grpc.Metadata();
     if (key) metadata.set("x-logclaw-api-key", key);
     return new Promise((resolve) => {
       client.makeUnaryRequest(
-        LOGS_SERVICE_EXPORT_PATH,
+        path,
         (b: Buffer) => b,
         (b: Buffer) => b,
         payload,
@@ -182,12 +221,21 @@ describe("OTLP/gRPC answers", () => {
     expect(await exportRaw(Buffer.alloc(0), API_KEY)).toBeNull();
   });
 
+  it("answers TraceService/Export with the same checks as LogsService/Export", async () => {
+    expect((await exportRaw(Buffer.from([0x0a, 0xff, 0xff, 0xff, 0x0f, 0x01]), API_KEY, TRACE_SERVICE_EXPORT_PATH))?.code).toBe(grpc.status.INVALID_ARGUMENT);
+    expect((await exportRaw(Buffer.alloc(0), "wrong", TRACE_SERVICE_EXPORT_PATH))?.code).toBe(grpc.status.UNAUTHENTICATED);
+    const big = Buffer.concat([Buffer.from([0x0a, ...varint(limits.maxRequestBytes + 16)]), Buffer.alloc(limits.maxRequestBytes + 16, 0)]);
+    expect((await exportRaw(big, API_KEY, TRACE_SERVICE_EXPORT_PATH))?.code).toBe(grpc.status.RESOURCE_EXHAUSTED);
+    expect(await exportRaw(Buffer.alloc(0), API_KEY, TRACE_SERVICE_EXPORT_PATH)).toBeNull();
+  });
+
   it("refuses a message above the HTTP wire limit with RESOURCE_EXHAUSTED, as OTLP/HTTP answers 413", async () => {
+    const before = await metricValue("logclaw_receiver_refused_requests_total", { transport: "grpc", reason: "oversized" });
     // A valid ExportLogsServiceRequest: field 1 (resource_logs) holding one large, empty-scoped resource.
     const inner = Buffer.alloc(limits.maxRequestBytes + 16, 0);
     const header = Buffer.from([0x0a, ...varint(inner.length)]);
     expect((await exportRaw(Buffer.concat([header, inner]), API_KEY))?.code).toBe(grpc.status.RESOURCE_EXHAUSTED);
-    expect(await metricValue("logclaw_receiver_refused_requests_total", { transport: "grpc", reason: "oversized" })).toBe(1);
+    expect(await metricValue("logclaw_receiver_refused_requests_total", { transport: "grpc", reason: "oversized" })).toBe(before + 1);
   });
 });
 

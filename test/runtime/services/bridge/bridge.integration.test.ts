@@ -7,13 +7,12 @@ import { OpenSearchLogStore } from "../../../../runtime/store/opensearch";
 import { readServersState } from "../../../support/servers";
 import {
   BASE_MS,
+  connectClients,
   BridgeProcess,
   caughtUp,
   countTenantDocs,
   createScopeTopics,
-  kafkaFor,
   newScope,
-  openSearchFor,
   otlpJsonBatch,
   produceRaw,
   readTopic,
@@ -60,13 +59,11 @@ function payloads(): { key: string; value: string }[] {
 const batches = payloads();
 const TOTAL = SERVICES.length * BATCHES_PER_SERVICE * RECORDS_PER_BATCH + 5;
 
+let clients: Awaited<ReturnType<typeof connectClients>> | undefined;
+
 beforeAll(async () => {
-  kafka = kafkaFor(servers);
-  admin = kafka.admin();
-  producer = kafka.producer();
-  opensearch = openSearchFor(servers);
-  await admin.connect();
-  await producer.connect();
+  clients = await connectClients(servers);
+  ({ kafka, admin, producer, opensearch } = clients);
   await createScopeTopics(admin, scope, 3);
   bridge = await BridgeProcess.start(servers, scope);
   const half = Math.floor(batches.length / 2);
@@ -79,9 +76,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await bridge?.stop();
-  await producer?.disconnect();
-  await admin?.disconnect();
-  await opensearch?.close();
+  await clients?.close();
 });
 
 describe("logclaw bridge end to end (real Kafka, real OpenSearch)", () => {

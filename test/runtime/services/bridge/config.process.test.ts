@@ -21,6 +21,7 @@ describe("loadBridgeConfig", () => {
     expect(config.kafka.groupId).toBe("logclaw-bridge");
     expect(config.topics).toEqual({
       rawLogs: "raw-logs",
+      rawSpans: "raw-spans",
       enrichedLogs: "enriched-logs",
       incidents: "incidents",
       deadLetter: "dead-letter",

@@ -15,7 +15,7 @@ const repoRoot = resolve(__dirname, "..", "..", "..", "..");
 export interface BridgeScope {
   tenantId: string;
   groupId: string;
-  topics: { rawLogs: string; enrichedLogs: string; incidents: string; deadLetter: string; context: string };
+  topics: { rawLogs: string; rawSpans: string; enrichedLogs: string; incidents: string; deadLetter: string; context: string };
 }
 
 export function newScope(name: string): BridgeScope {
@@ -26,6 +26,7 @@ export function newScope(name: string): BridgeScope {
     groupId: `bridge-${tenantId}`,
     topics: {
       rawLogs: `raw-logs-${tenantId}`,
+      rawSpans: `raw-spans-${tenantId}`,
       enrichedLogs: `enriched-logs-${tenantId}`,
       incidents: `incidents-${tenantId}`,
       deadLetter: `dead-letter-${tenantId}`,
@@ -40,6 +41,7 @@ export async function createScopeTopics(admin: Admin, scope: BridgeScope, rawPar
     waitForLeaders: true,
     topics: [
       { topic: t.rawLogs, numPartitions: rawPartitions },
+      { topic: t.rawSpans, numPartitions: rawPartitions },
       { topic: t.enrichedLogs, numPartitions: 1 },
       { topic: t.incidents, numPartitions: 1 },
       { topic: t.deadLetter, numPartitions: 1 },
@@ -60,6 +62,7 @@ export function bridgeEnv(servers: ServersState, scope: BridgeScope, httpPort: n
     LOGCLAW_OPENSEARCH_REPLICAS: "0",
     LOGCLAW_KAFKA_GROUP_ID: scope.groupId,
     LOGCLAW_TOPIC_RAW_LOGS: scope.topics.rawLogs,
+    LOGCLAW_TOPIC_RAW_SPANS: scope.topics.rawSpans,
     LOGCLAW_TOPIC_ENRICHED_LOGS: scope.topics.enrichedLogs,
     LOGCLAW_TOPIC_INCIDENTS: scope.topics.incidents,
     LOGCLAW_TOPIC_DEAD_LETTER: scope.topics.deadLetter,
@@ -138,6 +141,27 @@ export function openSearchFor(servers: ServersState): Client {
   return createOpenSearchClient({ url: servers.opensearch.url });
 }
 
+/** A test's connected Kafka admin and producer and OpenSearch client; `close` lets go of all three. */
+export async function connectClients(servers: ServersState): Promise<{ kafka: Kafka; admin: Admin; producer: Producer; opensearch: Client; close(): Promise<void> }> {
+  const kafka = kafkaFor(servers);
+  const admin = kafka.admin();
+  const producer = kafka.producer();
+  const opensearch = openSearchFor(servers);
+  await admin.connect();
+  await producer.connect();
+  return {
+    kafka,
+    admin,
+    producer,
+    opensearch,
+    close: async () => {
+      await producer.disconnect();
+      await admin.disconnect();
+      await opensearch.close();
+    },
+  };
+}
+
 /**
  * Records are dated an hour before the run: the bridge believes a record's time only within days of
  * its Kafka timestamp (event-time bounds), so a fixed calendar date would age out of that window.
@@ -189,7 +213,7 @@ export function otlpJsonBatch(spec: BatchSpec): string {
 }
 
 /** Produces payloads lz4-compressed, keyed by service (as the collector partitions by resource). */
-export async function produceRaw(producer: Producer, topic: string, payloads: { key: string; value: string }[], perSend = 20): Promise<void> {
+export async function produceRaw(producer: Producer, topic: string, payloads: { key: string; value: string | Buffer }[], perSend = 20): Promise<void> {
   for (let i = 0; i < payloads.length; i += perSend) {
     await producer.send({ topic, compression: CompressionTypes.LZ4, acks: -1, messages: payloads.slice(i, i + perSend) });
   }

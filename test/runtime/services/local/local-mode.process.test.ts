@@ -5,7 +5,7 @@ import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { LocalConfig } from "../../../../runtime/services/local/config";
 import type { LocalModeHandle } from "../../../../runtime/services/local/local-mode";
-import { emitLogs, officialExporter, type ExporterKind } from "../../receivers/otlp/exporters";
+import { emitLogs, emitTraces, officialExporter, officialTraceExporter, type ExporterKind } from "../../receivers/otlp/exporters";
 import { localConfig, startLocal, tempDataDir } from "./harness";
 
 const API_KEY = "local-key";
@@ -67,6 +67,27 @@ describe("local mode", () => {
     expect(hits.map((d) => d.message)).toContain("http/protobuf checkout failed for order 7");
   });
 
+  it("stores every span the official http/json, http/protobuf and gRPC trace exporters send, readable per trace", { timeout: 120_000 }, async () => {
+    for (const kind of ["http/json", "http/protobuf", "grpc"] as ExporterKind[]) {
+      const service = `traced-${kind.replace(/\W/g, "-")}`;
+      const names = Array.from({ length: 120 }, (_, i) => `${kind} GET /checkout ${i}`);
+      const traceIds = await emitTraces(officialTraceExporter(kind, { http: handle.ports.otlpHttp, grpc: handle.ports.otlpGrpc }, API_KEY), service, names);
+      expect(new Set(traceIds).size).toBe(names.length);
+      for (const [i, traceId] of traceIds.entries()) {
+        const res = await getText(`${handle.urls.dashboard}/api/traces/${traceId}`);
+        expect(res.status, `${kind} trace ${i}`).toBe(200);
+        const { spans } = JSON.parse(res.body) as { spans: { name: string; service: string; kind: string; parent_span_id: string | null; span_id: string }[] };
+        expect(spans.map((s) => [s.name, s.kind, s.service])).toEqual([
+          [names[i], "server", service],
+          [`${names[i]} call`, "client", service],
+        ]);
+        expect(spans[1]!.parent_span_id).toBe(spans[0]!.span_id);
+      }
+    }
+    expect(await metric(handle, 'logclaw_receiver_spans_total{transport="http",outcome="accepted"}')).toBe(480);
+    expect(await metric(handle, 'logclaw_receiver_spans_total{transport="grpc",outcome="accepted"}')).toBe(240);
+  });
+
   it("answers malformed OTLP with 400, a wrong key with 403, and counts both", async () => {
     const url = `${handle.urls.otlpHttp}/v1/logs`;
     const malformed = await fetch(url, { method: "POST", body: "{", headers: { "content-type": "application/json", "x-logclaw-api-key": API_KEY } });
@@ -80,7 +101,14 @@ describe("local mode", () => {
       headers: { "content-type": "application/json", "x-logclaw-api-key": API_KEY },
     });
     expect(oversized.status).toBe(413);
-    expect(await metric(handle, 'logclaw_receiver_refused_requests_total{transport="http",reason="malformed"}')).toBe(1);
+    const malformedTraces = await fetch(`${handle.urls.otlpHttp}/v1/traces`, {
+      method: "POST",
+      body: '{"resourceSpans": 7}',
+      headers: { "content-type": "application/json", "x-logclaw-api-key": API_KEY },
+    });
+    expect(malformedTraces.status).toBe(400);
+    expect(((await malformedTraces.json()) as { message: string }).message).toMatch(/resourceSpans/);
+    expect(await metric(handle, 'logclaw_receiver_refused_requests_total{transport="http",reason="malformed"}')).toBe(2);
     expect(await metric(handle, 'logclaw_receiver_refused_requests_total{transport="http",reason="forbidden"}')).toBe(1);
     expect(await metric(handle, 'logclaw_receiver_refused_requests_total{transport="http",reason="oversized"}')).toBe(1);
   });

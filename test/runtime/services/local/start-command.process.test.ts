@@ -29,7 +29,7 @@ describe("logclaw start", () => {
       void exited.then((code) => fail(new Error(`exited early with ${code}: ${stdout}`)));
     });
     expect(stdout).toContain(`Dashboard    http://127.0.0.1:${port}`);
-    expect(stdout).toContain(`OTLP/HTTP    http://127.0.0.1:${httpPort}/v1/logs`);
+    expect(stdout).toContain(`OTLP/HTTP    http://127.0.0.1:${httpPort}/v1/logs, /v1/traces`);
     expect(stdout).toContain(`OTLP/gRPC    http://127.0.0.1:${grpcPort}`);
 
     const bodies = Array.from({ length: 120 }, (_, i) => `payment gateway timeout ${i}`);

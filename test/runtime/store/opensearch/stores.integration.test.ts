@@ -5,13 +5,14 @@ import {
   ensureWorkflowIndex,
   OpenSearchIncidentStore,
   OpenSearchLogStore,
+  OpenSearchSpanStore,
   OpenSearchWorkflowStore,
 } from "../../../../runtime/store/opensearch";
 import { parseLogQuery } from "../../../../runtime/api/log-query";
 import type { LogSearch } from "../../../../runtime/ports/stores";
-import type { Incident, LogDocument } from "../../../../contracts/records";
+import type { Incident, LogDocument, SpanDocument } from "../../../../contracts/records";
 import { readServersState } from "../../../support/servers";
-import { DEFAULT_BACKOFF, writeLogDocuments } from "../../../../runtime/sinks";
+import { DEFAULT_BACKOFF, writeLogDocuments, writeSpanDocuments } from "../../../../runtime/sinks";
 
 /** Writes documents the way the bridge does (its log sink) and insists nothing was refused. */
 async function indexOnce(documents: LogDocument[]): Promise<void> {
@@ -87,7 +88,14 @@ afterAll(async () => {
 describe("index lifecycle", () => {
   it("is idempotent and reports the missing ISM plugin of the test node", async () => {
     const again = await ensureIndexLifecycle(client, { retentionDays: 7, replicas: 0, shards: 1 });
-    expect(again).toEqual({ template: "put", incidentsIndex: "exists", stateIndex: "exists", retentionPolicy: "unavailable" });
+    expect(again).toEqual({
+      template: "put",
+      incidentsIndex: "exists",
+      stateIndex: "exists",
+      retentionPolicy: "unavailable",
+      spanTemplate: "put",
+      spanRetentionPolicy: "unavailable",
+    });
   });
 
   it("gives new daily indices the explicit mappings", async () => {
@@ -98,6 +106,46 @@ describe("index lifecycle", () => {
     expect(props["message"]?.type).toBe("text");
     expect(props["trace_id"]?.type).toBe("keyword");
     expect(props["@timestamp"]?.type).toBe("date");
+  });
+});
+
+describe("OpenSearchSpanStore", () => {
+  const traceId = "f".repeat(32);
+  const span = (i: number, parent: string | null): SpanDocument => ({
+    id: `${traceId}-${i.toString(16).padStart(16, "0")}`,
+    "@timestamp": "2026-11-21T09:00:00.000Z",
+    tenant_id: "acme",
+    service: i === 0 ? "gateway" : "orders",
+    trace_id: traceId,
+    span_id: i.toString(16).padStart(16, "0"),
+    parent_span_id: parent,
+    name: `op ${i}`,
+    kind: i === 0 ? "server" : "client",
+    start_ms: Date.UTC(2026, 10, 21, 9) - 100 + i + 0.25,
+    end_ms: Date.UTC(2026, 10, 21, 9),
+    duration_ms: 100 - i - 0.25,
+    status: i === 2 ? "error" : "unset",
+    status_message: i === 2 ? "declined" : "",
+    peer: i === 1 ? "payments" : null,
+    attributes: { "http.route": "/orders", "http.status_code": 200 },
+    resource: { "service.name": i === 0 ? "gateway" : "orders" },
+  });
+  const spans = [span(2, "0000000000000001"), span(0, null), span(1, "0000000000000000")];
+
+  it("indexes spans into their daily index with the explicit mapping, once per id, and reads a trace earliest first", async () => {
+    for (let round = 0; round < 2; round++) {
+      const written = await writeSpanDocuments(client, spans, { maxDocsPerRequest: 2000, backoff: DEFAULT_BACKOFF, onRetry: () => undefined });
+      expect(written).toEqual({ indexed: 3, rejected: [] });
+    }
+    await client.indices.refresh({ index: "logclaw-spans-*" });
+    expect((await client.count({ index: "logclaw-spans-2026.11.21" })).body.count).toBe(3);
+    const mapping = await client.indices.getMapping({ index: "logclaw-spans-2026.11.21" });
+    const props = (mapping.body["logclaw-spans-2026.11.21"]?.mappings.properties ?? {}) as Record<string, { type?: string }>;
+    expect([props["trace_id"]?.type, props["start_ms"]?.type, props["attributes"]?.type, props["@timestamp"]?.type]).toEqual(["keyword", "double", "flat_object", "date"]);
+    const trace = await new OpenSearchSpanStore(client).trace(traceId);
+    expect(trace.map((s) => s.name)).toEqual(["op 0", "op 1", "op 2"]);
+    expect(trace[0]).toEqual(spans[1]);
+    expect(await new OpenSearchSpanStore(client).trace("e".repeat(32))).toEqual([]);
   });
 });
 
