@@ -102,7 +102,7 @@ describe("the bridge's live windows (real Kafka and OpenSearch, injected wall cl
     expect(await metric(/^logclaw_incidents_opened_total\{severity="[a-z]+"\} [1-9]/)).toBe(1);
     expect(await metric(/^logclaw_detection_windows_closed_total /)).toBeGreaterThan(18);
     // Records ten minutes old, processed at the frozen wall clock: detection trailed real time by about that much.
-    expect(await metric(/^logclaw_pipeline_lag_seconds\{pipeline="0"\}/)).toBeGreaterThan(6 * 60);
+    expect(await metric(new RegExp(`^logclaw_pipeline_lag_seconds\\{pipeline="${scope.topics.rawLogs}/0"\\}`))).toBeGreaterThan(6 * 60);
   });
 
   it("resolves the incident after the quiet period without new traffic, also after a restart, and keeps the result in its checkpoint", async () => {
