@@ -119,7 +119,9 @@ describe("incident workflow and log exploration in Chromium", () => {
     // Let the live clock close the last windows (5 s lateness) and the store settle.
     await new Promise((r) => setTimeout(r, 8000));
     const after = (await incidents()).filter((i) => i.rootCauseService === "login-gw");
-    expect(after.map((i) => i.id)).toEqual([benign.id]);
+    // The message names what reopened, if anything did: its evidence against the dismissed peak.
+    const reopened = after.filter((i) => i.id !== benign.id).map((i) => ({ title: i.title, peakErrors: i.peakErrors, affected: i.affectedServices, signals: i.signals.map((s) => s.name) }));
+    expect(after.map((i) => i.id), `dismissed peak ${benign.peakErrors}; reopened: ${JSON.stringify(reopened)}`).toEqual([benign.id]);
     expect(after[0].workflow?.verdict).toBe("not_an_incident");
     const metrics = await (await fetch(`${handle.urls.dashboard}/metrics`)).text();
     expect(metrics).toContain('logclaw_incident_verdicts{verdict="dismissed"} 1');
