@@ -1,48 +1,29 @@
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runDemo } from "../../runtime/services/local/demo";
 import type { LocalModeHandle } from "../../runtime/services/local/local-mode";
 import { localConfig, startLocal, tempDataDir } from "../runtime/services/local/harness";
+import { openChromium, type Browser } from "./chromium";
 
 const ARTIFACTS = resolve(__dirname, "..", "..", "test-artifacts");
-/** Debian's Chromium (`apt-get install chromium`); Playwright never downloads a browser here. */
-const CHROMIUM = process.env.LOGCLAW_CHROMIUM ?? "/usr/bin/chromium";
 
 describe("dashboard in Chromium", () => {
   let handle: LocalModeHandle;
-  let context: BrowserContext;
+  let browser: Browser;
   let page: Page;
-  let profile: string;
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     handle = await startLocal(await localConfig(tempDataDir()));
-    profile = mkdtempSync(join(tmpdir(), "logclaw-chromium-"));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1440, height: 960 },
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-    });
-    page = context.pages()[0] ?? (await context.newPage());
+    browser = await openChromium({ height: 960 });
+    page = browser.page;
   });
 
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await handle?.close();
-    rmSync(profile, { recursive: true, force: true });
   });
 
   it("shows the demo's incident with its ticket live, and finds its log lines", { timeout: 240_000 }, async () => {
@@ -80,7 +61,7 @@ describe("dashboard in Chromium", () => {
     expect(await page.locator(".graph svg text.node-label").allTextContents()).toContain(result.failure.rootCauseService);
     await page.screenshot({ path: join(ARTIFACTS, "dashboard-incident.png") });
 
-    const ticketPage = await context.request.get(result.tickets[0]!.externalUrl!);
+    const ticketPage = await browser.context.request.get(result.tickets[0]!.externalUrl!);
     expect(ticketPage.status()).toBe(200);
     expect(await ticketPage.text()).toContain(`# ${result.tickets[0]!.externalId}`);
 

@@ -1,18 +1,16 @@
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Incident } from "../../contracts/records";
 import { runDemo } from "../../runtime/services/local/demo";
 import type { LocalModeHandle } from "../../runtime/services/local/local-mode";
 import { otlp, traffic, type TestLog } from "../runtime/bridge/support";
 import { localConfig, startLocal, tempDataDir } from "../runtime/services/local/harness";
+import { openChromium, type Browser } from "./chromium";
 
 /** Screenshots of each step, kept as test artifacts (git-ignored), never committed. */
 const ARTIFACTS = resolve(__dirname, "..", "..", "test-artifacts", "workflow");
-/** Debian's Chromium (`apt-get install chromium`); Playwright never downloads a browser here. */
-const CHROMIUM = process.env.LOGCLAW_CHROMIUM ?? "/usr/bin/chromium";
 const MIN = 60_000;
 
 /** Expected 401s from a login gateway: steady traffic with a burst a person judges benign. */
@@ -37,29 +35,20 @@ async function send(otlpHttp: string, logs: readonly TestLog[]): Promise<void> {
 
 describe("incident workflow and log exploration in Chromium", () => {
   let handle: LocalModeHandle;
-  let context: BrowserContext;
+  let browser: Browser;
   let page: Page;
-  let profile: string;
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     handle = await startLocal(await localConfig(tempDataDir()));
-    profile = mkdtempSync(join(tmpdir(), "logclaw-chromium-"));
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1440, height: 1000 },
-      // A zone other than the machine's (often UTC), so the local-time toggle shows a different label.
-      timezoneId: "Europe/Berlin",
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    });
-    page = context.pages()[0] ?? (await context.newPage());
+    // A zone other than the machine's (often UTC), so the local-time toggle shows a different label.
+    browser = await openChromium({ height: 1000, timezoneId: "Europe/Berlin" });
+    page = browser.page;
   });
 
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await handle?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
   const shot = (name: string, fullPage = true) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage });

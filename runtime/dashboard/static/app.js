@@ -351,7 +351,7 @@ async function renderIncident(id) {
     </dl>
     <section class="panel" id="incident-chart"><h2>Signal · ${esc(incident.rootCauseService)} errors and volume, baseline band, detection marked</h2>
       <div class="panel-body"><div class="chart" id="signal-chart"></div><p class="muted chart-note" id="signal-note"></p></div></section>
-    <!-- Exemplar trace waterfall (spans of one of the incident's traces) goes in this slot when span storage lands. -->
+    <!-- Filled by drawWaterfall once the incident's exemplar traces load; stays hidden when none are stored. -->
     <section class="panel" id="trace-waterfall" hidden></section>
     <div class="detail-grid">
       <div class="stack">
@@ -377,6 +377,7 @@ async function renderIncident(id) {
           }</ol></section>
       </div>
       <div class="stack">
+        ${candidatesPanel(incident)}
         <section class="panel" id="tickets"><h2>Tickets</h2><div class="panel-body">${ticketLinks(tickets)}</div></section>
         <section class="panel graph"><h2>Blast radius</h2><div class="panel-body">${blastRadiusSvg(incident)}</div>
           <div class="legend"><span><i style="background:#ff4d6d"></i>root cause</span><span><i style="background:#ff8c42"></i>affected</span></div></section>
@@ -392,7 +393,113 @@ async function renderIncident(id) {
       </div>
     </div>`;
   bindWorkflow(incident);
-  await drawIncidentChart(incident);
+  await Promise.all([drawIncidentChart(incident), drawWaterfall(incident)]);
+}
+
+// ---------- root-cause candidates ----------
+
+const EVIDENCE_LABELS = { span_latency: "slower spans", span_errors: "failing spans" };
+
+function candidatesPanel(incident) {
+  const candidates = incident.rootCauseCandidates ?? [];
+  if (candidates.length === 0) return "";
+  const items = candidates
+    .map((c, rank) => {
+      const share = Math.round((c.score ?? 0) * 100);
+      const evidence = (c.evidence ?? [])
+        .map(
+          (e) => `<li><span class="ev-signal">${esc(EVIDENCE_LABELS[e.signal] ?? e.signal.replace(/_/g, " "))}</span> <b>${esc(e.what)}</b>
+            ${e.surprise > 0 ? `<span class="muted" title="-log10 of the corrected p-value beyond the false-alarm level, plus one">· surprise ${Number(e.surprise).toFixed(1)}</span>` : ""}
+            <div class="ev-detail">${esc(e.detail)}</div></li>`,
+        )
+        .join("");
+      return `<li class="candidate${rank === 0 ? " root" : ""}" data-service="${esc(c.service)}">
+        <div class="candidate-head"><span class="rank">${rank + 1}</span><b>${esc(c.service)}</b>
+          ${rank === 0 ? `<span class="badge badge-root">root cause</span>` : ""}<span class="share mono">${share}%</span></div>
+        <div class="confidence"><span style="width:${share}%"></span></div>
+        ${evidence ? `<ul class="candidate-evidence">${evidence}</ul>` : `<p class="muted">No anomaly recorded.</p>`}</li>`;
+    })
+    .join("");
+  return `<section class="panel" id="candidates"><h2>Root-cause candidates <span class="muted">· share of the evidence</span></h2>
+    <ol class="candidates">${items}</ol></section>`;
+}
+
+// ---------- exemplar trace waterfall ----------
+
+const SERVICE_COLORS = ["#6d5efc", "#4cc9f0", "#3ddc97", "#f5c542", "#ff8c42", "#c77dff", "#48cae4", "#90be6d", "#f28482", "#b8c0ff"];
+
+function durationText(ms) {
+  if (ms === 0) return "0 ms";
+  if (ms >= 1000) return `${(ms / 1000).toFixed(ms >= 10000 ? 1 : 2)} s`;
+  return `${ms >= 10 ? Math.round(ms) : Number(ms).toFixed(ms >= 1 ? 1 : 2)} ms`;
+}
+
+/** Depth of each span: its parent's plus one; spans come in waterfall order, each after its parent. */
+function spanDepths(spans) {
+  const depth = new Map();
+  for (const s of spans) depth.set(s.span_id, s.parent_span_id !== null && depth.has(s.parent_span_id) ? depth.get(s.parent_span_id) + 1 : 0);
+  return depth;
+}
+
+function waterfallHtml(trace, colorOf) {
+  const spans = trace.spans;
+  const t0 = Math.min(...spans.map((s) => s.start_ms));
+  const total = Math.max(Math.max(...spans.map((s) => s.end_ms)) - t0, 0.001);
+  const depth = spanDepths(spans);
+  const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => `<span style="left:${f * 100}%">${durationText(f * total)}</span>`).join("");
+  const rows = spans
+    .map((s) => {
+      const left = ((s.start_ms - t0) / total) * 100;
+      const width = Math.max((s.duration_ms / total) * 100, 0.3);
+      const error = s.status === "error";
+      const title = [`${s.name}`, `service: ${s.service}`, `kind: ${s.kind}`, `duration: ${durationText(s.duration_ms)}`, `status: ${s.status}${s.status_message ? ` (${s.status_message})` : ""}`, `start: ${clock(new Date(s.start_ms).toISOString())}`, s.peer ? `peer: ${s.peer}` : null]
+        .filter(Boolean)
+        .join("\n");
+      return `<div class="span-row${error ? " error" : ""}" data-span="${esc(s.span_id)}" data-service="${esc(s.service)}" title="${esc(title)}">
+        <div class="span-label" style="padding-left:${8 + depth.get(s.span_id) * 16}px"><i style="background:${colorOf(s.service)}"></i>
+          <span class="span-service">${esc(s.service)}</span> <span class="span-name">${esc(s.name)}</span>${error ? ` <span class="badge badge-error">error</span>` : ""}</div>
+        <div class="span-track"><div class="span-bar" style="left:${left}%;width:${width}%;background:${colorOf(s.service)}"></div>
+          <span class="span-duration" style="left:${Math.min(left + width, 88)}%">${durationText(s.duration_ms)}</span></div></div>`;
+    })
+    .join("");
+  const errors = spans.filter((s) => s.status === "error").length;
+  return `<p class="muted waterfall-meta">Started <span class="mono">${clock(new Date(t0).toISOString())}</span> · ${durationText(total)} · ${spans.length} spans · ${errors} failed ·
+      <a href="#/logs?${new URLSearchParams({ q: `trace_id:${trace.traceId}`, order: "asc", range: "all" })}">logs of this trace →</a></p>
+    <div class="waterfall"><div class="span-row axis"><div class="span-label">Span</div><div class="span-track ticks">${ticks}</div></div>${rows}</div>`;
+}
+
+async function drawWaterfall(incident) {
+  const section = document.getElementById("trace-waterfall");
+  const data = await getJson(`/api/incidents/${encodeURIComponent(incident.id)}/traces`).catch(() => ({ traces: [] }));
+  const traces = (data.traces ?? []).filter((t) => t.spans.length > 0);
+  if (!section.isConnected) return;
+  // Tells a reader (and the browser test) the answer is in, even when it leaves the panel hidden.
+  section.dataset.traces = String(traces.length);
+  if (traces.length === 0) return;
+  // One colour per service across all exemplars, so a service keeps its colour when switching traces.
+  const services = [...new Set(traces.flatMap((t) => t.spans.map((s) => s.service)))].sort();
+  const colorOf = (service) => SERVICE_COLORS[services.indexOf(service) % SERVICE_COLORS.length];
+  const label = (t) => {
+    const start = Math.min(...t.spans.map((s) => s.start_ms));
+    const end = Math.max(...t.spans.map((s) => s.end_ms));
+    const failed = t.spans.filter((s) => s.status === "error").length;
+    return `${t.spans[0].service} ${t.spans[0].name} · ${durationText(end - start)}${failed ? ` · ${failed} failed` : ""} · …${t.traceId.slice(-8)}`;
+  };
+  const selector =
+    traces.length > 1
+      ? `<select id="trace-select" aria-label="Exemplar trace">${traces.map((t, i) => `<option value="${i}">${esc(label(t))}</option>`).join("")}</select>`
+      : `<span class="mono muted">${esc(traces[0].traceId)}</span>`;
+  section.innerHTML = `<h2 class="waterfall-head">Exemplar trace${traces.length > 1 ? `s · ${traces.length}` : ""} ${selector}</h2>
+    <div class="panel-body"><div id="waterfall-body"></div>
+    <div class="legend">${services.map((s) => `<span><i style="background:${colorOf(s)}"></i>${esc(s)}</span>`).join("")}<span><i class="legend-error"></i>error span</span></div></div>`;
+  const body = document.getElementById("waterfall-body");
+  const show = (i) => {
+    body.innerHTML = waterfallHtml(traces[i], colorOf);
+    body.dataset.traceId = traces[i].traceId;
+  };
+  show(0);
+  document.getElementById("trace-select")?.addEventListener("change", (e) => show(Number(e.target.value)));
+  section.hidden = false;
 }
 
 async function drawIncidentChart(incident) {
