@@ -55,6 +55,8 @@ export class FakeOpsGenie extends FakePlatform {
     if (!alert) throw new ShapeError("Alert does not exist", 404, { message: "Alert with id [...] does not exist" });
     if (m[2] === "notes") {
       check(r.method === "POST" && typeof r.body.note === "string" && r.body.note.length <= 25000, "note is required (<= 25000)");
+      if (r.body.user !== undefined) check(typeof r.body.user === "string" && r.body.user.length <= 100, "user is a display name (<= 100)");
+      if (r.body.source !== undefined) check(typeof r.body.source === "string" && r.body.source.length <= 100, "source is at most 100 characters");
       alert.notes.push(r.body.note);
     } else if (m[2] === "priority") {
       check(r.method === "PUT" && PRIORITIES.includes(r.body.priority), "priority must be P1..P5");

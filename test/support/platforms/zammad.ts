@@ -54,6 +54,9 @@ export class FakeZammad extends FakePlatform {
       const ticket = this.tickets.get(b.ticket_id);
       if (!ticket) throw new ShapeError("Couldn't find Ticket", 404, { error: "Couldn't find Ticket" });
       check(typeof b.body === "string" && b.body.length > 0, "body is required");
+      check(typeof b.ticket_id === "number", "ticket_id must be the numeric ticket id");
+      if (b.type !== undefined) check(["note", "email", "phone", "web"].includes(b.type), "type must be an article type name");
+      if (b.internal !== undefined) check(typeof b.internal === "boolean", "internal must be a boolean");
       ticket.articles.push(b);
       return { status: 201, body: { id: ticket.articles.length, ticket_id: ticket.id } };
     }
