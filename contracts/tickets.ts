@@ -1,5 +1,5 @@
 import type { PlatformName } from "./tenant/schema";
-import type { Incident, IncidentSeverity } from "./records";
+import type { Incident, IncidentSeverity, WorkflowAction } from "./records";
 
 /**
  * Local mode's own delivery target: one Markdown file per ticket in a folder. It is no tenant-file
@@ -28,7 +28,20 @@ export interface RootCauseAnalysis {
   scope?: string;
 }
 
-export type TicketAction = "create" | "update" | "resolve";
+export type TicketAction = "create" | "update" | "resolve" | "comment";
+
+/**
+ * A workflow action (acknowledge, assign, note, snooze) as a comment on the incident's live ticket.
+ * `key` identifies the action (incident id + its place in the workflow history): the store enqueues
+ * one comment per key and per ticket, and a retried delivery looks for it on the platform first.
+ */
+export interface TicketComment {
+  key: string;
+  action: WorkflowAction["action"];
+  by: string;
+  at: string;
+  text: string;
+}
 
 /**
  * Lifecycle of one platform ticket for one fingerprint: `pending` until the create is delivered,
@@ -68,6 +81,8 @@ export interface TicketPayload {
   occurrences: number;
   /** Severity before this event, when it escalated. */
   escalatedFrom: IncidentSeverity | null;
+  /** Set on `comment` items only. */
+  comment?: TicketComment;
 }
 
 export type OutboxStatus = "pending" | "delivered" | "failed";
@@ -112,6 +127,21 @@ export interface RecordEventInput {
   incident: Incident;
   rca: RootCauseAnalysis;
   now: string;
+}
+
+export interface RecordCommentInput {
+  tenant: string;
+  platform: TicketTarget;
+  incident: Incident;
+  rca: RootCauseAnalysis;
+  comment: TicketComment;
+  now: string;
+}
+
+export interface RecordCommentResult {
+  ticket: TicketRecord | null;
+  /** `no_ticket`: no live ticket on this platform; `duplicate_comment`: this key was enqueued before. */
+  outcome: "commented" | "duplicate_comment" | "no_ticket";
 }
 
 export interface RecordEventResult {

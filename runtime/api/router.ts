@@ -5,7 +5,7 @@ import type { IncidentStore, LogExplorer, LogTail, SpanStore, WorkflowStore } fr
 import type { DetectionFeedback, Incident, SpanDocument } from "../../contracts/records";
 import { addWorkflowRoutes, withWorkflow } from "./workflow-routes";
 import type { TicketStore } from "../ports/ticket-store";
-import type { TicketStatus } from "../../contracts/tickets";
+import type { TicketComment, TicketStatus } from "../../contracts/tickets";
 import { isAuthorized, refuse } from "./access";
 import { waterfallOrder } from "./waterfall";
 import { incidentSeries } from "./incident-series";
@@ -40,6 +40,8 @@ export interface ApiRouterOptions {
    * resolved, after it is stored; the ticketing agent propagates the resolution to the platforms from here.
    */
   onResolve?: (incident: Incident) => Promise<void>;
+  /** Acknowledge, assign, note and snooze, after they are stored: the ticketing agent comments on the live tickets. */
+  onComment?: (incident: Incident, comment: TicketComment) => Promise<void>;
   /** "Not an incident" verdicts (and their undoing) for detection; local mode hands them to its pipeline. */
   onFeedback?: (feedback: DetectionFeedback) => Promise<void> | void;
   now?: () => Date;
@@ -142,7 +144,7 @@ export function createApiRouter(options: ApiRouterOptions): Router {
     res.json(await incidentSeries(logs, incident, now().getTime()));
   });
 
-  addWorkflowRoutes(api, { tenant, incidents, workflow, tickets, registry, onResolve: options.onResolve, onFeedback: options.onFeedback, now });
+  addWorkflowRoutes(api, { tenant, incidents, workflow, tickets, registry, onResolve: options.onResolve, onComment: options.onComment, onFeedback: options.onFeedback, now });
 
   api.get("/tickets", async (req, res) => {
     const query = req.query as Record<string, unknown>;

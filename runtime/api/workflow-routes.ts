@@ -3,8 +3,9 @@ import { Gauge, type Registry } from "prom-client";
 import type { DetectionFeedback, Incident, IncidentWorkflow } from "../../contracts/records";
 import type { IncidentStore, WorkflowStore } from "../ports/stores";
 import type { TicketStore } from "../ports/ticket-store";
+import type { TicketComment } from "../../contracts/tickets";
 import { rejectUnknown } from "./params";
-import { applyWorkflowAction, emptyWorkflow, parseBody, type WorkflowActionName } from "./workflow";
+import { applyWorkflowAction, emptyWorkflow, parseBody, workflowComment, type WorkflowActionName } from "./workflow";
 
 export interface WorkflowRoutesOptions {
   tenant: string;
@@ -14,6 +15,8 @@ export interface WorkflowRoutesOptions {
   registry: Registry;
   /** After an incident is stored resolved (resolve, not an incident): the ticketing agent closes its tickets. */
   onResolve?: (incident: Incident) => Promise<void>;
+  /** After acknowledge, assign, note or snooze is stored: the ticketing agent comments on the incident's live tickets. */
+  onComment?: (incident: Incident, comment: TicketComment) => Promise<void>;
   /** A "not an incident" verdict or its undoing, for detection (local mode: the in-process pipeline). */
   onFeedback?: (feedback: DetectionFeedback) => Promise<void> | void;
   now: () => Date;
@@ -82,6 +85,8 @@ export function addWorkflowRoutes(api: Router, options: WorkflowRoutesOptions): 
         await options.onFeedback?.({ tenant, fingerprint: found.fingerprint, incidentId: found.id, kind: "lifted", peakErrors: 0, services: [] });
       }
       if (action === "resolve" || action === "not_an_incident") await options.onResolve?.(incident);
+      const comment = workflowComment(after, action === "note" ? (body as { text: string }).text : undefined);
+      if (comment) await options.onComment?.(incident, comment);
       const ticketList = tickets ? await tickets.listTickets(tenant, { fingerprint: incident.fingerprint }) : [];
       res.json({ incident: withWorkflow(incident, after), tickets: ticketList });
     });

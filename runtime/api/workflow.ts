@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Incident, IncidentWorkflow, WorkflowAction } from "../../contracts/records";
+import type { TicketComment } from "../../contracts/tickets";
 import { ParamError } from "./params";
 
 /** The longest snooze: beyond it an incident is better resolved or dismissed than hidden. */
@@ -127,4 +128,25 @@ export function applyWorkflowAction<A extends WorkflowActionName>(
   w.history.push(entry);
   w.updatedAt = nowIso;
   return w;
+}
+
+/** The actions that become a ticket comment; resolve and "not an incident" close the ticket instead. */
+const COMMENTED: ReadonlySet<WorkflowAction["action"]> = new Set(["acknowledge", "assign", "note", "snooze"]);
+
+/**
+ * The last action of `workflow` as a ticket comment, or null when it is not commented. The key is
+ * the incident id and the action's place in the history: stable for that action, new for the next.
+ */
+export function workflowComment(workflow: IncidentWorkflow, noteText?: string): TicketComment | null {
+  const index = workflow.history.length - 1;
+  const last = workflow.history[index];
+  if (!last || !COMMENTED.has(last.action)) return null;
+  const text = {
+    acknowledge: () => `acknowledged by ${last.by}`,
+    assign: () => (last.detail === "unassigned" ? `unassigned by ${last.by}` : `assigned to ${last.detail} by ${last.by}`),
+    // The history keeps a short form; the ticket gets the whole note.
+    note: () => `note by ${last.by}: ${noteText ?? last.detail ?? ""}`,
+    snooze: () => (last.detail === "unsnoozed" ? `unsnoozed by ${last.by}` : `snoozed until ${last.detail} by ${last.by}`),
+  }[last.action as "acknowledge" | "assign" | "note" | "snooze"]();
+  return { key: `${workflow.incidentId}#${index + 1}`, action: last.action, by: last.by, at: last.at, text };
 }

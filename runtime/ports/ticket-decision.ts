@@ -1,5 +1,5 @@
 import type { IncidentSeverity } from "../../contracts/records";
-import type { RecordEventInput, RecordEventResult, TicketAction, TicketPayload, TicketRecord, TicketTarget } from "../../contracts/tickets";
+import type { RecordCommentInput, RecordEventInput, RecordEventResult, TicketAction, TicketPayload, TicketRecord, TicketTarget } from "../../contracts/tickets";
 
 const SEVERITY_RANK: Record<IncidentSeverity, number> = { low: 0, medium: 1, high: 2, critical: 3 };
 
@@ -78,4 +78,18 @@ export function decideTicketEvent(existing: TicketRecord | null, input: RecordEv
   };
   const payload: TicketPayload = { incident: { ...incident, severity }, rca, occurrences: ticket.occurrences, escalatedFrom };
   return { ticket, enqueue: { action: "update", payload }, result: { ticket, action: "update", outcome: "updated" } };
+}
+
+/** Outbox item id of a workflow comment: one per ticket and action key, so enqueuing it twice is a no-op. */
+export function commentItemId(ticket: string, commentKey: string): string {
+  return `comment:${ticket}:${commentKey}`;
+}
+
+/**
+ * A workflow comment goes to the live ticket of the incident's fingerprint (pending or open: a
+ * pending ticket's comment waits behind its create in the outbox); none when there is no live ticket.
+ */
+export function commentPayload(existing: TicketRecord | null, input: RecordCommentInput): TicketPayload | null {
+  if (!existing || (existing.status !== "pending" && existing.status !== "open")) return null;
+  return { incident: input.incident, rca: input.rca, occurrences: existing.occurrences, escalatedFrom: null, comment: input.comment };
 }

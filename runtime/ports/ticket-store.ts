@@ -3,6 +3,8 @@ import type {
   DeliveredResult,
   OutboxItem,
   OutboxQuery,
+  RecordCommentInput,
+  RecordCommentResult,
   RecordEventInput,
   RecordEventResult,
   RootCauseAnalysis,
@@ -22,6 +24,11 @@ export interface TicketStore {
    * platform call it needs, in one atomic step (see {@link decideTicketEvent}).
    */
   recordEvent(input: RecordEventInput): Promise<RecordEventResult>;
+  /**
+   * Enqueues a workflow comment on the live ticket of (tenant, platform, fingerprint), after every item
+   * already queued for it; a key enqueued before changes nothing (see {@link commentPayload}).
+   */
+  recordComment(input: RecordCommentInput): Promise<RecordCommentResult>;
   /**
    * Leases up to `limit` due pending items of `tenant` to `owner` until `leaseUntil`. Only the oldest pending
    * item of a ticket is ever due, so a ticket's create, updates and resolve go out in order.

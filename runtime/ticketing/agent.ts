@@ -10,7 +10,7 @@ import { ruleBasedRca } from "./rca/rules";
 import type { TextRedactor } from "../bridge/redact";
 import { routeIncident } from "./routing";
 import type { TicketStore } from "../ports/ticket-store";
-import type { RootCauseAnalysis, TicketTarget } from "../../contracts/tickets";
+import type { RootCauseAnalysis, TicketComment, TicketTarget } from "../../contracts/tickets";
 
 export interface TicketingAgentOptions {
   tenant: TenantConfig;
@@ -68,6 +68,26 @@ export class TicketingAgent {
       metrics.dedup.inc({ platform, outcome: result.outcome });
     }
     this.options.dispatcher.kick();
+  }
+
+  /**
+   * A workflow action (acknowledge, assign, note, snooze) as a comment on each live ticket of the
+   * incident's fingerprint whose platform takes comments, through the outbox: after the ticket's
+   * create, retried like other items, and once per action key however often this is called.
+   */
+  async comment(incident: Incident, comment: TicketComment): Promise<void> {
+    const { tenant, store, metrics, dispatcher, now, redact } = this.options;
+    if (incident.tenant !== tenant.id) return;
+    const existing = await store.listTickets(tenant.id, { fingerprint: incident.fingerprint, limit: 20 });
+    const targets = existing.filter((t) => (t.status === "pending" || t.status === "open") && dispatcher.takesComments(t.platform));
+    if (targets.length === 0) return;
+    const rca = (await store.getAnalysis(tenant.id, incident.id)) ?? ruleBasedRca(incident, EMPTY_EVIDENCE, redact, now().toISOString(), null);
+    const at = now().toISOString();
+    for (const { platform } of targets) {
+      const result = await store.recordComment({ tenant: tenant.id, platform, incident, rca, comment, now: at });
+      metrics.dedup.inc({ platform, outcome: result.outcome });
+    }
+    dispatcher.kick();
   }
 
   /**

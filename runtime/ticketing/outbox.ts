@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
 import { retryDelayMs, DEFAULT_BACKOFF, type BackoffPolicy } from "./backoff";
 import type { TicketingMetrics } from "./metrics";
-import { buildLinks, buildTicketContent, DeliveryError, type DashboardKind, type PlatformClient } from "./platforms";
+import { buildLinks, buildTicketContent, DeliveryError, type DashboardKind, type PlatformClient, type TicketContent, type TicketRef } from "./platforms";
 import type { TextRedactor } from "../bridge/redact";
 import type { TicketStore } from "../ports/ticket-store";
 import type { ClaimedItem, DeliveredResult, TicketTarget } from "../../contracts/tickets";
@@ -105,6 +105,21 @@ export class OutboxDispatcher {
     }, delayMs);
   }
 
+  /** Whether `platform` takes workflow comments (the agent enqueues none for one that does not). */
+  takesComments(platform: TicketTarget): boolean {
+    return typeof this.options.clients.get(platform)?.comment === "function";
+  }
+
+  /** A retried comment may follow one whose answer was lost: never post it a second time. */
+  private async comment(client: PlatformClient, ref: TicketRef, item: ClaimedItem["item"], content: TicketContent): Promise<void> {
+    const stored = item.payload.comment;
+    if (!stored || !client.comment) throw new DeliveryError(`comment item ${item.id} cannot be delivered to ${item.platform}`, false, "not_supported");
+    // People's notes leave the tenant too: the tenant's redaction rules apply to them as to evidence.
+    const comment = { ...stored, text: this.options.redact(stored.text), by: this.options.redact(stored.by) };
+    if (item.attempts > 0 && client.hasComment && (await client.hasComment(ref, comment))) return;
+    await client.comment(ref, comment, content);
+  }
+
   private async deliver({ item, ticket }: ClaimedItem): Promise<void> {
     const { store, clients, metrics, logger, now, owner, redact, dashboardUrl, dashboardKind } = this.options;
     const labels = { platform: item.platform, action: item.action };
@@ -128,6 +143,8 @@ export class OutboxDispatcher {
         result = existing ?? (await client.create(content));
       } else if (item.action === "update") {
         await client.update(ref, content);
+      } else if (item.action === "comment") {
+        await this.comment(client, ref, item, content);
       } else {
         await client.resolve(ref, content);
       }

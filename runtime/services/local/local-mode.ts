@@ -7,7 +7,8 @@ import { collectDefaultMetrics, Registry } from "prom-client";
 import { createAccessGate, createLoginRouter } from "../../api";
 import { createDashboardRouter, LiveFeed, type LiveStats } from "../../dashboard";
 import { ReceiverMetrics, startOtlpGrpcReceiver, startOtlpHttpReceiver, type RunningReceiver } from "../../receivers/otlp";
-import type { IncidentEvent } from "../../../contracts/records";
+import type { Incident, IncidentEvent } from "../../../contracts/records";
+import type { TicketComment } from "../../../contracts/tickets";
 import { databaseBytes, openDatabase, type Migration, type SqliteDatabase } from "../../store/sqlite/database";
 import { INCIDENT_MIGRATIONS, SqliteIncidentStore } from "../../store/sqlite/incidents";
 import { LOG_MIGRATIONS, SqliteLogStore } from "../../store/sqlite/logs";
@@ -26,6 +27,8 @@ import { startRetentionSweep } from "./retention";
 export interface IncidentConsumer {
   /** Resolves once the event's ticket work is persisted. */
   handle(event: IncidentEvent): Promise<void>;
+  /** A workflow action as a comment on the incident's live tickets; resolves once it is enqueued. */
+  comment?(incident: Incident, comment: TicketComment): Promise<void>;
   /** How many tickets exist (for the counters). */
   ticketCount(): Promise<number>;
   close(): Promise<void>;

@@ -48,6 +48,7 @@ export function createLocalModeFactory(env: NodeJS.ProcessEnv): LocalModeFactory
         registry,
         now,
         onResolve: (incident) => ticketing.consumer.handle({ type: "resolved", incident }),
+        onComment: (incident, comment) => ticketing.consumer.comment?.(incident, comment) ?? Promise.resolve(),
         onFeedback: (feedback: DetectionFeedback) => {
           dismissals.apply(feedback);
         },

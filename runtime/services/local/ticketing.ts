@@ -56,6 +56,7 @@ export function createLocalTicketing(options: LocalTicketingOptions): { consumer
     store,
     consumer: {
       handle: (event) => source.publish(event),
+      comment: (incident, comment) => agent.comment(incident, comment),
       ticketCount: async () => (await store.listTickets(tenant.id, { limit: 1000 })).length,
       close: async () => {
         await source.stop();

@@ -80,6 +80,7 @@ export async function startTicketing(
       registry,
       logger,
       onResolve: (incident) => agent.handle({ type: "resolved", incident }),
+      onComment: (incident, comment) => agent.comment(incident, comment),
       readiness: async () => {
         const checks: Record<string, string> = { kafka: consuming ? "ok" : "not consuming" };
         try {

@@ -1,5 +1,5 @@
 import type { Client } from "@opensearch-project/opensearch";
-import { decideTicketEvent, ticketId } from "../../ports/ticket-decision";
+import { commentPayload, decideTicketEvent, ticketId } from "../../ports/ticket-decision";
 import type { TicketStore } from "../../ports/ticket-store";
 import type {
   ClaimedItem,
@@ -7,6 +7,8 @@ import type {
   OutboxItem,
   OutboxQuery,
   OutboxStatus,
+  RecordCommentInput,
+  RecordCommentResult,
   RecordEventInput,
   RecordEventResult,
   RootCauseAnalysis,
@@ -40,7 +42,12 @@ interface TicketDoc extends TicketRecord {
   dueAt: string | null;
   leaseOwner: string | null;
   leaseUntil: string | null;
+  /** Keys of the workflow comments enqueued (newest last, bounded): an action is enqueued once. */
+  commentKeys?: string[];
 }
+
+/** Far more workflow actions than one ticket sees; bounds the document. */
+const MAX_COMMENT_KEYS = 500;
 
 interface Versioned {
   doc: TicketDoc;
@@ -83,7 +90,7 @@ export async function ensureTicketIndices(client: Client): Promise<void> {
 const ofKind = (kind: Kind) => ({ term: { kind } });
 
 function toRecord(doc: TicketDoc): TicketRecord {
-  const { queue: _q, nextSeq: _n, dueAt: _d, leaseOwner: _o, leaseUntil: _u, ...record } = doc;
+  const { queue: _q, nextSeq: _n, dueAt: _d, leaseOwner: _o, leaseUntil: _u, commentKeys: _k, ...record } = doc;
   return record;
 }
 
@@ -152,6 +159,7 @@ export class OpenSearchTicketStore implements TicketStore {
       if (!decision.enqueue || !decision.ticket) return { doc: null, result: decision.result };
       const t = decision.ticket;
       const seq = current?.doc.nextSeq ?? 1;
+      const commentKeys = current?.doc.commentKeys ?? [];
       const item: OutboxItem = {
         id: `${t.id}#${seq}`,
         seq,
@@ -170,10 +178,43 @@ export class OpenSearchTicketStore implements TicketStore {
         updatedAt: input.now,
       };
       const doc = withQueue(
-        { ...t, queue: [], nextSeq: seq + 1, dueAt: null, leaseOwner: current?.doc.leaseOwner ?? null, leaseUntil: current?.doc.leaseUntil ?? null },
+        { ...t, queue: [], nextSeq: seq + 1, dueAt: null, leaseOwner: current?.doc.leaseOwner ?? null, leaseUntil: current?.doc.leaseUntil ?? null, commentKeys },
         [...(current?.doc.queue ?? []), item],
       );
       return { doc, result: decision.result };
+    });
+  }
+
+  async recordComment(input: RecordCommentInput): Promise<RecordCommentResult> {
+    return this.update<RecordCommentResult>(ticketId(input.tenant, input.platform, input.incident.fingerprint), (current) => {
+      const ticket = current ? toRecord(current.doc) : null;
+      const payload = commentPayload(ticket, input);
+      if (!current || !ticket || !payload) return { doc: null, result: { ticket, outcome: "no_ticket" } };
+      const keys = current.doc.commentKeys ?? [];
+      if (keys.includes(input.comment.key)) return { doc: null, result: { ticket, outcome: "duplicate_comment" } };
+      const seq = current.doc.nextSeq;
+      const item: OutboxItem = {
+        id: `${ticket.id}#${seq}`,
+        seq,
+        tenant: ticket.tenant,
+        ticketId: ticket.id,
+        platform: ticket.platform,
+        fingerprint: ticket.fingerprint,
+        action: "comment",
+        payload,
+        externalId: ticket.externalId,
+        status: "pending",
+        attempts: 0,
+        nextAttemptAt: input.now,
+        lastError: null,
+        createdAt: input.now,
+        updatedAt: input.now,
+      };
+      const doc = withQueue(
+        { ...current.doc, nextSeq: seq + 1, commentKeys: [...keys, input.comment.key].slice(-MAX_COMMENT_KEYS) },
+        [...current.doc.queue, item],
+      );
+      return { doc, result: { ticket, outcome: "commented" } };
     });
   }
 

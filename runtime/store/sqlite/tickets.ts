@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { decideTicketEvent, ticketId } from "../../ports/ticket-decision";
+import { commentItemId, commentPayload, decideTicketEvent, ticketId } from "../../ports/ticket-decision";
 import type { TicketStore } from "../../ports/ticket-store";
 import type {
   ClaimedItem,
@@ -7,6 +7,8 @@ import type {
   OutboxItem,
   OutboxQuery,
   OutboxStatus,
+  RecordCommentInput,
+  RecordCommentResult,
   RecordEventInput,
   RecordEventResult,
   RootCauseAnalysis,
@@ -193,6 +195,38 @@ export class SqliteTicketStore implements TicketStore {
             input.now,
           );
         return decision.result;
+      })
+      .immediate();
+  }
+
+  async recordComment(input: RecordCommentInput): Promise<RecordCommentResult> {
+    const id = ticketId(input.tenant, input.platform, input.incident.fingerprint);
+    return this.db
+      .transaction((): RecordCommentResult => {
+        const row = this.db.prepare("SELECT * FROM tickets WHERE id = ?").get(id) as TicketRow | undefined;
+        const ticket = row ? toTicket(row) : null;
+        const payload = commentPayload(ticket, input);
+        if (!ticket || !payload) return { ticket, outcome: "no_ticket" };
+        // The item id is derived from the action key: a second enqueue of the same action is ignored.
+        const inserted = this.db
+          .prepare(
+            `INSERT OR IGNORE INTO ticket_outbox (id, tenant, ticket_id, platform, fingerprint, action, payload, external_id,
+               status, attempts, next_attempt_at, created_at, updated_at)
+             VALUES (?, ?, ?, ?, ?, 'comment', ?, ?, 'pending', 0, ?, ?, ?)`,
+          )
+          .run(
+            commentItemId(id, input.comment.key),
+            ticket.tenant,
+            id,
+            ticket.platform,
+            ticket.fingerprint,
+            JSON.stringify(payload),
+            ticket.externalId,
+            input.now,
+            input.now,
+            input.now,
+          );
+        return { ticket, outcome: inserted.changes === 1 ? "commented" : "duplicate_comment" };
       })
       .immediate();
   }

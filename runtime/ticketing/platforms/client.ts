@@ -1,4 +1,4 @@
-import type { DeliveredResult, TicketTarget } from "../../../contracts/tickets";
+import type { DeliveredResult, TicketComment, TicketTarget } from "../../../contracts/tickets";
 import type { TicketContent } from "./content";
 
 /** The platform's handle on an existing ticket (Jira key, ServiceNow sys_id, alias, ...). */
@@ -18,6 +18,10 @@ export interface PlatformClient {
   update(ref: TicketRef, content: TicketContent): Promise<void>;
   resolve(ref: TicketRef, content: TicketContent): Promise<void>;
   findOpen?(fingerprint: string): Promise<DeliveredResult | null>;
+  /** A workflow action as a comment on the live ticket; absent where the platform takes none (PagerDuty Events API). */
+  comment?(ref: TicketRef, comment: TicketComment, content: TicketContent): Promise<void>;
+  /** Whether an earlier attempt already posted `comment` (its answer lost); the outbox asks before a retry. */
+  hasComment?(ref: TicketRef, comment: TicketComment): Promise<boolean>;
 }
 
 /** Label/tag form of a fingerprint: platforms restrict label characters. */

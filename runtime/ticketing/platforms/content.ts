@@ -1,6 +1,6 @@
 import type { IncidentSeverity } from "../../../contracts/records";
 import type { TextRedactor } from "../../bridge/redact";
-import type { TicketPayload } from "../../../contracts/tickets";
+import type { TicketComment, TicketPayload } from "../../../contracts/tickets";
 
 /** Links a ticket carries back to LogClaw; null when no dashboard URL is configured. */
 export interface TicketLinks {
@@ -140,6 +140,18 @@ export function renderText(content: TicketContent): string {
 export function updateNote(content: TicketContent): string {
   const escalation = content.escalatedFrom ? ` Severity escalated from ${content.escalatedFrom} to ${content.severity}.` : "";
   return `LogClaw: the same failure occurred again (occurrence ${content.occurrences}, incident ${content.incidentId}, detected ${content.detectedAt}).${escalation}`;
+}
+
+/**
+ * A workflow action as ticket text. The trailing key marks it, so a retried delivery can tell whether
+ * an attempt whose answer was lost already posted it.
+ */
+export function commentNote(comment: TicketComment): string {
+  return `LogClaw: ${comment.text} (${comment.by}, ${comment.at}) [${commentMarker(comment)}]`;
+}
+
+export function commentMarker(comment: TicketComment): string {
+  return `logclaw-action ${comment.key}`;
 }
 
 export function resolveNote(content: TicketContent): string {

@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { LOCAL_FOLDER_TARGET, type DeliveredResult } from "../../../contracts/tickets";
+import { LOCAL_FOLDER_TARGET, type DeliveredResult, type TicketComment } from "../../../contracts/tickets";
 import type { PlatformClient, TicketRef } from "./client";
-import type { TicketContent } from "./content";
+import { commentMarker, commentNote, type TicketContent } from "./content";
 
 /**
  * Local mode's delivery target when the tenant configures no platform: one Markdown file per ticket
@@ -35,6 +35,16 @@ export class FolderTicketClient implements PlatformClient {
   async resolve(ref: TicketRef, content: TicketContent): Promise<void> {
     const id = this.idOf(ref);
     this.write(id, content, "resolved", this.history(id, "resolved"));
+  }
+
+  async comment(ref: TicketRef, comment: TicketComment, content: TicketContent): Promise<void> {
+    const id = this.idOf(ref);
+    this.write(id, content, "open", this.history(id, commentNote(comment).replace(/\s*\n\s*/g, " ")));
+  }
+
+  async hasComment(ref: TicketRef, comment: TicketComment): Promise<boolean> {
+    const path = join(this.dir, `${this.idOf(ref)}.md`);
+    return existsSync(path) && readFileSync(path, "utf8").includes(commentMarker(comment));
   }
 
   private idOf(ref: TicketRef): string {

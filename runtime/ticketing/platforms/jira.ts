@@ -1,8 +1,8 @@
 import type { IncidentSeverity } from "../../../contracts/records";
-import type { DeliveredResult } from "../../../contracts/tickets";
+import type { DeliveredResult, TicketComment } from "../../../contracts/tickets";
 import type { PlatformClient, TicketRef } from "./client";
 import { fingerprintLabel } from "./client";
-import { resolveNote, truncate, updateNote, type TicketContent } from "./content";
+import { commentMarker, commentNote, resolveNote, truncate, updateNote, type TicketContent } from "./content";
 import { DeliveryError } from "./errors";
 import { basicAuth, sendJson } from "./http";
 
@@ -107,6 +107,18 @@ export class JiraClient implements PlatformClient {
         fields: { priority: { name: JIRA_PRIORITY[content.severity] } },
       });
     }
+  }
+
+  async comment(ref: TicketRef, comment: TicketComment): Promise<void> {
+    // Jira caps a comment body at 32767 characters.
+    await this.call("POST", `/rest/api/3/issue/${encodeURIComponent(requireId(ref))}/comment`, { body: adfText(truncate(commentNote(comment), 32_000)) });
+  }
+
+  async hasComment(ref: TicketRef, comment: TicketComment): Promise<boolean> {
+    const response = await this.call("GET", `/rest/api/3/issue/${encodeURIComponent(requireId(ref))}/comment?orderBy=-created&maxResults=100`);
+    const comments = (response.json as { comments?: { body?: unknown }[] } | null)?.comments ?? [];
+    const marker = commentMarker(comment);
+    return comments.some((c) => JSON.stringify(c.body ?? "").includes(marker));
   }
 
   async resolve(ref: TicketRef, content: TicketContent): Promise<void> {

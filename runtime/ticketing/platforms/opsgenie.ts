@@ -1,8 +1,8 @@
 import type { IncidentSeverity } from "../../../contracts/records";
-import type { DeliveredResult } from "../../../contracts/tickets";
+import type { DeliveredResult, TicketComment } from "../../../contracts/tickets";
 import type { PlatformClient, TicketRef } from "./client";
 import { fingerprintLabel } from "./client";
-import { renderText, resolveNote, truncate, updateNote, type TicketContent } from "./content";
+import { commentMarker, commentNote, renderText, resolveNote, truncate, updateNote, type TicketContent } from "./content";
 import { sendJson } from "./http";
 
 export interface OpsGenieOptions {
@@ -37,7 +37,7 @@ export class OpsGenieClient implements PlatformClient {
     this.base = options.baseUrl.replace(/\/+$/, "");
   }
 
-  private call(method: "POST" | "PUT", path: string, body: unknown) {
+  private call(method: "GET" | "POST" | "PUT", path: string, body?: unknown) {
     return sendJson({
       method,
       url: `${this.base}${path}`,
@@ -82,6 +82,17 @@ export class OpsGenieClient implements PlatformClient {
     if (content.escalatedFrom) {
       await this.call("PUT", this.alertPath(alias, "priority"), { priority: OPSGENIE_PRIORITY[content.severity] });
     }
+  }
+
+  async comment(ref: TicketRef, comment: TicketComment): Promise<void> {
+    await this.call("POST", this.alertPath(ref.externalId ?? ref.fingerprint, "notes"), { note: truncate(commentNote(comment), 25_000), user: truncate(comment.by, 100), source: "LogClaw" });
+  }
+
+  async hasComment(ref: TicketRef, comment: TicketComment): Promise<boolean> {
+    const alias = encodeURIComponent(ref.externalId ?? ref.fingerprint);
+    const response = await this.call("GET", `/v2/alerts/${alias}/notes?identifierType=alias&order=desc&limit=100`);
+    const notes = (response.json as { data?: { note?: unknown }[] } | null)?.data ?? [];
+    return notes.some((n) => typeof n.note === "string" && n.note.includes(commentMarker(comment)));
   }
 
   async resolve(ref: TicketRef, content: TicketContent): Promise<void> {

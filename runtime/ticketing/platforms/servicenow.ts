@@ -1,7 +1,7 @@
 import type { IncidentSeverity } from "../../../contracts/records";
-import type { DeliveredResult } from "../../../contracts/tickets";
+import type { DeliveredResult, TicketComment } from "../../../contracts/tickets";
 import type { PlatformClient, TicketRef } from "./client";
-import { renderText, resolveNote, truncate, updateNote, type TicketContent } from "./content";
+import { commentMarker, commentNote, renderText, resolveNote, truncate, updateNote, type TicketContent } from "./content";
 import { DeliveryError } from "./errors";
 import { basicAuth, sendJson } from "./http";
 import { requireId } from "./jira";
@@ -75,6 +75,21 @@ export class ServiceNowClient implements PlatformClient {
       work_notes: updateNote(content),
       ...(content.escalatedFrom ? SERVICENOW_URGENCY_IMPACT[content.severity] : {}),
     });
+  }
+
+  /** Work notes are the incident's internal journal: the field takes one entry per write. */
+  async comment(ref: TicketRef, comment: TicketComment): Promise<void> {
+    await this.call("PATCH", `/api/now/table/incident/${encodeURIComponent(requireId(ref))}`, { work_notes: commentNote(comment) });
+  }
+
+  async hasComment(ref: TicketRef, comment: TicketComment): Promise<boolean> {
+    const query = new URLSearchParams({
+      sysparm_query: `element_id=${requireId(ref)}^element=work_notes^valueLIKE${commentMarker(comment)}`,
+      sysparm_fields: "sys_id",
+      sysparm_limit: "1",
+    });
+    const response = await this.call("GET", `/api/now/table/sys_journal_field?${query.toString()}`);
+    return ((response.json as { result?: unknown[] } | null)?.result ?? []).length > 0;
   }
 
   async resolve(ref: TicketRef, content: TicketContent): Promise<void> {

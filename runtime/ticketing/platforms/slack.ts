@@ -1,7 +1,7 @@
 import type { IncidentSeverity } from "../../../contracts/records";
-import type { DeliveredResult } from "../../../contracts/tickets";
+import type { DeliveredResult, TicketComment } from "../../../contracts/tickets";
 import type { PlatformClient, TicketRef } from "./client";
-import { resolveNote, truncate, updateNote, type TicketContent } from "./content";
+import { commentNote, resolveNote, truncate, updateNote, type TicketContent } from "./content";
 import { sendJson } from "./http";
 
 export interface SlackOptions {
@@ -70,6 +70,15 @@ export class SlackClient implements PlatformClient {
     await this.post({
       text: truncate(`${SEVERITY_EMOJI[content.severity]} ${content.title}: ${updateNote(content)}`, 3000),
     });
+  }
+
+  /**
+   * An incoming webhook answers "ok", never the message's `ts`, so it cannot thread under the ticket
+   * message (threading needs chat.postMessage with a bot token): the action is a channel line naming
+   * the incident. Nor can a webhook read the channel, so a retry after a lost answer may repeat it.
+   */
+  async comment(_ref: TicketRef, comment: TicketComment, content: TicketContent): Promise<void> {
+    await this.post({ text: truncate(`:speech_balloon: ${content.title}: ${commentNote(comment)}`, 3000) });
   }
 
   async resolve(_ref: TicketRef, content: TicketContent): Promise<void> {

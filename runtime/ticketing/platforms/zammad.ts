@@ -1,7 +1,7 @@
 import type { IncidentSeverity } from "../../../contracts/records";
-import type { DeliveredResult } from "../../../contracts/tickets";
+import type { DeliveredResult, TicketComment } from "../../../contracts/tickets";
 import type { PlatformClient, TicketRef } from "./client";
-import { escapeHtml, resolveNote, truncate, updateNote, type TicketContent } from "./content";
+import { commentMarker, commentNote, escapeHtml, resolveNote, truncate, updateNote, type TicketContent } from "./content";
 import { DeliveryError } from "./errors";
 import { sendJson } from "./http";
 import { requireId } from "./jira";
@@ -37,7 +37,7 @@ export class ZammadClient implements PlatformClient {
     this.base = options.baseUrl.replace(/\/+$/, "");
   }
 
-  private call(method: "POST" | "PUT", path: string, body: unknown) {
+  private call(method: "GET" | "POST" | "PUT", path: string, body?: unknown) {
     return sendJson({
       method,
       url: `${this.base}${path}`,
@@ -85,6 +85,17 @@ export class ZammadClient implements PlatformClient {
     if (content.escalatedFrom) {
       await this.call("PUT", `/api/v1/tickets/${encodeURIComponent(id)}`, { priority: ZAMMAD_PRIORITY[content.severity] });
     }
+  }
+
+  async comment(ref: TicketRef, comment: TicketComment): Promise<void> {
+    await this.note(requireId(ref), commentNote(comment));
+  }
+
+  async hasComment(ref: TicketRef, comment: TicketComment): Promise<boolean> {
+    const response = await this.call("GET", `/api/v1/ticket_articles/by_ticket/${encodeURIComponent(requireId(ref))}`);
+    const articles = Array.isArray(response.json) ? (response.json as { body?: unknown }[]) : [];
+    const marker = escapeHtml(commentMarker(comment));
+    return articles.some((a) => typeof a.body === "string" && a.body.includes(marker));
   }
 
   async resolve(ref: TicketRef, content: TicketContent): Promise<void> {

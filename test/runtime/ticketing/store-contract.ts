@@ -106,6 +106,31 @@ export function describeTicketStoreContract(name: string, open: () => Promise<Ti
       await store.close();
     });
 
+    it("queues a workflow comment once per action key, behind the create, with the create's platform id", async () => {
+      const store = await open();
+      const { tenant, event } = setup();
+      const opened = event("opened");
+      const comment = (key: string) => ({ ...opened, comment: { key, action: "acknowledge" as const, by: "alice", at: T0, text: "acknowledged by alice" } });
+      expect((await store.recordComment(comment("inc#1"))).outcome).toBe("no_ticket");
+      await store.recordEvent(opened);
+      const raced = await Promise.all([1, 2, 3].map(() => store.recordComment(comment("inc#1"))));
+      expect(raced.map((r) => r.outcome).sort()).toEqual(["commented", "duplicate_comment", "duplicate_comment"]);
+      expect((await store.recordComment(comment("inc#2"))).outcome).toBe("commented");
+      const [create] = await store.claimDue(tenant, "a", T0, at(60), 10);
+      expect(create!.item.action).toBe("create");
+      await store.markDelivered(create!.item.id, "a", { externalId: "OPS-9" }, at(1));
+      const [first] = await store.claimDue(tenant, "a", at(1), at(61), 10);
+      expect(first!.item).toMatchObject({ action: "comment", externalId: "OPS-9", payload: { comment: { key: "inc#1" } } });
+      await store.markDelivered(first!.item.id, "a", {}, at(2));
+      const [second] = await store.claimDue(tenant, "a", at(2), at(62), 10);
+      expect(second!.item.payload.comment?.key).toBe("inc#2");
+      await store.markDelivered(second!.item.id, "a", {}, at(3));
+      // Delivered is not forgotten: the same action synced again still queues nothing.
+      expect((await store.recordComment(comment("inc#1"))).outcome).toBe("duplicate_comment");
+      expect(await store.countOutbox(tenant)).toEqual({ pending: 0, delivered: 3, failed: 0 });
+      await store.close();
+    });
+
     it("stores the analysis of an incident per tenant", async () => {
       const store = await open();
       const { tenant, event } = setup();

@@ -43,6 +43,13 @@ export class FakeJira extends FakePlatform {
       issue.comments.push(r.body.body);
       return { status: 201, body: { id: String(issue.comments.length) } };
     }
+    if (r.method === "GET" && m[2] === "/comment") {
+      // GET /rest/api/3/issue/{key}/comment: a page of comments with ADF bodies.
+      const comments = issue.comments.map((body, i) => ({ id: String(i + 1), body }));
+      if (r.query.get("orderBy") === "-created") comments.reverse();
+      const max = Number(r.query.get("maxResults") ?? 50);
+      return { status: 200, body: { startAt: 0, maxResults: max, total: comments.length, comments: comments.slice(0, max) } };
+    }
     if (r.method === "PUT" && m[2] === undefined) {
       requireJson(r);
       check(r.body.fields && typeof r.body.fields === "object", "fields is required");

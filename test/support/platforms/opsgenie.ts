@@ -33,6 +33,18 @@ export class FakeOpsGenie extends FakePlatform {
     if (r.headers.authorization !== `GenieKey ${this.apiKey}`) {
       throw new ShapeError("Key format is not valid!", 422, { message: "Key format is not valid!", took: 0, requestId: randomUUID() });
     }
+    const notes = /^\/v2\/alerts\/([^/]+)\/notes$/.exec(r.path);
+    if (r.method === "GET" && notes) {
+      // List alert notes: newest first with order=desc, at most 100 per page.
+      check(r.query.get("identifierType") === "alias", "identifierType=alias is required to address an alert by alias");
+      const alert = this.alerts.get(decodeURIComponent(notes[1]!));
+      if (!alert) throw new ShapeError("Alert does not exist", 404, { message: "Alert with id [...] does not exist" });
+      const limit = Number(r.query.get("limit") ?? 100);
+      check(limit >= 1 && limit <= 100, "limit must be 1..100");
+      const list = alert.notes.map((note) => ({ note, owner: "LogClaw", createdAt: new Date(0).toISOString(), offset: "0" }));
+      if (r.query.get("order") === "desc") list.reverse();
+      return { status: 200, body: { data: list.slice(0, limit), took: 0, requestId: randomUUID() } };
+    }
     requireJson(r);
     if (r.method === "POST" && r.path === "/v2/alerts") {
       const b = r.body;
@@ -55,6 +67,8 @@ export class FakeOpsGenie extends FakePlatform {
     if (!alert) throw new ShapeError("Alert does not exist", 404, { message: "Alert with id [...] does not exist" });
     if (m[2] === "notes") {
       check(r.method === "POST" && typeof r.body.note === "string" && r.body.note.length <= 25000, "note is required (<= 25000)");
+      if (r.body.user !== undefined) check(typeof r.body.user === "string" && r.body.user.length <= 100, "user is a display name (<= 100)");
+      if (r.body.source !== undefined) check(typeof r.body.source === "string" && r.body.source.length <= 100, "source is at most 100 characters");
       alert.notes.push(r.body.note);
     } else if (m[2] === "priority") {
       check(r.method === "PUT" && PRIORITIES.includes(r.body.priority), "priority must be P1..P5");

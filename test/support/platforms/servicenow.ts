@@ -30,6 +30,15 @@ export class FakeServiceNow extends FakePlatform {
     }
     check(String(r.headers.accept ?? "").includes("application/json"), "Accept must be application/json");
     if (r.path === "/api/now/table/incident" && r.method === "POST") return this.insert(r);
+    if (r.path === "/api/now/table/sys_journal_field" && r.method === "GET") {
+      // Work notes live in the journal table: element_id is the incident's sys_id, element the field.
+      const query = r.query.get("sysparm_query") ?? "";
+      const id = /element_id=([^^]+)/.exec(query)?.[1];
+      check(query.includes("element=work_notes"), "query the work_notes journal");
+      const like = /valueLIKE([^^]+)/.exec(query)?.[1];
+      const notes = (id ? this.incidents.get(id)?.workNotes ?? [] : []).filter((n) => !like || n.includes(like));
+      return { status: 200, body: { result: notes.slice(0, Number(r.query.get("sysparm_limit") ?? 10000)).map((value, i) => ({ sys_id: `j${i}`, value })) } };
+    }
     if (r.path === "/api/now/table/incident" && r.method === "GET") {
       const query = r.query.get("sysparm_query") ?? "";
       const correlation = /correlation_id=([^^]+)/.exec(query)?.[1];

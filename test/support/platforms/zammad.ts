@@ -28,6 +28,12 @@ export class FakeZammad extends FakePlatform {
 
   protected route(r: RecordedRequest): Reply {
     if (r.headers.authorization !== `Token token=${this.token}`) throw new ShapeError("authentication failed", 401, { error: "authentication failed" });
+    const byTicket = /^\/api\/v1\/ticket_articles\/by_ticket\/(\d+)$/.exec(r.path);
+    if (r.method === "GET" && byTicket) {
+      const ticket = this.tickets.get(Number(byTicket[1]));
+      if (!ticket) throw new ShapeError("Couldn't find Ticket", 404, { error: "Couldn't find Ticket" });
+      return { status: 200, body: ticket.articles.map((a, i) => ({ id: i + 1, ticket_id: ticket.id, ...a })) };
+    }
     requireJson(r);
     const b = r.body;
     if (r.method === "POST" && r.path === "/api/v1/tickets") {
@@ -54,6 +60,9 @@ export class FakeZammad extends FakePlatform {
       const ticket = this.tickets.get(b.ticket_id);
       if (!ticket) throw new ShapeError("Couldn't find Ticket", 404, { error: "Couldn't find Ticket" });
       check(typeof b.body === "string" && b.body.length > 0, "body is required");
+      check(typeof b.ticket_id === "number", "ticket_id must be the numeric ticket id");
+      if (b.type !== undefined) check(["note", "email", "phone", "web"].includes(b.type), "type must be an article type name");
+      if (b.internal !== undefined) check(typeof b.internal === "boolean", "internal must be a boolean");
       ticket.articles.push(b);
       return { status: 201, body: { id: ticket.articles.length, ticket_id: ticket.id } };
     }

@@ -23,7 +23,7 @@ export function tempDataDir(): string {
   return join(mkdtempSync(join(tmpdir(), "logclaw-local-")), "data");
 }
 
-export async function localConfig(dataDir: string, extra: { apiKey?: string } = {}): Promise<LocalConfig> {
+export async function localConfig(dataDir: string, extra: { apiKey?: string; tenantFile?: string } = {}): Promise<LocalConfig> {
   return buildLocalConfig(
     {
       data: dataDir,
@@ -31,6 +31,7 @@ export async function localConfig(dataDir: string, extra: { apiKey?: string } = 
       otlpHttpPort: String(await freePort()),
       otlpGrpcPort: String(await freePort()),
       apiKey: extra.apiKey,
+      tenantFile: extra.tenantFile,
       logLevel: "silent",
     },
     {},
@@ -40,6 +41,6 @@ export async function localConfig(dataDir: string, extra: { apiKey?: string } = 
 }
 
 /** The real local mode, in this process (`now`: an injected wall clock). */
-export function startLocal(config: LocalConfig, now?: () => Date): Promise<LocalModeHandle> {
-  return startLocalMode(config, createLocalModeFactory({}), pino({ level: "silent" }), now);
+export function startLocal(config: LocalConfig, now?: () => Date, env: NodeJS.ProcessEnv = {}): Promise<LocalModeHandle> {
+  return startLocalMode(config, createLocalModeFactory(env), pino({ level: "silent" }), now);
 }
