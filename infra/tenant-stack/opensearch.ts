@@ -1,7 +1,7 @@
 import { PART_OF_LABEL } from "../../contracts/labels";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { INCIDENTS_INDEX, LOG_INDEX_PATTERN, LOG_INDEX_TEMPLATE, SPAN_INDEX_PATTERN, SPAN_INDEX_TEMPLATE, TICKETS_INDEX } from "../../contracts/opensearch/index-names";
+import { INCIDENTS_INDEX, LOG_INDEX_PATTERN, LOG_INDEX_TEMPLATE, SPAN_INDEX_PATTERN, SPAN_INDEX_TEMPLATE, TICKETS_INDEX, WORKFLOW_INDEX } from "../../contracts/opensearch/index-names";
 import { logIndexTemplate, spanIndexTemplate } from "../../contracts/opensearch/mappings";
 import { RETAINED_DATA, retentionPolicyId, retentionPolicySpec as retentionModelSpec, type RetainedData } from "../../contracts/opensearch/retention";
 import type { OpenSearchPoolSpec, OpenSearchTier, TierSpec } from "../../contracts/tenant/tiers";
@@ -103,7 +103,8 @@ export function openSearchRoles(): Record<string, { clusterPermissions: string[]
       indexPermissions: [
         // Spans: the API's exemplar traces (`/api/traces/:traceId`, `/api/incidents/:id/traces`).
         { indexPatterns: [LOGS_INDEX_PATTERN, SPAN_INDEX_PATTERN], allowedActions: ["read", "search"] },
-        { indexPatterns: [INCIDENTS_INDEX, TICKETS_INDEX], allowedActions: ["crud", "create_index"] },
+        // Workflow: the API stores people's actions and verdicts there.
+        { indexPatterns: [INCIDENTS_INDEX, TICKETS_INDEX, WORKFLOW_INDEX], allowedActions: ["crud", "create_index"] },
       ],
     },
   };
