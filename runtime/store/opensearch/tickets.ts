@@ -94,6 +94,34 @@ function toRecord(doc: TicketDoc): TicketRecord {
   return record;
 }
 
+/** A new outbox item at the end of a ticket's queue, due now. */
+function pendingItem(
+  ticket: Pick<OutboxItem, "tenant" | "platform" | "fingerprint"> & { id: string },
+  seq: number,
+  action: OutboxItem["action"],
+  payload: OutboxItem["payload"],
+  externalId: OutboxItem["externalId"],
+  now: OutboxItem["createdAt"],
+): OutboxItem {
+  return {
+    id: `${ticket.id}#${seq}`,
+    seq,
+    tenant: ticket.tenant,
+    ticketId: ticket.id,
+    platform: ticket.platform,
+    fingerprint: ticket.fingerprint,
+    action,
+    payload,
+    externalId,
+    status: "pending",
+    attempts: 0,
+    nextAttemptAt: now,
+    lastError: null,
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
 function withQueue(doc: TicketDoc, queue: OutboxItem[]): TicketDoc {
   return { ...doc, queue, dueAt: queue[0]?.nextAttemptAt ?? null };
 }
@@ -160,23 +188,7 @@ export class OpenSearchTicketStore implements TicketStore {
       const t = decision.ticket;
       const seq = current?.doc.nextSeq ?? 1;
       const commentKeys = current?.doc.commentKeys ?? [];
-      const item: OutboxItem = {
-        id: `${t.id}#${seq}`,
-        seq,
-        tenant: t.tenant,
-        ticketId: t.id,
-        platform: t.platform,
-        fingerprint: t.fingerprint,
-        action: decision.enqueue.action,
-        payload: decision.enqueue.payload,
-        externalId: decision.enqueue.action === "create" ? null : t.externalId,
-        status: "pending",
-        attempts: 0,
-        nextAttemptAt: input.now,
-        lastError: null,
-        createdAt: input.now,
-        updatedAt: input.now,
-      };
+      const item = pendingItem(t, seq, decision.enqueue.action, decision.enqueue.payload, decision.enqueue.action === "create" ? null : t.externalId, input.now);
       const doc = withQueue(
         { ...t, queue: [], nextSeq: seq + 1, dueAt: null, leaseOwner: current?.doc.leaseOwner ?? null, leaseUntil: current?.doc.leaseUntil ?? null, commentKeys },
         [...(current?.doc.queue ?? []), item],
@@ -193,23 +205,7 @@ export class OpenSearchTicketStore implements TicketStore {
       const keys = current.doc.commentKeys ?? [];
       if (keys.includes(input.comment.key)) return { doc: null, result: { ticket, outcome: "duplicate_comment" } };
       const seq = current.doc.nextSeq;
-      const item: OutboxItem = {
-        id: `${ticket.id}#${seq}`,
-        seq,
-        tenant: ticket.tenant,
-        ticketId: ticket.id,
-        platform: ticket.platform,
-        fingerprint: ticket.fingerprint,
-        action: "comment",
-        payload,
-        externalId: ticket.externalId,
-        status: "pending",
-        attempts: 0,
-        nextAttemptAt: input.now,
-        lastError: null,
-        createdAt: input.now,
-        updatedAt: input.now,
-      };
+      const item = pendingItem(ticket, seq, "comment", payload, ticket.externalId, input.now);
       const doc = withQueue(
         { ...current.doc, nextSeq: seq + 1, commentKeys: [...keys, input.comment.key].slice(-MAX_COMMENT_KEYS) },
         [...current.doc.queue, item],
