@@ -1,15 +1,30 @@
 /**
- * Sustained OTLP/HTTP ingest into local mode: a real `logclaw start` in its own process, fed OTLP/JSON
- * requests of 500 records (the scenario generator's microservice traffic, shifted forward in event
- * time on every lap so each record is new) by 4 keep-alive clients for 30 s. Every request must be
- * answered 200 (stored before the answer). Figures, one JSON line each:
- * - `local.ingest.throughput`: records stored per second (wall clock; the 1-minute load average is
- *   printed beside it because the machine is shared),
+ * Sustained OTLP/HTTP log ingest into local mode: a real `logclaw start` in its own process per run,
+ * fed by keep-alive clients for `LOGCLAW_BENCH_INGEST_SECONDS` (default 30) each, in four runs:
+ * OTLP/JSON and OTLP/protobuf, 4 and 16 clients. A request holds 512 records (the OpenTelemetry SDK's
+ * `BatchLogRecordProcessor` default `maxExportBatchSize`), uncompressed (the SDK exporters' default),
+ * grouped by service as an exporter groups them by resource: the scenario generator's microservice
+ * traffic, shifted forward in event time on every lap so each record is new.
+ *
+ * Requests are encoded once before the clock starts; a lap only rewrites the timestamps (fixed64 in
+ * protobuf, patched in place), so the clients cost little of the shared CPU. A client answered 503
+ * waits `Retry-After` and sends the same request again, as an OTLP exporter does.
+ *
+ * Figures, one JSON line per run and figure:
+ * - `local.ingest.throughput`: records acknowledged per second (wall clock; the 1-minute load
+ *   average is printed beside it because the machine is shared),
+ * - `local.ingest.cpu_per_record`: the server's CPU time (user + system) per acknowledged record,
+ *   the figure that does not depend on what else the machine runs,
  * - `local.ingest.peak_rss`: peak resident memory of the local-mode process,
+ * - `local.ingest.lost`: acknowledged records that `/api/logs` does not count afterwards (must be 0),
  * - `local.shutdown.flush`: SIGTERM to exit (flush, state save, close).
+ * Then one summary line per run on stderr.
+ *
+ * `LOGCLAW_BENCH_INGEST_RUNS` (e.g. `protobuf:4`) keeps some runs; `LOGCLAW_BENCH_NODE_ARGS` is
+ * passed to the server's node (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it).
  */
-import { spawn } from "node:child_process";
-import { readFileSync, mkdtempSync, rmSync } from "node:fs";
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { Agent, request } from "node:http";
 import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -17,10 +32,153 @@ import { generateScenario } from "../../runtime/scenarios/generate";
 import type { ScenarioLog } from "../../runtime/scenarios/types";
 import { freePort } from "../runtime/services/local/harness";
 
-const DURATION_MS = 30_000;
-const CLIENTS = 4;
-const RECORDS_PER_REQUEST = 500;
+type Encoding = "json" | "protobuf";
+interface Run {
+  encoding: Encoding;
+  clients: number;
+}
+
+const DURATION_MS = Number(process.env.LOGCLAW_BENCH_INGEST_SECONDS ?? 30) * 1000;
+/** The OpenTelemetry SDK's BatchLogRecordProcessor default maxExportBatchSize. */
+const RECORDS_PER_REQUEST = 512;
+const ALL_RUNS: readonly Run[] = [
+  { encoding: "protobuf", clients: 4 },
+  { encoding: "protobuf", clients: 16 },
+  { encoding: "json", clients: 4 },
+  { encoding: "json", clients: 16 },
+];
+const CONTENT_TYPE: Record<Encoding, string> = { json: "application/json", protobuf: "application/x-protobuf" };
 const repoRoot = resolve(__dirname, "..", "..");
+
+// The protobufjs code @opentelemetry/otlp-transformer ships, generated from the upstream .proto files.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const generatedRoot = require("@opentelemetry/otlp-transformer/build/src/generated/root") as {
+  opentelemetry: { proto: { collector: { logs: { v1: { ExportLogsServiceRequest: { fromObject(o: unknown): unknown; encode(m: unknown): { finish(): Uint8Array } } } } } } };
+};
+const PbRequest = generatedRoot.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
+
+/** One request, encoded once; `at(shiftMs)` is its body with every timestamp moved by `shiftMs`. */
+interface EncodedRequest {
+  records: number;
+  at(shiftMs: number): Buffer;
+}
+
+function groupByService(logs: readonly ScenarioLog[]): Map<string, ScenarioLog[]> {
+  const byService = new Map<string, ScenarioLog[]>();
+  for (const log of logs) {
+    const list = byService.get(log.service);
+    if (list) list.push(log);
+    else byService.set(log.service, [log]);
+  }
+  return byService;
+}
+
+function attributesOf(r: ScenarioLog): { key: string; value: Record<string, unknown> }[] {
+  return Object.entries(r.attributes).map(([key, v]) => ({
+    key,
+    value: typeof v === "number" ? (Number.isInteger(v) ? { intValue: v } : { doubleValue: v }) : typeof v === "boolean" ? { boolValue: v } : { stringValue: String(v) },
+  }));
+}
+
+function resourceOf(service: string): { attributes: { key: string; value: { stringValue: string } }[] } {
+  const attrs: Record<string, string> = { "service.name": service, "service.version": "1.4.0", "deployment.environment.name": "prod", "host.name": `node-${service.length % 5}`, "telemetry.sdk.language": "nodejs", "telemetry.sdk.name": "opentelemetry" };
+  return { attributes: Object.entries(attrs).map(([key, stringValue]) => ({ key, value: { stringValue } })) };
+}
+
+/** OTLP/JSON with each timestamp as a hole, so a lap is a join of fixed parts and new numbers. */
+function encodeJson(logs: readonly ScenarioLog[]): EncodedRequest {
+  const HOLE = "@@time@@";
+  const times: number[] = [];
+  const hole = (ms: number): string => {
+    times.push(ms);
+    return HOLE;
+  };
+  const text = JSON.stringify({
+    resourceLogs: [...groupByService(logs)].map(([service, records]) => ({
+      resource: resourceOf(service),
+      scopeLogs: [
+        {
+          scope: { name: "bench" },
+          logRecords: records.map((r) => ({
+            timeUnixNano: hole(r.timeMs),
+            observedTimeUnixNano: hole(r.timeMs + 3),
+            severityNumber: r.severityNumber,
+            severityText: r.severityText,
+            body: { stringValue: r.body },
+            ...(r.traceId ? { traceId: r.traceId, spanId: r.spanId ?? "" } : {}),
+            attributes: attributesOf(r).map((a) => ({ key: a.key, value: "intValue" in a.value ? { intValue: String(a.value.intValue) } : a.value })),
+          })),
+        },
+      ],
+    })),
+  });
+  const parts = text.split(`"${HOLE}"`);
+  return {
+    records: logs.length,
+    at: (shiftMs) => {
+      let out = parts[0]!;
+      for (let i = 0; i < times.length; i++) out += `"${times[i]! + shiftMs}000000"${parts[i + 1]!}`;
+      return Buffer.from(out);
+    },
+  };
+}
+
+/** OTLP/protobuf; `time_unix_nano` and `observed_time_unix_nano` are fixed64, rewritten in a copy. */
+function encodeProtobuf(logs: readonly ScenarioLog[]): EncodedRequest {
+  const times: bigint[] = [];
+  const nanos = (ms: number): bigint => {
+    const ns = BigInt(ms) * 1_000_000n;
+    times.push(ns);
+    return ns;
+  };
+  const message = PbRequest.fromObject({
+    resourceLogs: [...groupByService(logs)].map(([service, records]) => ({
+      resource: resourceOf(service),
+      scopeLogs: [
+        {
+          scope: { name: "bench" },
+          logRecords: records.map((r) => ({
+            timeUnixNano: nanos(r.timeMs).toString(),
+            observedTimeUnixNano: nanos(r.timeMs + 3).toString(),
+            severityNumber: r.severityNumber,
+            severityText: r.severityText,
+            body: { stringValue: r.body },
+            ...(r.traceId ? { traceId: Buffer.from(r.traceId, "hex"), spanId: Buffer.from(r.spanId ?? "", "hex") } : {}),
+            attributes: attributesOf(r),
+          })),
+        },
+      ],
+    })),
+  });
+  const body = Buffer.from(PbRequest.encode(message).finish());
+  // Each timestamp follows its tag byte (field 1 or 11, wire type 1) in record order.
+  const offsets: number[] = [];
+  let from = 0;
+  for (const ns of times) {
+    const needle = Buffer.alloc(8);
+    needle.writeBigUInt64LE(ns);
+    const at = body.indexOf(needle, from);
+    if (at < 0) throw new Error("bench: timestamp not found in the encoded request");
+    offsets.push(at);
+    from = at + 8;
+  }
+  return {
+    records: logs.length,
+    at: (shiftMs) => {
+      const copy = Buffer.from(body);
+      const shift = BigInt(shiftMs) * 1_000_000n;
+      for (let i = 0; i < offsets.length; i++) copy.writeBigUInt64LE(times[i]! + shift, offsets[i]!);
+      return copy;
+    },
+  };
+}
+
+function cpuSeconds(pid: number): number {
+  // Fields 14 and 15 of /proc/<pid>/stat (after the command in parentheses): utime, stime in clock ticks (100 Hz).
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
 
 function rssMib(pid: number): number {
   try {
@@ -31,49 +189,23 @@ function rssMib(pid: number): number {
   }
 }
 
-function toOtlpJson(logs: readonly ScenarioLog[], shiftMs: number): string {
-  const byService = new Map<string, ScenarioLog[]>();
-  for (const log of logs) {
-    const list = byService.get(log.service) ?? [];
-    list.push(log);
-    byService.set(log.service, list);
-  }
-  return JSON.stringify({
-    resourceLogs: [...byService].map(([service, records]) => ({
-      resource: { attributes: [{ key: "service.name", value: { stringValue: service } }] },
-      scopeLogs: [
-        {
-          scope: { name: "bench" },
-          logRecords: records.map((r) => ({
-            timeUnixNano: `${BigInt(r.timeMs + shiftMs) * 1_000_000n}`,
-            severityNumber: r.severityNumber,
-            severityText: r.severityText,
-            body: { stringValue: r.body },
-            traceId: r.traceId ?? "",
-            spanId: r.spanId ?? "",
-            attributes: Object.entries(r.attributes).map(([key, v]) => ({
-              key,
-              value: typeof v === "number" ? { intValue: String(Math.trunc(v)) } : typeof v === "boolean" ? { boolValue: v } : { stringValue: String(v) },
-            })),
-          })),
-        },
-      ],
-    })),
-  });
+interface Answer {
+  status: number;
+  retryAfterS: number;
 }
 
-function post(agent: Agent, port: number, body: string): Promise<number> {
+function post(agent: Agent, port: number, encoding: Encoding, body: Buffer): Promise<Answer> {
   return new Promise((done, fail) => {
-    const req = request({ host: "127.0.0.1", port, path: "/v1/logs", method: "POST", agent, headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) } }, (res) => {
+    const req = request({ host: "127.0.0.1", port, path: "/v1/logs", method: "POST", agent, headers: { "content-type": CONTENT_TYPE[encoding], "content-length": body.length } }, (res) => {
       res.resume();
-      res.on("end", () => done(res.statusCode ?? 0));
+      res.on("end", () => done({ status: res.statusCode ?? 0, retryAfterS: Number(res.headers["retry-after"] ?? 1) }));
     });
     req.on("error", fail);
     req.end(body);
   });
 }
 
-async function waitForHealth(url: string, child: ReturnType<typeof spawn>): Promise<void> {
+async function waitForHealth(url: string, child: ChildProcess): Promise<void> {
   for (;;) {
     if (child.exitCode !== null) throw new Error(`local mode exited with ${child.exitCode}`);
     const ok = await fetch(url).then((r) => r.ok, () => false);
@@ -82,56 +214,120 @@ async function waitForHealth(url: string, child: ReturnType<typeof spawn>): Prom
   }
 }
 
-async function main(): Promise<void> {
-  const scenario = generateScenario({ seed: 11, startMs: Date.now() - 3_600_000, durationMs: 60 * 60_000, requestsPerSecond: 25 });
-  const lapMs = scenario.endMs - scenario.startMs;
-  const chunks: ScenarioLog[][] = [];
-  for (let i = 0; i + RECORDS_PER_REQUEST <= scenario.logs.length; i += RECORDS_PER_REQUEST) chunks.push(scenario.logs.slice(i, i + RECORDS_PER_REQUEST));
+async function storedCount(port: number): Promise<number> {
+  const res = await fetch(`http://127.0.0.1:${port}/api/logs?limit=1`);
+  if (!res.ok) throw new Error(`/api/logs answered ${res.status}`);
+  return ((await res.json()) as { total: number }).total;
+}
 
+interface RunResult {
+  run: Run;
+  records: number;
+  seconds: number;
+  cpuSeconds: number;
+  peakRssMib: number;
+  stored: number;
+  refused: number;
+  flushMs: number;
+  loadavg1m: number;
+  requestBytes: number;
+}
+
+async function measure(run: Run, requests: readonly EncodedRequest[], lapMs: number): Promise<RunResult> {
   const dir = mkdtempSync(join(tmpdir(), "logclaw-bench-"));
   const [port, httpPort, grpcPort] = [await freePort(), await freePort(), await freePort()];
-  const child = spawn(process.execPath, [join(repoRoot, "runtime/cli/bin.js"), "start", "--data", join(dir, "data"), "--port", String(port), "--otlp-http-port", String(httpPort), "--otlp-grpc-port", String(grpcPort), "--log-level", "warn"], { stdio: ["ignore", "ignore", "inherit"] });
+  const nodeArgs = (process.env.LOGCLAW_BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  const child = spawn(
+    process.execPath,
+    [...nodeArgs, join(repoRoot, "runtime/cli/bin.js"), "start", "--data", join(dir, "data"), "--port", String(port), "--otlp-http-port", String(httpPort), "--otlp-grpc-port", String(grpcPort), "--log-level", "warn"],
+    { stdio: ["ignore", "ignore", "inherit"] },
+  );
   try {
     await waitForHealth(`http://127.0.0.1:${port}/healthz`, child);
-    let peakRss = rssMib(child.pid!);
-    const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssMib(child.pid!))), 200);
-    const agent = new Agent({ keepAlive: true, maxSockets: CLIENTS });
+    const pid = child.pid!;
+    let peakRss = rssMib(pid);
+    const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssMib(pid))), 200);
+    const agent = new Agent({ keepAlive: true, maxSockets: run.clients });
     let next = 0;
     let records = 0;
     let refused = 0;
+    const cpuBefore = cpuSeconds(pid);
     const started = Date.now();
     const deadline = started + DURATION_MS;
     await Promise.all(
-      Array.from({ length: CLIENTS }, async () => {
+      Array.from({ length: run.clients }, async () => {
         while (Date.now() < deadline) {
           const n = next++;
-          const lap = Math.floor(n / chunks.length);
-          const chunk = chunks[n % chunks.length]!;
-          const status = await post(agent, httpPort, toOtlpJson(chunk, lap * lapMs));
-          if (status === 200) records += chunk.length;
-          else refused += 1;
+          const encoded = requests[n % requests.length]!;
+          const body = encoded.at(Math.floor(n / requests.length) * lapMs);
+          for (;;) {
+            const answer = await post(agent, httpPort, run.encoding, body);
+            if (answer.status === 200) break;
+            if (answer.status !== 503) throw new Error(`a request was answered ${answer.status}`);
+            refused += 1;
+            await new Promise((r) => setTimeout(r, answer.retryAfterS * 1000));
+          }
+          records += encoded.records;
         }
       }),
     );
-    const elapsed = (Date.now() - started) / 1000;
+    const seconds = (Date.now() - started) / 1000;
+    const cpu = cpuSeconds(pid) - cpuBefore;
     clearInterval(sampler);
     agent.destroy();
-    if (refused > 0) throw new Error(`${refused} requests were not answered 200`);
+    const loadavg1m = Number(loadavg()[0]!.toFixed(1));
+    const stored = await storedCount(port);
     const stopStarted = Date.now();
     const exited = new Promise<void>((done) => child.once("exit", () => done()));
     child.kill("SIGTERM");
     await exited;
     const flushMs = Date.now() - stopStarted;
-    const lines = [
-      { bench: "local.ingest.throughput", value: Math.round(records / elapsed), unit: "logs/s", target: ">=10000", records, seconds: Math.round(elapsed), loadavg1m: Number(loadavg()[0]!.toFixed(1)) },
-      { bench: "local.ingest.peak_rss", value: Math.round(peakRss), unit: "MiB", target: "<=1024" },
-      { bench: "local.shutdown.flush", value: flushMs, unit: "ms", target: "<=10000" },
-    ];
-    for (const line of lines) process.stdout.write(`${JSON.stringify(line)}\n`);
+    const requestBytes = Math.round(requests.reduce((sum, r) => sum + r.at(0).length, 0) / requests.length);
+    return { run, records, seconds, cpuSeconds: cpu, peakRssMib: peakRss, stored, refused, flushMs, loadavg1m, requestBytes };
   } finally {
     if (child.exitCode === null) child.kill("SIGKILL");
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+function selectedRuns(): Run[] {
+  const filter = process.env.LOGCLAW_BENCH_INGEST_RUNS;
+  if (!filter) return [...ALL_RUNS];
+  const wanted = filter.split(",").map((s) => s.trim());
+  const runs = ALL_RUNS.filter((r) => wanted.includes(`${r.encoding}:${r.clients}`));
+  if (runs.length === 0) throw new Error(`LOGCLAW_BENCH_INGEST_RUNS=${filter}: expected e.g. protobuf:4,json:16`);
+  return runs;
+}
+
+async function main(): Promise<void> {
+  const scenario = generateScenario({ seed: 11, startMs: Date.now() - 3_600_000, durationMs: 60 * 60_000, requestsPerSecond: 25 });
+  const lapMs = scenario.endMs - scenario.startMs;
+  const chunks: ScenarioLog[][] = [];
+  for (let i = 0; i + RECORDS_PER_REQUEST <= scenario.logs.length; i += RECORDS_PER_REQUEST) chunks.push(scenario.logs.slice(i, i + RECORDS_PER_REQUEST));
+  const summaries: string[] = [];
+  let failed = false;
+  for (const run of selectedRuns()) {
+    const requests = chunks.map(run.encoding === "json" ? encodeJson : encodeProtobuf);
+    const r = await measure(run, requests, lapMs);
+    const tags = { encoding: run.encoding, clients: run.clients, records_per_request: RECORDS_PER_REQUEST, request_bytes: r.requestBytes };
+    const rate = Math.round(r.records / r.seconds);
+    const cpuUs = (r.cpuSeconds / r.records) * 1e6;
+    const lost = r.records - r.stored;
+    const lines = [
+      { bench: "local.ingest.throughput", value: rate, unit: "logs/s", target: run.encoding === "protobuf" && run.clients === 4 ? ">=30000" : undefined, ...tags, records: r.records, seconds: Math.round(r.seconds), refused_503: r.refused, loadavg1m: r.loadavg1m },
+      { bench: "local.ingest.cpu_per_record", value: Number(cpuUs.toFixed(1)), unit: "us", ...tags, server_cpu_seconds: Number(r.cpuSeconds.toFixed(1)), records_per_cpu_second: Math.round(r.records / r.cpuSeconds) },
+      { bench: "local.ingest.peak_rss", value: Math.round(r.peakRssMib), unit: "MiB", target: "<=1024", ...tags },
+      { bench: "local.ingest.lost", value: lost, unit: "records", target: "0", ...tags, acknowledged: r.records, stored: r.stored },
+      { bench: "local.shutdown.flush", value: r.flushMs, unit: "ms", target: "<=10000", ...tags },
+    ];
+    for (const line of lines) process.stdout.write(`${JSON.stringify(line)}\n`);
+    summaries.push(
+      `${run.encoding.padEnd(8)} ${String(run.clients).padStart(2)} clients: ${rate} logs/s, ${cpuUs.toFixed(1)} µs CPU/record, peak RSS ${Math.round(r.peakRssMib)} MiB, ${r.records} acknowledged / ${r.stored} stored, ${r.refused} answered 503, load ${r.loadavg1m}`,
+    );
+    if (lost !== 0) failed = true;
+  }
+  process.stderr.write(`# local ingest, ${RECORDS_PER_REQUEST} records/request, ${DURATION_MS / 1000} s per run\n${summaries.map((s) => `#   ${s}`).join("\n")}\n`);
+  if (failed) throw new Error("acknowledged records are missing from the store");
 }
 
 main().catch((err: unknown) => {

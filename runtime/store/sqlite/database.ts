@@ -14,12 +14,20 @@ export interface Migration {
  * Opens (creating if needed) the embedded store `logclaw.db` in `dataDir`. WAL lets readers run
  * beside the single writer, and SQLite's file locks serialize writers from several processes;
  * the busy timeout makes a second process wait for the lock instead of failing at once.
+ *
+ * Durability: with WAL and `synchronous = NORMAL` a commit is in the write-ahead log (the OS's page
+ * cache) when it returns, not yet fsynced. A crash or kill of LogClaw loses nothing committed (the
+ * log is replayed at the next open); a power loss or kernel crash can lose the last commits, never
+ * corrupt the file. `FULL` would add an fsync per commit, the cost of a disk flush per request.
  */
 export function openDatabase(dataDir: string, migrations: readonly Migration[]): SqliteDatabase {
   mkdirSync(dataDir, { recursive: true });
   const db = new Database(join(dataDir, "logclaw.db"));
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = NORMAL");
+  // An upsert may need to undo a half-done statement: its statement journal then lives in memory
+  // instead of a temporary file written and read back through the kernel for every row.
+  db.pragma("temp_store = MEMORY");
   db.pragma("busy_timeout = 10000");
   db.pragma("foreign_keys = ON");
   applyMigrations(db, migrations);

@@ -5,7 +5,8 @@ import type { Migration, SqliteDatabase } from "./database";
 
 /**
  * Normalized logs in SQLite: one row per document (the whole document as JSON plus the columns the
- * filters need) and an external-content FTS5 index over the message, kept in step by triggers.
+ * filters need) and an external-content FTS5 index over the message: new rows are added to it once
+ * per batch, updated and deleted rows by triggers.
  */
 export const LOG_MIGRATIONS: readonly Migration[] = [
   {
@@ -57,6 +58,14 @@ export const LOG_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX logs_tenant_ts ON logs (tenant_id, ts_ms);
     `,
   },
+  {
+    // A trigger on every inserted row makes each row's statement a savepoint, and FTS5 writes its
+    // pending terms to a new segment at every savepoint: one segment (and its merges) per record.
+    // New rows now enter the index in one statement per batch (indexSync); updates and deletes keep
+    // their triggers (rare, and they must see the old message).
+    name: "logs-004-fts-per-batch",
+    sql: "DROP TRIGGER logs_fts_insert;",
+  },
 ];
 
 /** Upper bound on one search answer, whatever the caller asks. */
@@ -100,41 +109,50 @@ function toMillis(iso: string, field: string): number {
 
 export class SqliteLogStore implements LogStore, LogExplorer {
   private readonly upsertStatement;
+  private readonly lastSeqStatement;
+  private readonly indexTextStatement;
 
   constructor(private readonly db: SqliteDatabase) {
+    // Positional parameters: binding an object costs a property lookup per column and row.
     this.upsertStatement = db.prepare(`
       INSERT INTO logs (id, ts_ms, service, severity_text, severity_number, trace_id, message, doc, received_ms)
-      VALUES (@id, @ts_ms, @service, @severity_text, @severity_number, @trace_id, @message, @doc, @received_ms)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (id) DO UPDATE SET
         ts_ms = excluded.ts_ms, service = excluded.service, severity_text = excluded.severity_text,
         severity_number = excluded.severity_number, trace_id = excluded.trace_id,
         message = excluded.message, doc = excluded.doc
     `);
+    this.lastSeqStatement = db.prepare("SELECT coalesce(max(seq), 0) FROM logs").pluck();
+    this.indexTextStatement = db.prepare("INSERT INTO logs_fts (rowid, message) SELECT seq, message FROM logs WHERE seq > ?");
   }
 
   /**
-   * Stores a batch, committed when it returns (local mode's log sink). `receivedMs` (when the
-   * records were received) is what retention counts from; without it, each document's own time.
-   * A document stored again keeps its first received time.
+   * Stores a batch in one transaction, committed when it returns (local mode's log sink).
+   * `receivedMs` (when the records were received) is what retention counts from; without it, each
+   * document's own time. A document stored again keeps its first received time; stored twice in one
+   * transaction, the last copy is stored (with its batch's received time).
    */
   indexSync(docs: readonly LogDocument[], receivedMs?: number): void {
     if (docs.length === 0) return;
-    this.db.transaction((batch: readonly LogDocument[]) => {
-      for (const doc of batch) {
-        const tsMs = toMillis(doc["@timestamp"], "@timestamp");
-        this.upsertStatement.run({
-          id: doc.id,
-          ts_ms: tsMs,
-          received_ms: receivedMs ?? tsMs,
-          service: doc.service,
-          severity_text: doc.severity_text,
-          severity_number: doc.severity_number,
-          trace_id: doc.trace_id,
-          message: doc.message,
-          doc: JSON.stringify(doc),
-        });
+    this.indexBatchesSync([{ docs, receivedMs }]);
+  }
+
+  /**
+   * Several batches (each with its own received time) in one transaction: the write queue commits
+   * everything that waited for the previous commit together.
+   */
+  indexBatchesSync(batches: readonly { docs: readonly LogDocument[]; receivedMs?: number }[]): void {
+    this.db.transaction(() => {
+      // Rows above this seq are new in this transaction: the full-text index takes them in one statement.
+      const lastSeq = this.lastSeqStatement.get() as number;
+      for (const { docs, receivedMs } of lastCopies(batches)) {
+        for (const doc of docs) {
+          const tsMs = toMillis(doc["@timestamp"], "@timestamp");
+          this.upsertStatement.run(doc.id, tsMs, doc.service, doc.severity_text, doc.severity_number, doc.trace_id, doc.message, JSON.stringify(doc), receivedMs ?? tsMs);
+        }
       }
-    })(docs);
+      this.indexTextStatement.run(lastSeq);
+    })();
   }
 
   async search(query: LogQuery): Promise<LogDocument[]> {
@@ -318,6 +336,24 @@ export class SqliteLogStore implements LogStore, LogExplorer {
   deleteOlderThan(cutoff: string): number {
     return this.db.prepare("DELETE FROM logs WHERE received_ms < ?").run(toMillis(cutoff, "cutoff")).changes;
   }
+}
+
+/**
+ * The batches without the earlier copies of a document stored twice among them. A copy inserted and
+ * then updated in one transaction would be updated before the full-text index has its row, and the
+ * update trigger would delete text the index never held (which corrupts an external-content index).
+ */
+function lastCopies<T extends { docs: readonly LogDocument[] }>(batches: readonly T[]): T[] {
+  const last = new Map<string, LogDocument>();
+  let copies = 0;
+  for (const { docs } of batches) {
+    for (const doc of docs) {
+      if (last.has(doc.id)) copies += 1;
+      last.set(doc.id, doc);
+    }
+  }
+  if (copies === 0) return [...batches];
+  return batches.map((b) => ({ ...b, docs: b.docs.filter((doc) => last.get(doc.id) === doc) }));
 }
 
 function addInList(
