@@ -4,7 +4,7 @@ import { OtlpDecodeError } from "../../bridge/decode/decode-error";
 import { API_KEY_HEADER, checkApiKey } from "./auth";
 import type { OtlpReceiverLimits, RunningReceiver } from "./http-receiver";
 import type { ReceiverMetrics, RefusalReason } from "./metrics";
-import { encodeExportResponse } from "./responses";
+import { encodeExportResponse, encodeRetryInfoStatus, GRPC_STATUS_DETAILS_KEY } from "./responses";
 import { EMPTY_EXPORT_RESULT, isEmptyExportRequest, ReceiverOverloadedError, type OtlpExportResult, type OtlpSignal, type OtlpSink } from "./sink";
 
 export const LOGS_SERVICE_EXPORT_PATH = "/opentelemetry.proto.collector.logs.v1.LogsService/Export";
@@ -39,7 +39,8 @@ export interface OtlpGrpcReceiverOptions {
 
 /**
  * OTLP/gRPC receiver for logs and traces: INVALID_ARGUMENT for malformed, UNAUTHENTICATED for a bad
- * key, RESOURCE_EXHAUSTED above the size limit, UNAVAILABLE when overloaded; one handler for both.
+ * key, RESOURCE_EXHAUSTED above the size limit, UNAVAILABLE above the in-flight limit, and
+ * RESOURCE_EXHAUSTED with RetryInfo (OTLP/gRPC throttling) when the sink pushes back; one handler for both.
  */
 export function startOtlpGrpcReceiver(
   options: OtlpGrpcReceiverOptions,
@@ -55,9 +56,15 @@ export function startOtlpGrpcReceiver(
     "grpc.max_receive_message_length": limits.maxDecompressedBytes * 2,
   });
 
-  function refuse(callback: grpc.sendUnaryData<OtlpExportResult>, reason: RefusalReason, code: grpc.status, details: string): void {
+  function refuse(callback: grpc.sendUnaryData<OtlpExportResult>, reason: RefusalReason, code: grpc.status, details: string, metadata?: grpc.Metadata): void {
     metrics.refused("grpc", reason);
-    callback({ code, details });
+    callback({ code, details, metadata });
+  }
+
+  function throttle(callback: grpc.sendUnaryData<OtlpExportResult>, err: ReceiverOverloadedError): void {
+    const metadata = new grpc.Metadata();
+    metadata.set(GRPC_STATUS_DETAILS_KEY, Buffer.from(encodeRetryInfoStatus(grpc.status.RESOURCE_EXHAUSTED, err.message, err.retryAfterSeconds)));
+    refuse(callback, "overloaded", grpc.status.RESOURCE_EXHAUSTED, err.message, metadata);
   }
 
   const exportHandler = (signal: OtlpSignal): grpc.handleUnaryCall<Buffer, OtlpExportResult> => (call, callback) => {
@@ -88,7 +95,7 @@ export function startOtlpGrpcReceiver(
         },
         (err: unknown) => {
           if (err instanceof OtlpDecodeError) return refuse(callback, "malformed", grpc.status.INVALID_ARGUMENT, err.message);
-          if (err instanceof ReceiverOverloadedError) return refuse(callback, "overloaded", grpc.status.UNAVAILABLE, err.message);
+          if (err instanceof ReceiverOverloadedError) return throttle(callback, err);
           logger.error({ err }, "OTLP/gRPC export failed");
           return refuse(callback, "internal", grpc.status.UNAVAILABLE, "internal error, retry later");
         },

@@ -47,3 +47,26 @@ export function encodeRpcStatus(code: number, message: string, encoding: OtlpEnc
     .string(message)
     .finish();
 }
+
+/** Metadata key gRPC carries a full `google.rpc.Status` (with details) in. */
+export const GRPC_STATUS_DETAILS_KEY = "grpc-status-details-bin";
+const RETRY_INFO_TYPE_URL = "type.googleapis.com/google.rpc.RetryInfo";
+
+/**
+ * `google.rpc.Status` with one `google.rpc.RetryInfo` detail (retry_delay: Duration = 1, seconds
+ * int64 = 1). OTLP/gRPC throttling: a RESOURCE_EXHAUSTED answer is retryable only when it carries
+ * RetryInfo, and the client waits the delay it names.
+ */
+export function encodeRetryInfoStatus(code: number, message: string, retryAfterSeconds: number): Uint8Array {
+  const duration = Writer.create().uint32((1 << 3) | 0).int64(retryAfterSeconds).finish();
+  const retryInfo = Writer.create().uint32((1 << 3) | 2).bytes(duration).finish();
+  const any = Writer.create().uint32((1 << 3) | 2).string(RETRY_INFO_TYPE_URL).uint32((2 << 3) | 2).bytes(retryInfo).finish();
+  return Writer.create()
+    .uint32((1 << 3) | 0)
+    .int32(code)
+    .uint32((2 << 3) | 2)
+    .string(message)
+    .uint32((3 << 3) | 2)
+    .bytes(any)
+    .finish();
+}

@@ -29,6 +29,12 @@ export const localConfigSchema = z.object({
   /** Largest OTLP request after decompression. */
   maxDecompressedBytes: z.coerce.number().int().min(1024).default(32 * 1024 * 1024),
   maxInFlight: z.coerce.number().int().min(1).default(64),
+  /**
+   * Log records processed and waiting for their commit at most (about 3 KiB of memory each); beyond
+   * it requests are answered 503 / RESOURCE_EXHAUSTED with a retry delay. The default is 32 requests
+   * of the OpenTelemetry SDK's 512 records: 16 exporters sending at once never reach it.
+   */
+  maxQueuedRecords: z.coerce.number().int().min(1).default(16_384),
   /** Where tickets are written when no platform is configured. */
   ticketsDir: z.string().min(1).optional(),
   /** Print the live counters line (off when stdout is not a terminal). */

@@ -1,13 +1,14 @@
 import { appendFileSync } from "node:fs";
 import type { Logger } from "pino";
-import { Counter, type Registry } from "prom-client";
+import { Counter, Gauge, type Registry } from "prom-client";
 import { deadLetterReasonLabel } from "../../../contracts/dead-letter";
 import type { DeadLetter, IncidentEvent, LogDocument } from "../../../contracts/records";
-import type { OtlpEncoding, OtlpExportResult, OtlpSignal, OtlpSink } from "../../receivers/otlp";
+import { ReceiverOverloadedError, type OtlpEncoding, type OtlpExportResult, type OtlpSignal, type OtlpSink } from "../../receivers/otlp";
 import { DetectionMetrics, PipelineRunner, type DeliveredBatch, type DetectionCore, type LogStoreSize, type PipelineSinks, type ProcessedBatch } from "../../runner";
 import type { SqliteIncidentStore } from "../../store/sqlite/incidents";
 import type { SqliteLogStore } from "../../store/sqlite/logs";
 import type { SqliteSpanStore } from "../../store/sqlite/spans";
+import { WriteQueue } from "./write-queue";
 
 export interface LocalIngestOptions {
   pipeline: DetectionCore;
@@ -26,12 +27,23 @@ export interface LocalIngestOptions {
   now: () => Date;
   /** The store's size for `/metrics`, read at scrape time. */
   storeSize: () => LogStoreSize;
+  /** Log records waiting for their commit at most; beyond it requests are refused with a retry delay. */
+  maxQueuedRecords: number;
+  /** Seconds a client refused because the queue is full is told to wait. */
+  retryAfterSeconds: number;
+}
+
+interface LogBatch {
+  docs: readonly LogDocument[];
+  receivedMs: number;
 }
 
 /**
  * The receivers' sink in local mode, for logs and traces: the pipeline runner with the embedded
  * store as its sinks. Documents, spans, incidents and dead letters are on disk before the receiver
- * answers, so an acknowledged record or span is never lost.
+ * answers, so an acknowledged record or span is never lost. Log documents go through a bounded
+ * write queue (group commit); when it is full a request is refused before the pipeline sees it, so
+ * the client's retry is counted by detection once.
  */
 export class LocalIngest implements OtlpSink {
   readonly totals = { documents: 0, spans: 0, incidentEvents: 0, deadLetters: 0 };
@@ -39,8 +51,19 @@ export class LocalIngest implements OtlpSink {
   private readonly detection: DetectionMetrics;
   private readonly runner: PipelineRunner;
   private readonly sinks: PipelineSinks;
+  private readonly logQueue: WriteQueue<LogBatch>;
 
   constructor(private readonly options: LocalIngestOptions) {
+    const queue = new WriteQueue<LogBatch>({ commit: (batches) => options.logs.indexBatchesSync(batches), maxRecords: options.maxQueuedRecords });
+    this.logQueue = queue;
+    new Gauge({
+      name: "logclaw_local_write_queue_records",
+      help: "Log records processed and waiting for their commit to the local store.",
+      registers: [options.registry],
+      collect() {
+        this.set(queue.records);
+      },
+    });
     this.deadLetters = new Counter({
       name: "logclaw_local_dead_letters_total",
       help: "Records local mode could not process, by reason (written to dead-letter.jsonl).",
@@ -55,8 +78,8 @@ export class LocalIngest implements OtlpSink {
     this.sinks = {
       logs: {
         write: async (documents) => {
-          // Stored as the request is answered: retention counts from this (received) time.
-          options.logs.indexSync(documents, options.now().getTime());
+          // Stored before the request is answered: retention counts from this (received) time.
+          await this.logQueue.write({ docs: documents, receivedMs: options.now().getTime() }, documents.length);
           options.onDocuments(documents);
           return { stored: documents.length, refused: [] };
         },
@@ -79,6 +102,9 @@ export class LocalIngest implements OtlpSink {
   }
 
   async export(signal: OtlpSignal, payload: Uint8Array, encoding: OtlpEncoding, source: string): Promise<OtlpExportResult> {
+    if (this.logQueue.isFull()) {
+      throw new ReceiverOverloadedError(`local store busy: ${this.logQueue.records} records waiting for their commit, retry later`, this.options.retryAfterSeconds);
+    }
     const processed = this.runner.process([{ payload, encoding, signal, source, receivedMs: this.options.now().getTime() }]);
     const batch = await this.persist(processed);
     // Unusable as a whole: kept as a dead letter, and the receiver answers 400 (not partial success).

@@ -140,6 +140,7 @@ export async function startLocalMode(
     await refreshIncidentCounts();
 
     const pendingTicketWork = new Set<Promise<void>>();
+    const retryAfterSeconds = 1;
     const ingest = new LocalIngest({
       pipeline: parts.pipeline,
       logs: logsStore,
@@ -150,6 +151,8 @@ export async function startLocalMode(
       logger,
       now,
       storeSize: () => ({ records: counts.logs, bytes: databaseBytes(db) }),
+      maxQueuedRecords: config.maxQueuedRecords,
+      retryAfterSeconds,
       onDocuments: (documents) => {
         counts.logs += documents.length;
         logFeed.publish(documents);
@@ -215,7 +218,7 @@ export async function startLocalMode(
       maxRequestBytes: config.maxRequestBytes,
       maxDecompressedBytes: config.maxDecompressedBytes,
       maxInFlight: config.maxInFlight,
-      retryAfterSeconds: 1,
+      retryAfterSeconds,
     };
     const receiverOptions = { host: config.host, apiKey: config.apiKey, limits };
     const http: RunningReceiver = await startOtlpHttpReceiver({ ...receiverOptions, port: config.otlpHttpPort }, ingest, receiverMetrics, logger);

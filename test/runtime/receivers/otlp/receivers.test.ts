@@ -229,6 +229,31 @@ describe("OTLP/gRPC answers", () => {
     expect(await exportRaw(Buffer.alloc(0), API_KEY, TRACE_SERVICE_EXPORT_PATH)).toBeNull();
   });
 
+  it("throttles with RESOURCE_EXHAUSTED carrying RetryInfo with the sink's delay when the sink pushes back", async () => {
+    sink.failWith = new ReceiverOverloadedError("queue full", 5);
+    const valid = Buffer.from(protobuf.Writer.create().uint32((1 << 3) | 2).fork().ldelim().finish());
+    const err = await exportRaw(valid, API_KEY);
+    expect(err?.code).toBe(grpc.status.RESOURCE_EXHAUSTED);
+    expect(err?.details).toBe("queue full");
+    // google.rpc.Status { code = 1, message = 2, details = 3: Any { type_url = 1, value = 2: RetryInfo { retry_delay = 1: Duration { seconds = 1 } } } }
+    const [raw] = err?.metadata.get("grpc-status-details-bin") ?? [];
+    const fields = (bytes: Uint8Array): Map<number, Uint8Array | number> => {
+      const reader = protobuf.Reader.create(bytes);
+      const out = new Map<number, Uint8Array | number>();
+      while (reader.pos < reader.len) {
+        const tag = reader.uint32();
+        out.set(tag >>> 3, (tag & 7) === 2 ? reader.bytes() : Number(reader.int64()));
+      }
+      return out;
+    };
+    const status = fields(raw as Buffer);
+    expect(status.get(1)).toBe(grpc.status.RESOURCE_EXHAUSTED);
+    const any = fields(status.get(3) as Uint8Array);
+    expect(Buffer.from(any.get(1) as Uint8Array).toString()).toBe("type.googleapis.com/google.rpc.RetryInfo");
+    const delay = fields(fields(any.get(2) as Uint8Array).get(1) as Uint8Array);
+    expect(delay.get(1)).toBe(5);
+  });
+
   it("refuses a message above the HTTP wire limit with RESOURCE_EXHAUSTED, as OTLP/HTTP answers 413", async () => {
     const before = await metricValue("logclaw_receiver_refused_requests_total", { transport: "grpc", reason: "oversized" });
     // A valid ExportLogsServiceRequest: field 1 (resource_logs) holding one large, empty-scoped resource.
