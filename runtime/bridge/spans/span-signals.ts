@@ -129,7 +129,8 @@ export class SpanSignals {
    * Every call's gap windows together: the prior for a call without enough history of its own (a
    * path taken a few times a minute has none when a failure starts). A gap is network time and the
    * two ends' request handling outside their spans, of one order across a system's calls, so their
-   * window means spread little around a common level and a gap far above all of them is telling. An
+   * window means spread little around a common level and a gap far above all of them is telling (a
+   * call to something without spans counts whole, which only widens the prior). An
    * operation's self time has no such common level (a cache read and a report differ by 10^4), so
    * operations are only ever judged against their own history.
    */
