@@ -16,7 +16,7 @@ function describe(a: SpanAnomaly): { what: string; detail: string } {
   const quantity = q.kind === "op" ? "self time" : "call gap";
   const detail =
     a.signal === "latency"
-      ? `${quantity}: median ${a.median} ms over ${a.n} spans, baseline p50 ${a.baselineP50} ms / p99 ${a.baselineP99} ms (t = ${a.t})`
+      ? `${quantity}: median ${a.median} ms over ${a.n} spans, ${a.prior ? "all calls' gaps" : "baseline"} p50 ${a.baselineP50} ms / p99 ${a.baselineP99} ms (t = ${a.t})`
       : `${a.failed} of ${a.n} failed (baseline ratio ${a.baselineRatio})`;
   return { what, detail };
 }

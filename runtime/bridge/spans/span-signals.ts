@@ -19,7 +19,8 @@ export const POOLED_WINDOWS = 3;
  * plus error ratios: a span's own error (its children did not fail) and a call whose callee failed.
  * Each is tested with a binomial tail against its baseline (see tail-test.ts); the tests of a window
  * share one family-wise error rate (Bonferroni), and a quantity's values join its baseline only when
- * its window was not significant, so a failure does not teach the baseline that it is normal.
+ * its window was not significant, so a failure does not teach the baseline that it is normal. A
+ * call without enough history of its own is judged against all calls' gaps (`callGaps`).
  */
 
 export interface SpanSignalOptions {
@@ -52,6 +53,8 @@ export interface SpanAnomaly {
   baselineRatio?: number;
   /** Trace ids of the slowest or failing spans, for exemplar traces. */
   exemplars: string[];
+  /** Judged against all calls' gaps (the quantity had too little history of its own). */
+  prior?: true;
 }
 
 export interface SpanWindowResult {
@@ -122,6 +125,16 @@ export class SpanSignals {
   private readonly traces = new Map<string, TraceEntry>();
   private readonly windows = new Map<number, Held[]>();
   private readonly baselines = new Map<string, Baseline>();
+  /**
+   * Every call's gap windows together: the prior for a call without enough history of its own (a
+   * path taken a few times a minute has none when a failure starts). A gap is network time and the
+   * two ends' request handling outside their spans, of one order across a system's calls, so their
+   * window means spread little around a common level and a gap far above all of them is telling (a
+   * call to something without spans counts whole, which only widens the prior). An
+   * operation's self time has no such common level (a cache read and a report differ by 10^4), so
+   * operations are only ever judged against their own history.
+   */
+  private readonly callGaps = new Baseline();
   /** The last POOLED_WINDOWS windows' values per quantity: a window is tested together with them. */
   private recent = new Map<string, { index: number; values: number[]; errors: number }[]>();
   /** Windows waiting to be learned, oldest first (see QUARANTINE_WINDOWS). */
@@ -217,19 +230,23 @@ export class SpanSignals {
       observe(sample({ kind: "op", service: h.service, name: h.name }), self, h.error && !children.some((c) => c.error), h.traceId);
     }
 
-    const tests: { sample: Sample; pooled: number[]; errors: number; baseline: Baseline; signal: "latency" | "errors" }[] = [];
+    const tests: { sample: Sample; pooled: number[]; errors: number; baseline: Baseline; signal: "latency" | "errors"; prior: boolean }[] = [];
     for (const [key, s] of samples) {
       let history = this.recent.get(key);
       if (!history) this.recent.set(key, (history = []));
       history.push({ index, values: s.values, errors: s.errors });
       while (history.length > 0 && history[0].index <= index - POOLED_WINDOWS) history.shift();
-      const baseline = this.baselines.get(key);
-      if (!baseline || baseline.windowCount < MIN_BASELINE_WINDOWS) continue;
+      const own = this.baselines.get(key);
       const pooled = history.flatMap((h) => h.values);
       const errors = history.reduce((acc, h) => acc + h.errors, 0);
-      tests.push({ sample: s, pooled, errors, baseline, signal: "latency" });
+      if (!own || own.windowCount < MIN_BASELINE_WINDOWS) {
+        // A call too rare to have a history of its own is judged against every call's gap (below).
+        if (s.quantity.kind === "call" && this.callGaps.windowCount >= MIN_BASELINE_WINDOWS) tests.push({ sample: s, pooled, errors, baseline: this.callGaps, signal: "latency", prior: true });
+        continue;
+      }
+      tests.push({ sample: s, pooled, errors, baseline: own, signal: "latency", prior: false });
       // A window without errors cannot reject, so it does not count against the correction (Tarone).
-      if (s.errors > 0) tests.push({ sample: s, pooled, errors, baseline, signal: "errors" });
+      if (s.errors > 0) tests.push({ sample: s, pooled, errors, baseline: own, signal: "errors", prior: false });
     }
     for (const [key, history] of this.recent) if (history[history.length - 1].index <= index - POOLED_WINDOWS) this.recent.delete(key);
     const m = tests.length;
@@ -238,7 +255,7 @@ export class SpanSignals {
     for (const t of tests) {
       const s = t.sample;
       const median = medianOf(t.pooled);
-      const base = { quantity: s.quantity, tests: m, n: t.pooled.length, median: round(median) };
+      const base = { quantity: s.quantity, tests: m, n: t.pooled.length, median: round(median), ...(t.prior ? { prior: true as const } : {}) };
       if (t.signal === "latency") {
         const r = t.baseline.latency(t.pooled);
         if (r.p * m >= this.options.alpha) continue;
@@ -289,6 +306,7 @@ export class SpanSignals {
       let b = this.baselines.get(w.key);
       if (!b) this.baselines.set(w.key, (b = new Baseline()));
       b.learn(w.values, w.errors);
+      if (w.key.startsWith("call\u0000")) this.callGaps.learn(w.values, w.errors);
     }
     if (done > 0) this.pending.splice(0, done);
   }

@@ -148,6 +148,38 @@ describe("span signals and root cause", () => {
     expect(ranked.reduce((a, c) => a + c.score, 0)).toBeCloseTo(1, 2);
   });
 
+  it("judges a call too rare for a history of its own against all calls' gaps", () => {
+    /** gateway -> audit, a path taken once a window that no baseline of its own covers yet. */
+    const rare = (atMs: number, gap: number): SpanSpec[] => {
+      const traceId = hex(900_000 + atMs, 32);
+      const [root, client, server] = [1, 2, 3].map((k) => hex(atMs * 4 + k, 16));
+      return [
+        { service: "gateway", name: "GET /audit", startMs: atMs, endMs: atMs + gap + 4, traceId, spanId: root },
+        { service: "gateway", name: "HTTP GET", startMs: atMs + 1, endMs: atMs + gap + 3, traceId, spanId: client, parent: root },
+        { service: "audit", name: "/audit", startMs: atMs + 1 + gap / 2, endMs: atMs + 3 + gap / 2, traceId, spanId: server, parent: client },
+      ];
+    };
+    const verdicts = (rareGap: number) => {
+      const signals = new SpanSignals({ windowMs: 10_000, alpha: 0.001, maxTraces: 10_000 });
+      const out = [];
+      for (let w = 0; w < 36; w++) {
+        const spans: SpanSpec[] = [];
+        for (let r = 0; r < 10; r++) spans.push(...request(T0 + w * 10_000 + r * 900, 3 + jitter(w * 10 + r), 4 + 2 * jitter(w * 10 + r + 7)));
+        if (w >= 30) spans.push(...rare(T0 + w * 10_000 + 9_500, rareGap * (1 + 0.1 * jitter(w))));
+        for (const d of docs(spans)) signals.add(d, Math.floor(d.end_ms / 10_000));
+        const result = signals.close(Math.floor((T0 + w * 10_000) / 10_000));
+        if (w >= 30) out.push(...result.anomalies);
+      }
+      return out;
+    };
+    const slow = verdicts(1500).filter((a) => a.quantity.kind === "call" && a.quantity.callee === "audit");
+    expect(slow.length).toBeGreaterThan(0);
+    expect(slow[0].prior).toBe(true);
+    expect(slow[0].baselineP99).toBeLessThan(20);
+    // At the level of the system's other gaps it is nothing new.
+    expect(verdicts(4)).toEqual([]);
+  });
+
   it("keeps its trace index bounded", () => {
     const signals = new SpanSignals({ windowMs: 10_000, alpha: 0.001, maxTraces: 50 });
     for (let i = 0; i < 200; i++) for (const d of docs(request(T0 + i * 10, 3, 4))) signals.add(d, Math.floor(d.end_ms / 10_000));
