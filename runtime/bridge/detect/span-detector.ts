@@ -1,14 +1,16 @@
 import type { Signal } from "../../../contracts/records";
 import { rankRootCauses, type RootCauseCandidate } from "../correlate/rank-candidates";
 import type { SpanDocument } from "../spans/span-document";
-import { quantityKey, SpanSignals, type SpanAnomaly } from "../spans/span-signals";
+import { POOLED_WINDOWS, quantityKey, SpanSignals, type SpanAnomaly } from "../spans/span-signals";
 
 /**
  * Span-based detection for the pipeline's event-time windows: span signals scored per window,
  * services ranked by the anomalies they explain, and a detection per anomalous window. A window's
  * verdicts share one family-wise false-alarm rate `alpha`; a new incident needs the same top
- * candidate in two consecutive windows (two independent rejections, so about alpha^2 per window pair
- * under the baseline), while an open incident takes every anomalous window as further evidence.
+ * candidate in two windows whose pooled samples do not overlap (POOLED_WINDOWS apart: two independent
+ * rejections, so about alpha^2 per window pair under the baseline; consecutive windows share most of
+ * their pooled spans, so one short blip, such as callers retrying through a 20 s restart, could lead
+ * both), while an open incident takes every anomalous window as further evidence.
  */
 
 export interface SpanDetectorOptions {
@@ -24,9 +26,9 @@ export interface SpanDetection {
   affectedServices: string[];
   candidates: RootCauseCandidate[];
   /**
-   * Whether this may open a new incident: the top candidate also led the previous window, and its
-   * anomalies hold at least two spans beyond their baseline p99 or failing (one span far out is the
-   * heavy tail every service has; pooled windows overlap, so one such span could lead two windows).
+   * Whether this may open a new incident: the top candidate also led the window POOLED_WINDOWS
+   * earlier (an independent test), and its anomalies hold at least two spans beyond their baseline
+   * p99 or failing (one span far out is the heavy tail every service has).
    */
   sustained: boolean;
   family: "latency" | "span_errors";
@@ -42,7 +44,8 @@ export interface SpanDetection {
 
 export class SpanDetector {
   private readonly signals: SpanSignals;
-  private previousTop: { index: number; service: string } | null = null;
+  /** Top candidate of each recent anomalous window, by index (the last POOLED_WINDOWS + 1 windows). */
+  private readonly tops = new Map<number, string>();
 
   constructor(private readonly options: SpanDetectorOptions) {
     this.signals = new SpanSignals({ windowMs: options.windowMs, alpha: options.alpha, maxTraces: options.maxTraces });
@@ -63,8 +66,9 @@ export class SpanDetector {
     if (result.anomalies.length === 0) return null;
     const candidates = rankRootCauses(result.anomalies, result.activity, this.options.alpha);
     const root = candidates[0].service;
-    const led = this.previousTop !== null && this.previousTop.index === index - 1 && this.previousTop.service === root;
-    this.previousTop = { index, service: root };
+    const led = this.tops.get(index - POOLED_WINDOWS) === root;
+    this.tops.set(index, root);
+    for (const k of this.tops.keys()) if (k < index - POOLED_WINDOWS) this.tops.delete(k);
     const own = result.anomalies.filter((a) => involves(a, root));
     const outlying = own.reduce((n, a) => n + (a.signal === "latency" ? (a.exceeding ?? 0) : (a.failed ?? 0)), 0);
     const sustained = led && outlying >= 2;

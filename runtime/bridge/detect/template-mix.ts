@@ -23,13 +23,26 @@ import { fisherTail, HALF_LIFE_WINDOWS } from "../spans/tail-test";
  * unchanged mix a window then rejects at about its nominal rate however bursty the service; the
  * window's tests share one family-wise rate (Bonferroni over the services tested, see judgeMix).
  *
- * As with the span signals, a window is tested pooled with the service's previous POOLED_WINDOWS - 1
- * windows (a quiet service writes a few dozen lines per window: too few for one window to tell a
- * vanished line from chance), and is learned only QUARANTINE_WINDOWS later if no test of the service
- * was significant meanwhile, so the thin first windows of a fault do not teach the baseline that it is
- * normal. The baseline forgets with the spans' half-life, so drift becomes normal.
+ * As with the span signals, a window is tested pooled with the service's previous windows: at least
+ * POOLED_WINDOWS of them, and as many more (up to MAX_POOLED_WINDOWS) as a quiet service needs to
+ * reach MIN_POOLED_RECORDS records (a few dozen lines cannot tell a vanished line from chance). A
+ * window is learned only QUARANTINE_WINDOWS later (or as many windows as a test pools, if more) if no
+ * test of the service was significant meanwhile, so the thin first windows of a fault do not teach
+ * the baseline that it is normal. The baseline forgets with the spans' half-life, so drift becomes normal.
+ *
+ * A template takes part in the test only once it appeared in at least as many learned windows as the
+ * warm-up asks of a service: a line written in one burst (callers retrying while a dependency
+ * restarts) says nothing about what the next window should hold, and its absence is no evidence.
  */
 
+/**
+ * Fewest records a pooled test should rest on: enough to see a medium change of the mix (Cohen's
+ * w = 0.3) with power 0.8 at the per-service level of a 0.001 family over a dozen services (about
+ * 1e-4: noncentrality 30 over w^2 = 0.09 gives 330). A quiet service pools more windows to get there.
+ */
+export const MIN_POOLED_RECORDS = 330;
+/** Most windows one test pools (2 min at 10 s windows): a quieter service is tested on what it has. */
+export const MAX_POOLED_WINDOWS = 12;
 /**
  * A template expected fewer times than this in a window is pooled with the rest (Cochran's rule for
  * the chi-square approximation: no expected count below 1).
@@ -54,6 +67,12 @@ export interface MixHistory {
   total: number;
   /** Windows learned since each template in `counts` entered the baseline. */
   ages: Record<string, number>;
+  /** Learned windows in which each template in `counts` appeared (absent in older checkpoints: `ages` stands in). */
+  present?: Record<string, number>;
+  /** Index of the last significant test: later tests pool only windows after it, so they are independent of it. */
+  since?: number;
+  /** Windows the latest test pooled: a window waits at least that long before it is learned. */
+  span?: number;
   /**
    * Decayed records of the service over the windows since each template entered the baseline: a
    * template's share is its count over its own exposure, so one that appeared an hour into the
@@ -66,7 +85,7 @@ export interface MixHistory {
   dispersionSum: number;
   dispersionWeight: number;
   dispersionDf: number;
-  /** Consecutive windows whose mix was significant. */
+  /** Significant tests in a row (windows still pooling towards their test neither extend nor break it). */
   streak: number;
   /** Template text per id in `counts`, for the evidence of a template that vanished. */
   texts: Record<string, string>;
@@ -77,15 +96,40 @@ export interface MixHistory {
 }
 
 export function newMixHistory(): MixHistory {
-  return { counts: {}, total: 0, ages: {}, exposure: {}, windows: 0, dispersionSum: 0, dispersionWeight: 0, dispersionDf: 0, streak: 0, texts: {}, recent: [], pending: [] };
+  return { counts: {}, total: 0, ages: {}, present: {}, exposure: {}, windows: 0, dispersionSum: 0, dispersionWeight: 0, dispersionDf: 0, streak: 0, texts: {}, recent: [], pending: [] };
 }
 
-/** Window `index`'s counts pooled with the service's previous windows (at most POOLED_WINDOWS in all); remembers them. */
-export function pooledMix(h: MixHistory, index: number, counts: Readonly<Record<string, number>>): Record<string, number> {
-  h.recent = h.recent.filter((r) => r.index > index - POOLED_WINDOWS && r.index < index);
+function sizeOf(counts: Readonly<Record<string, number>>): number {
+  let n = 0;
+  for (const id in counts) n += counts[id];
+  return n;
+}
+
+/**
+ * Window `index`'s counts pooled with the service's previous windows (remembered here): the latest
+ * POOLED_WINDOWS windows or more, as many as it takes to hold MIN_POOLED_RECORDS records (at most
+ * MAX_POOLED_WINDOWS), only windows after the last significant test. Null while the windows since
+ * that test are still too few: the next test must be independent of it.
+ */
+export function pooledMix(h: MixHistory, index: number, counts: Readonly<Record<string, number>>): Record<string, number> | null {
+  const floor = Math.max(index - MAX_POOLED_WINDOWS, h.since ?? Number.NEGATIVE_INFINITY);
+  h.recent = h.recent.filter((r) => r.index > floor && r.index < index);
   h.recent.push({ index, counts: { ...counts } });
+  let from = -1;
+  let records = 0;
+  for (let k = h.recent.length - 1; k >= 0 && from < 0; k--) {
+    records += sizeOf(h.recent[k].counts);
+    if (index - h.recent[k].index + 1 >= POOLED_WINDOWS && records >= MIN_POOLED_RECORDS) from = h.recent[k].index;
+  }
+  if (from < 0) {
+    // Too few records: after a significant test, wait for more windows; otherwise the pool is as long
+    // as it may be, and a quiet service is tested on what it has.
+    if (floor !== index - MAX_POOLED_WINDOWS) return null;
+    from = floor + 1;
+  }
   const pooled: Record<string, number> = {};
-  for (const r of h.recent) for (const id in r.counts) pooled[id] = (pooled[id] ?? 0) + r.counts[id];
+  for (const r of h.recent) if (r.index >= from) for (const id in r.counts) pooled[id] = (pooled[id] ?? 0) + r.counts[id];
+  h.span = index - from + 1;
   return pooled;
 }
 
@@ -106,6 +150,8 @@ export interface MixVerdict {
   /** p-value before the window's correction; 1 when not tested. */
   p: number;
   tested: boolean;
+  /** Not tested because the windows since the last significant test are still pooling towards the next one. */
+  pooling?: true;
   /** Templates the baseline does not know, most frequent first. */
   appeared: MixChange[];
   /** Known templates seen less often than expected (absent, or rarer), by their share of the statistic. */
@@ -124,15 +170,17 @@ function round(x: number, digits = 3): number {
 }
 
 /** Tests a window's template counts against the baseline mix (which excludes this window). */
-export function testMix(counts: Readonly<Record<string, number>>, h: MixHistory, minWindows: number): MixVerdict {
-  let n = 0;
-  for (const id in counts) n += counts[id];
+export function testMix(pooled: Readonly<Record<string, number>> | null, h: MixHistory, minWindows: number): MixVerdict {
+  const counts = pooled ?? {};
+  const n = sizeOf(counts);
   const dispersion = dispersionOf(h);
   const verdict: MixVerdict = { n, g: 0, df: 0, dispersion, p: 1, tested: false, appeared: [], vanished: [], grown: [] };
+  if (pooled === null) return { ...verdict, pooling: true };
   if (n < MIN_RECORDS || h.windows < minWindows || h.total <= 0 || h.dispersionWeight === 0) return verdict;
-  // A template is known once it has been in the baseline as long as the service must be before any
-  // test: a young one's decayed share understates its rate, so it would look grown for an hour.
-  const mature = (id: string) => (h.ages[id] ?? 0) >= minWindows;
+  // A template is known once it appeared in as many learned windows as the service must have before
+  // any test: a young one's decayed share understates its rate, so it would look grown for an hour,
+  // and one seen in a single burst would look vanished for as long.
+  const mature = (id: string) => ((h.present ?? h.ages)[id] ?? 0) >= minWindows;
   let known = 0;
   for (const id in counts) if (mature(id)) known += counts[id];
   const share = (id: string) => h.counts[id] / (h.exposure[id] ?? h.total);
@@ -185,10 +233,10 @@ export function testMix(counts: Readonly<Record<string, number>>, h: MixHistory,
 }
 
 /**
- * After window `index`'s (pooled) test: keeps the streak of significant windows, queues the window
+ * After window `index`'s (pooled) test: keeps the streak of significant tests, queues the window
  * for learning, and learns the windows whose quarantine is over. A significant test drops the queued
- * windows (they are the fault's onset) and the older pooled ones (they must not vouch for the next
- * test). A window in which the service was failing by other signals (`failing`: its errors) is not
+ * windows (they are the fault's onset) and ends the pool: the next test pools only later windows, so
+ * it is independent of this one. A window in which the service was failing by other signals (`failing`: its errors) is not
  * learned either, nor are the windows queued before it: the lines a failure writes must not become
  * normal, or their vanishing at recovery would look like a fault. `texts` are the window's template
  * texts by id.
@@ -202,14 +250,16 @@ export function recordMix(
   texts: Readonly<Record<string, string>> = {},
   failing = false,
 ): void {
-  h.streak = significant ? h.streak + 1 : 0;
+  if (!verdict.pooling) h.streak = significant ? h.streak + 1 : 0;
   const own = h.recent.find((r) => r.index === index)?.counts ?? {};
   if (significant) {
     h.pending = [];
-    h.recent = h.recent.filter((r) => r.index === index);
+    h.since = index;
   } else if (failing) h.pending = [];
   else h.pending.push({ index, counts: own, g: verdict.g, df: verdict.df, tested: verdict.tested });
-  while (h.pending.length > 0 && h.pending[0].index <= index - QUARANTINE_WINDOWS) {
+  // Every test that pools a window must have passed it: a quiet service's pool outlasts the quarantine.
+  const wait = Math.max(QUARANTINE_WINDOWS, h.span ?? 0);
+  while (h.pending.length > 0 && h.pending[0].index <= index - wait) {
     const w = h.pending.shift() as MixHistory["pending"][number];
     learn(h, w.counts, w, halfLife);
   }
@@ -228,10 +278,15 @@ function learn(h: MixHistory, counts: Readonly<Record<string, number>>, test: { 
       delete h.counts[id];
       delete h.texts[id];
       delete h.ages[id];
+      delete h.present?.[id];
       delete h.exposure[id];
     } else h.counts[id] = c;
   }
-  for (const id in counts) h.counts[id] = (h.counts[id] ?? 0) + counts[id];
+  const present = (h.present ??= { ...h.ages });
+  for (const id in counts) {
+    h.counts[id] = (h.counts[id] ?? 0) + counts[id];
+    if (counts[id] > 0) present[id] = (present[id] ?? 0) + 1;
+  }
   for (const id in h.counts) {
     h.ages[id] = (h.ages[id] ?? 0) + 1;
     h.exposure[id] = (h.exposure[id] ?? 0) * keep + n;
@@ -256,6 +311,7 @@ function learn(h: MixHistory, counts: Readonly<Record<string, number>>, test: { 
       delete h.counts[id];
       delete h.texts[id];
       delete h.ages[id];
+      delete h.present?.[id];
       delete h.exposure[id];
     }
   }
@@ -276,11 +332,11 @@ export function judgeMix(verdicts: ReadonlyMap<string, MixVerdict>, alpha: numbe
 }
 
 /**
- * Significant tests in a row that open an incident on the mix alone: the first and the last of them
- * pool disjoint windows, so two independent tests rejected (about alpha^2 when nothing changed), and
- * the shift outlasted one pooled span (a pod restarting, a retried deploy).
+ * Significant tests in a row that open an incident on the mix alone: each pools only windows after
+ * the previous one, so two independent tests rejected (about alpha^2 when nothing changed), and the
+ * shift lasted into a second pooled span (not one burst).
  */
-export const OPEN_STREAK = POOLED_WINDOWS + 1;
+export const OPEN_STREAK = 2;
 
 /**
  * The evidence signal of a significant mix. Its weight grows with how far below the family-wise rate
@@ -298,7 +354,7 @@ export function mixSignal(v: MixVerdict, correctedP: number, alpha: number, stre
     df: v.df,
     dispersion: round(v.dispersion, 2),
     records: v.n,
-    windows: streak,
+    tests: streak,
     appeared: v.appeared,
     vanished: v.vanished,
     grown: v.grown,

@@ -40,6 +40,15 @@ export interface ServiceWindow {
   mixTemplates?: Record<string, string>;
 }
 
+/**
+ * Chance per service and window that an unchanged service counts as failing (elevated). At the old
+ * two-sigma rule (2.3 %), a flaky service with a steady 5 % error rate "failed" every few minutes and
+ * captured the root cause of any neighbour's incident that coincided; 0.001 makes that about one
+ * window in three hours, and a real failure's services still clear it within a window or two.
+ */
+const ELEVATED_ALPHA = 0.001;
+/** The one-sided normal quantile of ELEVATED_ALPHA. */
+const ELEVATED_Z = 3.09;
 const MAX_WINDOW_TRACES = 64;
 const MAX_WINDOW_TIMELINE = 12;
 
@@ -186,7 +195,9 @@ export function evaluateWindow(
   if (rateTrigger) {
     signals.push({ name: "error_rate_zscore", weight: round(Math.min(0.7, 0.1 * z)), z: round(z, 2), rate: round(rate), baseline: round(stats.mean) });
   }
-  const elevated = w.errors >= 3 && rise >= Math.max(2 * sigma, 0.03);
+  // Failing, for blast radius and the root-cause walk: a rise its own baseline (spread between windows
+  // included, so a chronically flaky service is judged by its own variance) explains at most at ELEVATED_ALPHA.
+  const elevated = w.errors >= 3 && rise >= 0.03 && z >= ELEVATED_Z && poissonUpperTail(w.errors, expected) <= ELEVATED_ALPHA;
   const streak = elevated ? history.rates.streak + 1 : 0;
   const sustained = streak >= tuning.sustainedWindows;
   if (sustained) signals.push({ name: "sustained_elevation", weight: 0.3, windows: streak, rate: round(rate), baseline: round(stats.mean) });
@@ -287,7 +298,7 @@ function dominantTemplate(w: ServiceWindow): { templateId: string; template: str
  * The template-mix signal of one closed window, for every service in it: each service's mix is tested
  * against its baseline, the window's tests share the family-wise rate `tuning.mixAlpha` (Bonferroni),
  * and the window is learned unless significant. A significant mix adds its evidence to the service's
- * finding; OPEN_STREAK significant windows in a row trigger it on their own (a silent fault: no error needed),
+ * finding; OPEN_STREAK significant tests in a row trigger it on their own (a silent fault: no error needed),
  * as a `template_mix` detection keyed by the most changed template. Updates `histories` and `findings`.
  */
 export function scoreTemplateMix(

@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { assessRecord, classifyClientSide, compositeScore, matchFamily } from "../../../runtime/bridge";
 import { poissonUpperTail } from "../../../runtime/bridge/detect/baseline";
+import { detectionTuningSchema } from "../../../runtime/bridge/detect/tuning";
+import { evaluateWindow, newServiceHistory, newServiceWindow, type ServiceWindow } from "../../../runtime/bridge/detect/window";
+import { Random } from "../../../runtime/scenarios";
 import type { LogDocument } from "../../../contracts/records";
 
 function doc(message: string, severity_number = 17, extra: Partial<LogDocument> = {}): LogDocument {
@@ -135,5 +138,38 @@ describe("statistics", () => {
     expect(compositeScore([])).toBe(0);
     expect(compositeScore([{ name: "a", weight: 0.5 }, { name: "b", weight: 0.5 }])).toBeCloseTo(0.75, 10);
     expect(compositeScore([{ name: "a", weight: 1.7 }])).toBe(1);
+  });
+});
+
+describe("a service's window against its own baseline", () => {
+  /** One window of `total` records, `errors` of them errors of one template. */
+  function windowOf(total: number, errors: number): ServiceWindow {
+    const w = newServiceWindow();
+    w.total = total;
+    w.errors = errors;
+    if (errors > 0) {
+      w.families.timeout = { count: errors, weightSum: errors * 0.5, phrase: "timeout" };
+      w.templates.t = { template: "timeout while refreshing <*>", errors, weightSum: errors * 0.5 };
+    }
+    return w;
+  }
+
+  it("does not count a chronically flaky service (a steady 5 % of errors) as failing by chance", () => {
+    const tuning = detectionTuningSchema.parse({});
+    const rng = new Random(5);
+    const history = newServiceHistory(0);
+    let elevated = 0;
+    const windows = 2000;
+    for (let i = 0; i < windows; i++) {
+      const total = rng.int(100, 160);
+      let errors = 0;
+      for (let r = 0; r < total; r++) if (rng.chance(0.05)) errors++;
+      const f = evaluateWindow("flaky", windowOf(total, errors), history, i, (i + 1) * 10_000 + 600_000, tuning);
+      if (i >= tuning.minBaselineWindows && f.elevated) elevated++;
+    }
+    // At most the test's own rate (0.001 a window): 2 expected in 2000; the old two-sigma rule gave ~50.
+    expect(elevated).toBeLessThanOrEqual(6);
+    // A real failure of the same service clears it at once.
+    expect(evaluateWindow("flaky", windowOf(130, 40), history, windows, (windows + 1) * 10_000 + 600_000, tuning).elevated).toBe(true);
   });
 });

@@ -4,7 +4,7 @@ import { rankRootCauses } from "../../../runtime/bridge/correlate/rank-candidate
 import { decodeOtlpTraces } from "../../../runtime/bridge/decode/otlp-traces";
 import { SpanDetector } from "../../../runtime/bridge/detect/span-detector";
 import { spanDocuments, type SpanDocument } from "../../../runtime/bridge/spans/span-document";
-import { coveredMs, SpanSignals } from "../../../runtime/bridge/spans/span-signals";
+import { coveredMs, POOLED_WINDOWS, SpanSignals } from "../../../runtime/bridge/spans/span-signals";
 import { Baseline, binomialTail, studentTail } from "../../../runtime/bridge/spans/tail-test";
 import { createTemplateMiner } from "../../../runtime/bridge/template";
 import { isTracesRequest } from "../../../runtime/cli/commands/replay";
@@ -120,6 +120,19 @@ describe("span signals and root cause", () => {
     expect(first?.rootCauseService).toBe("orders");
     expect(first?.signals[0].name).toBe("span_self_time");
     expect(first?.traceIds.length).toBeGreaterThan(0);
+  });
+
+  it("opens only on two anomalous windows whose pooled spans do not overlap: a 20 s blip leads several windows but never opens", () => {
+    // Callers retrying through a 20 s restart: two windows of slow calls, then normal again.
+    const blip = run((i) => (i < 320 ? { gap: 3 + jitter(i), self: 60 + 10 * jitter(i) } : { gap: 3 + jitter(i), self: 4 + 2 * jitter(i + 7) }), 30, 40);
+    expect(blip.filter((v) => v !== null).length).toBeGreaterThan(1);
+    expect(blip.filter((v) => v?.sustained)).toEqual([]);
+    // The same slow-down lasting: sustained once a window POOLED_WINDOWS later leads again.
+    const lasting = run((i) => ({ gap: 3 + jitter(i), self: 60 + 10 * jitter(i) }), 30, 40);
+    const first = lasting.findIndex((v) => v !== null);
+    const sustained = lasting.findIndex((v) => v?.sustained === true);
+    expect(first).toBeGreaterThanOrEqual(0);
+    expect(sustained).toBe(first + POOLED_WINDOWS);
   });
 
   it("stays silent on unchanged traffic", () => {
