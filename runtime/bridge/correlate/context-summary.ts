@@ -12,6 +12,11 @@ export interface ContextSummary {
   edges: [caller: string, callee: string, count: number][];
   /** Service names seen with logs, so a silent (crashed) service can still be named as root cause. */
   services: string[];
+  /**
+   * Span detections handed to the pipeline that consumes their root cause's logs (opaque here; see
+   * runtime/bridge/detect/span-handover.ts). Absent when there are none.
+   */
+  spanDetections?: unknown[];
 }
 
 /** A service failing in one window, as another replica reports it. */

@@ -112,8 +112,11 @@ export class Correlator {
     for (const key of [...this.remoteFailing.keys()]) if (key < index) this.remoteFailing.delete(key);
   }
 
-  /** Queues the summary of one closed window for other replicas, with the edges learned since the previous one. */
-  summarize(windowStartMs: number, windowMs: number, failing: FailingService[], services: string[]): void {
+  /**
+   * Queues the summary of one closed window for other replicas, with the edges learned since the
+   * previous one and the span detections this pipeline hands over (`spanDetections`, when any).
+   */
+  summarize(windowStartMs: number, windowMs: number, failing: FailingService[], services: string[], spanDetections: readonly unknown[] = []): void {
     const edges = [...this.pendingEdges]
       .map(([key, n]): [string, string, number] => {
         const [caller, callee] = key.split("\u0000");
@@ -121,7 +124,7 @@ export class Correlator {
       })
       .sort((a, b) => (a[0] === b[0] ? (a[1] < b[1] ? -1 : 1) : a[0] < b[0] ? -1 : 1));
     this.pendingEdges = new Map();
-    this.outbox.push({ tenantId: this.tenantId, windowStartMs, windowMs, failing, edges, services });
+    this.outbox.push({ tenantId: this.tenantId, windowStartMs, windowMs, failing, edges, services, ...(spanDetections.length > 0 ? { spanDetections: [...spanDetections] } : {}) });
     // Nobody may be collecting (a replay): keep only the most recent hour at 10 s windows.
     if (this.outbox.length > MAX_PENDING_SUMMARIES) this.outbox.splice(0, this.outbox.length - MAX_PENDING_SUMMARIES);
   }

@@ -8,6 +8,7 @@ export { spanWindowDetection } from "./detection";
 export type { Detection } from "./detection";
 export { immediateDetection } from "./immediate";
 export { SpanDetector } from "./span-detector";
+export { SpanHandover, type SpanOwnershipView } from "./span-handover";
 export type { SpanDetection, SpanDetectorOptions } from "./span-detector";
 export { detectionTuningSchema } from "./tuning";
 export type { DetectionTuning, DetectionTuningInput } from "./tuning";

@@ -42,6 +42,11 @@ export class WindowDetector {
     this.history = new Map(Object.entries(state));
   }
 
+  /** Whether this detector judges the service's logs (it has seen a record of it). */
+  owns(service: string): boolean {
+    return this.history.has(service);
+  }
+
   /** A service's baseline starts at its first record. */
   observe(service: string, timeMs: number): void {
     if (!this.history.has(service)) this.history.set(service, newServiceHistory(timeMs));
@@ -87,7 +92,7 @@ export class WindowDetector {
       // One incident per failure across partitions: a root whose logs another partition's pipeline
       // consumes (known here only from context summaries) is that pipeline's to open, and it learns
       // these symptoms from this window's summary; opening here too would split one failure in two.
-      if (!this.history.has(group.root) && correlator.hasLogged(group.root)) continue;
+      if (!this.owns(group.root) && correlator.hasLogged(group.root)) continue;
       emit(this.groupDetection(group, findings, services, view, index));
     }
 

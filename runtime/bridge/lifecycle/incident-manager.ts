@@ -167,11 +167,19 @@ export class IncidentManager {
     )?.incident;
   }
 
-  handle(d: Detection): IncidentEvent | null {
+  /** Whether `d` would join an open incident here (as further evidence) rather than open one. */
+  joins(d: Detection): boolean {
     this.settleDismissed();
-    const fingerprint = fingerprintOf(this.tenant, d.rootCauseService, d.family, d.templateId);
-    // The incident with the same root cause first; then one whose blast radius this detection is part
-    // of, while that incident's root is still failing (a later failure of a once-affected service is new).
+    return this.joinable(d) !== undefined;
+  }
+
+  /**
+   * The open incident a detection is further evidence for: the one with the same root cause first;
+   * then one whose blast radius it is part of, while that incident's root is still failing (a later
+   * failure of a once-affected service is new); for span evidence, which ranks several services, a
+   * recent one any of its candidates is part of (the same failure seen from another end of a call).
+   */
+  private joinable(d: Detection): TrackedIncident | undefined {
     const related =
       this.rootIndex().get(d.rootCauseService)?.[0] ??
       this.tracked.find(
@@ -180,19 +188,21 @@ export class IncidentManager {
           t.incident.affectedServices.includes(d.rootCauseService) &&
           d.detectedAtMs - t.lastEvidenceMs <= this.limits.activeMs,
       );
-    if (related) return this.merge(related, d, false);
-    // Span evidence ranks several services: it belongs to a recent open incident that any of its
-    // candidates is part of (the same failure seen from another end of a call).
-    if (d.candidates && d.candidates.length > 0) {
-      const names = new Set(d.candidates.map((c) => c.service));
-      const sharing = this.tracked.find(
-        (t) =>
-          t.incident.status === "open" &&
-          d.detectedAtMs - t.lastEvidenceMs <= this.limits.activeMs &&
-          [t.incident.rootCauseService, ...t.incident.affectedServices, ...(t.incident.rootCauseCandidates ?? []).map((c) => c.service)].some((s) => names.has(s)),
-      );
-      if (sharing) return this.merge(sharing, d, false);
-    }
+    if (related || !d.candidates || d.candidates.length === 0) return related;
+    const names = new Set(d.candidates.map((c) => c.service));
+    return this.tracked.find(
+      (t) =>
+        t.incident.status === "open" &&
+        d.detectedAtMs - t.lastEvidenceMs <= this.limits.activeMs &&
+        [t.incident.rootCauseService, ...t.incident.affectedServices, ...(t.incident.rootCauseCandidates ?? []).map((c) => c.service)].some((s) => names.has(s)),
+    );
+  }
+
+  handle(d: Detection): IncidentEvent | null {
+    this.settleDismissed();
+    const fingerprint = fingerprintOf(this.tenant, d.rootCauseService, d.family, d.templateId);
+    const joined = this.joinable(d);
+    if (joined) return this.merge(joined, d, false);
     const dismissal = this.dismissals.get(fingerprint);
     if (dismissal && !beyondDismissed(dismissal, evidenceOf(d), [d.rootCauseService, d.service, ...d.affectedServices], this.limits.maxTailProbability)) {
       dismissal.suppressed += 1;

@@ -1,7 +1,7 @@
 import type { LogDocument } from "../../../contracts/records";
 import { decodeOtlpLogs, type ExportLogsServiceRequest, type OtlpEncoding, type RejectedRecord } from "../decode";
 import { decodeOtlpTraces, type ExportTraceServiceRequest } from "../decode/otlp-traces";
-import { immediateDetection, spanWindowDetection, type Detection } from "../detect";
+import { immediateDetection, type Detection } from "../detect";
 import { assessRecord } from "../detect/record-signals";
 import { addToWindow, timelineEntryOf } from "../detect/window";
 import { spanDocuments } from "../spans/span-document";
@@ -10,9 +10,8 @@ import { pipelineStateSchema, type PipelineState } from "./state";
 import { emptyResult, rejectRecords, unusablePayload, type BatchResult, type BridgePipelineOptions, type ContextSummary } from "./types";
 
 /**
- * The detection core, driven only by the records' own timestamps (same input, same output). It only
- * orchestrates the stages (./stages.ts): decode -> normalize and redact -> template -> window (event
- * clock) -> detect -> correlate -> incident lifecycle.
+ * The detection core, driven only by the records' own timestamps (same input, same output). It only orchestrates the stages
+ * (./stages.ts): decode -> normalize and redact -> template -> window (event clock) -> detect -> correlate -> incident lifecycle.
  */
 export class BridgePipeline {
   private readonly s: Stages;
@@ -27,9 +26,8 @@ export class BridgePipeline {
   }
 
   /**
-   * `receivedMs` is when the payload was received (wall clock, or the Kafka record's timestamp); each
-   * record's event time is believed only within the tuning's bounds around it. Without it (replay),
-   * a record's observed time, else the previous record's time, stands in, so a replay is deterministic.
+   * `receivedMs` is when the payload was received (wall clock, or the Kafka record's timestamp); each record's event time is believed
+   * only within the tuning's bounds around it. Without it (replay), a record's observed time, else the previous one's, stands in.
    */
   processOtlp(payload: Uint8Array | string, encoding: OtlpEncoding, source: string, receivedMs?: number): BatchResult {
     const decoded = decodeOtlpLogs(payload, encoding);
@@ -102,10 +100,11 @@ export class BridgePipeline {
     return this.s.correlator.takeSummaries();
   }
 
-  /** Folds another replica's window summary in: its call-graph edges, services and failing services. */
-  applyContextSummary(summary: ContextSummary): void {
+  /** Folds another replica's window summary in: its call-graph edges, services, failing services and handed-over span detections (returns how many were unusable). */
+  applyContextSummary(summary: ContextSummary): number {
     const index = this.s.clock.indexOf(summary.windowStartMs);
     this.s.correlator.apply(summary, index, this.s.clock.isPast(index));
+    return summary.tenantId === this.s.tenantId && Array.isArray(summary.spanDetections) ? this.s.handover.receive(summary.spanDetections) : 0;
   }
 
   exportState(): PipelineState {
@@ -130,13 +129,14 @@ export class BridgePipeline {
 
   /** Closes windows up to `through` (inclusive), oldest first: logs, then spans, then quiet incidents resolve. */
   private closeWindows(through: number, result: BatchResult): void {
-    const { windows, detector, correlator, incidents, spans, clock, tuning } = this.s;
+    const { windows, detector, correlator, incidents, spans, clock, tuning, handover, ownership } = this.s;
     for (const w of windows.take(through)) {
       const outcome = detector.close(w.index, w.services, correlator, incidents, (d) => this.emit(d, result));
-      const span = spanWindowDetection(spans.close(w.index), (root) => incidents.openFor(root) !== undefined);
+      for (const d of handover.takeIncoming(ownership)) this.emit(d, result);
+      const span = handover.route(spans.close(w.index), ownership);
       if (span !== null) this.emit(span, result);
       result.incidentEvents.push(...incidents.resolveQuiet(w.endMs));
-      correlator.summarize(w.startMs, tuning.windowMs, outcome.failing, outcome.services);
+      correlator.summarize(w.startMs, tuning.windowMs, outcome.failing, outcome.services, handover.takeOutgoing());
     }
     clock.closed(through);
     correlator.forgetBefore(through - 2);

@@ -1,6 +1,6 @@
 import { Correlator } from "../correlate";
 import type { LogRecord, ResourceLogs, ScopeLogs } from "../decode";
-import { detectionTuningSchema, SpanDetector, WindowDetector, type DetectionTuning } from "../detect";
+import { detectionTuningSchema, SpanDetector, SpanHandover, WindowDetector, type DetectionTuning, type SpanOwnershipView } from "../detect";
 import { evidenceLimits, IncidentManager } from "../lifecycle";
 import { createResourceContexts, normalizeRecord, type NormalizedRecord, type ResourceContext, type TimeAdjustment } from "../normalize";
 import type { SpanDocument } from "../spans/span-document";
@@ -23,6 +23,9 @@ export interface Stages {
   detector: WindowDetector;
   correlator: Correlator;
   incidents: IncidentManager;
+  /** Span detections this pipeline hands to the owner of their root, and those handed to it. */
+  handover: SpanHandover;
+  ownership: SpanOwnershipView;
 }
 
 /** Builds a pipeline's stages from its options and, on restart, from its checkpoint. */
@@ -31,6 +34,9 @@ export function createStages(options: BridgePipelineOptions, state?: PipelineSta
   const redactor = createRedactor(options.redaction ?? DEFAULT_REDACTION);
   const clockState = state && { maxEventMs: state.maxEventMs, closedThrough: state.closedThrough, lastReceivedMs: state.lastReceivedMs ?? null, lateness: state.lateness };
   const spans = new SpanDetector({ windowMs: tuning.windowMs, alpha: tuning.spanAlpha, maxTraces: tuning.maxTraces, maxTraceIds: tuning.maxTraceIds });
+  const detector = new WindowDetector(tuning, state?.history);
+  const correlator = new Correlator(options.tenantId, tuning, state?.graph);
+  const incidents = new IncidentManager(options.tenantId, evidenceLimits(tuning), state?.incidents ?? [], options.dismissals);
   return {
     tenantId: options.tenantId,
     tuning,
@@ -40,9 +46,16 @@ export function createStages(options: BridgePipelineOptions, state?: PipelineSta
     clock: new EventClock(tuning, clockState),
     spans,
     windows: new OpenWindows(tuning.windowMs, () => spans.openWindows(), state?.windows),
-    detector: new WindowDetector(tuning, state?.history),
-    correlator: new Correlator(options.tenantId, tuning, state?.graph),
-    incidents: new IncidentManager(options.tenantId, evidenceLimits(tuning), state?.incidents ?? [], options.dismissals),
+    detector,
+    correlator,
+    incidents,
+    handover: new SpanHandover(),
+    ownership: {
+      owns: (service) => detector.owns(service),
+      hasLogged: (service) => correlator.hasLogged(service),
+      hasOpenIncident: (service) => incidents.openFor(service) !== undefined,
+      joins: (d) => incidents.joins(d),
+    },
   };
 }
 

@@ -123,10 +123,16 @@ export async function startBridge(config: BridgeConfig, logger: Logger, registry
     [config.topics.rawSpans, consumedTopic(config.topics.rawSpans, "traces")],
   ]);
   const applySummary = (summary: ContextSummary, except: BridgePipeline | null) => {
+    let unusable = 0;
     for (const input of inputs.values()) {
       for (const [, runtime] of input.pipelines.entries()) {
-        if (runtime.pipeline !== except) runtime.pipeline.applyContextSummary(summary);
+        if (runtime.pipeline !== except) unusable = Math.max(unusable, runtime.pipeline.applyContextSummary(summary));
       }
+    }
+    // The rest of the summary is used; only its malformed span detections are left out.
+    if (unusable > 0) {
+      metrics.deadLettered.inc({ reason: "invalid_context_summary" });
+      logger.warn({ tenant: summary.tenantId, windowStartMs: summary.windowStartMs, unusable }, "ignored unusable span detections in a context summary");
     }
   };
 
