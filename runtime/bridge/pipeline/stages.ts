@@ -5,6 +5,7 @@ import { evidenceLimits, IncidentManager } from "../lifecycle";
 import { createResourceContexts, normalizeRecord, type NormalizedRecord, type ResourceContext, type TimeAdjustment } from "../normalize";
 import type { SpanDocument } from "../spans/span-document";
 import { createRedactor, DEFAULT_REDACTION, type Redactor } from "../redact";
+import { splitPreamble } from "../template/preamble";
 import type { TemplateMiner } from "../template/types";
 import { EventClock, OpenWindows } from "../window";
 import { PIPELINE_STATE_VERSION, type PipelineState } from "./state";
@@ -73,11 +74,16 @@ export function stagesState(s: Stages): PipelineState {
   };
 }
 
-/** One record through normalize (redaction, its event time bounded around `receivedMs`) and the template miner. */
+/**
+ * One record through normalize (redaction, its event time bounded around `receivedMs`) and the
+ * template miner. A body collected from a file or a console keeps its logger's header (time stamp,
+ * level, thread, logger): the miner sees only the message after it, so the template is the
+ * statement's, not the header's; the document keeps the whole body.
+ */
 export function prepareRecord(s: Stages, ctx: ResourceContext, scope: ScopeLogs, record: LogRecord, receivedMs: number | undefined): NormalizedRecord {
   const { referenceMs, bounds } = s.clock.referenceFor(receivedMs, record);
   const normalized = normalizeRecord(ctx, scope, record, s.redactor, referenceMs, bounds);
-  const mined = s.miner.add(normalized.document.message);
+  const mined = s.miner.add(splitPreamble(normalized.document.message).message);
   normalized.document.template_id = mined.id;
   normalized.document.template = mined.template;
   return normalized;

@@ -103,6 +103,18 @@ class Tokens {
     return isTimestampText(this.line, this.bareStart, this.bareEnd);
   }
 
+  /**
+   * A time stamp that starts a header. A bare number (`081109`, `1131566461`) is one only when another
+   * stamp or a level follows it (`081109 203615 148 INFO`): alone it is as likely an id or a count
+   * (`cart 100002 loaded`, `123456 bytes received`), and stripping it only from the lines whose number
+   * happens to be long would split one statement into two templates.
+   */
+  isStamp(i: number): boolean {
+    if (!this.isTimestamp(i)) return false;
+    if (digitRun(this.line, this.bareStart, this.bareEnd) !== this.bareEnd - this.bareStart) return true;
+    return this.has(i + 1) && (this.isTimestamp(i + 1) || this.isLevel(i + 1));
+  }
+
   isHeaderField(i: number): boolean {
     const { line } = this;
     this.bare(i);
@@ -110,9 +122,36 @@ class Tokens {
     const e = this.bareEnd;
     if (e === s || isSeparator(line, s, e)) return true;
     for (let p = s; p < e; p++) if (isDigit(line.charCodeAt(p))) return true;
+    // `7:51:42 PM`: the half of a 12-hour clock (upper case only; `am`/`pm` in prose are words).
+    if (e - s === 2) return (line.startsWith("AM", s) || line.startsWith("PM", s)) && i > 0 && this.isTimestamp(i - 1);
     if (e - s !== 3) return false;
     const lower = line.slice(s, e).toLowerCase();
     return MONTHS.has(lower) || WEEKDAYS.has(lower);
+  }
+
+  /**
+   * A logger's source field: a pid (digits), a logger or caller name (`c.e.Foo`, `app/main.go:42`,
+   * `(Foo.java:42)`, `Controller#47`): one token with digits only, or with `.`, `/`, `#`, `$` or `@`
+   * inside, not ending in `:` (that is a component, which ends a header by itself).
+   */
+  isSourceField(i: number): boolean {
+    const { line } = this;
+    this.bare(i);
+    const s = this.bareStart;
+    const e = this.bareEnd;
+    if (e === s || line.charCodeAt(e - 1) === 58) return false;
+    if (digitRun(line, s, e) === e - s) return true;
+    for (let p = s + 1; p < e - 1; p++) {
+      const c = line.charCodeAt(p);
+      // . / # $ @
+      if (c === 46 || c === 47 || c === 35 || c === 36 || c === 64) return true;
+    }
+    return false;
+  }
+
+  /** True when token `i` ends at a tab: tab-separated columns (zap's console format). */
+  endsAtTab(i: number): boolean {
+    return this.line.charCodeAt(this.ends[i]) === 9;
   }
 
   isLevel(i: number): boolean {
@@ -153,9 +192,10 @@ function isClose(c: number): boolean {
   return c === 93 || c === 41 || c === 62 || c === 44;
 }
 
-/** `-`, `--`, `|`, `:`, `::`. */
+/** `-`, `--`, `---`, `|`, `:`, `::`. */
 function isSeparator(line: string, s: number, e: number): boolean {
   if (e - s === 1) return line[s] === "-" || line[s] === "|" || line[s] === ":";
+  if (e - s === 3) return line.startsWith("---", s);
   return e - s === 2 && (line.startsWith("--", s) || line.startsWith("::", s));
 }
 
@@ -204,10 +244,10 @@ export function splitPreamble(line: string): SplitLine {
   }
   // One short tag may precede the stamp (an alert label, a syslog priority).
   let i = 0;
-  if (t.has(1) && t.ends[0] - t.starts[0] <= 12 && !t.isHeaderField(0) && t.isTimestamp(1)) i = 1;
+  if (t.has(1) && t.ends[0] - t.starts[0] <= 12 && !t.isHeaderField(0) && t.isStamp(1)) i = 1;
   let stamped = false;
   while (t.has(i) && t.isHeaderField(i)) {
-    if (!stamped && t.isTimestamp(i)) stamped = true;
+    if (!stamped && t.isStamp(i)) stamped = true;
     // `sshd[24200]:` ends a header even when it holds digits.
     if (stamped && t.isComponent(i)) return cut(line, t.ends[i]);
     i++;
@@ -240,7 +280,40 @@ export function splitPreamble(line: string): SplitLine {
       end = t.ends[k++];
     }
     while (t.has(k) && t.isSeparator(k)) end = t.ends[k++];
+    end = sourceFieldsEnd(t, k, end);
     break;
   }
   return cut(line, end);
+}
+
+/**
+ * After the level, the source fields many loggers print before the message (Spring Boot's
+ * `1234 --- [main] c.e.App : `, logback's `c.e.Foo - `, log4j's `[main] c.e.Foo (Foo.java:42) - `,
+ * loguru's `app.main:run:42 - `, zap's `app/main.go:42<TAB>`): pids, bracketed threads (which may
+ * hold spaces) and logger or caller names, up to the last separator after them. They belong to the
+ * header only when such a separator follows, so a message that merely starts with a dotted name or a
+ * number stays whole. Returns the new end of the header (`end` when there are none).
+ */
+function sourceFieldsEnd(t: Tokens, from: number, end: number): number {
+  const { line } = t;
+  let k = from;
+  while (k < from + LOOKAHEAD && t.has(k)) {
+    if (t.isSeparator(k)) {
+      if (k > from) end = t.ends[k];
+      k++;
+      continue;
+    }
+    if (line[t.starts[k]] === "[") {
+      // A bracketed thread, possibly padded with spaces: `[           main]`.
+      let close = k;
+      while (close < k + 4 && t.has(close) && line[t.ends[close] - 1] !== "]") close++;
+      if (!t.has(close) || line[t.ends[close] - 1] !== "]") break;
+      k = close + 1;
+      continue;
+    }
+    if (!t.isSourceField(k)) break;
+    if (t.endsAtTab(k)) end = t.ends[k];
+    k++;
+  }
+  return end;
 }

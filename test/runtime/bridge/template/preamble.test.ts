@@ -14,6 +14,21 @@ describe("splitPreamble", () => {
     ["20171223-22:15:29:606|Step_LSC|30002312|onStandStepChanged 3579", "onStandStepChanged 3579"],
     ["- 1131566461 2005.11.09 dn228 Nov 9 12:01:01 dn228/dn228 crond(pam_unix)[2915]: session closed", "session closed"],
     ["KERNDTLB 1118536327 2005.06.11 R30-M0-N9-C:J16-U01 2005-06-11-17.32.07.581048 R30-M0-N9-C:J16-U01 RAS KERNEL FATAL data TLB error", "data TLB error"],
+    // Common application formats no Loghub system uses (held out from its development).
+    ["19:51:42.351 INFO  r.c.RouteController#47 TraceID: 53b1daa7 SpanID: 6678e1f4 [getRouteById][Query route by id]", "r.c.RouteController#47 TraceID: 53b1daa7 SpanID: 6678e1f4 [getRouteById][Query route by id]"],
+    ["2023-01-30 19:51:42.351  INFO 12345 --- [           main] c.e.demo.DemoApplication                 : Started DemoApplication in 3.2 seconds", "Started DemoApplication in 3.2 seconds"],
+    ["2023-01-30 19:51:42.351 ERROR 1 --- [nio-8080-exec-1] o.a.c.c.C.[.[.[/].[dispatcherServlet]    : Servlet.service() threw exception", "Servlet.service() threw exception"],
+    ["19:51:42.351 [main] INFO  c.e.Foo - Started server on port 8080", "Started server on port 8080"],
+    ["2023-01-30 19:51:42,351 INFO  [main] c.e.Foo (Foo.java:42) - Started server", "Started server"],
+    ["2023-01-30 19:51:42,351 - myapp.module - INFO - Started server", "Started server"],
+    ["2023-01-30 19:51:42.351 | INFO     | app.main:run:42 - Started server", "Started server"],
+    ["2023-01-30T19:51:42.351Z\tINFO\tapp/main.go:42\tStarted server", "Started server"],
+    ["I, [2023-01-30T19:51:42.351 #1234]  INFO -- : Started server", "Started server"],
+    ["[2023-01-30T19:51:42.351Z] [INFO] Started server", "Started server"],
+    ["2023/01/30 19:51:42 [error] 1234#0: *5 open() failed", "*5 open() failed"],
+    ["E0130 19:51:42.351234       1 reflector.go:138] failed to list", "failed to list"],
+    ["1675108302 INFO worker started", "worker started"],
+    ["Jan 30, 2023 7:51:42 PM org.apache.catalina.startup.Catalina start", "org.apache.catalina.startup.Catalina start"],
   ])("splits %j", (line, message) => {
     const split = splitPreamble(line);
     expect(split.message).toBe(message);
@@ -25,8 +40,21 @@ describe("splitPreamble", () => {
     "17 jobs failed: timeout reached",
     "Invalid user admin from 10.0.0.1",
     "INFO: cache warmed",
+    "time=2023-01-30T19:51:42Z level=info msg=started",
+    // A long number is an id or a count unless another stamp or a level follows it.
+    "cart 100002 loaded with 0 items",
+    "123456 bytes received from 10.0.0.1",
     "",
   ])("leaves a line without a leading time stamp whole: %j", (line) => {
     expect(splitPreamble(line)).toEqual({ preamble: "", message: line });
+  });
+
+  it.each([
+    ["2023-01-30 19:51:42 INFO c.e.Foo started the job", "c.e.Foo started the job"],
+    ["2023-01-30 19:51:42 INFO 17 jobs failed: timeout reached", "17 jobs failed: timeout reached"],
+    ["2023-01-30 19:51:42 WARN [client 1.2.3.4] Directory index forbidden", "[client 1.2.3.4] Directory index forbidden"],
+    ["2023-01-30 19:51:42 INFO the meeting ends at 5 PM", "the meeting ends at 5 PM"],
+  ])("keeps source-like words in the message when no separator closes them: %j", (line, message) => {
+    expect(splitPreamble(line).message).toBe(message);
   });
 });
