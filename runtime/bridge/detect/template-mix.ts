@@ -10,11 +10,12 @@ import { fisherTail, HALF_LIFE_WINDOWS } from "../spans/tail-test";
  * are compared, so a traffic change alone (a quiet hour, a gap in the data) is not a fault.
  *
  * The test is a G-test (likelihood-ratio) of the window's counts per known template against the
- * baseline's proportions, one category per template expected at least MIN_EXPECTED times plus one for
- * the rare rest. Templates the baseline never saw are evidence, not part of the test: a line added
- * next to an unchanged mix is what a new version, a feature flag or a retried call writes; a fault
- * changes what the service already did (lines vanish, paths shift). New error lines have their own
- * path (template spikes and novelty on errors).
+ * baseline's proportions, one category per template expected at least MIN_EXPECTED times, given
+ * their total: the rare rest is left out, since it is mostly lines written on a timer, whose share
+ * moves with the traffic (see testMix). Templates the baseline never saw are evidence, not part of
+ * the test: a line added next to an unchanged mix is what a new version, a feature flag or a retried
+ * call writes; a fault changes what the service already did (lines vanish, paths shift). New error
+ * lines have their own path (template spikes and novelty on errors).
  *
  * Log records are not independent draws: one request writes several
  * lines together, bursts repeat a template. So the statistic is scaled by the service's own
@@ -188,38 +189,43 @@ export function testMix(pooled: Readonly<Record<string, number>> | null, h: MixH
   for (const id in h.counts) if (mature(id)) shares += share(id);
   if (known < MIN_RECORDS || shares <= 0) return verdict;
   const scale = known / shares;
-  let g = 0;
-  let categories = 0;
-  let otherObserved = 0;
-  let otherExpected = 0;
-  const grown: (MixChange & { term: number })[] = [];
-  const shrunk: (MixChange & { term: number })[] = [];
+  // The test compares the frequent templates' proportions among themselves (the multinomial given
+  // their total). The rare rest is mostly lines written on a timer, not per request (periodic stats,
+  // health and config lines): their share grows whenever the service's traffic falls, as when a
+  // failure upstream stops its callers from calling it, without anything changing in the service.
+  const frequent: { id: string; observed: number; expected: number }[] = [];
+  let observedTotal = 0;
+  let expectedTotal = 0;
   for (const id in h.counts) {
     if (!mature(id)) continue;
     const expected = share(id) * scale;
+    if (expected < MIN_EXPECTED) continue;
     const observed = counts[id] ?? 0;
-    if (expected < MIN_EXPECTED) {
-      otherExpected += expected;
-      otherObserved += observed;
-      continue;
-    }
-    categories++;
-    // The general form 2 * sum(o ln(o/e) - (o - e)) stays exact when the expected counts do not sum to n.
-    const term = (observed > 0 ? observed * Math.log(observed / expected) : 0) - (observed - expected);
-    g += term;
-    if (observed < expected) shrunk.push({ templateId: id, count: observed, expected: round(expected), term });
-    else if (observed > expected) grown.push({ templateId: id, count: observed, expected: round(expected), term });
+    frequent.push({ id, observed, expected });
+    observedTotal += observed;
+    expectedTotal += expected;
   }
   for (const id in counts) {
     if (!mature(id)) verdict.appeared.push({ templateId: id, count: counts[id], expected: 0 });
   }
-  if (otherExpected > 0) {
-    categories++;
-    g += (otherObserved > 0 ? otherObserved * Math.log(otherObserved / otherExpected) : 0) - (otherObserved - otherExpected);
+  verdict.appeared.sort((a, b) => b.count - a.count || (a.templateId < b.templateId ? -1 : 1)).splice(MAX_CHANGES);
+  // Too few of the frequent lines to compare (a service that only ticks its timers): no verdict.
+  if (observedTotal < MIN_RECORDS) return verdict;
+  let g = 0;
+  const categories = frequent.length;
+  const grown: (MixChange & { term: number })[] = [];
+  const shrunk: (MixChange & { term: number })[] = [];
+  for (const { id, observed, expected: unscaled } of frequent) {
+    const expected = (unscaled * observedTotal) / expectedTotal;
+    const term = observed > 0 ? observed * Math.log(observed / expected) : 0;
+    g += term - (observed - expected);
+    // Ranked by the template's own deviation, Poisson-style (always >= 0).
+    const change = term - (observed - expected);
+    if (observed < expected) shrunk.push({ templateId: id, count: observed, expected: round(expected), term: change });
+    else if (observed > expected) grown.push({ templateId: id, count: observed, expected: round(expected), term: change });
   }
   g *= 2;
   const df = categories - 1;
-  verdict.appeared.sort((a, b) => b.count - a.count || (a.templateId < b.templateId ? -1 : 1)).splice(MAX_CHANGES);
   const strongest = (list: (MixChange & { term: number })[]) =>
     list
       .sort((a, b) => b.term - a.term || (a.templateId < b.templateId ? -1 : 1))

@@ -170,6 +170,26 @@ describe("template mix test", () => {
     expect(last?.appeared).toEqual([]);
   });
 
+  it("takes a drop in traffic as normal though lines written on a timer then make up more of it", () => {
+    const rng = new Random(51);
+    const h = newMixHistory();
+    // Request lines at ~90 a window, plus periodic lines of several kinds (stats, health, config),
+    // each rarer than one a window, about one and a half a window in all, whatever the traffic.
+    const timed = () => {
+      const lines: Record<string, number> = {};
+      for (let k = 0; k < 8; k++) if (rng.chance(0.18)) lines[`periodic-${k}`] = 1;
+      return lines;
+    };
+    for (let i = 0; i < 200; i++) step(h, { ...window(rng, 25, MIX, LINES), ...timed() });
+    // An upstream failure stops most callers: a third of the requests for four minutes.
+    let longest = 0;
+    for (let i = 0; i < 24; i++) {
+      step(h, { ...window(rng, 8, MIX, LINES), ...timed() });
+      longest = Math.max(longest, h.streak);
+    }
+    expect(longest).toBeLessThan(OPEN_STREAK);
+  });
+
   it("takes a drop in traffic with the same mix as normal", () => {
     const rng = new Random(44);
     const h = warm(rng, 30, 40);
