@@ -28,10 +28,17 @@ export interface Detection {
 
 /**
  * A closed window's span anomaly as a detection: a new incident only once sustained, but further
- * evidence for an open incident of the same root at once (`hasOpenIncident`).
+ * evidence for an open incident at once (`joinsOpenIncident`: the incident lifecycle would merge it,
+ * not open one; an incident that merely lists the root among its affected services, with no recent
+ * evidence, is not enough, or an unsustained blip would open an incident of its own).
  */
-export function spanWindowDetection(d: SpanDetection | null, hasOpenIncident: (root: string) => boolean): Detection | null {
-  if (d === null || (!d.sustained && !hasOpenIncident(d.rootCauseService))) return null;
+export function spanWindowDetection(d: SpanDetection | null, joinsOpenIncident: (detection: Detection) => boolean): Detection | null {
+  if (d === null) return null;
+  const detection = spanDetectionOf(d);
+  return d.sustained || joinsOpenIncident(detection) ? detection : null;
+}
+
+function spanDetectionOf(d: SpanDetection): Detection {
   return {
     path: "windowed",
     service: d.rootCauseService,

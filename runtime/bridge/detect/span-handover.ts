@@ -25,7 +25,7 @@ export interface SpanOwnershipView {
   owns(service: string): boolean;
   /** Some pipeline (this one or another, from the summaries) consumes the service's logs. */
   hasLogged(service: string): boolean;
-  /** This pipeline holds an open incident the service belongs to. */
+  /** This pipeline holds an open incident the service belongs to (its span evidence then stays here). */
   hasOpenIncident(service: string): boolean;
   /** The detection would join an open incident here. */
   joins(d: Detection): boolean;
@@ -69,7 +69,7 @@ export class SpanHandover {
       push(this.outgoing, d);
       return null;
     }
-    return spanWindowDetection(d, view.hasOpenIncident);
+    return spanWindowDetection(d, view.joins);
   }
 
   /** Detections to hand over with the next window summary. */
@@ -92,9 +92,9 @@ export class SpanHandover {
   takeIncoming(view: SpanOwnershipView): Detection[] {
     const taken: Detection[] = [];
     for (const d of this.incoming.splice(0, this.incoming.length)) {
-      const detection = spanWindowDetection(d, view.hasOpenIncident);
-      if (detection === null) continue;
-      if (view.owns(d.rootCauseService) || view.joins(detection)) taken.push(detection);
+      // Evidence for an incident held here; a new incident only for a root whose logs are consumed here.
+      const detection = spanWindowDetection(d, view.joins);
+      if (detection !== null && (view.joins(detection) || view.owns(d.rootCauseService))) taken.push(detection);
     }
     return taken;
   }

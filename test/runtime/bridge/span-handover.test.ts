@@ -101,7 +101,10 @@ describe("SpanHandover", () => {
     expect(h.route(detection("orders"), view({ hasLogged: () => true }))).toBeNull();
     expect(h.takeOutgoing().map((d) => d.rootCauseService)).toEqual(["orders"]);
     // An incident this pipeline already holds for the root keeps taking its evidence here.
-    expect(h.route(detection("orders", false), view({ hasLogged: () => true, hasOpenIncident: () => true }))).not.toBeNull();
+    expect(h.route(detection("orders", false), view({ hasLogged: () => true, hasOpenIncident: () => true, joins: () => true }))).not.toBeNull();
+    // An unsustained blip opens nothing, though an old incident still lists the service as affected:
+    // only evidence the incident lifecycle would merge passes.
+    expect(h.route(detection("orders", false), view({ owns: () => true, hasLogged: () => true, hasOpenIncident: () => true }))).toBeNull();
   });
 
   it("takes a handed-over detection when it owns the root, else only as evidence for an incident it holds", () => {
