@@ -33,6 +33,11 @@ export function nanosToEpochMs(nanos: string): number | null {
   return Number.isFinite(ms) && ms <= MAX_DATE_MS ? ms : Number.NaN;
 }
 
+/** A time from `nanosToEpochMs`, or null when it is unset or beyond any date. */
+export function usableMs(ms: number | null): number | null {
+  return ms === null || Number.isNaN(ms) ? null : ms;
+}
+
 /** Whether `ms` lies outside the bounds around `receivedMs`, and on which side; null when within. */
 export function boundsViolation(ms: number, receivedMs: number, bounds: EventTimeBounds): TimeAdjustment | null {
   if (ms > receivedMs + bounds.maxAheadMs) return "ahead";
@@ -46,8 +51,11 @@ export function boundsViolation(ms: number, receivedMs: number, bounds: EventTim
  * placed at the received time too (`unset`).
  */
 export function placeEventTime(timeNanos: string, observedNanos: string, receivedMs: number, bounds: EventTimeBounds): EventTimePlacement {
-  const timeMs = nanosToEpochMs(timeNanos);
-  const observedMs = nanosToEpochMs(observedNanos);
+  return placeEventMs(nanosToEpochMs(timeNanos), nanosToEpochMs(observedNanos), receivedMs, bounds);
+}
+
+/** `placeEventTime` of times already converted by `nanosToEpochMs` (null unset, NaN beyond any date). */
+export function placeEventMs(timeMs: number | null, observedMs: number | null, receivedMs: number, bounds: EventTimeBounds): EventTimePlacement {
   let adjustment: TimeAdjustment | null = null;
   if (timeMs !== null) {
     adjustment = Number.isNaN(timeMs) ? "invalid" : boundsViolation(timeMs, receivedMs, bounds);

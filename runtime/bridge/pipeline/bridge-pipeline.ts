@@ -1,9 +1,10 @@
 import type { LogDocument } from "../../../contracts/records";
-import { decodeOtlpLogs, type ExportLogsServiceRequest, type OtlpEncoding, type RejectedRecord } from "../decode";
+import { decodeOtlpLogs, readOtlpJsonLogs, rejectedRecord, type ExportLogsServiceRequest, type JsonLogsRequest, type OtlpEncoding, type RejectedRecord } from "../decode";
 import { decodeOtlpTraces, type ExportTraceServiceRequest } from "../decode/otlp-traces";
 import { immediateDetection, spanWindowDetection, type Detection } from "../detect";
 import { assessRecord } from "../detect/record-signals";
 import { addToWindow, timelineEntryOf } from "../detect/window";
+import { readJsonLogRecord, recordFields, type RecordFields, type ResourceContext } from "../normalize";
 import { spanDocuments } from "../spans/span-document";
 import { createStages, prepareSpan, prepareRecord, stagesState, type Stages } from "./stages";
 import { pipelineStateSchema, type PipelineState } from "./state";
@@ -32,6 +33,11 @@ export class BridgePipeline {
    * a record's observed time, else the previous record's time, stands in, so a replay is deterministic.
    */
   processOtlp(payload: Uint8Array | string, encoding: OtlpEncoding, source: string, receivedMs?: number): BatchResult {
+    if (encoding === "json") {
+      // Decode and normalize fused: each record's document is built straight from the parsed JSON.
+      const read = readOtlpJsonLogs(payload);
+      return read.ok ? this.processJsonRequest(read.request, source, receivedMs) : unusablePayload(payload, source, read.error);
+    }
     const decoded = decodeOtlpLogs(payload, encoding);
     return decoded.ok ? this.processRequest(decoded.request, source, decoded.rejected, receivedMs) : unusablePayload(payload, source, decoded.error);
   }
@@ -44,15 +50,33 @@ export class BridgePipeline {
     // Indexed loops: per-record closures were a measurable share of the hot path.
     for (let ri = 0; ri < request.resourceLogs.length; ri++) {
       const rl = request.resourceLogs[ri];
-      const ctx = this.s.resourceContexts(rl);
+      const ctx = this.s.resourceContexts(rl.resource);
+      for (let si = 0; si < rl.scopeLogs.length; si++) {
+        const sl = rl.scopeLogs[si];
+        for (let li = 0; li < sl.logRecords.length; li++) this.processRecord(ctx, sl.scope.name, recordFields(sl.logRecords[li]), receivedMs, result);
+      }
+    }
+    return result;
+  }
+
+  /** A parsed OTLP/JSON request whose structure is checked: each record is decoded (or rejected) and processed in one pass. */
+  private processJsonRequest(request: JsonLogsRequest, source: string, receivedMs: number | undefined): BatchResult {
+    const result = emptyResult();
+    this.s.clock.received(receivedMs);
+    for (let ri = 0; ri < request.resourceLogs.length; ri++) {
+      const rl = request.resourceLogs[ri];
+      const ctx = this.s.resourceContexts(rl.resource);
       for (let si = 0; si < rl.scopeLogs.length; si++) {
         const sl = rl.scopeLogs[si];
         for (let li = 0; li < sl.logRecords.length; li++) {
-          const normalized = prepareRecord(this.s, ctx, sl, sl.logRecords[li], receivedMs);
-          if (normalized.timeAdjustment !== null) result.timeAdjustments[normalized.timeAdjustment] += 1;
-          this.processDocument(normalized.document, normalized.timeMs, result);
-          result.documents.push(normalized.document);
-          result.accepted += 1;
+          let fields: RecordFields;
+          try {
+            fields = readJsonLogRecord(sl.logRecords[li]);
+          } catch (err) {
+            rejectRecords(result, [rejectedRecord(sl, li, sl.logRecords[li], err)], "invalid_record", source);
+            continue;
+          }
+          this.processRecord(ctx, sl.scope.name, fields, receivedMs, result);
         }
       }
     }
@@ -110,6 +134,15 @@ export class BridgePipeline {
 
   exportState(): PipelineState {
     return stagesState(this.s);
+  }
+
+  /** One record through normalize and the template miner, then detection; its document joins the result. */
+  private processRecord(ctx: ResourceContext, scopeName: string, record: RecordFields, receivedMs: number | undefined, result: BatchResult): void {
+    const normalized = prepareRecord(this.s, ctx, scopeName, record, receivedMs);
+    if (normalized.timeAdjustment !== null) result.timeAdjustments[normalized.timeAdjustment] += 1;
+    this.processDocument(normalized.document, normalized.timeMs, result);
+    result.documents.push(normalized.document);
+    result.accepted += 1;
   }
 
   private processDocument(doc: LogDocument, timeMs: number, result: BatchResult): void {
