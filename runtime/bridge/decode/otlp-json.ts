@@ -66,14 +66,26 @@ export function get(obj: Json, camel: string, snake: string): unknown {
 }
 
 export function stringField(obj: Json, camel: string, snake: string, what: string): string {
-  const value = get(obj, camel, snake);
+  return stringValueOf(get(obj, camel, snake), what);
+}
+
+/*
+ * The `...Value` checks take a field's value rather than its object: the per-record reader
+ * (normalize/json-record.ts) loads each field by its literal name, which V8 serves from the shape of
+ * the parsed objects, where `get`'s computed names cost a generic lookup per field.
+ */
+
+export function stringValueOf(value: unknown, what: string): string {
   if (value === undefined || value === null) return "";
   if (typeof value !== "string") throw new FieldError(`${what} must be a string`);
   return value;
 }
 
 export function uint32Field(obj: Json, camel: string, snake: string, what: string): number {
-  const value = get(obj, camel, snake);
+  return uint32Value(get(obj, camel, snake), what);
+}
+
+export function uint32Value(value: unknown, what: string): number {
   if (value === undefined || value === null) return 0;
   const n = typeof value === "string" && UNSIGNED.test(value) ? Number(value) : value;
   if (typeof n !== "number" || !Number.isInteger(n) || n < 0 || n > 0xffffffff) {
@@ -106,7 +118,10 @@ function int64(value: unknown, signed: boolean, what: string): string {
 }
 
 export function timestampField(obj: Json, camel: string, snake: string): string {
-  const value = get(obj, camel, snake);
+  return timestampValue(get(obj, camel, snake), camel);
+}
+
+export function timestampValue(value: unknown, camel: string): string {
   if (value === undefined || value === null) return "0";
   return int64(value, false, camel);
 }
@@ -143,7 +158,10 @@ function scanHex(value: string): HexScan {
  * string has a different length than the hex form of the same id, so both are accepted unambiguously.
  */
 export function idField(obj: Json, camel: string, snake: string, bytes: number): string {
-  const value = get(obj, camel, snake);
+  return idValue(get(obj, camel, snake), camel, bytes);
+}
+
+export function idValue(value: unknown, camel: string, bytes: number): string {
   if (value === undefined || value === null || value === "") return "";
   if (typeof value !== "string") throw new FieldError(`${camel} must be a hex string`);
   if (value.length === bytes * 2) {
@@ -164,7 +182,10 @@ export function idField(obj: Json, camel: string, snake: string, bytes: number):
 }
 
 export function severityNumberField(obj: Json): number {
-  const value = get(obj, "severityNumber", "severity_number");
+  return severityNumberValue(get(obj, "severityNumber", "severity_number"));
+}
+
+export function severityNumberValue(value: unknown): number {
   if (value === undefined || value === null) return 0;
   if (typeof value === "string") {
     const named = SEVERITY_NAMES[value];

@@ -1,14 +1,5 @@
 import type { FlatAttributes } from "../../../contracts/records";
-import {
-  decodeAnyValue,
-  FieldError,
-  idField,
-  isObject,
-  severityNumberField,
-  stringField,
-  timestampField,
-  uint32Field,
-} from "../decode/otlp-json";
+import { decodeAnyValue, FieldError, idValue, isObject, severityNumberValue, stringValueOf, timestampValue, uint32Value } from "../decode/otlp-json";
 import type { AnyValue } from "../decode/otlp-types";
 import { flattenAttributes, flatValue } from "./attributes";
 import { nanosToEpochMs } from "./event-time";
@@ -23,10 +14,15 @@ import { messageOf, type RecordFields } from "./normalize";
  */
 export function readJsonLogRecord(raw: unknown): RecordFields {
   if (!isObject(raw)) throw new FieldError("log record must be an object");
-  const timeUnixNano = timestampField(raw, "timeUnixNano", "time_unix_nano");
-  const observedTimeUnixNano = timestampField(raw, "observedTimeUnixNano", "observed_time_unix_nano");
-  const severityNumber = severityNumberField(raw);
-  const severityText = stringField(raw, "severityText", "severity_text", "severityText");
+  // Each field by its camelCase name, else its proto name (`get`'s rule: only undefined falls through).
+  const time = raw.timeUnixNano;
+  const timeUnixNano = timestampValue(time === undefined ? raw.time_unix_nano : time, "timeUnixNano");
+  const observed = raw.observedTimeUnixNano;
+  const observedTimeUnixNano = timestampValue(observed === undefined ? raw.observed_time_unix_nano : observed, "observedTimeUnixNano");
+  const severity = raw.severityNumber;
+  const severityNumber = severityNumberValue(severity === undefined ? raw.severity_number : severity);
+  const text = raw.severityText;
+  const severityText = stringValueOf(text === undefined ? raw.severity_text : text, "severityText");
   const rawBody = raw.body;
   let message: string | undefined;
   let body: AnyValue | null = null;
@@ -34,10 +30,13 @@ export function readJsonLogRecord(raw: unknown): RecordFields {
   else if (isObject(rawBody) && typeof rawBody.stringValue === "string") message = rawBody.stringValue;
   else body = decodeAnyValue(rawBody, "body");
   const attributes = flatJsonAttributes(raw.attributes);
-  uint32Field(raw, "droppedAttributesCount", "dropped_attributes_count", "droppedAttributesCount");
-  const flags = uint32Field(raw, "flags", "flags", "flags");
-  const traceId = idField(raw, "traceId", "trace_id", 16);
-  const spanId = idField(raw, "spanId", "span_id", 8);
+  const dropped = raw.droppedAttributesCount;
+  uint32Value(dropped === undefined ? raw.dropped_attributes_count : dropped, "droppedAttributesCount");
+  const flags = uint32Value(raw.flags, "flags");
+  const trace = raw.traceId;
+  const traceId = idValue(trace === undefined ? raw.trace_id : trace, "traceId", 16);
+  const span = raw.spanId;
+  const spanId = idValue(span === undefined ? raw.span_id : span, "spanId", 8);
   return {
     timeUnixNano,
     observedTimeUnixNano,
