@@ -7,7 +7,9 @@
  * - `decodeOtlpLogs(payload, "json" | "protobuf")`: `{ ok: true, request, rejected }` with the canonical
  *   `ExportLogsServiceRequest` (OTLP/JSON shape, hex ids, int64 as decimal strings) and the malformed
  *   records it skipped, or `{ ok: false, error: OtlpDecodeError }` (`error.reason`) for an unusable payload.
- * - `normalizeRecord` / `resourceContext`: one OTLP record to a `LogDocument` (ARCHITECTURE.md).
+ * - `normalizeRecord` / `resourceContext`: one OTLP record to a `LogDocument` (ARCHITECTURE.md);
+ *   `readJsonLogRecord` + `normalizeFields`: the same straight from a parsed OTLP/JSON record (the
+ *   pipeline's JSON path, after `readOtlpJsonLogs` checked the payload's structure).
  * - `createRedactor(config)`: PII redaction per the tenant file's `redaction` section.
  * - `class BridgePipeline({ tenantId, redaction, miner, tuning })`:
  *   - `processOtlp(payload, encoding, source)` / `processRequest(request, source)` -> `BatchResult`

@@ -1,5 +1,5 @@
 import type { DeadLetter, IncidentEvent, LogDocument, SpanDocument } from "../../contracts/records";
-import type { ExportLogsServiceRequest, ExportTraceServiceRequest, OtlpEncoding, OtlpSignal, RejectedRecord } from "../bridge/decode";
+import type { OtlpEncoding, OtlpSignal } from "../bridge/decode";
 import type { BatchResult, ContextSummary } from "../bridge/pipeline";
 
 /**
@@ -27,10 +27,14 @@ export interface SourceRecord {
 
 /** The detection core as the runner drives it (`BridgePipeline`). */
 export interface DetectionCore {
-  /** A decoded request; `rejected` are the records the decoder skipped. */
-  processRequest(request: ExportLogsServiceRequest, source: string, rejected: readonly RejectedRecord[], receivedMs?: number): BatchResult;
-  /** A decoded traces request; `rejected` are the spans the decoder skipped. The result carries the span documents. */
-  processTraceRequest(request: ExportTraceServiceRequest, source: string, rejected: readonly RejectedRecord[], receivedMs?: number): BatchResult;
+  /**
+   * An OTLP logs payload: decoded by the core itself, so OTLP/JSON records become documents in one pass
+   * (no intermediate request). Malformed records are rejected alone; an unusable payload yields one
+   * rejection and `unusable`.
+   */
+  processOtlp(payload: Uint8Array | string, encoding: OtlpEncoding, source: string, receivedMs?: number): BatchResult;
+  /** An OTLP traces payload, decoded like `processOtlp`'s. The result carries the span documents. */
+  processTraces(payload: Uint8Array | string, encoding: OtlpEncoding, source: string, receivedMs?: number): BatchResult;
   /** Live mode: the wall clock closes windows and resolves quiet incidents while no traffic arrives. */
   tick(nowMs: number): BatchResult;
   /** End of input or shutdown: closes the open windows in event time. */

@@ -1,6 +1,6 @@
 import { deadLetter, type Rejection } from "../../contracts/dead-letter";
 import type { DeadLetter, IncidentEvent, LogDocument, SpanDocument } from "../../contracts/records";
-import { decodeOtlpLogs, decodeOtlpTraces, type OtlpDecodeError } from "../bridge/decode";
+import type { OtlpDecodeError } from "../bridge/decode";
 import type { TimeAdjustment } from "../bridge/normalize";
 import type { BatchResult, ContextSummary } from "../bridge/pipeline";
 import type { DetectionCore, PipelineSinks, SourceRecord } from "./ports";
@@ -70,21 +70,18 @@ export class PipelineRunner {
         continue;
       }
       try {
-        const traces = record.signal === "traces";
-        const decoded = traces ? decodeOtlpTraces(record.payload, record.encoding) : decodeOtlpLogs(record.payload, record.encoding);
-        if (!decoded.ok) {
+        const { core } = this.options;
+        const result =
+          record.signal === "traces"
+            ? core.processTraces(record.payload, record.encoding, record.source, record.receivedMs)
+            : core.processOtlp(record.payload, record.encoding, record.source, record.receivedMs);
+        if (result.unusable) {
           batch.rejected += 1;
-          batch.unusable.push(decoded.error);
-          batch.rejections.push({ reason: `${decoded.error.reason}: ${decoded.error.message}`, source: record.source, payload: payloadText(record) });
+          batch.unusable.push(result.unusable);
+          batch.rejections.push({ reason: `${result.unusable.reason}: ${result.unusable.message}`, source: record.source, payload: payloadText(record) });
           continue;
         }
-        const { core } = this.options;
-        add(
-          batch,
-          "resourceSpans" in decoded.request
-            ? core.processTraceRequest(decoded.request, record.source, decoded.rejected, record.receivedMs)
-            : core.processRequest(decoded.request, record.source, decoded.rejected, record.receivedMs),
-        );
+        add(batch, result);
       } catch (err) {
         // A record that makes the core throw must not stall its source: it is dead-lettered with the error.
         batch.rejections.push({ reason: `pipeline_error: ${err instanceof Error ? err.message : String(err)}`, source: record.source, payload: payloadText(record) });

@@ -1,11 +1,12 @@
 import { OtlpDecodeError } from "./decode-error";
-import { decodeOtlpJson } from "./otlp-json";
+import { decodeOtlpJson, decodeOtlpJsonStructure, parseOtlpJson, type JsonLogsRequest } from "./otlp-json";
 import { decodeOtlpProtobuf } from "./otlp-protobuf";
 import type { ExportLogsServiceRequest, RejectedRecord } from "./otlp-types";
 
 export { OtlpDecodeError } from "./decode-error";
 export type { DecodeErrorReason } from "./decode-error";
-export { decodeOtlpJsonValue } from "./otlp-json";
+export { decodeOtlpJsonValue, rejectedRecord } from "./otlp-json";
+export type { JsonLogsRequest, JsonResourceLogs, JsonScopeLogs } from "./otlp-json";
 export type * from "./otlp-types";
 
 export type OtlpEncoding = "json" | "protobuf";
@@ -27,13 +28,30 @@ export type DecodeResult =
 export function decodeOtlpLogs(payload: Uint8Array | string, encoding: OtlpEncoding): DecodeResult {
   const rejected: RejectedRecord[] = [];
   try {
-    const request =
-      encoding === "json"
-        ? decodeOtlpJson(typeof payload === "string" ? payload : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString("utf8"), rejected)
-        : decodeOtlpProtobuf(typeof payload === "string" ? Buffer.from(payload, "latin1") : payload, rejected);
+    const request = encoding === "json" ? decodeOtlpJson(jsonText(payload), rejected) : decodeOtlpProtobuf(typeof payload === "string" ? Buffer.from(payload, "latin1") : payload, rejected);
     return { ok: true, request, rejected };
   } catch (err) {
     if (err instanceof OtlpDecodeError) return { ok: false, error: err };
     throw err;
   }
+}
+
+export type JsonLogsResult = { ok: true; request: JsonLogsRequest } | { ok: false; error: OtlpDecodeError };
+
+/**
+ * An OTLP/JSON logs payload parsed and checked above the record level, its records left as parsed for
+ * the pipeline to decode and normalize in one pass. Never throws for bad input: an unusable payload
+ * yields `{ ok: false, error }` exactly as `decodeOtlpLogs` reports it.
+ */
+export function readOtlpJsonLogs(payload: Uint8Array | string): JsonLogsResult {
+  try {
+    return { ok: true, request: decodeOtlpJsonStructure(parseOtlpJson(jsonText(payload))) };
+  } catch (err) {
+    if (err instanceof OtlpDecodeError) return { ok: false, error: err };
+    throw err;
+  }
+}
+
+function jsonText(payload: Uint8Array | string): string {
+  return typeof payload === "string" ? payload : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString("utf8");
 }

@@ -66,14 +66,26 @@ export function get(obj: Json, camel: string, snake: string): unknown {
 }
 
 export function stringField(obj: Json, camel: string, snake: string, what: string): string {
-  const value = get(obj, camel, snake);
+  return stringValueOf(get(obj, camel, snake), what);
+}
+
+/*
+ * The `...Value` checks take a field's value rather than its object: the per-record reader
+ * (normalize/json-record.ts) loads each field by its literal name, which V8 serves from the shape of
+ * the parsed objects, where `get`'s computed names cost a generic lookup per field.
+ */
+
+export function stringValueOf(value: unknown, what: string): string {
   if (value === undefined || value === null) return "";
   if (typeof value !== "string") throw new FieldError(`${what} must be a string`);
   return value;
 }
 
 export function uint32Field(obj: Json, camel: string, snake: string, what: string): number {
-  const value = get(obj, camel, snake);
+  return uint32Value(get(obj, camel, snake), what);
+}
+
+export function uint32Value(value: unknown, what: string): number {
   if (value === undefined || value === null) return 0;
   const n = typeof value === "string" && UNSIGNED.test(value) ? Number(value) : value;
   if (typeof n !== "number" || !Number.isInteger(n) || n < 0 || n > 0xffffffff) {
@@ -106,7 +118,10 @@ function int64(value: unknown, signed: boolean, what: string): string {
 }
 
 export function timestampField(obj: Json, camel: string, snake: string): string {
-  const value = get(obj, camel, snake);
+  return timestampValue(get(obj, camel, snake), camel);
+}
+
+export function timestampValue(value: unknown, camel: string): string {
   if (value === undefined || value === null) return "0";
   return int64(value, false, camel);
 }
@@ -143,7 +158,10 @@ function scanHex(value: string): HexScan {
  * string has a different length than the hex form of the same id, so both are accepted unambiguously.
  */
 export function idField(obj: Json, camel: string, snake: string, bytes: number): string {
-  const value = get(obj, camel, snake);
+  return idValue(get(obj, camel, snake), camel, bytes);
+}
+
+export function idValue(value: unknown, camel: string, bytes: number): string {
   if (value === undefined || value === null || value === "") return "";
   if (typeof value !== "string") throw new FieldError(`${camel} must be a hex string`);
   if (value.length === bytes * 2) {
@@ -163,8 +181,11 @@ export function idField(obj: Json, camel: string, snake: string, bytes: number):
   return /^0+$/.test(hex) ? "" : hex;
 }
 
-function severityNumberField(obj: Json): number {
-  const value = get(obj, "severityNumber", "severity_number");
+export function severityNumberField(obj: Json): number {
+  return severityNumberValue(get(obj, "severityNumber", "severity_number"));
+}
+
+export function severityNumberValue(value: unknown): number {
   if (value === undefined || value === null) return 0;
   if (typeof value === "string") {
     const named = SEVERITY_NAMES[value];
@@ -287,17 +308,42 @@ export function decodeResource(container: Record<string, unknown>, path: string)
   }));
 }
 
-/** Decodes an already-parsed OTLP/JSON value. */
-export function decodeOtlpJsonValue(parsed: unknown, rejected: RejectedRecord[]): ExportLogsServiceRequest {
+/** One scopeLogs entry whose structure is checked; its log records are still as parsed (see `decodeLogRecord`). */
+export interface JsonScopeLogs {
+  scope: InstrumentationScope;
+  schemaUrl: string;
+  /** The log records as parsed: each is decoded (and may be rejected) on its own. */
+  logRecords: unknown[];
+  /** Where the entry is in the request, e.g. `resourceLogs[0].scopeLogs[1]`. */
+  path: string;
+}
+
+export interface JsonResourceLogs {
+  resource: Resource;
+  schemaUrl: string;
+  scopeLogs: JsonScopeLogs[];
+}
+
+/**
+ * An OTLP/JSON logs request checked above the record level: every structural problem (which makes the
+ * payload unusable) is found before any record is used, so a consumer can decode and use each record
+ * in one pass (the pipeline builds the log document straight from the parsed record).
+ */
+export interface JsonLogsRequest {
+  resourceLogs: JsonResourceLogs[];
+}
+
+/** Checks the structure of an already-parsed OTLP/JSON logs value, in the order `decodeOtlpJsonValue` reports problems. */
+export function decodeOtlpJsonStructure(parsed: unknown): JsonLogsRequest {
   if (!isObject(parsed)) throw new OtlpDecodeError("not_an_object", "payload is not a JSON object");
-  const resourceLogs: ResourceLogs[] = [];
+  const resourceLogs: JsonResourceLogs[] = [];
   const rls = arrayField(parsed, "resourceLogs", "resource_logs", "request");
   for (let r = 0; r < rls.length; r++) {
     const rlPath = `resourceLogs[${r}]`;
     const rl = rls[r];
     if (!isObject(rl)) throw new OtlpDecodeError("invalid_structure", `${rlPath} must be an object`);
     const resource = decodeResource(rl, rlPath);
-    const scopeLogs: ScopeLogs[] = [];
+    const scopeLogs: JsonScopeLogs[] = [];
     const sls = arrayField(rl, "scopeLogs", "scope_logs", rlPath);
     for (let s = 0; s < sls.length; s++) {
       const slPath = `${rlPath}.scopeLogs[${s}]`;
@@ -310,21 +356,8 @@ export function decodeOtlpJsonValue(parsed: unknown, rejected: RejectedRecord[])
         attributes: decodeKeyValues(rawScope.attributes, "attributes"),
         droppedAttributesCount: uint32Field(rawScope, "droppedAttributesCount", "dropped_attributes_count", "droppedAttributesCount"),
       }));
-      const logRecords: LogRecord[] = [];
-      const lrs = arrayField(sl, "logRecords", "log_records", slPath);
-      for (let l = 0; l < lrs.length; l++) {
-        try {
-          logRecords.push(decodeLogRecord(lrs[l]));
-        } catch (err) {
-          if (!(err instanceof FieldError)) throw err;
-          rejected.push({ path: `${slPath}.logRecords[${l}]`, reason: err.message, payload: safeStringify(lrs[l]) });
-        }
-      }
-      scopeLogs.push({
-        scope,
-        logRecords,
-        schemaUrl: structural(slPath, () => stringField(sl, "schemaUrl", "schema_url", "schemaUrl")),
-      });
+      const logRecords = arrayField(sl, "logRecords", "log_records", slPath);
+      scopeLogs.push({ scope, logRecords, schemaUrl: structural(slPath, () => stringField(sl, "schemaUrl", "schema_url", "schemaUrl")), path: slPath });
     }
     resourceLogs.push({
       resource,
@@ -335,18 +368,48 @@ export function decodeOtlpJsonValue(parsed: unknown, rejected: RejectedRecord[])
   return { resourceLogs };
 }
 
+/** A log record's dead-letter form: where it was and what was wrong with it. */
+export function rejectedRecord(scope: JsonScopeLogs, index: number, raw: unknown, err: unknown): RejectedRecord {
+  if (!(err instanceof FieldError)) throw err;
+  return { path: `${scope.path}.logRecords[${index}]`, reason: err.message, payload: safeStringify(raw) };
+}
+
+/** Decodes an already-parsed OTLP/JSON value. */
+export function decodeOtlpJsonValue(parsed: unknown, rejected: RejectedRecord[]): ExportLogsServiceRequest {
+  const structure = decodeOtlpJsonStructure(parsed);
+  const resourceLogs: ResourceLogs[] = structure.resourceLogs.map((rl) => ({
+    resource: rl.resource,
+    scopeLogs: rl.scopeLogs.map((sl): ScopeLogs => {
+      const logRecords: LogRecord[] = [];
+      for (let l = 0; l < sl.logRecords.length; l++) {
+        try {
+          logRecords.push(decodeLogRecord(sl.logRecords[l]));
+        } catch (err) {
+          rejected.push(rejectedRecord(sl, l, sl.logRecords[l], err));
+        }
+      }
+      return { scope: sl.scope, logRecords, schemaUrl: sl.schemaUrl };
+    }),
+    schemaUrl: rl.schemaUrl,
+  }));
+  return { resourceLogs };
+}
+
 export function safeStringify(value: unknown): string {
   const text = JSON.stringify(value);
   return text === undefined ? String(value) : text;
 }
 
-export function decodeOtlpJson(text: string, rejected: RejectedRecord[]): ExportLogsServiceRequest {
+/** Parses OTLP/JSON text; an empty or unparsable payload is unusable. */
+export function parseOtlpJson(text: string): unknown {
   if (text.trim() === "") throw new OtlpDecodeError("empty_payload", "payload is empty");
-  let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    return JSON.parse(text);
   } catch (err) {
     throw new OtlpDecodeError("invalid_json", `invalid JSON: ${(err as Error).message}`);
   }
-  return decodeOtlpJsonValue(parsed, rejected);
+}
+
+export function decodeOtlpJson(text: string, rejected: RejectedRecord[]): ExportLogsServiceRequest {
+  return decodeOtlpJsonValue(parseOtlpJson(text), rejected);
 }

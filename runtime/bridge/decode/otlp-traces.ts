@@ -8,6 +8,7 @@ import {
   idField,
   isObject,
   optionalObject,
+  parseOtlpJson,
   safeStringify,
   stringField,
   structural,
@@ -225,14 +226,7 @@ export function decodeOtlpTraces(payload: Uint8Array | string, encoding: "json" 
       return { ok: true, request: decodeTracesProtobuf(typeof payload === "string" ? Buffer.from(payload, "latin1") : payload, rejected), rejected };
     }
     const text = typeof payload === "string" ? payload : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength).toString("utf8");
-    if (text.trim() === "") throw new OtlpDecodeError("empty_payload", "payload is empty");
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch (err) {
-      throw new OtlpDecodeError("invalid_json", `invalid JSON: ${(err as Error).message}`);
-    }
-    return { ok: true, request: decodeTracesJsonValue(parsed, rejected), rejected };
+    return { ok: true, request: decodeTracesJsonValue(parseOtlpJson(text), rejected), rejected };
   } catch (err) {
     if (err instanceof OtlpDecodeError) return { ok: false, error: err };
     throw err;

@@ -23,7 +23,8 @@ function intValue(decimal: string): number | string {
   return Number.isSafeInteger(n) ? n : decimal;
 }
 
-function scalar(v: AnyValue): FlatValue {
+/** A non-map AnyValue as a flat attribute value: arrays as JSON text, int64 as a number when exact. */
+export function flatValue(v: AnyValue): FlatValue {
   if (v.stringValue !== undefined) return v.stringValue;
   if (v.boolValue !== undefined) return v.boolValue;
   if (v.intValue !== undefined) return intValue(v.intValue);
@@ -38,7 +39,7 @@ export function flattenAttributes(kvs: readonly KeyValue[], out: FlatAttributes 
   for (const kv of kvs) {
     const key = prefix + kv.key;
     if (kv.value.kvlistValue !== undefined) flattenAttributes(kv.value.kvlistValue.values, out, `${key}.`);
-    else out[key] = scalar(kv.value);
+    else out[key] = flatValue(kv.value);
   }
   return out;
 }

@@ -29,8 +29,30 @@ const MAX_DATE_MS = 8.64e15;
 /** Nanoseconds (decimal string) to epoch milliseconds; null for "unset", NaN for a value no date can hold. */
 export function nanosToEpochMs(nanos: string): number | null {
   if (nanos === "0" || nanos === "") return null;
-  const ms = nanos.length > 6 ? Number(nanos.slice(0, -6)) : 0;
+  const ms = nanos.length > 6 ? millisOf(nanos) : 0;
   return Number.isFinite(ms) && ms <= MAX_DATE_MS ? ms : Number.NaN;
+}
+
+/**
+ * `Number(nanos.slice(0, -6))` without the substring (this runs twice per record): up to 15 leading
+ * digits are exact in a double whichever way they are summed; anything longer or not all digits
+ * takes `Number`, which rounds and rejects as it always did.
+ */
+function millisOf(nanos: string): number {
+  const end = nanos.length - 6;
+  if (end > 15) return Number(nanos.slice(0, end));
+  let ms = 0;
+  for (let i = 0; i < end; i++) {
+    const d = nanos.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return Number(nanos.slice(0, end));
+    ms = ms * 10 + d;
+  }
+  return ms;
+}
+
+/** A time from `nanosToEpochMs`, or null when it is unset or beyond any date. */
+export function usableMs(ms: number | null): number | null {
+  return ms === null || Number.isNaN(ms) ? null : ms;
 }
 
 /** Whether `ms` lies outside the bounds around `receivedMs`, and on which side; null when within. */
@@ -46,8 +68,11 @@ export function boundsViolation(ms: number, receivedMs: number, bounds: EventTim
  * placed at the received time too (`unset`).
  */
 export function placeEventTime(timeNanos: string, observedNanos: string, receivedMs: number, bounds: EventTimeBounds): EventTimePlacement {
-  const timeMs = nanosToEpochMs(timeNanos);
-  const observedMs = nanosToEpochMs(observedNanos);
+  return placeEventMs(nanosToEpochMs(timeNanos), nanosToEpochMs(observedNanos), receivedMs, bounds);
+}
+
+/** `placeEventTime` of times already converted by `nanosToEpochMs` (null unset, NaN beyond any date). */
+export function placeEventMs(timeMs: number | null, observedMs: number | null, receivedMs: number, bounds: EventTimeBounds): EventTimePlacement {
   let adjustment: TimeAdjustment | null = null;
   if (timeMs !== null) {
     adjustment = Number.isNaN(timeMs) ? "invalid" : boundsViolation(timeMs, receivedMs, bounds);

@@ -1,7 +1,8 @@
 export { flattenAttributes, plainValue } from "./attributes";
 export { httpStatusOf } from "./http-status";
-export { boundsViolation, nanosToEpochMs, placeEventTime, TIME_ADJUSTMENTS } from "./event-time";
+export { boundsViolation, nanosToEpochMs, placeEventMs, placeEventTime, TIME_ADJUSTMENTS, usableMs } from "./event-time";
 export type { EventTimeBounds, EventTimePlacement, TimeAdjustment } from "./event-time";
-export { createResourceContexts, nanosToMs, normalizeRecord, ORIGINAL_TIME_ATTRIBUTE, resourceContext } from "./normalize";
-export type { NormalizedRecord, ResourceContext } from "./normalize";
+export { readJsonLogRecord } from "./json-record";
+export { createResourceContexts, messageOf, nanosToMs, normalizeFields, normalizeRecord, ORIGINAL_TIME_ATTRIBUTE, recordFields, resourceContext } from "./normalize";
+export type { NormalizedRecord, RecordFields, ResourceContext } from "./normalize";
 export { normalizeSeverity, severityTextOf } from "./severity";

@@ -1,9 +1,9 @@
 import { hash } from "node:crypto";
 import type { FlatAttributes, LogDocument } from "../../../contracts/records";
-import type { LogRecord, ResourceLogs, ScopeLogs } from "../decode/otlp-types";
+import type { AnyValue, KeyValue, LogRecord, Resource, ResourceLogs, ScopeLogs } from "../decode/otlp-types";
 import type { Redactor } from "../redact/redactor";
 import { flattenAttributes, plainValue } from "./attributes";
-import { nanosToEpochMs, placeEventTime, type EventTimeBounds, type TimeAdjustment } from "./event-time";
+import { nanosToEpochMs, placeEventMs, usableMs, type EventTimeBounds, type TimeAdjustment } from "./event-time";
 import { httpStatusOf } from "./http-status";
 import { normalizeSeverity } from "./severity";
 
@@ -62,17 +62,17 @@ function stringOrNull(v: unknown): string | null {
 }
 
 export function resourceContext(tenantId: string, rl: ResourceLogs, redactor: Redactor): ResourceContext {
-  return buildResourceContext(tenantId, rl, JSON.stringify(rl.resource.attributes), redactor, createIsoFormatter());
+  return buildResourceContext(tenantId, rl.resource, JSON.stringify(rl.resource.attributes), redactor, createIsoFormatter());
 }
 
 function buildResourceContext(
   tenantId: string,
-  rl: ResourceLogs,
+  otlpResource: Resource,
   attributesJson: string,
   redactor: Redactor,
   iso: (ms: number) => string,
 ): ResourceContext {
-  const resource = flattenAttributes(rl.resource.attributes);
+  const resource = flattenAttributes(otlpResource.attributes);
   const resourceRedacted = redactor.attributes(resource);
   return {
     resourceRedacted,
@@ -98,33 +98,72 @@ const MAX_CACHED_RESOURCES = 4096;
  * Documents of one resource share its (already redacted) `resource` object, as they do within one
  * ResourceLogs.
  */
-export function createResourceContexts(tenantId: string, redactor: Redactor): (rl: ResourceLogs) => ResourceContext {
+export function createResourceContexts(tenantId: string, redactor: Redactor): (resource: Resource) => ResourceContext {
   const iso = createIsoFormatter();
   let memo = new Map<string, ResourceContext>();
-  return (rl) => {
-    const attributesJson = JSON.stringify(rl.resource.attributes);
-    let ctx = memo.get(attributesJson);
+  return (resource) => {
+    const key = resourceKey(resource.attributes);
+    let ctx = memo.get(key);
     if (ctx === undefined) {
-      ctx = buildResourceContext(tenantId, rl, attributesJson, redactor, iso);
+      ctx = buildResourceContext(tenantId, resource, JSON.stringify(resource.attributes), redactor, iso);
       if (memo.size >= MAX_CACHED_RESOURCES) memo = new Map();
-      memo.set(attributesJson, ctx);
+      memo.set(key, ctx);
     }
     return ctx;
   };
 }
 
+/**
+ * A memo key that tells resources apart exactly as their attributes' JSON does, built for a fraction
+ * of JSON.stringify's cost (which was most of the per-resource work): every entry is length-prefixed,
+ * so no two attribute lists share a key; a value other than a plain string goes in as JSON.
+ */
+function resourceKey(attributes: readonly KeyValue[]): string {
+  let key = "";
+  for (let i = 0; i < attributes.length; i++) {
+    const kv = attributes[i];
+    const s = kv.value.stringValue;
+    if (s !== undefined && Object.keys(kv.value).length === 1) key += `s${kv.key.length}:${kv.key}${s.length}:${s}`;
+    else {
+      const json = JSON.stringify(kv);
+      key += `j${json.length}:${json}`;
+    }
+  }
+  return key;
+}
+
 /** Nanoseconds (decimal string) to epoch milliseconds, or null for "unset" and out-of-range values. */
 export function nanosToMs(nanos: string): number | null {
-  const ms = nanosToEpochMs(nanos);
-  return ms === null || Number.isNaN(ms) ? null : ms;
+  return usableMs(nanosToEpochMs(nanos));
+}
+
+/**
+ * What normalization reads of one log record, whichever way it was decoded: `recordFields` of a decoded
+ * `LogRecord` (protobuf, or a request decoded up front), `readJsonLogRecord` straight from parsed OTLP/JSON.
+ */
+export interface RecordFields {
+  timeUnixNano: string;
+  observedTimeUnixNano: string;
+  /** The two times as `nanosToEpochMs` gives them (null when unset, NaN beyond any date), converted once per record. */
+  timeMs: number | null;
+  observedMs: number | null;
+  severityNumber: number;
+  severityText: string;
+  flags: number;
+  /** Lower-case hex, or "" when absent. */
+  traceId: string;
+  spanId: string;
+  /** The message before redaction (`messageOf`). */
+  message: string;
+  /** The record's attributes flattened, a map body's other keys under `body.`; the document takes (and redacts) this object. */
+  attributes: FlatAttributes;
 }
 
 /**
  * The log message: a string body as is; a map body's `message`/`msg` string (the other keys go to
  * attributes under `body.`); any other body as JSON text.
  */
-function messageOf(record: LogRecord, attributes: FlatAttributes): string {
-  const body = record.body;
+export function messageOf(body: AnyValue | null, attributes: FlatAttributes): string {
   if (body === null) return "";
   if (body.stringValue !== undefined) return body.stringValue;
   if (body.kvlistValue !== undefined) {
@@ -143,11 +182,25 @@ function messageOf(record: LogRecord, attributes: FlatAttributes): string {
   return typeof plain === "string" ? plain : JSON.stringify(plain);
 }
 
-/**
- * One OTLP log record to a LogDocument (template fields empty). The event time is the record's own
- * time when it lies within `bounds` around `receivedMs`, else the received time, with the original
- * timestamp kept in the `logclaw.original_time_unix_nano` attribute (`placeEventTime`).
- */
+/** The fields normalization reads of a decoded log record. */
+export function recordFields(record: LogRecord): RecordFields {
+  const attributes = flattenAttributes(record.attributes);
+  return {
+    timeUnixNano: record.timeUnixNano,
+    observedTimeUnixNano: record.observedTimeUnixNano,
+    timeMs: nanosToEpochMs(record.timeUnixNano),
+    observedMs: nanosToEpochMs(record.observedTimeUnixNano),
+    severityNumber: record.severityNumber,
+    severityText: record.severityText,
+    flags: record.flags,
+    traceId: record.traceId,
+    spanId: record.spanId,
+    message: messageOf(record.body, attributes),
+    attributes,
+  };
+}
+
+/** One decoded OTLP log record to a LogDocument (template fields empty); see `normalizeFields`. */
 export function normalizeRecord(
   ctx: ResourceContext,
   scope: ScopeLogs,
@@ -156,19 +209,35 @@ export function normalizeRecord(
   receivedMs: number,
   bounds: EventTimeBounds,
 ): NormalizedRecord {
-  const placed = placeEventTime(record.timeUnixNano, record.observedTimeUnixNano, receivedMs, bounds);
-  const observedMs = nanosToMs(record.observedTimeUnixNano);
+  return normalizeFields(ctx, scope.scope.name, recordFields(record), redactor, receivedMs, bounds);
+}
+
+/**
+ * One log record to a LogDocument (template fields empty). The event time is the record's own
+ * time when it lies within `bounds` around `receivedMs`, else the received time, with the original
+ * timestamp kept in the `logclaw.original_time_unix_nano` attribute (`placeEventTime`).
+ */
+export function normalizeFields(
+  ctx: ResourceContext,
+  scopeName: string,
+  record: RecordFields,
+  redactor: Redactor,
+  receivedMs: number,
+  bounds: EventTimeBounds,
+): NormalizedRecord {
+  const placed = placeEventMs(record.timeMs, record.observedMs, receivedMs, bounds);
+  const observedMs = usableMs(record.observedMs);
   const at = placed.timeMs;
-  const attributes = flattenAttributes(record.attributes);
-  const rawMessage = messageOf(record, attributes);
+  const attributes = record.attributes;
+  const rawMessage = record.message;
   // Everything that makes the record itself, before redaction, so a replay hashes to the same id.
   const id = hash(
     "sha1",
-    `${ctx.identity}\u0000${scope.scope.name}\u0000${record.timeUnixNano}\u0000${record.observedTimeUnixNano}\u0000${record.severityNumber}\u0000${record.severityText}\u0000${record.traceId}\u0000${record.spanId}\u0000${record.flags}\u0000${rawMessage}\u0000${JSON.stringify(attributes)}`,
+    `${ctx.identity}\u0000${scopeName}\u0000${record.timeUnixNano}\u0000${record.observedTimeUnixNano}\u0000${record.severityNumber}\u0000${record.severityText}\u0000${record.traceId}\u0000${record.spanId}\u0000${record.flags}\u0000${rawMessage}\u0000${JSON.stringify(attributes)}`,
     "hex",
   ).slice(0, 32);
   // After the id: the id hashes the record as sent, so a replay still finds the same document.
-  if (placed.adjustment !== null && nanosToEpochMs(record.timeUnixNano) !== null) attributes[ORIGINAL_TIME_ATTRIBUTE] = record.timeUnixNano;
+  if (placed.adjustment !== null && record.timeMs !== null) attributes[ORIGINAL_TIME_ATTRIBUTE] = record.timeUnixNano;
   const message = redactor.text(rawMessage);
   const attributesRedacted = redactor.attributes(attributes);
   const severity = normalizeSeverity(record.severityNumber, record.severityText);

@@ -1,8 +1,8 @@
 import { Correlator } from "../correlate";
-import type { LogRecord, ResourceLogs, ScopeLogs } from "../decode";
+import type { Resource } from "../decode";
 import { detectionTuningSchema, SpanDetector, SpanHandover, WindowDetector, type DetectionTuning, type SpanOwnershipView } from "../detect";
 import { evidenceLimits, IncidentManager } from "../lifecycle";
-import { createResourceContexts, normalizeRecord, type NormalizedRecord, type ResourceContext, type TimeAdjustment } from "../normalize";
+import { createResourceContexts, normalizeFields, type NormalizedRecord, type RecordFields, type ResourceContext, type TimeAdjustment } from "../normalize";
 import type { SpanDocument } from "../spans/span-document";
 import { createRedactor, DEFAULT_REDACTION, type Redactor } from "../redact";
 import { splitPreamble } from "../template/preamble";
@@ -16,7 +16,7 @@ export interface Stages {
   tenantId: string;
   tuning: DetectionTuning;
   redactor: Redactor;
-  resourceContexts: (rl: ResourceLogs) => ResourceContext;
+  resourceContexts: (resource: Resource) => ResourceContext;
   miner: TemplateMiner;
   clock: EventClock;
   spans: SpanDetector;
@@ -80,9 +80,9 @@ export function stagesState(s: Stages): PipelineState {
  * level, thread, logger): the miner sees only the message after it, so the template is the
  * statement's, not the header's; the document keeps the whole body.
  */
-export function prepareRecord(s: Stages, ctx: ResourceContext, scope: ScopeLogs, record: LogRecord, receivedMs: number | undefined): NormalizedRecord {
+export function prepareRecord(s: Stages, ctx: ResourceContext, scopeName: string, record: RecordFields, receivedMs: number | undefined): NormalizedRecord {
   const { referenceMs, bounds } = s.clock.referenceFor(receivedMs, record);
-  const normalized = normalizeRecord(ctx, scope, record, s.redactor, referenceMs, bounds);
+  const normalized = normalizeFields(ctx, scopeName, record, s.redactor, referenceMs, bounds);
   const mined = s.miner.add(splitPreamble(normalized.document.message).message);
   normalized.document.template_id = mined.id;
   normalized.document.template = mined.template;

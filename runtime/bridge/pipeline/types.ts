@@ -1,6 +1,6 @@
 import type { Dismissals } from "../lifecycle/feedback";
 import type { Rejection } from "../../../contracts/dead-letter";
-import type { RejectedRecord } from "../decode";
+import type { OtlpDecodeError, RejectedRecord } from "../decode";
 import type { DetectionTuningInput } from "../detect/tuning";
 import type { RedactionConfig } from "../redact";
 import type { TemplateMiner } from "../template/types";
@@ -41,6 +41,8 @@ export interface BatchResult {
   rejected: number;
   /** Accepted records not placed at their own timestamp, by reason (`placeEventTime`). */
   timeAdjustments: Record<TimeAdjustment, number>;
+  /** Set when the payload was unusable as a whole (the OTLP receivers answer 400 for it); its one rejection carries it. */
+  unusable?: OtlpDecodeError;
 }
 
 export function emptyResult(): BatchResult {
@@ -48,9 +50,10 @@ export function emptyResult(): BatchResult {
 }
 
 /** The result of a payload that could not be decoded at all: one rejection carrying the payload. */
-export function unusablePayload(payload: Uint8Array | string, source: string, error: { reason: string; message: string }): BatchResult {
+export function unusablePayload(payload: Uint8Array | string, source: string, error: OtlpDecodeError): BatchResult {
   const result = emptyResult();
   result.rejected = 1;
+  result.unusable = error;
   const text = typeof payload === "string" ? payload : Buffer.from(payload).toString("base64");
   result.rejections.push({ reason: `${error.reason}: ${error.message}`, source, payload: text });
   return result;

@@ -1,4 +1,4 @@
-import { boundsViolation, nanosToMs, type EventTimeBounds, type TimeAdjustment } from "../normalize";
+import { boundsViolation, usableMs, type EventTimeBounds, type TimeAdjustment } from "../normalize";
 import { LatenessEstimator } from "./lateness";
 
 export interface EventClockOptions {
@@ -55,10 +55,10 @@ export class EventClock {
    * The time a record's own timestamp is judged against, and the bounds around it: the received time;
    * in a replay the record's observed time, else event time so far, else its own time.
    */
-  referenceFor(receivedMs: number | undefined, record: { observedTimeUnixNano: string; timeUnixNano: string }): { referenceMs: number; bounds: EventTimeBounds } {
+  referenceFor(receivedMs: number | undefined, record: { observedMs: number | null; timeMs: number | null }): { referenceMs: number; bounds: EventTimeBounds } {
     if (receivedMs !== undefined) return { referenceMs: receivedMs, bounds: this.bounds };
-    const observed = nanosToMs(record.observedTimeUnixNano);
-    const referenceMs = observed ?? this.maxEventMs ?? nanosToMs(record.timeUnixNano) ?? 0;
+    const observed = usableMs(record.observedMs);
+    const referenceMs = observed ?? this.maxEventMs ?? usableMs(record.timeMs) ?? 0;
     return { referenceMs, bounds: observed === null && this.maxEventMs !== null ? this.replayBounds : this.bounds };
   }
 
