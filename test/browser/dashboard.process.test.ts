@@ -93,6 +93,9 @@ describe("dashboard in Chromium", () => {
     expect(await page.locator("#log-search select[name=service]").inputValue()).toBe(service);
 
     await page.goto(`${handle.urls.dashboard}/#/logs`);
+    // The service-filtered view stays on screen until the unfiltered one renders: typing into it
+    // before then would be lost with the form it belongs to.
+    await expect.poll(() => page.locator("#log-search select[name=service]").inputValue(), { timeout: 30_000 }).toBe("");
     await page.locator("#log-search input[name=q]").fill("inventory");
     await page.locator("#log-search button[type=submit]").click();
     // The unfiltered list stays on screen until the search answer re-renders the table.
