@@ -153,6 +153,7 @@ export function createPartitionWork(deps: BatchHandlerDeps) {
     topic: string,
     input: ConsumedTopic,
     partition: number,
+    runtime: PartitionRuntime,
     runner: PipelineRunner,
     processed: ProcessedBatch,
     checkpoint: CheckpointToSave,
@@ -172,6 +173,7 @@ export function createPartitionWork(deps: BatchHandlerDeps) {
       );
     }
     await publishOutputs(deps.producer, deps.outputs, { ...delivered, deadLetters: [], summaries }, deps.instanceId, json);
+    deps.shareLocally(runtime.pipeline, summaries);
     await retryWithBackoff(() => input.checkpoints.save(partition, checkpoint, deps.now()), retryHooks("checkpoint"));
     (input.signal === "logs" ? deps.metrics.accepted : deps.metrics.spansAccepted).inc(delivered.accepted);
     deps.metrics.indexed.inc(delivered.stored);
@@ -199,7 +201,7 @@ export function createPartitionWork(deps: BatchHandlerDeps) {
     const live = () => isRunning() && !isStale() && !deps.signal.aborted;
     const retryHooks = retryHooksFor(partition, live, heartbeat);
     const deliverSlice = async (runtime: PartitionRuntime, work: SliceWork, startedAt: bigint): Promise<void> => {
-      if (work.processed) await settle(topic, input, partition, work.runner, work.processed, work.checkpoint, live, heartbeat);
+      if (work.processed) await settle(topic, input, partition, runtime, work.runner, work.processed, work.checkpoint, live, heartbeat);
       await deps.commit(topic, partition, work.nextOffset);
       deps.metrics.commits.inc();
       resolveOffset(work.lastOffset);
@@ -232,10 +234,6 @@ export function createPartitionWork(deps: BatchHandlerDeps) {
           };
           if (fresh.length > 0) {
             work.processed = work.runner.process(fresh.map((m) => sourceRecord(m, topic, input.signal, partition)));
-            // This process's other pipelines take the summaries as soon as they exist, not after the
-            // delivery: with the next slice processed meanwhile, a span handover would otherwise reach
-            // the logs pipeline after it closed the window the handover belongs to.
-            deps.shareLocally(runtime.pipeline, work.processed.summaries);
             runtime.nextOffset = work.nextOffset;
             work.checkpoint = checkpointOf(runtime);
           }
@@ -275,9 +273,8 @@ export function createPartitionWork(deps: BatchHandlerDeps) {
           const runner = new PipelineRunner({ core: runtime.pipeline, clock: deps.now });
           const processed = runner.tick(deps.now().getTime());
           if (processed.summaries.length === 0 && processed.incidentEvents.length === 0) return;
-          deps.shareLocally(runtime.pipeline, processed.summaries);
           try {
-            await settle(topic, input, partition, runner, processed, checkpointOf(runtime), owned, async () => undefined);
+            await settle(topic, input, partition, runtime, runner, processed, checkpointOf(runtime), owned, async () => undefined);
           } catch (err) {
             input.pipelines.drop(partition);
             if (err instanceof RetryAbortedError) return;
