@@ -18,6 +18,7 @@ export default async function setup(): Promise<(() => Promise<void>) | undefined
     `test servers: Kafka ${state.kafka.brokers.join(",")} (${state.startupMs.kafka} ms), OpenSearch ${state.opensearch.url} (${state.startupMs.opensearch} ms)\n`,
   );
   return async () => {
-    await stopServers(state, { keepData: process.env.LOGCLAW_KEEP_TEST_SERVERS === "1" });
+    // The state file, not the state above: fault tests restart a server and record its new process there.
+    await stopServers(readServersState(stateFile(state.runDir)), { keepData: process.env.LOGCLAW_KEEP_TEST_SERVERS === "1" });
   };
 }
