@@ -91,7 +91,9 @@ describe("OTLP receivers with the official OpenTelemetry exporters [reads ../sha
     await expect(emitTraces(officialTraceExporter("http/protobuf", { http: http.port, grpc: grpcReceiver.port }), "checkout", ["no key"])).rejects.toMatchObject([{ code: 401 }]);
     await emitTraces(officialTraceExporter("grpc", { http: http.port, grpc: grpcReceiver.port }), "checkout", ["no key"]).catch(() => undefined);
     expect(sink.records).toEqual([]);
-    expect(await metricValue("logclaw_receiver_refused_requests_total", { transport: "http", reason: "unauthenticated" })).toBe(before + 1);
+    // Every request the exporter made is refused and counted; how many it makes for two spans is the
+    // SDK's choice (its batch timer can export the spans apart from the flush), so at least one.
+    expect(await metricValue("logclaw_receiver_refused_requests_total", { transport: "http", reason: "unauthenticated" })).toBeGreaterThanOrEqual(before + 1);
   });
 
   it("loses nothing the exporters send without the key: they are refused and counted", async () => {
