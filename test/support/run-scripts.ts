@@ -5,9 +5,10 @@ import { join, resolve } from "node:path";
 /**
  * Runs every `*.<suffix>.ts` file of a folder in its own Node process, one after another, so each
  * measures its own speed and memory. Used by `npm run bench` and `npm run eval`; an optional
- * argument keeps only the files whose name contains it. Exits non-zero if any script failed.
+ * argument keeps only the files whose name contains it; arguments after it go to every script run
+ * (e.g. `npm run bench -- e2e --duration 60`). Exits non-zero if any script failed.
  */
-const [dir, suffix, filter] = process.argv.slice(2);
+const [dir, suffix, filter, ...scriptArgs] = process.argv.slice(2);
 if (!dir || !suffix) {
   process.stderr.write("usage: run-scripts DIR SUFFIX [FILTER]\n");
   process.exit(2);
@@ -19,7 +20,7 @@ const scripts = readdirSync(folder)
 let failed = 0;
 for (const script of scripts) {
   process.stderr.write(`# ${suffix}: ${script}\n`);
-  const result = spawnSync(process.execPath, ["--import", "tsx", "--expose-gc", join(folder, script)], {
+  const result = spawnSync(process.execPath, ["--import", "tsx", "--expose-gc", join(folder, script), ...scriptArgs], {
     stdio: "inherit",
   });
   if (result.status !== 0) {

@@ -85,9 +85,10 @@ export class BridgeProcess {
     this.exited = new Promise((resolveExit) => child.once("exit", (code) => resolveExit(code)));
   }
 
-  static async start(servers: ServersState, scope: BridgeScope, extra: Record<string, string> = {}): Promise<BridgeProcess> {
+  /** `nodeArgs` go to Node before the script (e.g. `--cpu-prof`, which NODE_OPTIONS does not take). */
+  static async start(servers: ServersState, scope: BridgeScope, extra: Record<string, string> = {}, nodeArgs: readonly string[] = []): Promise<BridgeProcess> {
     const port = await freePort();
-    const child = spawn(process.execPath, [join(repoRoot, "runtime", "cli", "bin.js"), "bridge"], {
+    const child = spawn(process.execPath, [...nodeArgs, join(repoRoot, "runtime", "cli", "bin.js"), "bridge"], {
       cwd: repoRoot,
       env: bridgeEnv(servers, scope, port, extra),
       stdio: ["ignore", "pipe", "pipe"],
