@@ -2,3 +2,4 @@
 export { backoffDelay, DEFAULT_BACKOFF, retryWithBackoff, RetryAbortedError, type BackoffPolicy, type RetryHooks } from "./backoff";
 export { writeLogDocuments, writeSpanDocuments, type BulkSinkOptions, type BulkWriteResult, type RejectedDocument } from "./opensearch-bulk";
 export { publishOutputs, sliceForSend, topicMessages, type OutputTopics, type TopicOutputs } from "./kafka-topics";
+export { DocumentJson } from "./document-json";

@@ -1,6 +1,7 @@
 import { CompressionTypes, type Message, type Producer, type TopicMessages } from "kafkajs";
 import type { ContextSummary } from "../bridge/pipeline";
 import type { DeadLetter, IncidentEvent, LogDocument } from "../../contracts/records";
+import { DocumentJson } from "./document-json";
 
 export interface OutputTopics {
   enrichedLogs: string;
@@ -22,23 +23,22 @@ export interface TopicOutputs {
  */
 const MAX_SEND_BYTES = 512 * 1024;
 
-function json(value: unknown): string {
-  return JSON.stringify(value);
-}
-
-/** The messages of one processed batch, keyed so each topic keeps per-key order (service, incident, source). */
-export function topicMessages(topics: OutputTopics, outputs: TopicOutputs, origin: string): TopicMessages[] {
+/**
+ * The messages of one processed batch, keyed so each topic keeps per-key order (service, incident,
+ * source). `json` holds the documents' texts when the bulk writer serialized them already.
+ */
+export function topicMessages(topics: OutputTopics, outputs: TopicOutputs, origin: string, json = new DocumentJson()): TopicMessages[] {
   const list: TopicMessages[] = [];
   const add = (topic: string, messages: Message[]) => {
     if (messages.length > 0) list.push({ topic, messages });
   };
-  add(topics.enrichedLogs, outputs.documents.map((d) => ({ key: d.service, value: json(d) })));
+  add(topics.enrichedLogs, outputs.documents.map((d) => ({ key: d.service, value: json.of(d) })));
   add(
     topics.incidents,
-    outputs.incidentEvents.map((e) => ({ key: e.incident.id, value: json(e), headers: { "logclaw-event": e.type } })),
+    outputs.incidentEvents.map((e) => ({ key: e.incident.id, value: JSON.stringify(e), headers: { "logclaw-event": e.type } })),
   );
-  add(topics.deadLetter, outputs.deadLetters.map((d) => ({ key: d.source, value: json(d), headers: { "logclaw-reason": d.reason.slice(0, 200) } })));
-  add(topics.context, outputs.summaries.map((s) => ({ key: s.tenantId, value: json(s), headers: { "logclaw-origin": origin } })));
+  add(topics.deadLetter, outputs.deadLetters.map((d) => ({ key: d.source, value: JSON.stringify(d), headers: { "logclaw-reason": d.reason.slice(0, 200) } })));
+  add(topics.context, outputs.summaries.map((s) => ({ key: s.tenantId, value: JSON.stringify(s), headers: { "logclaw-origin": origin } })));
   return list;
 }
 
@@ -71,8 +71,8 @@ export function sliceForSend(list: TopicMessages[], maxBytes = MAX_SEND_BYTES): 
  * Publishes a batch's outputs (LZ4, acks from all in-sync replicas) and resolves once the brokers
  * acknowledged every message; the caller commits offsets only after that.
  */
-export async function publishOutputs(producer: Producer, topics: OutputTopics, outputs: TopicOutputs, origin: string): Promise<number> {
-  const sends = sliceForSend(topicMessages(topics, outputs, origin));
+export async function publishOutputs(producer: Producer, topics: OutputTopics, outputs: TopicOutputs, origin: string, json?: DocumentJson): Promise<number> {
+  const sends = sliceForSend(topicMessages(topics, outputs, origin, json));
   await Promise.all(sends.map((topicMessages) => producer.sendBatch({ topicMessages, acks: -1, compression: CompressionTypes.LZ4 })));
   return sends.reduce((n, send) => n + send.reduce((m, t) => m + t.messages.length, 0), 0);
 }

@@ -1,9 +1,9 @@
 import type { Client } from "@opensearch-project/opensearch";
 import type { LogDocument, SpanDocument } from "../../contracts/records";
 import { isRetriable, reasonOf } from "../store/opensearch/errors";
-import { documentSource } from "../store/opensearch/log-store";
 import { logIndexName, spanIndexName } from "../../contracts/opensearch/index-names";
 import { retryWithBackoff, type BackoffPolicy } from "./backoff";
+import { DocumentJson } from "./document-json";
 
 /** A document OpenSearch refused for good (mapping conflict, bad value): it goes to `dead-letter`. */
 export interface RejectedDocument<T = LogDocument> {
@@ -35,6 +35,8 @@ export interface BulkSinkOptions {
   backoff: BackoffPolicy;
   /** Counts each retry with its reason and keeps the caller alive (heartbeats) while waiting. */
   onRetry: (reason: string, attempt: number) => void | Promise<void>;
+  /** The batch's document texts, when another writer (enriched-logs) serializes the same documents. */
+  json?: DocumentJson;
 }
 
 /** 5 MiB: OpenSearch's guidance for bulk bodies is 5-15 MB; the low end keeps a retried request cheap. */
@@ -56,8 +58,28 @@ interface BulkEntry<T> {
   lines: string;
 }
 
-function entryOf<T extends DailyDocument>(doc: T, indexName: (timestamp: string) => string): BulkEntry<T> {
-  return { doc, lines: `${JSON.stringify({ index: { _index: indexName(doc["@timestamp"]), _id: doc.id } })}\n${JSON.stringify(documentSource(doc))}` };
+function entryOf<T extends DailyDocument>(doc: T, indexName: (timestamp: string) => string, json: DocumentJson): BulkEntry<T> {
+  // Index names carry no character JSON escapes; the id is escaped like any string.
+  return { doc, lines: `{"index":{"_index":"${indexName(doc["@timestamp"])}","_id":${JSON.stringify(doc.id)}}}\n${json.sourceOf(doc)}` };
+}
+
+/**
+ * The daily index of each timestamp, named once per UTC day: the pipeline writes `@timestamp` as
+ * UTC ISO-8601 (`YYYY-MM-DDTHH:mm:ss.sssZ`), whose first ten characters are the day. Anything else
+ * is parsed in full.
+ */
+function dailyIndexNamer(indexName: (timestamp: string) => string): (timestamp: string) => string {
+  const byDay = new Map<string, string>();
+  return (timestamp) => {
+    if (timestamp.length !== 24 || timestamp[10] !== "T" || timestamp[23] !== "Z") return indexName(timestamp);
+    const day = timestamp.slice(0, 10);
+    let name = byDay.get(day);
+    if (name === undefined) {
+      name = indexName(timestamp);
+      byDay.set(day, name);
+    }
+    return name;
+  };
 }
 
 /** Splits entries into requests bounded by documents and bytes, in order. */
@@ -93,8 +115,11 @@ async function writeChunk<T>(client: Client, chunk: BulkEntry<T>[], options: Bul
       // The lines are serialized already: the client sends a string body as it is (its types only
       // describe the object form it would serialize itself).
       const body = `${pending.map((e) => e.lines).join("\n")}\n`;
-      const response = await client.bulk({ body: body as unknown as Parameters<Client["bulk"]>[0]["body"] });
-      const items = (response.body as { items: BulkItem[] }).items;
+      // Only what is read below comes back: an item's status and error, not its index, version and shards.
+      const response = await client.bulk({ body: body as unknown as Parameters<Client["bulk"]>[0]["body"], filter_path: "items.*.status,items.*.error" });
+      const items = (response.body as { items?: BulkItem[] }).items;
+      // One answer per document, in order, or nothing can be told apart: the batch is consumed again.
+      if (!Array.isArray(items) || items.length !== pending.length) throw new Error(`bulk answer holds ${items?.length ?? 0} items for ${pending.length} documents`);
       const retry: BulkEntry<T>[] = [];
       let retryReason = "";
       items.forEach((item, i) => {
@@ -149,7 +174,9 @@ async function writeDailyDocuments<T extends DailyDocument>(
   options: BulkSinkOptions,
   signal?: AbortSignal,
 ): Promise<BulkWriteResult<T>> {
-  const entries = docs.map((doc) => entryOf(doc, indexName));
+  const json = options.json ?? new DocumentJson();
+  const nameOf = dailyIndexNamer(indexName);
+  const entries = docs.map((doc) => entryOf(doc, nameOf, json));
   const chunks = chunkRequests(entries, (e) => Buffer.byteLength(e.lines) + 2, options.maxDocsPerRequest, options.maxBytesPerRequest ?? DEFAULT_BULK_MAX_BYTES);
   const results: BulkWriteResult<T>[] = new Array(chunks.length);
   let next = 0;
