@@ -7,6 +7,7 @@ import type { BridgePipeline, ContextSummary } from "../../bridge/pipeline";
 import { payloadEncoding } from "../../receivers/kafka/payload";
 import { PipelineRunner, type DetectionMetrics, type PipelineSinks, type ProcessedBatch, type SourceRecord } from "../../runner";
 import {
+  DocumentJson,
   publishOutputs,
   retryWithBackoff,
   RetryAbortedError,
@@ -18,7 +19,7 @@ import {
   type RetryHooks,
 } from "../../sinks";
 import { isRetriable, OpenSearchIncidentStore, reasonOf } from "../../store/opensearch";
-import type { CheckpointStore } from "./checkpoints";
+import type { CheckpointStore, CheckpointToSave } from "./checkpoints";
 import type { BridgeMetrics } from "./metrics";
 import type { PartitionPipelines, PartitionRuntime } from "./partition-pipelines";
 
@@ -48,6 +49,19 @@ export interface BatchHandlerDeps {
   /** The wall clock: live windows, lag, checkpoints' `updatedAt`. */
   now: () => Date;
   detection: DetectionMetrics;
+}
+
+/** One slice of a partition's batch between its processing and its delivery. */
+interface SliceWork {
+  runner: PipelineRunner;
+  /** Null when every message of the slice was processed before (a replay after a checkpoint). */
+  processed: ProcessedBatch | null;
+  checkpoint: CheckpointToSave;
+  /** Committed once the slice is delivered. */
+  nextOffset: bigint;
+  lastOffset: string;
+  /** The slice is the batch's last: reaching the partition's end makes it caught up. */
+  endsBatch: boolean;
 }
 
 /** A Kafka message as a source record of the runner: JSON goes in as text so a dead letter carries it readable. */
@@ -85,7 +99,7 @@ export function createPartitionWork(deps: BatchHandlerDeps) {
       await heartbeat();
     },
   });
-  const bulkOptions = (partition: number, live: () => boolean, heartbeat: () => Promise<void>): BulkSinkOptions => ({
+  const bulkOptions = (partition: number, live: () => boolean, heartbeat: () => Promise<void>, json?: DocumentJson): BulkSinkOptions => ({
     maxDocsPerRequest: 2000,
     maxInFlight: 2,
     backoff: deps.backoff,
@@ -95,12 +109,16 @@ export function createPartitionWork(deps: BatchHandlerDeps) {
       if (!live()) throw new RetryAbortedError(new Error(reason));
       await heartbeat();
     },
+    json,
   });
-  /** The bridge's sinks: OpenSearch for documents, spans and incidents, the dead-letter topic for dead letters. */
-  const sinks = (partition: number, retryHooks: RetryHooksOf, live: () => boolean, heartbeat: () => Promise<void>): PipelineSinks => ({
+  /**
+   * The bridge's sinks: OpenSearch for documents, spans and incidents, the dead-letter topic for dead
+   * letters. `json` carries the documents' texts on to the enriched-logs publisher.
+   */
+  const sinks = (partition: number, retryHooks: RetryHooksOf, live: () => boolean, heartbeat: () => Promise<void>, json: DocumentJson): PipelineSinks => ({
     logs: {
       write: async (documents) => {
-        const written = await writeLogDocuments(deps.opensearch, documents, bulkOptions(partition, live, heartbeat), deps.signal);
+        const written = await writeLogDocuments(deps.opensearch, documents, bulkOptions(partition, live, heartbeat, json), deps.signal);
         return { stored: written.indexed, refused: written.rejected };
       },
     },
@@ -123,7 +141,13 @@ export function createPartitionWork(deps: BatchHandlerDeps) {
     },
   });
 
-  /** Stores and publishes what the topic partition's pipeline produced, then checkpoints its state at `runtime.nextOffset`. */
+  /** The pipeline's state now, to be saved once everything before `nextOffset` is stored and published. */
+  const checkpointOf = (runtime: PartitionRuntime): CheckpointToSave => ({
+    nextOffset: runtime.nextOffset.toString(),
+    stateJson: JSON.stringify(runtime.pipeline.exportState()),
+  });
+
+  /** Stores and publishes what the topic partition's pipeline produced, then saves the checkpoint taken right after it. */
   const settle = async (
     topic: string,
     input: ConsumedTopic,
@@ -131,18 +155,17 @@ export function createPartitionWork(deps: BatchHandlerDeps) {
     runtime: PartitionRuntime,
     runner: PipelineRunner,
     processed: ProcessedBatch,
+    checkpoint: CheckpointToSave,
     live: () => boolean,
     heartbeat: () => Promise<void>,
   ): Promise<void> => {
     const retryHooks = retryHooksFor(partition, live, heartbeat);
     const { summaries } = processed;
-    const delivered = await runner.deliver(processed, sinks(partition, retryHooks, live, heartbeat), `${topic}/${partition}`);
-    await publishOutputs(deps.producer, deps.outputs, { ...delivered, deadLetters: [], summaries }, deps.instanceId);
+    const json = new DocumentJson();
+    const delivered = await runner.deliver(processed, sinks(partition, retryHooks, live, heartbeat, json), `${topic}/${partition}`);
+    await publishOutputs(deps.producer, deps.outputs, { ...delivered, deadLetters: [], summaries }, deps.instanceId, json);
     deps.shareLocally(runtime.pipeline, summaries);
-    await retryWithBackoff(
-      () => input.checkpoints.save(partition, { nextOffset: runtime.nextOffset.toString(), state: runtime.pipeline.exportState() }, deps.now()),
-      retryHooks("checkpoint"),
-    );
+    await retryWithBackoff(() => input.checkpoints.save(partition, checkpoint, deps.now()), retryHooks("checkpoint"));
     (input.signal === "logs" ? deps.metrics.accepted : deps.metrics.spansAccepted).inc(delivered.accepted);
     deps.metrics.indexed.inc(delivered.stored);
     deps.metrics.spansIndexed.inc(delivered.storedSpans);
@@ -152,6 +175,14 @@ export function createPartitionWork(deps: BatchHandlerDeps) {
     deps.detection.observeLag(`${topic}/${partition}`, deps.now().getTime(), delivered);
   };
 
+  /**
+   * A partition's batch in slices of `batchMaxMessages`, processed one after another; each slice is
+   * delivered (sinks, outputs, checkpoint, then its offsets committed) while the next one is
+   * processed, so the CPU work overlaps the writes in flight. Deliveries run one at a time in offset
+   * order: incident events keep their order, and an offset is committed only after everything before
+   * it was stored and published. A failure drops the pipeline (the slices after it are processed on
+   * state that is thrown away) and leaves the offsets from the failed slice on uncommitted.
+   */
   const eachBatch = async (payload: EachBatchPayload): Promise<void> => {
     const { batch, heartbeat, isRunning, isStale, resolveOffset } = payload;
     const { partition, topic } = batch;
@@ -160,45 +191,61 @@ export function createPartitionWork(deps: BatchHandlerDeps) {
     if (!input) throw new Error(`no pipeline for topic ${topic}`);
     const live = () => isRunning() && !isStale() && !deps.signal.aborted;
     const retryHooks = retryHooksFor(partition, live, heartbeat);
-    for (let start = 0; start < batch.messages.length; start += deps.batchMaxMessages) {
-      if (!live()) return;
-      const slice = batch.messages.slice(start, start + deps.batchMaxMessages);
-      const first = slice[0];
-      const last = slice[slice.length - 1];
-      if (!first || !last) return;
-      const startedAt = process.hrtime.bigint();
-      deps.metrics.consumed.inc(slice.length);
-      const done = await input.pipelines.exclusive(partition, async () => {
-        try {
+    const deliverSlice = async (runtime: PartitionRuntime, work: SliceWork, startedAt: bigint): Promise<void> => {
+      if (work.processed) await settle(topic, input, partition, runtime, work.runner, work.processed, work.checkpoint, live, heartbeat);
+      await deps.commit(topic, partition, work.nextOffset);
+      deps.metrics.commits.inc();
+      resolveOffset(work.lastOffset);
+      await heartbeat();
+      runtime.caughtUp = work.endsBatch && Number(batch.offsetLag()) === 0;
+      deps.metrics.lag.set({ topic, partition: String(partition) }, Number(batch.offsetLag()));
+      deps.metrics.batchSeconds.observe(Number(process.hrtime.bigint() - startedAt) / 1e9);
+    };
+    await input.pipelines.exclusive(partition, async () => {
+      let delivering: Promise<void> = Promise.resolve();
+      try {
+        for (let start = 0; start < batch.messages.length; start += deps.batchMaxMessages) {
+          if (!live()) break;
+          const slice = batch.messages.slice(start, start + deps.batchMaxMessages);
+          const first = slice[0];
+          const last = slice[slice.length - 1];
+          if (!first || !last) break;
+          const startedAt = process.hrtime.bigint();
+          deps.metrics.consumed.inc(slice.length);
           const runtime = await retryWithBackoff(() => input.pipelines.acquire(partition, BigInt(first.offset)), retryHooks("checkpoint"));
           const fresh = slice.filter((m) => BigInt(m.offset) >= runtime.nextOffset);
           deps.metrics.skippedReplays.inc(slice.length - fresh.length);
+          const work: SliceWork = {
+            runner: new PipelineRunner({ core: runtime.pipeline, clock: deps.now }),
+            processed: null,
+            checkpoint: { nextOffset: "", stateJson: "" },
+            nextOffset: BigInt(last.offset) + 1n,
+            lastOffset: last.offset,
+            endsBatch: start + deps.batchMaxMessages >= batch.messages.length,
+          };
           if (fresh.length > 0) {
-            const runner = new PipelineRunner({ core: runtime.pipeline, clock: deps.now });
-            const processed = runner.process(fresh.map((m) => sourceRecord(m, topic, input.signal, partition)));
-            runtime.nextOffset = BigInt(last.offset) + 1n;
-            await settle(topic, input, partition, runtime, runner, processed, live, heartbeat);
+            work.processed = work.runner.process(fresh.map((m) => sourceRecord(m, topic, input.signal, partition)));
+            runtime.nextOffset = work.nextOffset;
+            work.checkpoint = checkpointOf(runtime);
           }
-          await deps.commit(topic, partition, BigInt(last.offset) + 1n);
-          deps.metrics.commits.inc();
-          resolveOffset(last.offset);
-          await heartbeat();
-          runtime.caughtUp = start + deps.batchMaxMessages >= batch.messages.length && Number(batch.offsetLag()) === 0;
-          return true;
-        } catch (err) {
-          input.pipelines.drop(partition);
-          if (err instanceof RetryAbortedError) {
-            deps.logger.info({ topic, partition, offset: first.offset }, "batch abandoned uncommitted (shutting down or partition revoked)");
-            return false;
-          }
-          throw err;
+          // The previous slice's delivery ran while this one was processed; this one's starts after it.
+          await delivering;
+          delivering = deliverSlice(runtime, work, startedAt);
+          // Awaited at the next slice or below; until then a failure must not count as unhandled.
+          delivering.catch(() => undefined);
         }
-      });
-      if (!done) return;
-      const lag = batch.offsetLag();
-      deps.metrics.lag.set({ topic, partition: String(partition) }, Number(lag));
-      deps.metrics.batchSeconds.observe(Number(process.hrtime.bigint() - startedAt) / 1e9);
-    }
+        await delivering;
+      } catch (err) {
+        // A slice that failed before its delivery started leaves the previous one to finish first.
+        await delivering.catch(() => undefined);
+        input.pipelines.drop(partition);
+        if (err instanceof RetryAbortedError) {
+          deps.logger.info({ topic, partition }, "batch abandoned uncommitted (shutting down or partition revoked)");
+          return;
+        }
+        throw err;
+      }
+    });
   };
 
   /**
@@ -218,7 +265,7 @@ export function createPartitionWork(deps: BatchHandlerDeps) {
           const processed = runner.tick(deps.now().getTime());
           if (processed.summaries.length === 0 && processed.incidentEvents.length === 0) return;
           try {
-            await settle(topic, input, partition, runtime, runner, processed, owned, async () => undefined);
+            await settle(topic, input, partition, runtime, runner, processed, checkpointOf(runtime), owned, async () => undefined);
           } catch (err) {
             input.pipelines.drop(partition);
             if (err instanceof RetryAbortedError) return;

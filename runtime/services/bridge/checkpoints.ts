@@ -7,6 +7,15 @@ export interface PartitionCheckpoint {
   state: unknown;
 }
 
+/**
+ * A checkpoint to save, its state serialized when it was taken: the pipeline goes on with the next
+ * records while this one waits for the outputs before it.
+ */
+export interface CheckpointToSave {
+  nextOffset: string;
+  stateJson: string;
+}
+
 interface StoredCheckpoint {
   partition: string;
   nextOffset: string;
@@ -44,12 +53,12 @@ export class CheckpointStore {
     }
   }
 
-  async save(partition: number, checkpoint: PartitionCheckpoint, at: Date): Promise<void> {
+  async save(partition: number, checkpoint: CheckpointToSave, at: Date): Promise<void> {
     const body: StoredCheckpoint = {
       partition: this.id(partition),
       nextOffset: checkpoint.nextOffset,
       updatedAt: at.toISOString(),
-      state: JSON.stringify(checkpoint.state),
+      state: checkpoint.stateJson,
     };
     await this.client.index({ index: BRIDGE_STATE_INDEX, id: this.id(partition), body: body as unknown as Record<string, unknown> });
   }
