@@ -2,6 +2,7 @@ import type { Client } from "@opensearch-project/opensearch";
 import type { EachBatchPayload, KafkaMessage, Producer } from "kafkajs";
 import type { Logger } from "pino";
 import { deadLetterReasonLabel } from "../../../contracts/dead-letter";
+import { LOG_INDEX_PATTERN, SPAN_INDEX_PATTERN } from "../../../contracts/opensearch/index-names";
 import type { OtlpSignal } from "../../bridge/decode";
 import type { BridgePipeline, ContextSummary } from "../../bridge/pipeline";
 import { payloadEncoding } from "../../receivers/kafka/payload";
@@ -163,6 +164,14 @@ export function createPartitionWork(deps: BatchHandlerDeps) {
     const { summaries } = processed;
     const json = new DocumentJson();
     const delivered = await runner.deliver(processed, sinks(partition, retryHooks, live, heartbeat, json), `${topic}/${partition}`);
+    // The ticketing agent reads an incident's sample logs and exemplar spans as soon as its event
+    // arrives; the daily indices refresh only every 30 s on their own.
+    if (delivered.incidentEvents.length > 0) {
+      await retryWithBackoff(
+        () => deps.opensearch.indices.refresh({ index: [LOG_INDEX_PATTERN, SPAN_INDEX_PATTERN], ignore_unavailable: true, allow_no_indices: true }),
+        retryHooks("opensearch_refresh"),
+      );
+    }
     await publishOutputs(deps.producer, deps.outputs, { ...delivered, deadLetters: [], summaries }, deps.instanceId, json);
     deps.shareLocally(runtime.pipeline, summaries);
     await retryWithBackoff(() => input.checkpoints.save(partition, checkpoint, deps.now()), retryHooks("checkpoint"));

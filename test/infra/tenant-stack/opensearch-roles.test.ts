@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { openSearchRoles } from "../../../infra/tenant-stack/opensearch";
 import { OPENSEARCH_USERS } from "../../../infra/tenant-stack/names";
-import { INCIDENTS_INDEX, TICKETS_INDEX, WORKFLOW_INDEX } from "../../../contracts/opensearch/index-names";
+import { INCIDENTS_INDEX, logIndexName, spanIndexName, TICKETS_INDEX, WORKFLOW_INDEX } from "../../../contracts/opensearch/index-names";
 
 type Grant = { indexPatterns: string[]; allowedActions: string[] };
 
@@ -18,6 +18,13 @@ describe("OpenSearch roles of the data-plane users", () => {
     for (const index of [INCIDENTS_INDEX, TICKETS_INDEX, WORKFLOW_INDEX]) {
       expect(allows(OPENSEARCH_USERS.ticketing, index, "crud"), index).toBe(true);
       expect(allows(OPENSEARCH_USERS.ticketing, index, "create_index"), index).toBe(true);
+    }
+  });
+
+  it("let the bridge write and refresh the daily log and span indices (it refreshes them before publishing incident events)", () => {
+    for (const index of [logIndexName("2026-12-07T10:00:00Z"), spanIndexName("2026-12-07T10:00:00Z")]) {
+      expect(allows(OPENSEARCH_USERS.bridge, index, "crud"), index).toBe(true);
+      expect(allows(OPENSEARCH_USERS.bridge, index, "indices:admin/refresh*"), index).toBe(true);
     }
   });
 });
