@@ -74,7 +74,7 @@ export function spanDocumentMappings() {
 /**
  * How often the daily log and span indices make new documents searchable. 30 s, not OpenSearch's
  * 1 s: at thousands of documents a second a refresh a second makes a small segment a second to merge
- * again, and the node then spent about 1.5x the CPU per document (`npm run bench -- e2e`). The bridge
+ * again, and the node then spent about 1.4x the CPU per document (`npm run bench -- e2e`). The bridge
  * refreshes them itself before it publishes incident events, so the samples and exemplar spans an
  * incident names are searchable when the ticketing agent reads them; other reads (log search, the
  * dashboard) see a document within 30 s of its indexing.
