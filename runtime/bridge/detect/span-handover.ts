@@ -14,9 +14,16 @@ import type { SpanDetection } from "./span-detector";
  * stays with the span pipeline. Local mode and `logclaw replay` run one pipeline: it owns every root
  * it sees logs of, so nothing is handed over there.
  *
- * Handed-over detections wait in memory for the receiver's next closed window (they are not in the
- * checkpoint: a restart loses at most one window's span evidence, like the other replicas' failing
- * services).
+ * A span pipeline may judge a window before any summary told it who logs the root (pipelines run at
+ * their own pace): it keeps such a detection, as for a root nobody logs, and also offers a copy as
+ * evidence only (`evidenceOnly`), which the other pipelines take just to add to an incident they hold.
+ *
+ * Received detections wait in memory until the receiver's own event time has passed them (a window
+ * close, a flush or a wall-clock tick), so a pipeline running behind judges a detection with the
+ * windows of its time, not before its own logs show the failure. They are not in the checkpoint: a
+ * restart loses at most one window's span evidence, like the other replicas' failing services. One
+ * can arrive after the incident it describes resolved there: it joins that incident as evidence (see
+ * `IncidentManager.joinable`).
  */
 
 /** What the pipeline knows when it routes a detection. */
@@ -40,6 +47,7 @@ const signalSchema = z.object({ name: z.string(), weight: z.number() }).catchall
 
 /** A span detection as another pipeline's summary carries it (validated: a summary is outside input). */
 export const handedOverSpanSchema = z.object({
+  evidenceOnly: z.boolean().optional(),
   rootCauseService: z.string().min(1),
   affectedServices: z.array(z.string()),
   candidates: z.array(candidateSchema),
@@ -54,9 +62,12 @@ export const handedOverSpanSchema = z.object({
   firstSeenMs: z.number().finite(),
 });
 
+/** A detection on its way between pipelines: `evidenceOnly` when its sender kept it too. */
+export type HandedOverSpan = SpanDetection & { evidenceOnly?: boolean };
+
 export class SpanHandover {
-  private outgoing: SpanDetection[] = [];
-  private incoming: SpanDetection[] = [];
+  private outgoing: HandedOverSpan[] = [];
+  private incoming: HandedOverSpan[] = [];
 
   /**
    * This pipeline's own span detection of a closed window: the detection to handle here, or null
@@ -65,15 +76,18 @@ export class SpanHandover {
   route(d: SpanDetection | null, view: SpanOwnershipView): Detection | null {
     if (d === null) return null;
     const root = d.rootCauseService;
-    if (!view.owns(root) && view.hasLogged(root) && !view.hasOpenIncident(root)) {
-      push(this.outgoing, d);
-      return null;
+    if (!view.owns(root) && !view.hasOpenIncident(root)) {
+      if (view.hasLogged(root)) {
+        push(this.outgoing, d);
+        return null;
+      }
+      push(this.outgoing, { ...d, evidenceOnly: true });
     }
     return spanWindowDetection(d, view.joins);
   }
 
   /** Detections to hand over with the next window summary. */
-  takeOutgoing(): SpanDetection[] {
+  takeOutgoing(): HandedOverSpan[] {
     return this.outgoing.splice(0, this.outgoing.length);
   }
 
@@ -88,19 +102,28 @@ export class SpanHandover {
     return dropped;
   }
 
-  /** The received detections this pipeline takes, as it closes a window: its roots', and evidence for its open incidents. */
-  takeIncoming(view: SpanOwnershipView): Detection[] {
+  /**
+   * The received detections this pipeline takes once its event time reached `throughMs` (the end of
+   * its last closed window): its roots', and evidence for its incidents. Later ones keep waiting.
+   */
+  takeIncoming(view: SpanOwnershipView, throughMs: number): Detection[] {
     const taken: Detection[] = [];
-    for (const d of this.incoming.splice(0, this.incoming.length)) {
+    const waiting: HandedOverSpan[] = [];
+    for (const d of this.incoming) {
+      if (d.detectedAtMs > throughMs) {
+        waiting.push(d);
+        continue;
+      }
       // Evidence for an incident held here; a new incident only for a root whose logs are consumed here.
       const detection = spanWindowDetection(d, view.joins);
-      if (detection !== null && (view.joins(detection) || view.owns(d.rootCauseService))) taken.push(detection);
+      if (detection !== null && (view.joins(detection) || (!d.evidenceOnly && view.owns(d.rootCauseService)))) taken.push(detection);
     }
+    this.incoming = waiting;
     return taken;
   }
 }
 
-function push(list: SpanDetection[], d: SpanDetection): void {
+function push(list: HandedOverSpan[], d: HandedOverSpan): void {
   list.push(d);
   if (list.length > MAX_WAITING) list.splice(0, list.length - MAX_WAITING);
 }

@@ -178,6 +178,9 @@ export class IncidentManager {
    * then one whose blast radius it is part of, while that incident's root is still failing (a later
    * failure of a once-affected service is new); for span evidence, which ranks several services, a
    * recent one any of its candidates is part of (the same failure seen from another end of a call).
+   * Last, evidence dated while an incident since resolved was open, about its root or its candidates:
+   * another pipeline's span detection handed over after this one's windows moved on belongs to the
+   * incident it describes, and must neither open a second one nor reopen it.
    */
   private joinable(d: Detection): TrackedIncident | undefined {
     const related =
@@ -188,13 +191,20 @@ export class IncidentManager {
           t.incident.affectedServices.includes(d.rootCauseService) &&
           d.detectedAtMs - t.lastEvidenceMs <= this.limits.activeMs,
       );
-    if (related || !d.candidates || d.candidates.length === 0) return related;
-    const names = new Set(d.candidates.map((c) => c.service));
-    return this.tracked.find(
-      (t) =>
-        t.incident.status === "open" &&
-        d.detectedAtMs - t.lastEvidenceMs <= this.limits.activeMs &&
-        [t.incident.rootCauseService, ...t.incident.affectedServices, ...(t.incident.rootCauseCandidates ?? []).map((c) => c.service)].some((s) => names.has(s)),
+    if (related) return related;
+    const names = new Set((d.candidates ?? []).map((c) => c.service));
+    const involves = (t: TrackedIncident) =>
+      [t.incident.rootCauseService, ...t.incident.affectedServices, ...(t.incident.rootCauseCandidates ?? []).map((c) => c.service)].some((s) => names.has(s));
+    return (
+      this.tracked.find((t) => t.incident.status === "open" && d.detectedAtMs - t.lastEvidenceMs <= this.limits.activeMs && involves(t)) ??
+      this.tracked.find(
+        (t) =>
+          t.incident.status === "resolved" &&
+          t.resolvedAtMs !== null &&
+          d.detectedAtMs >= t.openedAtMs &&
+          d.detectedAtMs < t.resolvedAtMs &&
+          (t.incident.rootCauseService === d.rootCauseService || involves(t)),
+      )
     );
   }
 

@@ -75,6 +75,7 @@ export class BridgePipeline {
     const result = emptyResult();
     const newest = this.s.windows.newest();
     if (newest !== null) this.closeWindows(newest, result);
+    this.takeHandovers(result, Number.POSITIVE_INFINITY);
     return result;
   }
 
@@ -82,9 +83,12 @@ export class BridgePipeline {
   tick(nowMs: number): BatchResult {
     const result = emptyResult();
     const due = this.s.clock.tick(nowMs);
-    if (due === null) return result;
-    this.closeWindows(due, result);
-    result.incidentEvents.push(...this.s.incidents.resolveQuiet((due + 1) * this.s.tuning.windowMs));
+    if (due !== null) {
+      this.closeWindows(due, result);
+      result.incidentEvents.push(...this.s.incidents.resolveQuiet((due + 1) * this.s.tuning.windowMs));
+    }
+    const closed = this.s.clock.closedThroughIndex();
+    if (closed !== null) this.takeHandovers(result, (closed + 1) * this.s.tuning.windowMs);
     return result;
   }
 
@@ -130,7 +134,7 @@ export class BridgePipeline {
     const { windows, detector, correlator, incidents, spans, clock, tuning, handover, ownership } = this.s;
     for (const w of windows.take(through)) {
       const outcome = detector.close(w.index, w.services, correlator, incidents, (d) => this.emit(d, result));
-      for (const d of handover.takeIncoming(ownership)) this.emit(d, result);
+      for (const d of handover.takeIncoming(ownership, w.endMs)) this.emit(d, result);
       const span = handover.route(spans.close(w.index), ownership);
       if (span !== null) this.emit(span, result);
       result.incidentEvents.push(...incidents.resolveQuiet(w.endMs));
@@ -138,6 +142,16 @@ export class BridgePipeline {
     }
     clock.closed(through);
     correlator.forgetBefore(through - 2);
+  }
+
+  /**
+   * Handed-over span detections up to event time `throughMs`. A window close takes them too, but the
+   * other pipelines deliver their summaries on their own schedule: one can arrive after this
+   * pipeline's last window with data closed (its traffic ended, or its slices ran ahead of theirs),
+   * and no window would ever take it.
+   */
+  private takeHandovers(result: BatchResult, throughMs: number): void {
+    for (const d of this.s.handover.takeIncoming(this.s.ownership, throughMs)) this.emit(d, result);
   }
 
   private emit(detection: Detection, result: BatchResult): void {

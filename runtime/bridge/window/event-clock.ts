@@ -103,6 +103,11 @@ export class EventClock {
     return this.closedThrough === null || lastClosable > this.closedThrough ? lastClosable : null;
   }
 
+  /** The last window closed, or null before the first. */
+  closedThroughIndex(): number | null {
+    return this.closedThrough;
+  }
+
   /** Records that windows up to `through` (inclusive) are closed. */
   closed(through: number): void {
     if (this.closedThrough !== null) this.lateness.decay(through - this.closedThrough);

@@ -14,7 +14,7 @@ const scenario: Scenario = generateScenario({ seed: 11, failures: ["timeout"], d
  * fed in event-time order, every window summary reaching the other pipeline at once (as
  * `shareLocally` does inside one bridge process).
  */
-function runSplit(s: Scenario): { opened: Incident[]; handedOver: number } {
+function runSplit(s: Scenario, options: { spanSummariesLate?: boolean } = {}): { opened: Incident[]; handedOver: number } {
   const logs = new BridgePipeline({ tenantId: "t", miner: createTemplateMiner() });
   const spans = new BridgePipeline({ tenantId: "t", miner: createTemplateMiner() });
   const opened: Incident[] = [];
@@ -22,9 +22,11 @@ function runSplit(s: Scenario): { opened: Incident[]; handedOver: number } {
   const take = (events: { type: string; incident: Incident }[]) => {
     for (const e of events) if (e.type === "opened") opened.push(e.incident);
   };
-  const exchange = () => {
+  const late: ContextSummary[] = [];
+  const exchange = (deliverLate = false) => {
     const fromLogs: ContextSummary[] = logs.takeContextSummaries();
-    const fromSpans: ContextSummary[] = spans.takeContextSummaries();
+    late.push(...spans.takeContextSummaries());
+    const fromSpans = options.spanSummariesLate && !deliverLate ? [] : late.splice(0, late.length);
     for (const summary of fromLogs) expect(spans.applyContextSummary(summary)).toBe(0);
     for (const summary of fromSpans) {
       handedOver += summary.spanDetections?.length ?? 0;
@@ -41,7 +43,7 @@ function runSplit(s: Scenario): { opened: Incident[]; handedOver: number } {
   });
   take(logs.flush().incidentEvents);
   take(spans.flush().incidentEvents);
-  exchange();
+  exchange(true);
   take(logs.flush().incidentEvents);
   return { opened, handedOver };
 }
@@ -67,6 +69,15 @@ describe("one incident per failure when logs and spans run in different pipeline
     expect(split.opened.filter((i) => i.rootCauseService === failure.rootCauseService)).toHaveLength(1);
     // The span pipeline found the failure too, and handed it over instead of opening an incident of its own.
     expect(split.handedOver).toBeGreaterThan(0);
+  });
+
+  it("takes handovers that arrive after its own last window closed (span pipelines deliver on their own schedule)", () => {
+    const split = runSplit(scenario, { spanSummariesLate: true });
+    const failure = scenario.failures[0];
+    expect(split.handedOver).toBeGreaterThan(0);
+    const rooted = split.opened.filter((i) => i.rootCauseService === failure.rootCauseService);
+    expect(rooted).toHaveLength(1);
+    expect(scoreScenario(scenario, { opened: split.opened, final: split.opened, records: 0 }).falsePositives).toEqual([]);
   });
 });
 
@@ -96,8 +107,10 @@ describe("SpanHandover", () => {
   it("keeps a detection whose root this pipeline logs, or that nobody logs; hands over one another pipeline logs", () => {
     const h = new SpanHandover();
     expect(h.route(detection("orders"), view({ owns: () => true, hasLogged: () => true }))?.rootCauseService).toBe("orders");
-    expect(h.route(detection("orders"), view({}))?.rootCauseService).toBe("orders");
     expect(h.takeOutgoing()).toEqual([]);
+    // Nobody known to log it (yet): kept here, and offered to the others as evidence only.
+    expect(h.route(detection("orders"), view({}))?.rootCauseService).toBe("orders");
+    expect(h.takeOutgoing()).toEqual([{ ...detection("orders"), evidenceOnly: true }]);
     expect(h.route(detection("orders"), view({ hasLogged: () => true }))).toBeNull();
     expect(h.takeOutgoing().map((d) => d.rootCauseService)).toEqual(["orders"]);
     // An incident this pipeline already holds for the root keeps taking its evidence here.
@@ -110,18 +123,35 @@ describe("SpanHandover", () => {
   it("takes a handed-over detection when it owns the root, else only as evidence for an incident it holds", () => {
     const h = new SpanHandover();
     expect(h.receive([detection("orders"), detection("stock")])).toBe(0);
-    const taken = h.takeIncoming(view({ owns: (s) => s === "orders" }));
+    const taken = h.takeIncoming(view({ owns: (s) => s === "orders" }), Infinity);
     expect(taken.map((d) => [d.rootCauseService, d.family, d.candidates?.[0]?.service])).toEqual([["orders", "latency", "orders"]]);
     h.receive([detection("stock")]);
-    expect(h.takeIncoming(view({ joins: () => true })).map((d) => d.rootCauseService)).toEqual(["stock"]);
+    expect(h.takeIncoming(view({ joins: () => true }), Infinity).map((d) => d.rootCauseService)).toEqual(["stock"]);
     // Not sustained and no incident for it: nothing to open anywhere.
     h.receive([detection("orders", false)]);
-    expect(h.takeIncoming(view({ owns: () => true }))).toEqual([]);
+    expect(h.takeIncoming(view({ owns: () => true }), Infinity)).toEqual([]);
+  });
+
+  it("takes an evidence-only detection only for an incident it holds, never to open one", () => {
+    const h = new SpanHandover();
+    h.receive([{ ...detection("orders"), evidenceOnly: true }]);
+    expect(h.takeIncoming(view({ owns: () => true, hasLogged: () => true }), Infinity)).toEqual([]);
+    h.receive([{ ...detection("orders"), evidenceOnly: true }]);
+    expect(h.takeIncoming(view({ joins: () => true }), Infinity).map((d) => d.rootCauseService)).toEqual(["orders"]);
+  });
+
+  it("keeps a detection from later than its own event time waiting until its windows get there", () => {
+    const h = new SpanHandover();
+    h.receive([detection("orders")]);
+    const owner = view({ owns: () => true });
+    expect(h.takeIncoming(owner, 19_999)).toEqual([]);
+    expect(h.takeIncoming(owner, 20_000).map((d) => d.rootCauseService)).toEqual(["orders"]);
+    expect(h.takeIncoming(owner, Infinity)).toEqual([]);
   });
 
   it("drops malformed handed-over detections (a summary is outside input) and counts them", () => {
     const h = new SpanHandover();
     expect(h.receive([{ rootCauseService: "orders" }, null, "x", { ...detection("orders"), score: "high" }, detection("orders")])).toBe(4);
-    expect(h.takeIncoming(view({ owns: () => true }))).toHaveLength(1);
+    expect(h.takeIncoming(view({ owns: () => true }), Infinity)).toHaveLength(1);
   });
 });
