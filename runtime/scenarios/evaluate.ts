@@ -4,25 +4,58 @@ import type { Incident } from "../../contracts/records";
 import { toScenarioJsonLines } from "./otlp";
 import type { FailureLabel, Scenario } from "./types";
 
-/** Incidents of one replayed scenario: as opened, and in their final state (after updates). */
+/**
+ * Incidents of one replayed scenario: each time one opened, or reopened (a recurrence within the
+ * cooldown reopens the resolved incident: the operator is paged again, so it is scored like an
+ * opening, at the reopening's time), and each of those episodes in its final state (after updates).
+ */
 export interface ReplayOutcome {
   opened: Incident[];
   final: Incident[];
   records: number;
 }
 
+/**
+ * Collects a replay's incident events into episodes: an `opened` event starts one, an `updated` event
+ * that finds its incident resolved since the last event starts another (a reopening: its `detectedAt`
+ * is when it reopened, its last evidence); later events update the incident's current episode.
+ */
+export class IncidentEpisodes {
+  readonly opened: Incident[] = [];
+  /** Whether each episode is a reopening (not the incident's first opening). */
+  readonly reopening: boolean[] = [];
+  private readonly latest: Incident[] = [];
+  private readonly current = new Map<string, { k: number; resolved: boolean }>();
+
+  take(events: readonly { type: string; incident: Incident }[]): void {
+    for (const e of events) {
+      const at = this.current.get(e.incident.id);
+      if (e.type === "opened" || (at?.resolved && e.incident.status === "open")) {
+        const episode = e.type === "opened" ? e.incident : { ...e.incident, detectedAt: e.incident.lastSeen };
+        this.current.set(e.incident.id, { k: this.opened.length, resolved: false });
+        this.opened.push(episode);
+        this.reopening.push(e.type !== "opened");
+        this.latest.push(episode);
+        continue;
+      }
+      if (!at) continue;
+      this.latest[at.k] = { ...e.incident, detectedAt: this.opened[at.k].detectedAt };
+      at.resolved = e.type === "resolved";
+    }
+  }
+
+  /** Each episode as it stands at its last event. */
+  final(): Incident[] {
+    return [...this.latest];
+  }
+}
+
 /** Replays a scenario's OTLP/JSON log and trace lines through a fresh pipeline, exactly as `logclaw replay` does. */
 export function replayScenario(scenario: Scenario, tuning?: DetectionTuningInput): ReplayOutcome {
   const pipeline = new BridgePipeline({ tenantId: "eval", miner: createTemplateMiner(), tuning });
-  const opened: Incident[] = [];
-  const latest = new Map<string, Incident>();
+  const episodes = new IncidentEpisodes();
   let records = 0;
-  const take = (events: { type: string; incident: Incident }[]) => {
-    for (const e of events) {
-      if (e.type === "opened") opened.push(e.incident);
-      latest.set(e.incident.id, e.incident);
-    }
-  };
+  const take = (events: { type: string; incident: Incident }[]) => episodes.take(events);
   toScenarioJsonLines(scenario).forEach((line, i) => {
     const source = `scenario-${scenario.seed}:${i + 1}`;
     if (line.startsWith('{"resourceSpans"')) take(pipeline.processTraces(line, "json", source).incidentEvents);
@@ -33,7 +66,7 @@ export function replayScenario(scenario: Scenario, tuning?: DetectionTuningInput
     }
   });
   take(pipeline.flush().incidentEvents);
-  return { opened, final: opened.map((i) => latest.get(i.id) as Incident), records };
+  return { opened: episodes.opened, final: episodes.final(), records };
 }
 
 /** How long after a failure ends an incident may still be credited to it (detection lag, tail errors). */

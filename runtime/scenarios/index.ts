@@ -9,5 +9,5 @@ export { Random } from "./random";
 export { CHRONIC_SERVICE, ROUTES, SERVICES } from "./topology";
 export { FAILURE_KINDS, NOISE_KINDS, SILENT_KINDS } from "./types";
 export type { FailureKind, FailureLabel, NoiseKind, NoiseLabel, Scenario, ScenarioLog, ScenarioOptions, ScenarioSpan, SilentKind } from "./types";
-export { replayScenario, scoreScenario, summarize } from "./evaluate";
+export { IncidentEpisodes, replayScenario, scoreScenario, summarize } from "./evaluate";
 export type { EvaluationSummary, FailureResult, ReplayOutcome, ScenarioScore } from "./evaluate";

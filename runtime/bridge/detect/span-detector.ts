@@ -7,10 +7,11 @@ import { POOLED_WINDOWS, quantityKey, SpanSignals, type SpanAnomaly } from "../s
  * Span-based detection for the pipeline's event-time windows: span signals scored per window,
  * services ranked by the anomalies they explain, and a detection per anomalous window. A window's
  * verdicts share one family-wise false-alarm rate `alpha`; a new incident needs the same top
- * candidate in two windows whose pooled samples do not overlap (POOLED_WINDOWS apart: two independent
- * rejections, so about alpha^2 per window pair under the baseline; consecutive windows share most of
- * their pooled spans, so one short blip, such as callers retrying through a 20 s restart, could lead
- * both), while an open incident takes every anomalous window as further evidence.
+ * candidate in two windows whose pooled samples do not overlap (POOLED_WINDOWS to 2 * POOLED_WINDOWS
+ * apart: two independent rejections, so about alpha^2 per window pair under the baseline; consecutive
+ * windows share most of their pooled spans, so one short blip, such as callers retrying through a
+ * 20 s restart, could lead both), while an open incident takes every anomalous window as further
+ * evidence.
  */
 
 export interface SpanDetectorOptions {
@@ -26,9 +27,10 @@ export interface SpanDetection {
   affectedServices: string[];
   candidates: RootCauseCandidate[];
   /**
-   * Whether this may open a new incident: the top candidate also led the window POOLED_WINDOWS
-   * earlier (an independent test), and its anomalies hold at least two spans beyond their baseline
-   * p99 or failing (one span far out is the heavy tail every service has).
+   * Whether this may open a new incident: the top candidate also led a window POOLED_WINDOWS to
+   * 2 * POOLED_WINDOWS earlier (an independent test, see LEAD_WINDOWS), and its anomalies hold at
+   * least two spans beyond their baseline p99 or failing (one span far out is the heavy tail every
+   * service has).
    */
   sustained: boolean;
   family: "latency" | "span_errors";
@@ -42,9 +44,20 @@ export interface SpanDetection {
   firstSeenMs: number;
 }
 
+/**
+ * How far back the independent earlier window may lie: its pool disjoint from this window's (at least
+ * POOLED_WINDOWS back) and at most one pool's length before it (2 * POOLED_WINDOWS back). A quiet
+ * call path (a few calls a minute) leaves windows without spans, or too few to reject, between two
+ * that reject; requiring the earlier one exactly POOLED_WINDOWS back asked a sparse failure to reject
+ * in two windows a fixed distance apart. Under the baseline each of the POOLED_WINDOWS + 1 earlier
+ * windows rejects with the same top candidate with probability at most alpha, independently of this
+ * one: at most (POOLED_WINDOWS + 1) * alpha^2 per window (4e-6 at alpha 0.001).
+ */
+const LEAD_WINDOWS = 2 * POOLED_WINDOWS;
+
 export class SpanDetector {
   private readonly signals: SpanSignals;
-  /** Top candidate of each recent anomalous window, by index (the last POOLED_WINDOWS + 1 windows). */
+  /** Top candidate of each recent anomalous window, by index (the last LEAD_WINDOWS + 1 windows). */
   private readonly tops = new Map<number, string>();
 
   constructor(private readonly options: SpanDetectorOptions) {
@@ -66,9 +79,10 @@ export class SpanDetector {
     if (result.anomalies.length === 0) return null;
     const candidates = rankRootCauses(result.anomalies, result.activity, this.options.alpha);
     const root = candidates[0].service;
-    const led = this.tops.get(index - POOLED_WINDOWS) === root;
+    let led = false;
+    for (let k = index - LEAD_WINDOWS; k <= index - POOLED_WINDOWS && !led; k++) led = this.tops.get(k) === root;
     this.tops.set(index, root);
-    for (const k of this.tops.keys()) if (k < index - POOLED_WINDOWS) this.tops.delete(k);
+    for (const k of this.tops.keys()) if (k < index - LEAD_WINDOWS) this.tops.delete(k);
     const own = result.anomalies.filter((a) => involves(a, root));
     const outlying = own.reduce((n, a) => n + (a.signal === "latency" ? (a.exceeding ?? 0) : (a.failed ?? 0)), 0);
     const sustained = led && outlying >= 2;

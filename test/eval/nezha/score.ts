@@ -27,8 +27,9 @@ export interface NezhaScore {
 /**
  * Each fault owns the contiguous run of minute files around its injection (the data set ships about
  * one minute before and two after), plus one minute after the run for windows that close late. An
- * incident detected there belongs to that fault; the first one is what an operator sees, so it alone
- * decides top-1 and top-3. Incidents anywhere else are false positives.
+ * incident detected (opened or reopened) there belongs to that fault; the first one is what an
+ * operator sees, so it alone decides top-1 and top-3, whatever its root. Incidents anywhere else are
+ * false positives.
  */
 export function scoreNezha(day: NezhaDay, incidents: readonly ScoredIncident[]): NezhaScore {
   const segments: { startMs: number; endMs: number; faultFree: boolean }[] = [];

@@ -86,11 +86,11 @@ describe("tail probabilities", () => {
 });
 
 /** Baseline traffic, then a fault; returns the span detector's window verdicts after the fault starts. */
-function run(fault: (i: number) => { gap: number; self: number }, faultFrom: number, windows: number) {
+function run(fault: (i: number) => { gap: number; self: number }, faultFrom: number, windows: number, busy: (w: number) => boolean = () => true) {
   const detector = new SpanDetector({ windowMs: 10_000, alpha: 0.001, maxTraces: 10_000, maxTraceIds: 5 });
   const out = [];
   for (let w = 0; w < windows; w++) {
-    for (let r = 0; r < 10; r++) {
+    for (let r = 0; r < (busy(w) ? 10 : 0); r++) {
       const i = w * 10 + r;
       const base = { gap: 3 + jitter(i), self: 4 + 2 * jitter(i + 7) };
       const { gap, self } = w >= faultFrom ? fault(i) : base;
@@ -133,6 +133,19 @@ describe("span signals and root cause", () => {
     const sustained = lasting.findIndex((v) => v?.sustained === true);
     expect(first).toBeGreaterThanOrEqual(0);
     expect(sustained).toBe(first + POOLED_WINDOWS);
+  });
+
+  it("opens on a quiet path whose slow windows come with gaps, when the earlier one is at most one pool further back", () => {
+    const slow = (i: number) => ({ gap: 3 + jitter(i), self: 60 + 10 * jitter(i) });
+    // Traffic only in windows 30 and 30 + d after the baseline: two separate rejections, d windows apart.
+    const apart = (d: number) => run(slow, 30, 31 + d, (w) => w < 30 || w === 30 || w === 30 + d);
+    for (const d of [POOLED_WINDOWS, POOLED_WINDOWS + 2, 2 * POOLED_WINDOWS]) {
+      const verdicts = apart(d);
+      expect(verdicts[0]?.sustained).toBe(false);
+      expect(verdicts[d]?.sustained).toBe(true);
+    }
+    // Further apart they are two blips, not one failure.
+    expect(apart(2 * POOLED_WINDOWS + 1)[2 * POOLED_WINDOWS + 1]?.sustained).toBe(false);
   });
 
   it("stays silent on unchanged traffic", () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { FAILURE_KINDS, generateScenario, NOISE_KINDS, replayScenario, scoreScenario, SILENT_KINDS, summarize, toScenarioJsonLines } from "../../../runtime/scenarios";
+import type { Incident } from "../../../contracts/records";
+import { FAILURE_KINDS, generateScenario, IncidentEpisodes, NOISE_KINDS, replayScenario, scoreScenario, SILENT_KINDS, summarize, toScenarioJsonLines } from "../../../runtime/scenarios";
 import { matchFamily } from "../../../runtime/bridge";
 
 describe("generateScenario", () => {
@@ -90,5 +91,28 @@ describe("detection quality on labelled scenarios (quick evaluation)", () => {
     expect(s.rootCauseAccuracy).toBeGreaterThanOrEqual(0.9);
     expect(s.incidentsPerFailure).toBeLessThanOrEqual(1);
     expect(s.blastRadiusF1).toBeGreaterThanOrEqual(0.8);
+  });
+});
+
+describe("IncidentEpisodes", () => {
+  const incident = (status: "open" | "resolved", rootCauseService: string, lastSeen: string): Incident =>
+    ({ id: "inc_1", status, rootCauseService, detectedAt: "2024-01-01T00:00:10.000Z", lastSeen, affectedServices: [] }) as unknown as Incident;
+
+  it("scores a reopening as a new episode at its time, and each episode as it stood at its last event", () => {
+    const e = new IncidentEpisodes();
+    e.take([{ type: "opened", incident: incident("open", "db", "2024-01-01T00:00:10.000Z") }]);
+    e.take([{ type: "updated", incident: incident("open", "api", "2024-01-01T00:00:20.000Z") }]);
+    e.take([{ type: "resolved", incident: incident("resolved", "api", "2024-01-01T00:00:20.000Z") }]);
+    // Updates while open belong to the current episode; only an update after a resolution reopens.
+    e.take([{ type: "updated", incident: incident("open", "api", "2024-01-01T00:10:00.000Z") }]);
+    e.take([{ type: "updated", incident: incident("open", "db", "2024-01-01T00:10:10.000Z") }]);
+    expect(e.opened.map((i) => [i.detectedAt, i.rootCauseService])).toEqual([
+      ["2024-01-01T00:00:10.000Z", "db"],
+      ["2024-01-01T00:10:00.000Z", "api"],
+    ]);
+    expect(e.final().map((i) => [i.detectedAt, i.rootCauseService, i.status])).toEqual([
+      ["2024-01-01T00:00:10.000Z", "api", "resolved"],
+      ["2024-01-01T00:10:00.000Z", "db", "open"],
+    ]);
   });
 });
