@@ -26,10 +26,8 @@ export class BridgePipeline {
     return new BridgePipeline(options, pipelineStateSchema.parse(state));
   }
 
-  /**
-   * `receivedMs` is when the payload was received (wall clock, or the Kafka record's timestamp); each record's event time is believed
-   * only within the tuning's bounds around it. Without it (replay), a record's observed time, else the previous one's, stands in.
-   */
+  /** `receivedMs` is when the payload was received (wall clock, or the Kafka record's timestamp); each record's event time is believed
+   *  only within the tuning's bounds around it. Without it (replay), a record's observed time, else the previous one's, stands in. */
   processOtlp(payload: Uint8Array | string, encoding: OtlpEncoding, source: string, receivedMs?: number): BatchResult {
     const read = readLogRecords(this.s, payload, encoding);
     return read.ok ? this.processRecords(read.records, source, read.rejected, receivedMs) : unusablePayload(payload, source, read.error);
@@ -75,7 +73,7 @@ export class BridgePipeline {
     const result = emptyResult();
     const newest = this.s.windows.newest();
     if (newest !== null) this.closeWindows(newest, result);
-    this.takeHandovers(result, Number.POSITIVE_INFINITY);
+    this.emit(this.s.handover.takeIncoming(this.s.ownership, Number.POSITIVE_INFINITY), result);
     return result;
   }
 
@@ -83,12 +81,9 @@ export class BridgePipeline {
   tick(nowMs: number): BatchResult {
     const result = emptyResult();
     const due = this.s.clock.tick(nowMs);
-    if (due !== null) {
-      this.closeWindows(due, result);
-      result.incidentEvents.push(...this.s.incidents.resolveQuiet((due + 1) * this.s.tuning.windowMs));
-    }
-    const closed = this.s.clock.closedThroughIndex();
-    if (closed !== null) this.takeHandovers(result, (closed + 1) * this.s.tuning.windowMs);
+    if (due === null) return result;
+    this.closeWindows(due, result);
+    result.incidentEvents.push(...this.s.incidents.resolveQuiet((due + 1) * this.s.tuning.windowMs));
     return result;
   }
 
@@ -134,7 +129,7 @@ export class BridgePipeline {
     const { windows, detector, correlator, incidents, spans, clock, tuning, handover, ownership } = this.s;
     for (const w of windows.take(through)) {
       const outcome = detector.close(w.index, w.services, correlator, incidents, (d) => this.emit(d, result));
-      for (const d of handover.takeIncoming(ownership, w.endMs)) this.emit(d, result);
+      this.emit(handover.takeIncoming(ownership, w.endMs), result);
       const span = handover.route(spans.close(w.index), ownership);
       if (span !== null) this.emit(span, result);
       result.incidentEvents.push(...incidents.resolveQuiet(w.endMs));
@@ -142,20 +137,13 @@ export class BridgePipeline {
     }
     clock.closed(through);
     correlator.forgetBefore(through - 2);
+    this.emit(handover.takeIncoming(ownership, clock.closedEndMs()), result);
   }
 
-  /**
-   * Handed-over span detections up to event time `throughMs`. A window close takes them too, but the
-   * other pipelines deliver their summaries on their own schedule: one can arrive after this
-   * pipeline's last window with data closed (its traffic ended, or its slices ran ahead of theirs),
-   * and no window would ever take it.
-   */
-  private takeHandovers(result: BatchResult, throughMs: number): void {
-    for (const d of this.s.handover.takeIncoming(this.s.ownership, throughMs)) this.emit(d, result);
-  }
-
-  private emit(detection: Detection, result: BatchResult): void {
-    const event = this.s.incidents.handle(detection);
-    if (event) result.incidentEvents.push(event);
+  private emit(detections: Detection | readonly Detection[], result: BatchResult): void {
+    for (const detection of Array.isArray(detections) ? detections : [detections]) {
+      const event = this.s.incidents.handle(detection);
+      if (event) result.incidentEvents.push(event);
+    }
   }
 }

@@ -103,9 +103,9 @@ export class EventClock {
     return this.closedThrough === null || lastClosable > this.closedThrough ? lastClosable : null;
   }
 
-  /** The last window closed, or null before the first. */
-  closedThroughIndex(): number | null {
-    return this.closedThrough;
+  /** Event time up to which every window is closed (-Infinity before the first). */
+  closedEndMs(): number {
+    return this.closedThrough === null ? Number.NEGATIVE_INFINITY : (this.closedThrough + 1) * this.options.windowMs;
   }
 
   /** Records that windows up to `through` (inclusive) are closed. */
