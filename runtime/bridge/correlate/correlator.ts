@@ -1,5 +1,5 @@
 import type { LogDocument } from "../../../contracts/records";
-import { CallGraph, parentSpanOf, peerOf } from "./call-graph";
+import { CallGraph, parentSpanOf, PeerNames } from "./call-graph";
 import type { ContextSummary, FailingService } from "./context-summary";
 import type { PropagationView } from "./root-cause";
 import { TraceIndex } from "./trace-index";
@@ -27,6 +27,7 @@ export interface CallGraphState {
  */
 export class Correlator {
   private readonly graph = new CallGraph();
+  private readonly peers = new PeerNames();
   private readonly traces: TraceIndex;
   private pendingEdges = new Map<string, number>();
   /** Failing services reported by other replicas, by window index. */
@@ -45,7 +46,7 @@ export class Correlator {
   /** Learns the record's service, the call-graph edges it shows and its trace membership; returns the peer it names when that is a known service. */
   learn(doc: LogDocument, isError: boolean, timeMs: number): string | null {
     if (!this.graph.isKnown(doc.service)) this.graph.addService(doc.service);
-    const peer = peerOf(doc);
+    const peer = this.peers.peerOf(doc);
     if (peer !== null) this.observeEdge(doc.service, peer);
     if (doc.trace_id !== null) {
       const entry = this.traces.entry(doc.trace_id);
@@ -53,7 +54,10 @@ export class Correlator {
       const parent = parentSpanOf(doc);
       const parentService = parent === null ? undefined : entry.spans.get(parent);
       if (parentService !== undefined && parentService !== doc.service) this.observeEdge(parentService, doc.service);
-      if (isError && !entry.firstError.has(doc.service)) entry.firstError.set(doc.service, timeMs);
+      if (isError) {
+        const firstError = (entry.firstError ??= new Map());
+        if (!firstError.has(doc.service)) firstError.set(doc.service, timeMs);
+      }
     }
     return peer !== null && this.graph.isKnown(peer) ? peer : null;
   }

@@ -1,4 +1,4 @@
-export { CallGraph, parentSpanOf, peerOf } from "./call-graph";
+export { CallGraph, parentSpanOf, PeerNames, peerNameOf } from "./call-graph";
 export type { ContextSummary, FailingService } from "./context-summary";
 export { Correlator } from "./correlator";
 export type { CallGraphState, WindowEvidence } from "./correlator";

@@ -2,8 +2,8 @@
 export interface TraceEntry {
   /** span id -> service */
   spans: Map<string, string>;
-  /** service -> event time of its first error record in this trace */
-  firstError: Map<string, number>;
+  /** service -> event time of its first error record in this trace; null until the trace has one (most never do: one Map less per trace) */
+  firstError: Map<string, number> | null;
 }
 
 /**
@@ -27,7 +27,7 @@ export class TraceIndex {
       if (evicted !== undefined) this.traces.delete(evicted);
       this.ring[this.next] = traceId;
       this.next = (this.next + 1) % this.capacity;
-      e = { spans: new Map(), firstError: new Map() };
+      e = { spans: new Map(), firstError: null };
       this.traces.set(traceId, e);
     }
     return e;
@@ -46,7 +46,7 @@ export function originVotes(index: TraceIndex, traceIds: Iterable<string>): Map<
   const votes = new Map<string, number>();
   for (const id of traceIds) {
     const e = index.get(id);
-    if (!e || e.firstError.size < 2) continue;
+    if (!e || e.firstError === null || e.firstError.size < 2) continue;
     let best: string | null = null;
     let bestAt = Infinity;
     for (const [service, at] of e.firstError) {

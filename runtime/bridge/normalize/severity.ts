@@ -35,12 +35,18 @@ const TEXT_TO_NUMBER: Record<string, number> = {
   panic: 23,
 };
 
+const MAX_SEVERITY_NUMBER = 24;
+/** The result for each OTel severity number, built once: the pipeline asks for one per record. */
+const BY_NUMBER: readonly Readonly<{ text: SeverityText; number: number }>[] = Array.from({ length: MAX_SEVERITY_NUMBER + 1 }, (_, n) =>
+  Object.freeze({ text: severityTextOf(n), number: n }),
+);
+
 /**
  * The record's severity: the number when set (the OTel mapping), else the text (syslog, log4j, Python
  * and common spellings, e.g. "ERROR2" or "Warning"), else info.
  */
 export function normalizeSeverity(severityNumber: number, severityText: string): { text: SeverityText; number: number } {
-  if (severityNumber > 0) return { text: severityTextOf(severityNumber), number: severityNumber };
+  if (severityNumber > 0) return severityNumber <= MAX_SEVERITY_NUMBER && Number.isInteger(severityNumber) ? BY_NUMBER[severityNumber] : { text: severityTextOf(severityNumber), number: severityNumber };
   const key = severityText.trim().toLowerCase().replace(/[0-9]+$/, "");
   const n = TEXT_TO_NUMBER[key];
   if (n !== undefined) return { text: severityTextOf(n), number: n };

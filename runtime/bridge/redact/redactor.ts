@@ -179,9 +179,19 @@ export function createRedactor(config: RedactionConfig): Redactor {
     for (const [rule, key] of SECRET_KEYS) if (config.rules.includes(rule)) secretKeys.push(key);
   }
 
+  /** True when some rule may match `value` (whose `charactersOf` is `has`): most attribute values need none. */
+  function mayRedact(value: string, has: number): boolean {
+    for (const r of replacements) if (!r.mayMatch || r.mayMatch(value, has)) return true;
+    return false;
+  }
+
   function text(value: string): { value: string; redacted: boolean } {
+    return redactText(value, charactersOf(value));
+  }
+
+  function redactText(value: string, characters: number): { value: string; redacted: boolean } {
     let out = value;
-    let has = charactersOf(value);
+    let has = characters;
     for (const r of replacements) {
       if (r.mayMatch && !r.mayMatch(out, has)) continue;
       r.pattern.lastIndex = 0;
@@ -205,17 +215,21 @@ export function createRedactor(config: RedactionConfig): Redactor {
     return secret;
   };
 
-  // Short attribute values repeat (methods, routes, status words): their redaction is memoized, null
-  // meaning unchanged; the memo starts over when full. Long values are mostly unique and not kept.
+  // A value no rule may match is left alone at once (ids, methods, most routes: no memo entry, so
+  // unique ids do not crowd it). Short values that some rule may match repeat (user agents, hosts):
+  // their redaction is memoized, null meaning unchanged; the memo starts over when full. Long values
+  // are mostly unique and not kept.
   let valueMemo = new Map<string, string | null>();
   const redactValue = (value: string): string | null => {
+    const has = charactersOf(value);
+    if (!mayRedact(value, has)) return null;
     if (value.length > MAX_MEMO_VALUE_LENGTH) {
-      const r = text(value);
+      const r = redactText(value, has);
       return r.redacted ? r.value : null;
     }
     let redacted = valueMemo.get(value);
     if (redacted === undefined) {
-      const r = text(value);
+      const r = redactText(value, has);
       redacted = r.redacted ? r.value : null;
       if (valueMemo.size >= 10_000) valueMemo = new Map();
       valueMemo.set(value, redacted);
@@ -226,7 +240,8 @@ export function createRedactor(config: RedactionConfig): Redactor {
   function attributes(attrs: FlatAttributes): boolean {
     if (replacements.length === 0) return false;
     let changed = false;
-    for (const key of Object.keys(attrs)) {
+    // for-in: the same keys in the same order as Object.keys, without an array per record.
+    for (const key in attrs) {
       const v = attrs[key];
       if (typeof v !== "string" || v === "") continue;
       if (isSecretKey(key)) {

@@ -221,9 +221,17 @@ class OnlineMiner implements TemplateMiner {
    * parameter with spaces does not change the token count. Tokens with a digit and no key are
    * parameters without a memo lookup: the common case on the hot path.
    */
+  /**
+   * `shapeOf`'s arrays, reused from message to message: a shape lives only within `add` (a new cluster
+   * copies its keys), and two fresh arrays per message were a measurable share of the allocations.
+   */
+  private readonly scratch: Shape = { keys: [], infos: [], values: undefined };
+
   private shapeOf(message: string): Shape {
-    const keys: string[] = [];
-    const infos: TokenInfo[] = [];
+    const keys = this.scratch.keys;
+    const infos = this.scratch.infos;
+    keys.length = 0;
+    infos.length = 0;
     let values: string[] | undefined;
     let previous: TokenInfo | undefined;
     const n = message.length;
@@ -248,14 +256,15 @@ class OnlineMiner implements TemplateMiner {
         }
         i++;
       }
-      const token = message.slice(start, i);
       let info: TokenInfo;
-      if (previous === undefined) info = this.classifier.classifyLeading(token);
-      else if (digit && !pair && !isBracket(token.charCodeAt(0)) && !isBracket(token.charCodeAt(token.length - 1))) {
+      // A parameter token is never needed as a string: no substring for it.
+      let token: string | undefined;
+      if (previous === undefined) info = this.classifier.classifyLeading((token = message.slice(start, i)));
+      else if (digit && !pair && !isBracket(message.charCodeAt(start)) && !isBracket(message.charCodeAt(i - 1))) {
         info = VARIABLE_INFO;
-      } else info = this.classifier.classify(token);
+      } else info = this.classifier.classify((token = message.slice(start, i)));
       if (info.kind === TokenKind.Word && previous !== undefined && NAME_SLOT_KEYWORDS.has(previous.key)) {
-        (values ??= []).push(token);
+        (values ??= []).push(token as string);
         info = VARIABLE_INFO;
       } else if (info.kind === TokenKind.KeyValue && info.wordValue) (values ??= []).push(info.value);
       const last = keys.length - 1;
@@ -275,7 +284,8 @@ class OnlineMiner implements TemplateMiner {
       const masked = maskDigitRuns(message.trim(), true).replace(/\s+/g, " ");
       return { keys: [masked], infos: [{ ...VARIABLE_INFO, key: masked, render: masked }], values };
     }
-    return { keys, infos, values };
+    this.scratch.values = values;
+    return this.scratch;
   }
 
   /**
@@ -375,7 +385,7 @@ class OnlineMiner implements TemplateMiner {
       seq: this.nextSeq++,
       skeleton: skeletonOf(shape.keys),
       lastSeen: this.tick,
-      keys: shape.keys,
+      keys: [...shape.keys],
       renders,
       count: 1,
       text,

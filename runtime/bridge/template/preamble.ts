@@ -234,8 +234,34 @@ function splitPipes(line: string): SplitLine | undefined {
   return at > 0 ? cut(line, at) : undefined;
 }
 
+function isLetter(code: number): boolean {
+  return (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
+}
+
+/**
+ * True when `splitPreamble`'s rules cannot find a header, decided without its token arrays (most
+ * lines of an application log start so): the first word is letters only, so neither a header field
+ * nor a pipe-separated stamp (a three-letter word may be a month or weekday), and the second word, its
+ * opening brackets skipped, does not start with a digit, so it is no stamp behind a tag.
+ */
+function plainStart(line: string): boolean {
+  let p = 0;
+  while (p < line.length && isSpace(line.charCodeAt(p))) p++;
+  const start = p;
+  while (p < line.length && isLetter(line.charCodeAt(p))) p++;
+  if (p === start || (p < line.length && !isSpace(line.charCodeAt(p)))) return false;
+  if (p - start === 3) {
+    const word = line.slice(start, p).toLowerCase();
+    if (MONTHS.has(word) || WEEKDAYS.has(word)) return false;
+  }
+  while (p < line.length && isSpace(line.charCodeAt(p))) p++;
+  while (p < line.length && isOpen(line.charCodeAt(p))) p++;
+  return p >= line.length || !isDigit(line.charCodeAt(p));
+}
+
 /** Splits `line` into preamble and message; see the module comment for the rules. */
 export function splitPreamble(line: string): SplitLine {
+  if (plainStart(line)) return { preamble: "", message: line };
   const t = new Tokens(line);
   if (!t.has(0)) return { preamble: "", message: line };
   if (line.lastIndexOf("|", t.ends[0]) >= 0) {

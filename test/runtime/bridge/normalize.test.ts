@@ -177,6 +177,29 @@ describe("redaction", () => {
     expect(document.redacted).toBe(true);
   });
 
+  it("redacts an attribute value exactly as the same text, memoized or not", () => {
+    const values = [
+      "5f2a0c9e1b3d4a77",
+      "GET",
+      "/api/login",
+      "Mozilla/5.0 (X11; Linux x86_64) from 10.0.0.1",
+      "jane@example.com",
+      "token=abc123",
+      `${"x".repeat(300)} password=hunter2`,
+      "4111-1111-1111-1111",
+    ];
+    const fresh = createRedactor({ enabled: true, rules: ["email", "creditCard", "token", "password", "apiKey", "ipAddress"], extraPatterns: [] });
+    // Twice: the second pass answers from the memo.
+    for (let pass = 0; pass < 2; pass++) {
+      for (const value of values) {
+        const attrs: Record<string, string> = { "some.value": value };
+        const expected = fresh.text(value);
+        expect(fresh.attributes(attrs)).toBe(expected.redacted);
+        expect(attrs["some.value"]).toBe(expected.value);
+      }
+    }
+  });
+
   it("follows the tenant's rules: ip addresses on demand, extra patterns, or nothing when disabled", () => {
     const custom = createRedactor({ enabled: true, rules: ["ipAddress"], extraPatterns: ["ACCT-\\d+"] });
     expect(custom.text("from 10.0.0.1 acct ACCT-991 jane@x.io").value).toBe("from [REDACTED:ip] acct [REDACTED:custom] jane@x.io");

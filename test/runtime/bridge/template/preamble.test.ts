@@ -50,6 +50,18 @@ describe("splitPreamble", () => {
   });
 
   it.each([
+    // A plain first word is no header field unless it names a month or a weekday, and a stamp may follow a short tag.
+    ["Jun 14 15:16:01 combo sshd[19939]: check pass; user unknown", "check pass; user unknown"],
+    ["Sun Dec 04 04:47:44 2005 worker started", "worker started"],
+    ["ALERT [2023-01-30 19:51:42] INFO disk full", "disk full"],
+    ["tag (19:51:42) INFO started", "started"],
+    ["GET /api/login 200 7ms", "GET /api/login 200 7ms"],
+    ["ab [x] 12:00:01 starting", "ab [x] 12:00:01 starting"],
+  ])("decides a line's first two words like any other: %j", (line, message) => {
+    expect(splitPreamble(line).message).toBe(message);
+  });
+
+  it.each([
     ["2023-01-30 19:51:42 INFO c.e.Foo started the job", "c.e.Foo started the job"],
     ["2023-01-30 19:51:42 INFO 17 jobs failed: timeout reached", "17 jobs failed: timeout reached"],
     ["2023-01-30 19:51:42 WARN [client 1.2.3.4] Directory index forbidden", "[client 1.2.3.4] Directory index forbidden"],
