@@ -14,7 +14,10 @@
  * - `local.ingest.throughput`: records acknowledged per second (wall clock; the 1-minute load
  *   average is printed beside it because the machine is shared),
  * - `local.ingest.cpu_per_record`: the server's CPU time (user + system) per acknowledged record,
- *   the figure that does not depend on what else the machine runs,
+ *   the figure that does not depend on what else the machine runs, and (`by_thread_us`) its split
+ *   by thread: the event loop, the log writer thread, V8's and libuv's helpers,
+ * - `local.ingest.client_cpu_per_record`: this process's (the clients') CPU per record, which shares
+ *   the machine's cores with the server,
  * - `local.ingest.peak_rss`: peak resident memory of the local-mode process,
  * - `local.ingest.lost`: acknowledged records that `/api/logs` does not count afterwards (must be 0),
  * - `local.shutdown.flush`: SIGTERM to exit (flush, state save, close).
@@ -24,7 +27,7 @@
  * passed to the server's node (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it).
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { Agent, request } from "node:http";
 import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -173,11 +176,46 @@ function encodeProtobuf(logs: readonly ScenarioLog[]): EncodedRequest {
   };
 }
 
-function cpuSeconds(pid: number): number {
-  // Fields 14 and 15 of /proc/<pid>/stat (after the command in parentheses): utime, stime in clock ticks (100 Hz).
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+function statCpuSeconds(path: string): number {
+  // Fields 14 and 15 of a stat file (after the command in parentheses): utime, stime in clock ticks (100 Hz).
+  const stat = readFileSync(path, "utf8");
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+function cpuSeconds(pid: number): number {
+  return statCpuSeconds(`/proc/${pid}/stat`);
+}
+
+/**
+ * CPU seconds per thread of a process, keyed by thread name and id: the event loop is the thread
+ * whose id is the process id; the others (all named after the executable) are the log writer
+ * thread, V8's compiler and garbage-collector helpers and libuv's pool.
+ */
+function threadCpuSeconds(pid: number): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const name = readFileSync(`/proc/${pid}/task/${tid}/comm`, "utf8").trim();
+      out.set(`${tid === String(pid) ? "event-loop" : name}#${tid}`, statCpuSeconds(`/proc/${pid}/task/${tid}/stat`));
+    } catch {
+      // The thread ended between the listing and the read.
+    }
+  }
+  return out;
+}
+
+/** CPU per record of the event loop, of the busiest other thread (the log writer) and of the rest together. */
+function cpuByThread(before: Map<string, number>, after: Map<string, number>, records: number): Record<string, number> {
+  const used = [...after].map(([key, seconds]) => ({ key, seconds: seconds - (before.get(key) ?? 0) }));
+  const loop = used.find((u) => u.key.startsWith("event-loop#"));
+  const others = used.filter((u) => u !== loop).sort((a, b) => b.seconds - a.seconds);
+  const us = (seconds: number): number => Number(((seconds / records) * 1e6).toFixed(1));
+  return {
+    "event-loop": us(loop?.seconds ?? 0),
+    "busiest-other": us(others[0]?.seconds ?? 0),
+    rest: us(others.slice(1).reduce((sum, u) => sum + u.seconds, 0)),
+  };
 }
 
 function rssMib(pid: number): number {
@@ -231,6 +269,10 @@ interface RunResult {
   flushMs: number;
   loadavg1m: number;
   requestBytes: number;
+  /** Server CPU per record (µs) by thread. */
+  threads: Record<string, number>;
+  /** CPU of this process (the clients) over the run. */
+  clientCpuSeconds: number;
 }
 
 async function measure(run: Run, requests: readonly EncodedRequest[], lapMs: number): Promise<RunResult> {
@@ -252,6 +294,8 @@ async function measure(run: Run, requests: readonly EncodedRequest[], lapMs: num
     let records = 0;
     let refused = 0;
     const cpuBefore = cpuSeconds(pid);
+    const threadsBefore = threadCpuSeconds(pid);
+    const clientCpuBefore = process.cpuUsage();
     const started = Date.now();
     const deadline = started + DURATION_MS;
     await Promise.all(
@@ -273,6 +317,9 @@ async function measure(run: Run, requests: readonly EncodedRequest[], lapMs: num
     );
     const seconds = (Date.now() - started) / 1000;
     const cpu = cpuSeconds(pid) - cpuBefore;
+    const threads = cpuByThread(threadsBefore, threadCpuSeconds(pid), records);
+    const clientUsage = process.cpuUsage(clientCpuBefore);
+    const clientCpuSeconds = (clientUsage.user + clientUsage.system) / 1e6;
     clearInterval(sampler);
     agent.destroy();
     const loadavg1m = Number(loadavg()[0]!.toFixed(1));
@@ -283,7 +330,7 @@ async function measure(run: Run, requests: readonly EncodedRequest[], lapMs: num
     await exited;
     const flushMs = Date.now() - stopStarted;
     const requestBytes = Math.round(requests.reduce((sum, r) => sum + r.at(0).length, 0) / requests.length);
-    return { run, records, seconds, cpuSeconds: cpu, peakRssMib: peakRss, stored, refused, flushMs, loadavg1m, requestBytes };
+    return { run, records, seconds, cpuSeconds: cpu, peakRssMib: peakRss, stored, refused, flushMs, loadavg1m, requestBytes, threads, clientCpuSeconds };
   } finally {
     if (child.exitCode === null) child.kill("SIGKILL");
     rmSync(dir, { recursive: true, force: true });
@@ -315,14 +362,15 @@ async function main(): Promise<void> {
     const lost = r.records - r.stored;
     const lines = [
       { bench: "local.ingest.throughput", value: rate, unit: "logs/s", target: run.encoding === "protobuf" && run.clients === 4 ? ">=30000" : undefined, ...tags, records: r.records, seconds: Math.round(r.seconds), refused_503: r.refused, loadavg1m: r.loadavg1m },
-      { bench: "local.ingest.cpu_per_record", value: Number(cpuUs.toFixed(1)), unit: "us", ...tags, server_cpu_seconds: Number(r.cpuSeconds.toFixed(1)), records_per_cpu_second: Math.round(r.records / r.cpuSeconds) },
+      { bench: "local.ingest.cpu_per_record", value: Number(cpuUs.toFixed(1)), unit: "us", ...tags, server_cpu_seconds: Number(r.cpuSeconds.toFixed(1)), records_per_cpu_second: Math.round(r.records / r.cpuSeconds), by_thread_us: r.threads },
+      { bench: "local.ingest.client_cpu_per_record", value: Number(((r.clientCpuSeconds / r.records) * 1e6).toFixed(1)), unit: "us", ...tags },
       { bench: "local.ingest.peak_rss", value: Math.round(r.peakRssMib), unit: "MiB", target: "<=1024", ...tags },
       { bench: "local.ingest.lost", value: lost, unit: "records", target: "0", ...tags, acknowledged: r.records, stored: r.stored },
       { bench: "local.shutdown.flush", value: r.flushMs, unit: "ms", target: "<=10000", ...tags },
     ];
     for (const line of lines) process.stdout.write(`${JSON.stringify(line)}\n`);
     summaries.push(
-      `${run.encoding.padEnd(8)} ${String(run.clients).padStart(2)} clients: ${rate} logs/s, ${cpuUs.toFixed(1)} µs CPU/record, peak RSS ${Math.round(r.peakRssMib)} MiB, ${r.records} acknowledged / ${r.stored} stored, ${r.refused} answered 503, load ${r.loadavg1m}`,
+      `${run.encoding.padEnd(8)} ${String(run.clients).padStart(2)} clients: ${rate} logs/s, ${cpuUs.toFixed(1)} µs CPU/record (${Object.entries(r.threads).slice(0, 3).map(([name, us]) => `${name} ${us}`).join(", ")}; clients ${((r.clientCpuSeconds / r.records) * 1e6).toFixed(1)}), peak RSS ${Math.round(r.peakRssMib)} MiB, ${r.records} acknowledged / ${r.stored} stored, ${r.refused} answered 503, load ${r.loadavg1m}`,
     );
     if (lost !== 0) failed = true;
   }

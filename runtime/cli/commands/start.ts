@@ -26,7 +26,9 @@ export async function runStart(flags: LocalFlags): Promise<void> {
   // Loaded on use: the receivers, pipeline and server would slow every other command's start.
   const { startLocalMode } = require("../../services/local/local-mode") as typeof import("../../services/local/local-mode");
   const { createLocalModeFactory } = require("../../services/local/parts") as typeof import("../../services/local/parts");
-  const handle = await startLocalMode(config, createLocalModeFactory(process.env), logger);
+  // Log rows commit on their own thread while the event loop decodes and detects the next requests.
+  const { openLogWriterThread } = require("../../store/sqlite/log-writer-thread") as typeof import("../../store/sqlite/log-writer-thread");
+  const handle = await startLocalMode(config, createLocalModeFactory(process.env), logger, undefined, openLogWriterThread);
   if (interactive) process.stdout.write("\r\x1b[2K");
   process.stdout.write(
     renderBanner(

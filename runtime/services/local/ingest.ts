@@ -6,13 +6,15 @@ import type { DeadLetter, IncidentEvent, LogDocument } from "../../../contracts/
 import { ReceiverOverloadedError, type OtlpEncoding, type OtlpExportResult, type OtlpSignal, type OtlpSink } from "../../receivers/otlp";
 import { DetectionMetrics, PipelineRunner, type DeliveredBatch, type DetectionCore, type LogStoreSize, type PipelineSinks, type ProcessedBatch } from "../../runner";
 import type { SqliteIncidentStore } from "../../store/sqlite/incidents";
-import type { SqliteLogStore } from "../../store/sqlite/logs";
+import type { LogWriter } from "../../store/sqlite/log-writer";
+import { logRowsOf, rowSetsOf, type LogBatchRows } from "../../store/sqlite/logs";
 import type { SqliteSpanStore } from "../../store/sqlite/spans";
 import { WriteQueue } from "./write-queue";
 
 export interface LocalIngestOptions {
   pipeline: DetectionCore;
-  logs: SqliteLogStore;
+  /** Commits log rows (on this thread or the writer thread). */
+  logWriter: LogWriter;
   spans: SqliteSpanStore;
   incidents: SqliteIncidentStore;
   /** Append-only JSON lines file for records the pipeline could not use. */
@@ -33,11 +35,6 @@ export interface LocalIngestOptions {
   retryAfterSeconds: number;
 }
 
-interface LogBatch {
-  docs: readonly LogDocument[];
-  receivedMs: number;
-}
-
 /**
  * The receivers' sink in local mode, for logs and traces: the pipeline runner with the embedded
  * store as its sinks. Documents, spans, incidents and dead letters are on disk before the receiver
@@ -51,10 +48,10 @@ export class LocalIngest implements OtlpSink {
   private readonly detection: DetectionMetrics;
   private readonly runner: PipelineRunner;
   private readonly sinks: PipelineSinks;
-  private readonly logQueue: WriteQueue<LogBatch>;
+  private readonly logQueue: WriteQueue<LogBatchRows>;
 
   constructor(private readonly options: LocalIngestOptions) {
-    const queue = new WriteQueue<LogBatch>({ commit: (batches) => options.logs.indexBatchesSync(batches), maxRecords: options.maxQueuedRecords });
+    const queue = new WriteQueue<LogBatchRows>({ commit: (batches) => options.logWriter.store(rowSetsOf(batches)), maxRecords: options.maxQueuedRecords });
     this.logQueue = queue;
     new Gauge({
       name: "logclaw_local_write_queue_records",
@@ -78,8 +75,10 @@ export class LocalIngest implements OtlpSink {
     this.sinks = {
       logs: {
         write: async (documents) => {
-          // Stored before the request is answered: retention counts from this (received) time.
-          await this.logQueue.write({ docs: documents, receivedMs: options.now().getTime() }, documents.length);
+          // Stored before the request is answered: retention counts from this (received) time. The rows
+          // are built here, so the writer (possibly another thread) only binds them.
+          const receivedMs = options.now().getTime();
+          await this.logQueue.write({ docs: documents, receivedMs, rows: logRowsOf(documents, receivedMs) }, documents.length);
           options.onDocuments(documents);
           return { stored: documents.length, refused: [] };
         },

@@ -11,6 +11,7 @@ import type { Incident, IncidentEvent } from "../../../contracts/records";
 import type { TicketComment } from "../../../contracts/tickets";
 import { databaseBytes, openDatabase, type Migration, type SqliteDatabase } from "../../store/sqlite/database";
 import { INCIDENT_MIGRATIONS, SqliteIncidentStore } from "../../store/sqlite/incidents";
+import { inlineLogWriter, type LogWriterOpener } from "../../store/sqlite/log-writer";
 import { LOG_MIGRATIONS, SqliteLogStore } from "../../store/sqlite/logs";
 import { SPAN_MIGRATIONS, SqliteSpanStore } from "../../store/sqlite/spans";
 import type { LocalConfig } from "./config";
@@ -82,13 +83,15 @@ const TICK_MS = 1000;
 /**
  * Composes local mode: lock the data folder, open the store, build the pipeline and ticketing parts,
  * then serve the dashboard + API and the OTLP receivers. Everything accepted is on disk before a
- * receiver answers.
+ * receiver answers. Log rows are committed by `openLogWriter` (the CLI passes the writer thread);
+ * without it, on the event loop's own connection.
  */
 export async function startLocalMode(
   config: LocalConfig,
   factory: LocalModeFactory,
   logger: Logger,
   now: () => Date = () => new Date(),
+  openLogWriter: LogWriterOpener = async (_dataDir, store) => inlineLogWriter(store),
 ): Promise<LocalModeHandle> {
   const lock = lockDataDir(config.dataDir);
   const closers: (() => Promise<void> | void)[] = [() => lock.release()];
@@ -127,6 +130,8 @@ export async function startLocalMode(
     });
     const logsStore = new SqliteLogStore(db);
     counts.logs = logsStore.count();
+    const logWriter = await openLogWriter(config.dataDir, logsStore);
+    closers.push(() => logWriter.close());
     const spanStore = new SqliteSpanStore(db);
     const incidentStore = new SqliteIncidentStore(db);
     const logFeed = new LogFeed();
@@ -143,7 +148,7 @@ export async function startLocalMode(
     const retryAfterSeconds = 1;
     const ingest = new LocalIngest({
       pipeline: parts.pipeline,
-      logs: logsStore,
+      logWriter,
       spans: spanStore,
       incidents: incidentStore,
       deadLetterFile: join(config.dataDir, "dead-letter.jsonl"),

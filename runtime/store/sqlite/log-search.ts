@@ -18,6 +18,21 @@ const COLUMNS: Partial<Record<string, string>> = {
   trace_id: "logs.trace_id",
 };
 
+/** Columns indexed by their last `KEY_CHARS` characters (migration logs-005), not their whole value. */
+export type KeyedColumn = "id" | "trace_id";
+const KEY_CHARS = 8;
+
+/** `column = value` through the column's suffix index: the suffix finds the candidates, the whole value decides. */
+export function keyedEquals(column: KeyedColumn, value: string): string {
+  return `substr(logs.${column}, -${KEY_CHARS}) = substr(${value}, -${KEY_CHARS}) AND logs.${column} = ${value}`;
+}
+
+/** `column IN (values)` through the column's suffix index. */
+export function keyedIn(column: KeyedColumn, values: readonly string[]): string {
+  const suffixes = values.map((v) => `substr(${v}, -${KEY_CHARS})`);
+  return `substr(logs.${column}, -${KEY_CHARS}) IN (${suffixes.join(", ")}) AND logs.${column} IN (${values.join(", ")})`;
+}
+
 function ftsWords(text: string): string[] {
   return (text.toLowerCase().match(/[\p{L}\p{N}_]+/gu) ?? []) as string[];
 }
@@ -85,7 +100,10 @@ function toMillis(iso: string, field: string): number {
 export function sqlFilterOf(search: Omit<LogSearch, "limit" | "order" | "cursor">): SqlFilter | null {
   const b = new Builder();
   let from = "logs";
-  b.where.push(`logs.tenant_id = ${b.param(search.tenant)}`);
+  // With ids or trace ids, their index finds a handful of rows: "+" keeps the planner from walking
+  // the tenant's whole (tenant, time) index instead (it would, to save the sort).
+  const keyed = search.ids !== undefined || search.traceIds !== undefined;
+  b.where.push(`${keyed ? "+" : ""}logs.tenant_id = ${b.param(search.tenant)}`);
   const positive = search.terms.filter((t) => !t.negate).map(ftsTerm).filter((t): t is string => t !== null);
   if (positive.length > 0) {
     from = "logs JOIN logs_fts ON logs_fts.rowid = logs.seq";
@@ -101,11 +119,11 @@ export function sqlFilterOf(search: Omit<LogSearch, "limit" | "order" | "cursor"
   if (search.to) b.where.push(`logs.ts_ms <= ${b.param(toMillis(search.to, "to"))}`);
   if (search.traceIds) {
     if (search.traceIds.length === 0) return null;
-    b.where.push(`logs.trace_id IN (${search.traceIds.map((t) => b.param(t)).join(", ")})`);
+    b.where.push(keyedIn("trace_id", search.traceIds.map((t) => b.param(t))));
   }
   if (search.ids) {
     if (search.ids.length === 0) return null;
-    b.where.push(`logs.id IN (${search.ids.map((t) => b.param(t)).join(", ")})`);
+    b.where.push(keyedIn("id", search.ids.map((t) => b.param(t))));
   }
   for (const f of search.filters) b.where.push(b.condition(f));
   return { from, where: b.where, params: b.params };

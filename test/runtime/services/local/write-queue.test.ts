@@ -11,6 +11,7 @@ import { LocalIngest } from "../../../../runtime/services/local/ingest";
 import { WriteQueue } from "../../../../runtime/services/local/write-queue";
 import { openDatabase, type SqliteDatabase } from "../../../../runtime/store/sqlite/database";
 import { INCIDENT_MIGRATIONS, SqliteIncidentStore } from "../../../../runtime/store/sqlite/incidents";
+import { inlineLogWriter } from "../../../../runtime/store/sqlite/log-writer";
 import { LOG_MIGRATIONS, SqliteLogStore } from "../../../../runtime/store/sqlite/logs";
 import { SPAN_MIGRATIONS, SqliteSpanStore } from "../../../../runtime/store/sqlite/spans";
 import { otlp, traffic, T0 } from "../../bridge/support";
@@ -18,7 +19,12 @@ import { otlp, traffic, T0 } from "../../bridge/support";
 describe("WriteQueue", () => {
   it("commits what is handed in during one turn of the event loop together, and answers each writer after the commit", async () => {
     const commits: number[][] = [];
-    const queue = new WriteQueue<number[]>({ commit: (items) => commits.push(items.flat()), maxRecords: 10 });
+    const queue = new WriteQueue<number[]>({
+      commit: async (items) => {
+        commits.push(items.flat());
+      },
+      maxRecords: 10,
+    });
     const first = queue.write([1, 2], 2);
     const second = queue.write([3], 1);
     expect(queue.records).toBe(3);
@@ -31,7 +37,7 @@ describe("WriteQueue", () => {
   });
 
   it("is full at its bound of records", () => {
-    const queue = new WriteQueue<string>({ commit: () => undefined, maxRecords: 3 });
+    const queue = new WriteQueue<string>({ commit: async () => undefined, maxRecords: 3 });
     void queue.write("a", 2);
     expect(queue.isFull()).toBe(false);
     void queue.write("b", 1);
@@ -42,7 +48,7 @@ describe("WriteQueue", () => {
     let fail = true;
     const stored: string[] = [];
     const queue = new WriteQueue<string>({
-      commit: (items) => {
+      commit: async (items) => {
         if (fail) throw new Error("disk I/O error");
         stored.push(...items);
       },
@@ -53,6 +59,32 @@ describe("WriteQueue", () => {
     fail = false;
     await queue.write("c", 1);
     expect(stored).toEqual(["c"]);
+  });
+
+  it("runs one commit at a time: what is handed in meanwhile waits, counts against the bound, and commits together next", async () => {
+    const commits: string[][] = [];
+    let release: () => void = () => undefined;
+    const queue = new WriteQueue<string>({
+      commit: (items) => {
+        commits.push([...items]);
+        // The first commit is held until released; later ones settle at once.
+        return commits.length === 1 ? new Promise<void>((r) => (release = r)) : Promise.resolve();
+      },
+      maxRecords: 4,
+    });
+    const first = queue.write("a", 2);
+    await new Promise((r) => setImmediate(r));
+    expect(commits).toEqual([["a"]]);
+    const later = [queue.write("b", 1), queue.write("c", 1)];
+    await new Promise((r) => setImmediate(r));
+    // Still one commit in flight; the records being committed count until it ends.
+    expect(commits).toEqual([["a"]]);
+    expect(queue.records).toBe(4);
+    expect(queue.isFull()).toBe(true);
+    release();
+    await Promise.all([first, ...later]);
+    expect(commits).toEqual([["a"], ["b", "c"]]);
+    expect(queue.records).toBe(0);
   });
 });
 
@@ -71,7 +103,7 @@ describe("LocalIngest backpressure", () => {
     pipeline = new BridgePipeline({ tenantId: "local", miner: createTemplateMiner() });
     ingest = new LocalIngest({
       pipeline,
-      logs,
+      logWriter: inlineLogWriter(logs),
       spans: new SqliteSpanStore(db),
       incidents: new SqliteIncidentStore(db),
       deadLetterFile: join(dir, "dead-letter.jsonl"),

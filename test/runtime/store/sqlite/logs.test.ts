@@ -132,4 +132,80 @@ describe("SqliteLogStore", () => {
   it("rejects a malformed time filter with a message naming it", async () => {
     await expect(store.search({ from: "yesterday" })).rejects.toThrow("log query: from is not an ISO-8601 time: yesterday");
   });
+
+  it("tells apart ids and trace ids that share their indexed suffix", async () => {
+    const suffix = "deadbeef";
+    store.indexSync([
+      doc(`a${suffix}`, "2026-01-01T00:00:01Z", "checkout", "error", "one", `${"1".repeat(24)}${suffix}`),
+      doc(`b${suffix}`, "2026-01-01T00:00:02Z", "checkout", "error", "two", `${"2".repeat(24)}${suffix}`),
+    ]);
+    // Stored again: replaced in place, not a third row, and not confused with its suffix twin.
+    store.indexSync([doc(`b${suffix}`, "2026-01-01T00:00:02Z", "checkout", "error", "two again", `${"2".repeat(24)}${suffix}`)]);
+    expect(store.count()).toBe(2);
+    expect((await store.search({ ids: [`a${suffix}`] })).map((d) => d.message)).toEqual(["one"]);
+    expect((await store.search({ ids: [`b${suffix}`] })).map((d) => d.message)).toEqual(["two again"]);
+    expect((await store.search({ traceIds: [`${"1".repeat(24)}${suffix}`] })).map((d) => d.id)).toEqual([`a${suffix}`]);
+    expect((await store.context("local", `a${suffix}`, 5, 5))?.after.map((d) => d.id)).toEqual([`b${suffix}`]);
+  });
+});
+
+describe("SqliteLogStore upgrade from the logs-004 schema", () => {
+  it("keeps every row, its seq and received time, the text index and replace-by-id on a database created before logs-005", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "logclaw-logs-upgrade-"));
+    try {
+      const before = LOG_MIGRATIONS.filter((m) => m.name < "logs-005");
+      expect(before.map((m) => m.name)).toEqual(["logs-001-create", "logs-002-received", "logs-003-tenant", "logs-004-fts-per-batch"]);
+      // What the previous release wrote: its own upsert (ON CONFLICT on the unique id) and per-batch text index.
+      const old = openDatabase(dir, before);
+      const upsert = old.prepare(
+        `INSERT INTO logs (id, ts_ms, service, severity_text, severity_number, trace_id, message, doc, received_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET message = excluded.message, doc = excluded.doc`,
+      );
+      const docs = [
+        doc("kept", "2026-01-01T00:00:01Z", "checkout", "error", "gateway timeout", "a".repeat(32)),
+        doc("other", "2026-01-01T00:00:02Z", "payments", "info", "order placed"),
+        doc("gone", "2026-01-01T00:00:03Z", "checkout", "info", "deleted before the upgrade"),
+      ];
+      for (const [i, d] of docs.entries()) upsert.run(d.id, Date.parse(d["@timestamp"]), d.service, d.severity_text, d.severity_number, d.trace_id, d.message, JSON.stringify(d), 1000 + i);
+      old.exec("INSERT INTO logs_fts (rowid, message) SELECT seq, message FROM logs");
+      old.prepare("DELETE FROM logs WHERE id = 'gone'").run();
+      const seqs = old.prepare("SELECT id, seq, received_ms FROM logs ORDER BY seq").all();
+      old.close();
+
+      const db = openDatabase(dir, LOG_MIGRATIONS);
+      try {
+        const store = new SqliteLogStore(db);
+        expect(db.prepare("SELECT id, seq, received_ms FROM logs ORDER BY seq").all()).toEqual(seqs);
+        expect(() => db.prepare("INSERT INTO logs_fts (logs_fts, rank) VALUES ('integrity-check', 1)").run()).not.toThrow();
+        expect((await store.search({ q: "gateway" })).map((d) => d.id)).toEqual(["kept"]);
+        expect(await store.search({ q: "deleted" })).toEqual([]);
+        expect((await store.search({ traceIds: ["a".repeat(32)] })).map((d) => d.id)).toEqual(["kept"]);
+        expect((await store.page({ tenant: "local", terms: [], filters: [], ids: ["other"], limit: 10, order: "desc" })).logs.map((d) => d.id)).toEqual(["other"]);
+        // Stored again after the upgrade: replaced in place (same seq, first received time kept), the text index in step.
+        store.indexSync([doc("kept", "2026-01-01T00:00:01Z", "checkout", "error", "upstream reset", "a".repeat(32))], 9999);
+        expect(store.count()).toBe(2);
+        expect(db.prepare("SELECT seq, received_ms FROM logs WHERE id = 'kept'").get()).toEqual({ seq: (seqs[0] as { seq: number }).seq, received_ms: 1000 });
+        expect(await store.search({ q: "gateway" })).toEqual([]);
+        expect((await store.search({ q: "upstream" })).map((d) => d.id)).toEqual(["kept"]);
+        expect(db.prepare("SELECT name FROM sqlite_master WHERE tbl_name = 'logs' AND type IN ('index', 'trigger') ORDER BY name").pluck().all()).toEqual([
+          "logs_fts_delete",
+          "logs_fts_update",
+          "logs_id_key",
+          "logs_received",
+          "logs_service_ts",
+          "logs_tenant_ts",
+          "logs_trace_key",
+          "logs_ts",
+        ]);
+        // Retention after the upgrade: the delete trigger keeps the text index in step (received 1970).
+        expect(store.deleteOlderThan("2026-01-01T00:00:00Z")).toBe(2);
+        expect(await store.search({ q: "upstream" })).toEqual([]);
+        expect(() => db.prepare("INSERT INTO logs_fts (logs_fts, rank) VALUES ('integrity-check', 1)").run()).not.toThrow();
+      } finally {
+        db.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
