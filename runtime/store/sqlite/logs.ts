@@ -214,27 +214,19 @@ export class SqliteLogStore implements LogStore, LogExplorer {
   }
 
   /**
-   * Stores a batch in one transaction, committed when it returns (local mode's log sink).
-   * `receivedMs` (when the records were received) is what retention counts from; without it, each
-   * document's own time. A document stored again keeps its first received time; stored twice in one
-   * transaction, the last copy is stored (with its batch's received time).
+   * Stores a batch in one transaction, committed when it returns (tests, tools; local mode's sink
+   * goes through a `LogWriter`). `receivedMs` (when the records were received) is what retention
+   * counts from; without it, each document's own time. A document stored again keeps its first
+   * received time; stored twice in one transaction, the last copy is stored.
    */
   indexSync(docs: readonly LogDocument[], receivedMs?: number): void {
     if (docs.length === 0) return;
-    this.indexBatchesSync([{ docs, receivedMs }]);
-  }
-
-  /**
-   * Several batches (each with its own received time) in one transaction: the write queue commits
-   * everything that waited for the previous commit together.
-   */
-  indexBatchesSync(batches: readonly { docs: readonly LogDocument[]; receivedMs?: number }[]): void {
-    this.storeRowsSync(lastCopies(batches).map(({ docs, receivedMs }) => logRowsOf(docs, receivedMs)));
+    this.storeRowsSync(rowSetsOf([{ docs, receivedMs, rows: logRowsOf(docs, receivedMs) }]));
   }
 
   /**
    * Stores rows built by `logRowsOf` (on any thread) in one transaction, committed when it returns.
-   * A document in several of the row sets must appear only in the last one (see `lastCopies`).
+   * A document in several of the row sets must appear only in the last one (`rowSetsOf` sees to it).
    */
   storeRowsSync(rowSets: readonly LogRows[]): void {
     this.db.transaction(() => {
