@@ -20,7 +20,13 @@ const COLUMNS: Partial<Record<string, string>> = {
 
 /** Columns indexed by their last `KEY_CHARS` characters (migration logs-005), not their whole value. */
 export type KeyedColumn = "id" | "trace_id";
+/** As in logs-005's index expressions: SQLite uses an expression index only for the same expression. */
 const KEY_CHARS = 8;
+
+/** `trace_id:<id>` in a query (the dashboard's "logs of this trace"): answered through the suffix index. */
+function isKeyedFilter(f: LogFilter): f is LogFilter & { value: string } {
+  return f.op === "eq" && !f.negate && f.field.scope === "doc" && f.field.name === "trace_id" && typeof f.value === "string";
+}
 
 /** `column = value` through the column's suffix index: the suffix finds the candidates, the whole value decides. */
 export function keyedEquals(column: KeyedColumn, value: string): string {
@@ -72,6 +78,7 @@ class Builder {
   }
 
   condition(f: LogFilter): string {
+    if (isKeyedFilter(f)) return keyedEquals("trace_id", this.param(f.value));
     const parts = this.locations(f.field).map(({ value, type }) => {
       if (f.op === "exists") return type ? `(${type} IS NOT NULL AND ${type} <> 'null')` : `${value} IS NOT NULL`;
       if (f.op === "eq") {
@@ -102,7 +109,7 @@ export function sqlFilterOf(search: Omit<LogSearch, "limit" | "order" | "cursor"
   let from = "logs";
   // With ids or trace ids, their index finds a handful of rows: "+" keeps the planner from walking
   // the tenant's whole (tenant, time) index instead (it would, to save the sort).
-  const keyed = search.ids !== undefined || search.traceIds !== undefined;
+  const keyed = search.ids !== undefined || search.traceIds !== undefined || search.filters.some(isKeyedFilter);
   b.where.push(`${keyed ? "+" : ""}logs.tenant_id = ${b.param(search.tenant)}`);
   const positive = search.terms.filter((t) => !t.negate).map(ftsTerm).filter((t): t is string => t !== null);
   if (positive.length > 0) {

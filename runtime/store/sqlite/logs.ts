@@ -75,9 +75,9 @@ export const LOG_MIGRATIONS: readonly Migration[] = [
     // Record ids and trace ids are random: a B-tree on them takes each new row on a different page, and
     // a transaction writes every page it touched to the write-ahead log, so a full-width index on each
     // cost a page write per row (11-13 and 7-9 µs of the 35 µs a row cost). Each is now indexed by its
-    // last KEY_CHARS characters (random in a hash and in a W3C trace id, whose high half may be zero
-    // for 64-bit tracers): a third of the entry size, so many more rows share a page. Lookups narrow on
-    // the suffix and compare the whole value (`keyedEquals`, `keyedIn`). The UNIQUE constraint on the
+    // last 8 characters (random in a hash and in a W3C trace id, whose high half may be zero for
+    // 64-bit tracers): a third of the entry size, so many more rows share a page. Lookups narrow on
+    // the suffix and compare the whole value (`keyedEquals`, `keyedIn` in log-search.ts). The UNIQUE constraint on the
     // id goes with its index, so the table is rebuilt; seq values (the full-text rowids) are kept and
     // upserts look the id up themselves (storeRowsSync).
     name: "logs-005-suffix-keys",

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { matchesLogQuery, parseLogQuery } from "../../../../runtime/api/log-query";
 import { InvalidCursorError, type LogSearch } from "../../../../runtime/ports/stores";
 import { openDatabase, type SqliteDatabase } from "../../../../runtime/store/sqlite/database";
+import { sqlFilterOf } from "../../../../runtime/store/sqlite/log-search";
 import { LOG_MIGRATIONS, SqliteLogStore } from "../../../../runtime/store/sqlite/logs";
 import type { LogDocument } from "../../../../contracts/records";
 import { makeLog, TENANT } from "../../ticketing/fixtures";
@@ -75,6 +76,22 @@ describe("SQLite log exploration", () => {
     const page = await store.page(search(q));
     expect(page.logs.map((d) => d.id)).toEqual(expected(q));
     expect(page.total).toBe(expected(q).length);
+  });
+
+  it("finds a trace's logs (trace_id:<id>, the dashboard's link) through the suffix index, not those of a trace sharing its last characters", async () => {
+    const trace = (head: string) => `${head.repeat(24)}0badcafe`;
+    const traced = [0, 1, 2, 3].map((i) => makeLog(`t${i}`, { "@timestamp": new Date(Date.UTC(2026, 10, 22, 4, 0, i)).toISOString(), tenant_id: TENANT, trace_id: trace(i % 2 === 0 ? "a" : "b") }));
+    store.indexSync(traced);
+    docs.push(...traced);
+    for (const q of [`trace_id:${trace("a")}`, `-trace_id:${trace("a")} trace_id:*`]) {
+      const page = await store.page(search(q, { order: "asc" }));
+      expect(page.logs.map((d) => d.id)).toEqual(expected(q).reverse());
+    }
+    expect((await store.page(search(`trace_id:${trace("a")}`, { order: "asc" }))).logs.map((d) => d.id)).toEqual(["t0", "t2"]);
+    // The query plan: through the trace suffix index, not a walk of the tenant's (tenant, time) index.
+    const filter = sqlFilterOf(search(`trace_id:${trace("a")}`))!;
+    const plan = db.prepare(`EXPLAIN QUERY PLAN SELECT logs.doc FROM ${filter.from} WHERE ${filter.where.join(" AND ")} ORDER BY logs.ts_ms, logs.seq`).all(filter.params) as { detail: string }[];
+    expect(plan.map((p) => p.detail).join(" | ")).toContain("USING INDEX logs_trace_key");
   });
 
   it("pages with a cursor through every match exactly once, with the total on each page", async () => {
