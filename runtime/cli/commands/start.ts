@@ -28,7 +28,14 @@ export async function runStart(flags: LocalFlags): Promise<void> {
   const { createLocalModeFactory } = require("../../services/local/parts") as typeof import("../../services/local/parts");
   // Log rows commit on their own thread while the event loop decodes and detects the next requests.
   const { openLogWriterThread } = require("../../store/sqlite/log-writer-thread") as typeof import("../../store/sqlite/log-writer-thread");
-  const handle = await startLocalMode(config, createLocalModeFactory(process.env), logger, undefined, openLogWriterThread);
+  // Without its writer the process can store no log again: it says why and stops, exit 1.
+  const writerStopped = new AbortController();
+  const onStopped = (reason: Error): void => {
+    process.stderr.write(`logclaw start: ${reason.message}; stopping (what it could not store was refused, nothing acknowledged is lost)\n`);
+    process.exitCode = 1;
+    writerStopped.abort();
+  };
+  const handle = await startLocalMode(config, createLocalModeFactory(process.env), logger, undefined, (dataDir) => openLogWriterThread(dataDir, { onStopped }));
   if (interactive) process.stdout.write("\r\x1b[2K");
   process.stdout.write(
     renderBanner(
@@ -50,9 +57,10 @@ export async function runStart(flags: LocalFlags): Promise<void> {
     ? setInterval(() => process.stdout.write(`\r\x1b[2K${renderCounters(handle.stats(), true)}`), 1000)
     : null;
   await new Promise<void>((resolve) => {
-    const stop = (signal: NodeJS.Signals): void => {
+    const stop = (signal: string): void => {
       process.off("SIGINT", stop);
       process.off("SIGTERM", stop);
+      writerStopped.signal.removeEventListener("abort", onWriterStopped);
       if (counters) clearInterval(counters);
       process.stdout.write(`${interactive ? "\n" : ""}  ${signal}: flushing and stopping…\n`);
       handle.close().then(() => {
@@ -64,8 +72,11 @@ export async function runStart(flags: LocalFlags): Promise<void> {
         resolve();
       });
     };
+    const onWriterStopped = (): void => stop("log writer stopped");
     process.on("SIGINT", stop);
     process.on("SIGTERM", stop);
+    if (writerStopped.signal.aborted) onWriterStopped();
+    else writerStopped.signal.addEventListener("abort", onWriterStopped, { once: true });
   });
 }
 

@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { extname, join } from "node:path";
-import { Worker } from "node:worker_threads";
+import { Worker, type ResourceLimits } from "node:worker_threads";
 import type { LogWriter } from "./log-writer";
 import type { LogRows } from "./logs";
 
@@ -19,14 +19,22 @@ interface Waiting {
  * (spans, incidents, retention) through the write-ahead log's lock.
  *
  * If the thread dies, every store waiting on it and every later one fails with the reason: the
- * receivers answer an error, so the clients keep what they sent and retry.
+ * receivers answer an error, so the clients keep what they sent and retry; `onStopped` hears of it
+ * (`logclaw start` then stops with exit 1, since it could store no log again).
  */
-export async function openLogWriterThread(dataDir: string): Promise<LogWriter> {
+export interface LogWriterThreadOptions {
+  /** Called once if the thread stops other than by `close()`. */
+  onStopped?: (reason: Error) => void;
+  /** The thread's heap and stack limits (Node's defaults when absent). */
+  resourceLimits?: ResourceLimits;
+}
+
+export async function openLogWriterThread(dataDir: string, options: LogWriterThreadOptions = {}): Promise<LogWriter> {
   // Compiled (dist/) beside this file as .js; run from the sources under a TypeScript loader, the
   // thread inherits the loader through the default execArgv.
   const entry = join(__dirname, `log-writer.worker${extname(__filename)}`);
   if (!existsSync(entry)) throw new Error(`log writer thread: ${entry} is missing (npm run build)`);
-  const worker = new Worker(entry, { workerData: { dataDir } });
+  const worker = new Worker(entry, { workerData: { dataDir }, resourceLimits: options.resourceLimits });
   const waiting = new Map<number, Waiting>();
   let nextId = 0;
   let stopped: Error | null = null;
@@ -37,6 +45,7 @@ export async function openLogWriterThread(dataDir: string): Promise<LogWriter> {
     stopped = reason;
     for (const w of waiting.values()) w.fail(reason);
     waiting.clear();
+    if (!closing) options.onStopped?.(reason);
   };
 
   await new Promise<void>((ready, fail) => {

@@ -89,6 +89,22 @@ describe("log writer thread", () => {
     expect(store.count()).toBe(8000);
   });
 
+  it("tells its owner once when the thread dies, and fails the store it was given and every later one", async () => {
+    const stopped: Error[] = [];
+    // A heap too small for the store below: the thread runs out of memory while taking it.
+    const small = await openLogWriterThread(dir, {
+      onStopped: (reason) => stopped.push(reason),
+      resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 4 },
+    });
+    const huge = logRowsOf(Array.from({ length: 20_000 }, (_, i) => doc(i, `record ${i} ${"x".repeat(4_000)}`)), 1);
+    await expect(small.store([huge])).rejects.toThrow(/log writer thread/);
+    await expect(small.store([logRowsOf([doc(1)], 1)])).rejects.toThrow(/log writer thread/);
+    expect(stopped).toHaveLength(1);
+    expect(store.count()).toBe(0);
+    await small.close();
+    expect(stopped).toHaveLength(1);
+  });
+
   it("refuses stores once closing, after committing those handed in before", async () => {
     const before = writer.store([logRowsOf([doc(1)], 1)]);
     const closed = writer.close();
