@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { Kafka, logLevel, type KafkaConfig, type LogEntry } from "kafkajs";
 import type { Logger } from "pino";
 import { registerLz4Codec } from "./lz4-codec";
+import { installRecordEncoder } from "./record-encoder";
 
 /** How to reach the tenant's Kafka cluster (from `LOGCLAW_KAFKA_*`). */
 export interface KafkaConnection {
@@ -31,9 +32,10 @@ function pinoLogCreator(logger: Logger) {
     };
 }
 
-/** A kafkajs client with SASL/SCRAM and TLS as configured, and the LZ4 codec registered. */
+/** A kafkajs client with SASL/SCRAM and TLS as configured, the LZ4 codec registered and the fast record encoder in place. */
 export function createKafka(connection: KafkaConnection, logger: Logger): Kafka {
   registerLz4Codec();
+  if (!installRecordEncoder()) logger.warn("a Kafka producer sent before the record encoder was installed: kafkajs' slower encoder stays in use");
   const config: KafkaConfig = {
     clientId: connection.clientId,
     brokers: connection.brokers,

@@ -1,10 +1,10 @@
 import type { Server } from "node:http";
-import { Partitioners, type Consumer, type Producer } from "kafkajs";
+import type { Consumer, Producer } from "kafkajs";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
 import { bridgeContextGroup } from "../../../contracts/topics";
 import type { BridgePipeline, ContextSummary } from "../../bridge/pipeline";
-import { createKafka } from "../../receivers/kafka";
+import { createKafka, KeyCachingPartitioner } from "../../receivers/kafka";
 import { DEFAULT_BACKOFF, retryWithBackoff } from "../../sinks";
 import { LOG_INDEX_PATTERN } from "../../../contracts/opensearch/index-names";
 import { DetectionMetrics } from "../../runner";
@@ -106,8 +106,9 @@ export async function startBridge(config: BridgeConfig, logger: Logger, registry
   await verdicts.refresh();
 
   const kafka = createKafka({ ...config.kafka, clientId: `logclaw-bridge-${config.tenantId}` }, logger);
-  // Java-compatible murmur2 partitioning, the same as every other Kafka client on the tenant cluster.
-  const producer: Producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+  // Java-compatible murmur2 partitioning, the same as every other Kafka client on the tenant cluster
+  // (each key's partition remembered: the bridge sends one enriched-logs message per log).
+  const producer: Producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: KeyCachingPartitioner });
   const consumer: Consumer = kafka.consumer({
     groupId: config.kafka.groupId,
     maxBytesPerPartition: config.kafka.maxBytesPerPartition,
