@@ -7,7 +7,9 @@ import { documentSource } from "../store/opensearch/log-store";
  * it so), which gives exactly the bytes `JSON.stringify(documentSource(doc))` would.
  */
 export class DocumentJson {
-  private readonly whole = new WeakMap<object, string>();
+  // A Map, not a WeakMap: it lives one batch, and a WeakMap's entries cost the garbage collector
+  // extra work in every young-generation pass (ephemerons).
+  private readonly whole = new Map<object, string>();
 
   /** The document as `JSON.stringify` writes it. */
   of(doc: { id: string }): string {

@@ -24,6 +24,13 @@ export interface TopicOutputs {
 const MAX_SEND_BYTES = 512 * 1024;
 
 /**
+ * kafkajs groups a send's messages by partition copying the partition's list for every message it
+ * adds, quadratic in the messages per send and partition (4.9 µs per message at 650 to one
+ * partition, 1.6 µs at 80); a send's own cost (request, LZ4 frame, answer) is spread over this many.
+ */
+const MAX_SEND_MESSAGES = 128;
+
+/**
  * The messages of one processed batch, keyed so each topic keeps per-key order (service, incident,
  * source). `json` holds the documents' texts when the bulk writer serialized them already.
  */
@@ -42,24 +49,27 @@ export function topicMessages(topics: OutputTopics, outputs: TopicOutputs, origi
   return list;
 }
 
-/** Splits topic messages into sends of bounded size, in order. */
-export function sliceForSend(list: TopicMessages[], maxBytes = MAX_SEND_BYTES): TopicMessages[][] {
+/** Splits topic messages into sends of bounded size and message count, in order. */
+export function sliceForSend(list: TopicMessages[], maxBytes = MAX_SEND_BYTES, maxMessages = MAX_SEND_MESSAGES): TopicMessages[][] {
   const sends: TopicMessages[][] = [];
   let current: TopicMessages[] = [];
   let bytes = 0;
+  let count = 0;
   for (const { topic, messages } of list) {
     let slice: Message[] = [];
     for (const m of messages) {
       const size = (typeof m.value === "string" ? m.value.length : (m.value?.length ?? 0)) + 64;
-      if (bytes + size > maxBytes && bytes > 0) {
+      if ((bytes + size > maxBytes || count >= maxMessages) && count > 0) {
         if (slice.length > 0) current.push({ topic, messages: slice });
         sends.push(current);
         current = [];
         slice = [];
         bytes = 0;
+        count = 0;
       }
       slice.push(m);
       bytes += size;
+      count += 1;
     }
     if (slice.length > 0) current.push({ topic, messages: slice });
   }

@@ -29,6 +29,13 @@ describe("sliceForSend", () => {
     const flat = sends.flat().flatMap((t) => t.messages.map((m) => `${t.topic}:${String(m.value).slice(0, 2)}`));
     expect(flat).toEqual([...messages.map((m) => `a:${m.value.slice(0, 2)}`), ...messages.slice(0, 3).map((m) => `b:${m.value.slice(0, 2)}`)]);
   });
+
+  it("bounds the messages of a send as well as its bytes", () => {
+    const messages = Array.from({ length: 300 }, (_, i) => ({ key: "k", value: `${i}` }));
+    const sends = sliceForSend([{ topic: "a", messages }], 1_000_000, 128);
+    expect(sends.map((send) => send.reduce((n, t) => n + t.messages.length, 0))).toEqual([128, 128, 44]);
+    expect(sends.flat().flatMap((t) => t.messages)).toEqual(messages);
+  });
 });
 
 describe("backoff", () => {
