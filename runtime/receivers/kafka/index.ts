@@ -3,4 +3,4 @@ export { createKafka, type KafkaConnection } from "./client";
 export { registerLz4Codec } from "./lz4-codec";
 export { payloadEncoding } from "./payload";
 export { KeyCachingPartitioner } from "./partitioner";
-export { encodeRecord, installRecordEncoder } from "./record-encoder";
+export { encodeRecord, installRecordEncoder, type RecordFields } from "./record-encoder";
