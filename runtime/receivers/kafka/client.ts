@@ -35,7 +35,8 @@ function pinoLogCreator(logger: Logger) {
 /** A kafkajs client with SASL/SCRAM and TLS as configured, the LZ4 codec registered and the fast record encoder in place. */
 export function createKafka(connection: KafkaConnection, logger: Logger): Kafka {
   registerLz4Codec();
-  if (!installRecordEncoder()) logger.warn("a Kafka producer sent before the record encoder was installed: kafkajs' slower encoder stays in use");
+  const encoder = installRecordEncoder();
+  if (!encoder.installed) logger.warn({ reason: encoder.reason }, "kafkajs' own record encoder stays in use (same bytes, slower)");
   const config: KafkaConfig = {
     clientId: connection.clientId,
     brokers: connection.brokers,

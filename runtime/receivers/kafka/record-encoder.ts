@@ -126,17 +126,24 @@ let installed = false;
 /**
  * Puts {@link encodeRecord} in place of kafkajs' record encoder. kafkajs (2.2.4, its last release)
  * loads a produce request version on first use and takes the record encoder from the module cache
- * then, so this works only before the process's first send: false when one came first (kafkajs'
- * encoder stays, which writes the same bytes).
+ * then, so this works only before the process's first send. Returns why it did not when one came
+ * first or kafkajs' files are laid out otherwise (kafkajs' encoder stays, which writes the same bytes):
+ * a faster path never stops the bridge.
  */
-export function installRecordEncoder(): boolean {
-  if (installed) return true;
-  const path = require.resolve(RECORD_MODULE);
-  if (PRODUCE_REQUEST_MODULES.some((request) => require.cache[require.resolve(request)] !== undefined)) return false;
-  const original = require(RECORD_MODULE) as RecordEncoder;
-  const cached = require.cache[path];
-  if (!cached) throw new Error(`kafkajs record encoder ${path} is not in the module cache`);
-  cached.exports = createRecordEncoder(original);
+export function installRecordEncoder(): { installed: true } | { installed: false; reason: string } {
+  if (installed) return { installed: true };
+  try {
+    const path = require.resolve(RECORD_MODULE);
+    if (PRODUCE_REQUEST_MODULES.some((request) => require.cache[require.resolve(request)] !== undefined)) {
+      return { installed: false, reason: "a Kafka producer sent before it was installed" };
+    }
+    const original = require(RECORD_MODULE) as RecordEncoder;
+    const cached = require.cache[path];
+    if (!cached) return { installed: false, reason: `${path} is not in the module cache` };
+    cached.exports = createRecordEncoder(original);
+  } catch (err) {
+    return { installed: false, reason: err instanceof Error ? err.message : String(err) };
+  }
   installed = true;
-  return true;
+  return { installed: true };
 }
