@@ -21,7 +21,7 @@ import type { SpanDetection } from "./span-detector";
  * Received detections wait in memory until the receiver's own event time has passed them (a window
  * close, a flush or a wall-clock tick), so a pipeline running behind judges a detection with the
  * windows of its time, not before its own logs show the failure. They are not in the checkpoint: a
- * restart loses at most one window's span evidence, like the other replicas' failing services. One
+ * restart loses those still waiting (see Known gaps in docs/architecture.md). One
  * can arrive after the incident it describes resolved there: it joins that incident as evidence (see
  * `IncidentManager.joinable`).
  */
