@@ -155,3 +155,12 @@ export interface WorkflowStore {
   /** Every workflow with a verdict: the counts in /metrics and the dismissals detection re-applies at start. */
   withVerdict(tenant: string): Promise<IncidentWorkflow[]>;
 }
+
+/** The workflows a detection replica follows: verdicts made through another process's API. */
+export interface WorkflowChanges {
+  /**
+   * `since` null: every workflow with a verdict. Otherwise every workflow (with a verdict or not, so
+   * an undone verdict is seen) whose `updatedAt` is at or after `since`, oldest first.
+   */
+  changedSince(tenant: string, since: string | null): Promise<IncidentWorkflow[]>;
+}

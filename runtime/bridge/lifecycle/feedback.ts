@@ -1,4 +1,4 @@
-import type { DetectionFeedback } from "../../../contracts/records";
+import type { DetectionFeedback, IncidentWorkflow } from "../../../contracts/records";
 import { poissonUpperTail } from "../detect/baseline";
 
 /**
@@ -67,4 +67,14 @@ export class Dismissals {
   list(): (Dismissal & { fingerprint: string })[] {
     return [...this.byFingerprint].map(([fingerprint, d]) => ({ fingerprint, ...d }));
   }
+}
+
+/**
+ * What a stored workflow means for detection: a "not an incident" verdict dismisses its fingerprint;
+ * any other state lifts a dismissal the incident may have had (a later "confirm" undoes it).
+ */
+export function feedbackOf(workflow: IncidentWorkflow): DetectionFeedback {
+  const { tenant, fingerprint, incidentId } = workflow;
+  if (workflow.verdict === "not_an_incident" && workflow.dismissed) return { tenant, fingerprint, incidentId, kind: "dismissed", ...workflow.dismissed };
+  return { tenant, fingerprint, incidentId, kind: "lifted", peakErrors: 0, services: [] };
 }

@@ -2,4 +2,4 @@ export { evidenceLimits, fingerprintOf, IncidentManager } from "./incident-manag
 export type { Detection } from "../detect/detection";
 export type { EvidenceLimits, TrackedIncident } from "./incident-manager";
 export { maxSeverity, severityOf } from "./severity";
-export { beyondDismissed, Dismissals, type Dismissal } from "./feedback";
+export { beyondDismissed, Dismissals, feedbackOf, type Dismissal } from "./feedback";

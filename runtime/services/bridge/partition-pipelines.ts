@@ -1,6 +1,7 @@
 import { BridgePipeline, detectionTuningSchema, pipelineStateSchema, repairEventClock, type BridgePipelineOptions } from "../../bridge/pipeline";
 import { createTemplateMiner, restoreTemplateMiner } from "../../bridge/template";
 import type { RedactionConfig } from "../../bridge/redact";
+import type { Dismissals } from "../../bridge/lifecycle";
 import type { CheckpointStore } from "./checkpoints";
 
 /** The detection state of one owned partition and the first offset it has not processed. */
@@ -18,6 +19,8 @@ export interface PartitionPipelinesOptions {
   tenantId: string;
   redaction?: RedactionConfig;
   checkpoints: CheckpointStore;
+  /** The replica's "not an incident" verdicts, shared by every pipeline it creates. */
+  dismissals: Dismissals;
   /** Wall clock: a checkpoint whose event clock lies beyond it is repaired on load. */
   now: () => Date;
   /** One line when a checkpoint is repaired. */
@@ -38,7 +41,8 @@ export class PartitionPipelines {
   constructor(private readonly options: PartitionPipelinesOptions) {}
 
   private fresh(): BridgePipeline {
-    return new BridgePipeline({ tenantId: this.options.tenantId, redaction: this.options.redaction, miner: createTemplateMiner() });
+    const { tenantId, redaction, dismissals } = this.options;
+    return new BridgePipeline({ tenantId, redaction, miner: createTemplateMiner(), dismissals });
   }
 
   /**
@@ -63,6 +67,7 @@ export class PartitionPipelines {
         tenantId: this.options.tenantId,
         redaction: this.options.redaction,
         miner: restoreTemplateMiner(state.miner),
+        dismissals: this.options.dismissals,
       };
       runtime = { pipeline: BridgePipeline.restore(options, state), nextOffset: BigInt(checkpoint.nextOffset), caughtUp: false };
     } else {

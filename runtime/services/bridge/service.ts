@@ -8,7 +8,8 @@ import { createKafka, KeyCachingPartitioner } from "../../receivers/kafka";
 import { DEFAULT_BACKOFF, retryWithBackoff } from "../../sinks";
 import { LOG_INDEX_PATTERN } from "../../../contracts/opensearch/index-names";
 import { DetectionMetrics } from "../../runner";
-import { createOpenSearchClient, ensureIndexLifecycle, isRetriable, reasonOf } from "../../store/opensearch";
+import { Dismissals } from "../../bridge/lifecycle";
+import { createOpenSearchClient, ensureIndexLifecycle, isRetriable, OpenSearchWorkflowStore, reasonOf } from "../../store/opensearch";
 import { every } from "../periodic";
 import { createPartitionWork, type ConsumedTopic } from "./batch-handler";
 import { CheckpointStore } from "./checkpoints";
@@ -16,6 +17,7 @@ import type { BridgeConfig } from "./config";
 import { startOpsServer } from "./http";
 import { createBridgeMetrics } from "./metrics";
 import { PartitionPipelines } from "./partition-pipelines";
+import { VerdictFollower } from "./verdicts";
 
 export interface RunningBridge {
   /** Drains: finishes (or abandons uncommitted) the batch in flight, commits, disconnects. */
@@ -37,9 +39,15 @@ export interface BridgeClock {
   now: () => Date;
   /** How often the wall clock moves detection on while no traffic arrives. */
   tickMs: number;
+  /**
+   * How often the replica reads the verdicts people made since its last read. A verdict reaches
+   * detection within this delay; 30 s costs one small search per replica.
+   */
+  verdictRefreshMs?: number;
 }
 
 const DEFAULT_CLOCK: BridgeClock = { now: () => new Date(), tickMs: 1000 };
+const DEFAULT_VERDICT_REFRESH_MS = 30_000;
 
 export async function startBridge(config: BridgeConfig, logger: Logger, registry: Registry, clock: BridgeClock = DEFAULT_CLOCK): Promise<RunningBridge> {
   const { now } = clock;
@@ -86,6 +94,17 @@ export async function startBridge(config: BridgeConfig, logger: Logger, registry
     logger.info({ lifecycle: result }, "index lifecycle ensured");
   });
 
+  // "Not an incident" verdicts, read before the first record so a restart cannot reopen a dismissed fingerprint.
+  const dismissals = new Dismissals(config.tenantId);
+  const verdicts = new VerdictFollower({
+    tenantId: config.tenantId,
+    dismissals,
+    source: new OpenSearchWorkflowStore(opensearch),
+    warn: (details, line) => logger.warn(details, line),
+    info: (details, line) => logger.info(details, line),
+  });
+  await verdicts.refresh();
+
   const kafka = createKafka({ ...config.kafka, clientId: `logclaw-bridge-${config.tenantId}` }, logger);
   // Java-compatible murmur2 partitioning, the same as every other Kafka client on the tenant cluster
   // (each key's partition remembered: the bridge sends one enriched-logs message per log).
@@ -112,6 +131,7 @@ export async function startBridge(config: BridgeConfig, logger: Logger, registry
       tenantId: config.tenantId,
       redaction: config.tenant?.redaction,
       checkpoints,
+      dismissals,
       now,
       warn: (details, line) => logger.warn({ topic, ...details }, line),
     });
@@ -213,6 +233,9 @@ export async function startBridge(config: BridgeConfig, logger: Logger, registry
     eachBatch: work.eachBatch,
   });
   const stopTicking = every(clock.tickMs, logger, "could not advance detection on the wall clock", work.tick);
+  const stopFollowing = every(clock.verdictRefreshMs ?? DEFAULT_VERDICT_REFRESH_MS, logger, "could not refresh incident verdicts", async () => {
+    await verdicts.refresh();
+  });
   logger.info({ topics: [...inputs.keys()], group: config.kafka.groupId, instance: config.instanceId }, "bridge consuming");
 
   let stopping: Promise<void> | null = null;
@@ -220,6 +243,7 @@ export async function startBridge(config: BridgeConfig, logger: Logger, registry
     stopping ??= (async () => {
       draining = true;
       stopTicking();
+      stopFollowing();
       logger.info("draining");
       const deadline = setTimeout(() => abort.abort(), config.drainTimeoutMs);
       try {

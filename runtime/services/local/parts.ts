@@ -1,7 +1,7 @@
 import { createApiRouter } from "../../api";
 import { TICKET_MIGRATIONS } from "../../store/sqlite/tickets";
 import { SqliteWorkflowStore, WORKFLOW_MIGRATIONS } from "../../store/sqlite/workflow";
-import { Dismissals } from "../../bridge/lifecycle";
+import { Dismissals, feedbackOf } from "../../bridge/lifecycle";
 import type { DetectionFeedback } from "../../../contracts/records";
 import type { LocalModeFactory } from "./local-mode";
 import { loadPipeline } from "./pipeline-state";
@@ -17,11 +17,7 @@ export function createLocalModeFactory(env: NodeJS.ProcessEnv): LocalModeFactory
       // People's "not an incident" verdicts: the workflow store is their record, re-applied at every start.
       const dismissals = new Dismissals(tenant.id);
       const workflow = new SqliteWorkflowStore(db);
-      for (const w of await workflow.withVerdict(tenant.id)) {
-        if (w.verdict === "not_an_incident" && w.dismissed) {
-          dismissals.apply({ tenant: tenant.id, fingerprint: w.fingerprint, incidentId: w.incidentId, kind: "dismissed", ...w.dismissed });
-        }
-      }
+      for (const w of await workflow.withVerdict(tenant.id)) dismissals.apply(feedbackOf(w));
       const { pipeline, save } = loadPipeline(config.dataDir, tenant.id, logger, now().getTime(), dismissals);
       const host = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
       const ticketing = createLocalTicketing({

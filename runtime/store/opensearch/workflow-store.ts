@@ -1,16 +1,24 @@
 import type { Client } from "@opensearch-project/opensearch";
-import type { WorkflowStore } from "../../ports/stores";
+import type { WorkflowChanges, WorkflowStore } from "../../ports/stores";
 import type { IncidentWorkflow } from "../../../contracts/records";
 import { WORKFLOW_INDEX } from "../../../contracts/opensearch/index-names";
 import { createIndexIfMissing, statusOf } from "./errors";
 
 /** Only the keys queried are mapped; the rest stays in `_source`. */
 const keyword = { type: "keyword" as const };
+const WORKFLOW_PROPERTIES = {
+  tenant: keyword,
+  incidentId: keyword,
+  fingerprint: keyword,
+  verdict: keyword,
+  // The bridge reads the workflows changed since its last look (runtime/services/bridge/verdicts.ts).
+  updatedAt: { type: "date" as const },
+};
 const WORKFLOW_INDEX_BODY = {
   settings: { number_of_shards: 1 },
   mappings: {
     dynamic: "false" as const,
-    properties: { tenant: keyword, incidentId: keyword, fingerprint: keyword, verdict: keyword },
+    properties: WORKFLOW_PROPERTIES,
   },
 };
 
@@ -21,10 +29,12 @@ const idOf = (tenant: string, incidentId: string) => `${tenant}:${incidentId}`;
 
 export async function ensureWorkflowIndex(client: Client): Promise<void> {
   await createIndexIfMissing(() => client.indices.create({ index: WORKFLOW_INDEX, body: WORKFLOW_INDEX_BODY }));
+  // An index created before a key was mapped gains it (mappings only grow); documents saved from now on are indexed by it.
+  await client.indices.putMapping({ index: WORKFLOW_INDEX, body: { properties: WORKFLOW_PROPERTIES } });
 }
 
 /** {@link WorkflowStore} on `logclaw-incident-workflow`; writes refresh at once so the next read sees them. */
-export class OpenSearchWorkflowStore implements WorkflowStore {
+export class OpenSearchWorkflowStore implements WorkflowStore, WorkflowChanges {
   constructor(private readonly client: Client) {}
 
   async get(tenant: string, incidentId: string): Promise<IncidentWorkflow | null> {
@@ -53,6 +63,19 @@ export class OpenSearchWorkflowStore implements WorkflowStore {
       index: WORKFLOW_INDEX,
       ignore_unavailable: true,
       body: { size: MAX_VERDICTS, query: { bool: { filter: [{ term: { tenant } }, { exists: { field: "verdict" } }] } } },
+    });
+    return (response.body.hits.hits ?? []).map((hit) => hit._source as unknown as IncidentWorkflow);
+  }
+
+  async changedSince(tenant: string, since: string | null): Promise<IncidentWorkflow[]> {
+    const filter: Record<string, unknown>[] = [{ term: { tenant } }];
+    if (since === null) filter.push({ exists: { field: "verdict" } });
+    else filter.push({ range: { updatedAt: { gte: since } } });
+    const response = await this.client.search({
+      index: WORKFLOW_INDEX,
+      // The ticketing agent creates the index with its first workflow: until then there is nothing to read.
+      ignore_unavailable: true,
+      body: { size: MAX_VERDICTS, sort: [{ updatedAt: { order: "asc", unmapped_type: "date" } }], query: { bool: { filter } } },
     });
     return (response.body.hits.hits ?? []).map((hit) => hit._source as unknown as IncidentWorkflow);
   }
