@@ -50,10 +50,16 @@ export class VerdictFollower {
       this.failing = false;
       this.options.info({}, "incident verdicts readable again");
     }
+    const before = this.newest === null ? Number.NEGATIVE_INFINITY : Date.parse(this.newest);
+    let fresh = 0;
     for (const workflow of changed) {
       dismissals.apply(feedbackOf(workflow));
-      if (this.newest === null || Date.parse(workflow.updatedAt) > Date.parse(this.newest)) this.newest = workflow.updatedAt;
+      const at = Date.parse(workflow.updatedAt);
+      if (at > before) fresh += 1;
+      if (this.newest === null || at > Date.parse(this.newest)) this.newest = workflow.updatedAt;
     }
+    // Only workflows not seen before: the overlap re-reads the last minute on every refresh.
+    if (fresh > 0) this.options.info({ workflows: fresh, dismissed: dismissals.list().length }, "applied incident verdicts");
     return true;
   }
 }
