@@ -96,16 +96,14 @@ export function openSearchRoles(): Record<string, { clusterPermissions: string[]
         "cluster:admin/opendistro/ism/policy/get",
         "cluster:admin/opendistro/ism/policy/write",
       ],
-      // Refresh: before publishing incident events the bridge makes their sample logs searchable
-      // (the log indices refresh only every 30 s on their own).
-      indexPermissions: [{ indexPatterns: ["logclaw-*"], allowedActions: ["crud", "create_index", "indices_monitor", "indices:admin/refresh*"] }],
+      indexPermissions: [{ indexPatterns: ["logclaw-*"], allowedActions: ["crud", "create_index", "indices_monitor"] }],
     },
     [OPENSEARCH_USERS.ticketing]: {
       clusterPermissions: ["cluster_monitor", "cluster_composite_ops_ro"],
       indexPermissions: [
         // Spans: the API's exemplar traces (`/api/traces/:traceId`, `/api/incidents/:id/traces`).
         { indexPatterns: [LOGS_INDEX_PATTERN, SPAN_INDEX_PATTERN], allowedActions: ["read", "search"] },
-        // Workflow: the API stores people's actions and verdicts there.
+        // Workflow: the API stores people's actions and verdicts; the bridge reads verdicts under its logclaw-* grant.
         { indexPatterns: [INCIDENTS_INDEX, TICKETS_INDEX, WORKFLOW_INDEX], allowedActions: ["crud", "create_index"] },
       ],
     },
