@@ -11,7 +11,7 @@ import { ensureWorkflowIndex, OpenSearchWorkflowStore } from "../../../../runtim
 import { freePort } from "../../../support/servers/processes";
 import { readServersState } from "../../../support/servers";
 import { otlp, traffic, type TestLog } from "../../bridge/support";
-import { bridgeEnv, caughtUp, createScopeTopics, kafkaFor, newScope, openSearchFor, produceRaw, readTopic, topicSize, waitFor, type BridgeScope } from "./harness";
+import { bridgeEnv, caughtUp, connectClients, createScopeTopics, newScope, produceRaw, readTopic, topicSize, waitFor, type BridgeScope } from "./harness";
 
 const servers = readServersState();
 const MIN = 60_000;
@@ -43,6 +43,7 @@ let kafka: Kafka;
 let admin: Admin;
 let producer: Producer;
 let opensearch: Client;
+let clients: Awaited<ReturnType<typeof connectClients>>;
 /** Frozen before anything is produced: windows close on event time alone, as on a replay. */
 const wallMs = Date.now() - 1000;
 const lanes: Lane[] = [];
@@ -84,20 +85,14 @@ async function replay(lane: Lane, part: readonly TestLog[]): Promise<void> {
 }
 
 beforeAll(async () => {
-  kafka = kafkaFor(servers);
-  admin = kafka.admin();
-  producer = kafka.producer();
-  opensearch = openSearchFor(servers);
-  await admin.connect();
-  await producer.connect();
+  clients = await connectClients(servers);
+  ({ kafka, admin, producer, opensearch } = clients);
   await ensureWorkflowIndex(opensearch);
 });
 
 afterAll(async () => {
   for (const lane of lanes) await lane.bridge.stop();
-  await producer?.disconnect();
-  await admin?.disconnect();
-  await opensearch?.close();
+  await clients?.close();
 });
 
 describe("'not an incident' verdicts in the Kafka bridge (real Kafka and OpenSearch)", () => {
