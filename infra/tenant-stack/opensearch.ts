@@ -96,7 +96,9 @@ export function openSearchRoles(): Record<string, { clusterPermissions: string[]
         "cluster:admin/opendistro/ism/policy/get",
         "cluster:admin/opendistro/ism/policy/write",
       ],
-      indexPermissions: [{ indexPatterns: ["logclaw-*"], allowedActions: ["crud", "create_index", "indices_monitor"] }],
+      // Refresh: before publishing incident events the bridge makes their sample logs searchable
+      // (the log indices refresh only every 30 s on their own).
+      indexPermissions: [{ indexPatterns: ["logclaw-*"], allowedActions: ["crud", "create_index", "indices_monitor", "indices:admin/refresh*"] }],
     },
     [OPENSEARCH_USERS.ticketing]: {
       clusterPermissions: ["cluster_monitor", "cluster_composite_ops_ro"],

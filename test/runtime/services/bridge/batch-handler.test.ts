@@ -3,6 +3,7 @@ import type { EachBatchPayload, KafkaMessage, Producer } from "kafkajs";
 import pino from "pino";
 import { Registry } from "prom-client";
 import { describe, expect, it } from "vitest";
+import { Dismissals } from "../../../../runtime/bridge/lifecycle";
 import { DetectionMetrics } from "../../../../runtime/runner";
 import { createPartitionWork } from "../../../../runtime/services/bridge/batch-handler";
 import type { CheckpointStore, CheckpointToSave } from "../../../../runtime/services/bridge/checkpoints";
@@ -48,7 +49,7 @@ function setup(batchMaxMessages: number) {
   const gate = new GatedBulk();
   const saved: CheckpointToSave[] = [];
   const checkpoints = { load: async () => null, save: async (_p: number, c: CheckpointToSave) => void saved.push(c) } as unknown as CheckpointStore;
-  const pipelines = new PartitionPipelines({ tenantId: "t", checkpoints, now: () => new Date(NOW), warn: () => undefined });
+  const pipelines = new PartitionPipelines({ tenantId: "t", checkpoints, now: () => new Date(NOW), warn: () => undefined, dismissals: new Dismissals("t") });
   const opensearch = { bulk: gate.bulk, indices: { refresh: async () => ({}) } } as unknown as Client;
   const producer = { sendBatch: async () => [] } as unknown as Producer;
   const registry = new Registry();
