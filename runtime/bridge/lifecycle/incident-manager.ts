@@ -321,7 +321,12 @@ export class IncidentManager {
       changed = true;
     }
     i.occurrences += 1;
-    if (d.score > 0) i.peakErrors = Math.max(i.peakErrors ?? 0, evidenceOf(d));
+    // The peak is what a person judges the incident by (a "not an incident" verdict dismisses up to
+    // it), so a higher one is published, not only kept here.
+    if (d.score > 0 && evidenceOf(d) > (i.peakErrors ?? 0)) {
+      i.peakErrors = evidenceOf(d);
+      changed = true;
+    }
     t.lastEvidenceMs = Math.max(t.lastEvidenceMs, d.lastSeenMs, d.detectedAtMs);
     i.lastSeen = iso(Math.max(Date.parse(i.lastSeen), d.lastSeenMs));
     for (const id of d.templateIds) if (!t.templateIds.includes(id)) t.templateIds.push(id);

@@ -58,6 +58,21 @@ describe("'not an incident' feedback in detection", () => {
     }
   });
 
+  it("publishes the peak a burst reaches after opening, so a verdict on what was published covers the whole burst", () => {
+    // Started mid-window: the incident opens on a partial window and the full one comes after.
+    const offset = 7_000;
+    const p = pipeline();
+    const all = [...steady, ...burst(T0 + 4 * MIN + offset, 4), ...burst(T0 + 35 * MIN + offset, 4)];
+    const cut = T0 + 8 * MIN;
+    const before = run(p, all.filter((l) => l.at < cut), false).events;
+    const [incident] = opened(before);
+    expect(incident.peakErrors).toBeLessThan(50);
+    const last = before.filter((e) => e.incident.id === incident.id).at(-1)!.incident;
+    expect(last.peakErrors).toBe(50);
+    p.applyFeedback(dismissal(last));
+    expect(opened(run(p, all.filter((l) => l.at >= cut)).events)).toEqual([]);
+  });
+
   it("without the verdict the same replay does open again (the test above is not vacuous)", () => {
     const p = pipeline();
     const { first, second } = phases(burst(T0 + 35 * MIN, 4));
