@@ -1,6 +1,8 @@
 import type { Incident, Signal } from "../../../contracts/records";
 import { blastRadius, findRootCause, groupByRootCause, type Correlator, type FailingService, type PropagationView, type RootGroup } from "../correlate";
 import type { Detection } from "./detection";
+import { rootMixOnly } from "./mix-root";
+import type { SpanDetection } from "./span-detector";
 import type { DetectionTuning } from "./tuning";
 import { compositeScore, evaluateWindow, newServiceHistory, round, scoreTemplateMix, type ServiceHistory, type ServiceWindow, type WindowFinding } from "./window";
 
@@ -52,13 +54,18 @@ export class WindowDetector {
     if (!this.history.has(service)) this.history.set(service, newServiceHistory(timeMs));
   }
 
-  /** Closes window `index`; each detection goes to `emit` at once, since later ones depend on the incidents it changes. */
+  /**
+   * Closes window `index`; each detection goes to `emit` at once, since later ones depend on the
+   * incidents it changes. `spans` is the same window's span verdict (null: none anomalous, or no spans
+   * here): it roots a detection whose only evidence is the template mix (`rootMixOnly`).
+   */
   close(
     index: number,
     services: ReadonlyMap<string, ServiceWindow>,
     correlator: Correlator,
     incidents: OpenIncidents,
     emit: (d: Detection) => void,
+    spans: SpanDetection | null = null,
   ): WindowOutcome {
     const endMs = (index + 1) * this.tuning.windowMs;
     const findings = new Map<string, WindowFinding>();
@@ -93,7 +100,7 @@ export class WindowDetector {
       // consumes (known here only from context summaries) is that pipeline's to open, and it learns
       // these symptoms from this window's summary; opening here too would split one failure in two.
       if (!this.owns(group.root) && correlator.hasLogged(group.root)) continue;
-      emit(this.groupDetection(group, findings, services, view, index));
+      emit(rootMixOnly(this.groupDetection(group, findings, services, view, index), spans, incidents.openFor(group.root) !== undefined));
     }
 
     const roots = new Set(groups.map((g) => g.root));

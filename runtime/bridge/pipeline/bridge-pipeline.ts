@@ -124,14 +124,14 @@ export class BridgePipeline {
     return this.s.clock.windowOf(timeMs);
   }
 
-  /** Closes windows up to `through` (inclusive), oldest first: logs, then spans, then quiet incidents resolve. */
+  /** Closes windows up to `through` (inclusive), oldest first: spans judged (they root a mix-only log detection), logs, then spans emitted, then quiet incidents resolve. */
   private closeWindows(through: number, result: BatchResult): void {
     const { windows, detector, correlator, incidents, spans, clock, tuning, handover, ownership } = this.s;
     for (const w of windows.take(through)) {
-      const outcome = detector.close(w.index, w.services, correlator, incidents, (d) => this.emit(d, result));
+      const span = spans.close(w.index);
+      const outcome = detector.close(w.index, w.services, correlator, incidents, (d) => this.emit(d, result), span);
       this.emit(handover.takeIncoming(ownership, w.endMs), result);
-      const span = handover.route(spans.close(w.index), ownership);
-      if (span !== null) this.emit(span, result);
+      this.emit(handover.route(span, ownership) ?? [], result);
       result.incidentEvents.push(...incidents.resolveQuiet(w.endMs));
       correlator.summarize(w.startMs, tuning.windowMs, outcome.failing, outcome.services, handover.takeOutgoing());
     }
