@@ -74,6 +74,8 @@ export interface MixHistory {
   since?: number;
   /** Windows the latest test pooled: a window waits at least that long before it is learned. */
   span?: number;
+  /** First window pooled by the first significant test of the current streak: when the shift began. */
+  onset?: number;
   /**
    * Decayed records of the service over the windows since each template entered the baseline: a
    * template's share is its count over its own exposure, so one that appeared an hour into the
@@ -257,6 +259,8 @@ export function recordMix(
   failing = false,
 ): void {
   if (!verdict.pooling) h.streak = significant ? h.streak + 1 : 0;
+  if (h.streak === 0) delete h.onset;
+  else if (significant && h.streak === 1) h.onset = index - (h.span ?? 1) + 1;
   const own = h.recent.find((r) => r.index === index)?.counts ?? {};
   if (significant) {
     h.pending = [];

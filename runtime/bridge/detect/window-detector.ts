@@ -155,7 +155,7 @@ export class WindowDetector {
       template: source.template,
       score: Math.max(...members.map((m) => m.score)),
       signals: mergeSignals(members.map((m) => m.signals)),
-      firstSeenMs: Math.min(...windows.map((w) => w.firstErrorMs ?? endMs)),
+      firstSeenMs: Math.min(...windows.map((w) => w.firstErrorMs ?? endMs), ...members.map((m) => m.finding.onsetMs ?? endMs)),
       detectedAtMs: endMs,
       lastSeenMs: Math.max(...windows.map((w) => w.lastErrorMs ?? 0), index * this.tuning.windowMs),
       traceIds: [...new Set(windows.flatMap((w) => w.errorTraces))].slice(0, this.tuning.maxTraceIds),

@@ -153,6 +153,8 @@ export interface WindowFinding {
   familyPhrase: string;
   templateId: string;
   template: string;
+  /** Start of the first window of a template-mix shift that triggered this finding: its evidence begins there, not in this window. */
+  onsetMs?: number;
 }
 
 /** Noisy-OR: independent pieces of evidence, each weight the chance it alone means a failure. */
@@ -327,6 +329,7 @@ export function scoreTemplateMix(
     if (h.streak < OPEN_STREAK || f.triggered) continue;
     f.triggered = true;
     f.family = "template_mix";
+    f.onsetMs = (h.onset ?? index) * tuning.windowMs;
     const lead = v.appeared[0] ?? v.vanished[0] ?? v.grown[0];
     f.templateId = lead?.templateId ?? "";
     f.template = lead === undefined ? "" : (w.mixTemplates?.[lead.templateId] ?? h.texts[lead.templateId] ?? "");

@@ -202,7 +202,7 @@ export class IncidentManager {
           t.incident.status === "resolved" &&
           t.resolvedAtMs !== null &&
           d.detectedAtMs >= t.openedAtMs &&
-          d.detectedAtMs < t.resolvedAtMs &&
+          (t.incident.rootCauseService === d.rootCauseService ? Math.min(d.firstSeenMs, d.detectedAtMs) : d.detectedAtMs) < t.resolvedAtMs &&
           (t.incident.rootCauseService === d.rootCauseService || involves(t)),
       )
     );

@@ -225,6 +225,23 @@ describe("template mix test", () => {
     expect(JSON.stringify(h.counts)).not.toBe(before);
   });
 
+  it("remembers where a shift began: the first window its first significant test pooled, kept through the streak", () => {
+    const rng = new Random(47);
+    const h = warm(rng, 30);
+    const shifted = { hit: 0, miss: 0.2, list: 0.8 };
+    const start = index + 1;
+    while (h.streak < 1) step(h, window(rng, 25, shifted, LINES));
+    const onset = h.onset as number;
+    // The first significant test pooled the shift's first window, and possibly normal ones before it.
+    expect(onset).toBeLessThanOrEqual(start);
+    expect(onset).toBeGreaterThan(start - MAX_POOLED_WINDOWS);
+    while (h.streak < OPEN_STREAK) step(h, window(rng, 25, shifted, LINES));
+    expect(h.onset).toBe(onset);
+    for (let i = 0; i < 2 * POOLED_WINDOWS; i++) step(h, window(rng, 25, MIX, LINES));
+    expect(h.streak).toBe(0);
+    expect(h.onset).toBeUndefined();
+  });
+
   it("never learns the lines of a window in which the service was failing", () => {
     const rng = new Random(49);
     const h = warm(rng, 30);
