@@ -29,18 +29,30 @@ const enum Has {
   /** `b` or `B`. */
   B = 512,
   LowerX = 1024,
+  /** Thirteen decimal digits, consecutive ones at most one space or dash apart: the least a card number needs. */
+  CardDigits = 2048,
 }
 
 function charactersOf(text: string): number {
   let has = 0;
   let digits = 0;
+  // Digits of the current card-like run; `separated` when the character before was its one space or dash.
+  let cardDigits = 0;
+  let separated = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c >= 48 && c <= 57) {
       if (++digits === 4) has |= Has.DigitRun;
+      if (++cardDigits === 13) has |= Has.CardDigits;
+      separated = false;
       continue;
     }
     digits = 0;
+    if ((c === 32 || c === 45) && cardDigits > 0 && !separated) separated = true;
+    else {
+      cardDigits = 0;
+      separated = false;
+    }
     switch (c) {
       case 64:
         has |= Has.At;
@@ -125,7 +137,8 @@ const RULES: Record<RedactionRule, Replacement[]> = {
       // 13-19 digits, optionally grouped by spaces or dashes; Luhn keeps order ids and timestamps out.
       pattern: /\b\d(?:[ -]?\d){12,18}\b/g,
       replace: (m) => (luhn(m.replace(/[ -]/g, "")) ? mark("card") : m),
-      mayMatch: (_t, has) => (has & Has.DigitRun) !== 0,
+      // Four digits in a row as well: the rule has always been tried only then (a card written a digit per group stays as is).
+      mayMatch: (_t, has) => (has & (Has.DigitRun | Has.CardDigits)) === (Has.DigitRun | Has.CardDigits),
     },
   ],
   token: [

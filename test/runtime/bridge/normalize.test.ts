@@ -148,6 +148,13 @@ describe("redaction", () => {
     ["mail jane.doe@example.com now", "mail [REDACTED:email] now"],
     ["card 4111 1111 1111 1111 declined", "card [REDACTED:card] declined"],
     ["order 1234567890123 placed", "order 1234567890123 placed"],
+    // Card layouts the one-scan prefilter must let through: dashes, no separators, a digit per group, at the edges.
+    ["paid 4111-1111-1111-1111.", "paid [REDACTED:card]."],
+    ["4111111111111111", "[REDACTED:card]"],
+    ["span 5f2a0c9e1b3d4a77 card 4111 1111 1111 1111", "span 5f2a0c9e1b3d4a77 card [REDACTED:card]"],
+    // Two separators in a row end a card number.
+    ["card 4111  1111 1111 1111", "card 4111  1111 1111 1111"],
+    ["card 4111 -1111-1111-1111", "card 4111 -1111-1111-1111"],
     ["Authorization: Bearer abc.def-123", "Authorization: Bearer [REDACTED:token]"],
     ["jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig", "jwt [REDACTED:token]"],
     ["login password=hunter2 user=bob", "login password=[REDACTED:password] user=bob"],
