@@ -60,6 +60,44 @@ const VARIABLE_INFO: TokenInfo = {
   unit: false,
 };
 
+/** Nodes a `Signatures` trie holds before it starts over (a bound for logs whose words never repeat). */
+const MAX_SIGNATURE_NODES = 20_000;
+
+interface SignatureNode {
+  next: Map<string, SignatureNode> | null;
+  /** `keys.join(SHAPE_SEPARATOR)` of the keys that lead here, once asked for. */
+  signature: string | null;
+}
+
+/**
+ * A shape's signature (its keys joined), from a trie over the keys: a message's keys are the
+ * classifier's memoized strings, whose hashes V8 keeps, so walking the trie costs a few small Map
+ * lookups where joining built a new string per message and hashed it again for the shape memo.
+ */
+class Signatures {
+  private root: SignatureNode = { next: null, signature: null };
+  private nodes = 0;
+
+  of(keys: readonly string[]): string {
+    if (this.nodes >= MAX_SIGNATURE_NODES) {
+      this.root = { next: null, signature: null };
+      this.nodes = 0;
+    }
+    let node = this.root;
+    for (let i = 0; i < keys.length; i++) {
+      const next = (node.next ??= new Map());
+      let child = next.get(keys[i]);
+      if (child === undefined) {
+        child = { next: null, signature: null };
+        next.set(keys[i], child);
+        this.nodes++;
+      }
+      node = child;
+    }
+    return (node.signature ??= keys.join(SHAPE_SEPARATOR));
+  }
+}
+
 /** Index key of a cluster or message: its position count and first key. */
 function firstKey(keys: readonly string[], length = keys.length): string {
   return `${length}${SHAPE_SEPARATOR}${keys[0] ?? ""}`;
@@ -136,13 +174,14 @@ class OnlineMiner implements TemplateMiner {
   private tick = 0;
   private nextSeq = 0;
   private readonly classifier = new TokenClassifier();
+  private readonly signatures = new Signatures();
 
   constructor(private readonly options: ResolvedTemplateMinerOptions) {}
 
   add(message: string): MinedTemplate {
     this.tick++;
     const shape = this.shapeOf(message);
-    const signature = shape.keys.join(SHAPE_SEPARATOR);
+    const signature = this.signatures.of(shape.keys);
     if (shape.values) for (const value of shape.values) this.rememberValue(value);
     let cluster = this.shapes.get(signature);
     let isNew = false;
