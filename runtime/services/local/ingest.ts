@@ -7,7 +7,7 @@ import { ReceiverOverloadedError, type OtlpEncoding, type OtlpExportResult, type
 import { DetectionMetrics, PipelineRunner, type DeliveredBatch, type DetectionCore, type LogStoreSize, type PipelineSinks, type ProcessedBatch } from "../../runner";
 import type { SqliteIncidentStore } from "../../store/sqlite/incidents";
 import type { LogWriter } from "../../store/sqlite/log-writer";
-import { logRowsOf, rowSetsOf, type LogBatchRows } from "../../store/sqlite/logs";
+import { logRowsOf, type LogRows } from "../../store/sqlite/logs";
 import type { SqliteSpanStore } from "../../store/sqlite/spans";
 import { WriteQueue } from "./write-queue";
 
@@ -48,10 +48,10 @@ export class LocalIngest implements OtlpSink {
   private readonly detection: DetectionMetrics;
   private readonly runner: PipelineRunner;
   private readonly sinks: PipelineSinks;
-  private readonly logQueue: WriteQueue<LogBatchRows>;
+  private readonly logQueue: WriteQueue<LogRows>;
 
   constructor(private readonly options: LocalIngestOptions) {
-    const queue = new WriteQueue<LogBatchRows>({ commit: (batches) => options.logWriter.store(rowSetsOf(batches)), maxRecords: options.maxQueuedRecords });
+    const queue = new WriteQueue<LogRows>({ commit: (rowSets) => options.logWriter.store(rowSets), maxRecords: options.maxQueuedRecords });
     this.logQueue = queue;
     new Gauge({
       name: "logclaw_local_write_queue_records",
@@ -77,8 +77,7 @@ export class LocalIngest implements OtlpSink {
         write: async (documents) => {
           // Stored before the request is answered: retention counts from this (received) time. The rows
           // are built here, so the writer (possibly another thread) only binds them.
-          const receivedMs = options.now().getTime();
-          await this.logQueue.write({ docs: documents, receivedMs, rows: logRowsOf(documents, receivedMs) }, documents.length);
+          await this.logQueue.write(logRowsOf(documents, options.now().getTime()), documents.length);
           options.onDocuments(documents);
           return { stored: documents.length, refused: [] };
         },

@@ -1,4 +1,4 @@
-/** Items waiting for one commit, with the promises of the requests that handed them in. */
+/** Items handed in during one turn of the event loop, with the promises of the requests that handed them in. */
 interface Pending<T> {
   item: T;
   size: number;
@@ -7,20 +7,26 @@ interface Pending<T> {
 }
 
 export interface WriteQueueOptions<T> {
-  /** Stores all the items in one transaction; resolves once they are committed, rejects if none are. */
+  /**
+   * Stores all the items in one transaction; resolves once they are committed, rejects if none are.
+   * Called again before an earlier call settled: the writer commits in call order (the writer thread
+   * folds everything handed to it during its previous commit into the next transaction).
+   */
   commit: (items: readonly T[]) => Promise<void>;
   /** Records (summed item sizes) the queue holds at most, waiting or being committed; `isFull` says when a request must wait. */
   maxRecords: number;
 }
 
 /**
- * Group commit for the embedded store: one commit at a time, and what requests hand in meanwhile is
- * committed together in the next transaction, started at the turn of the event loop after the
- * previous one ends (so requests that arrive together share it). Every request is answered once its
- * own items are committed (an acknowledgement still means stored). One transaction for many
- * requests pays the commit, the write-ahead-log frames of the pages every batch touches (index
- * tails) and the full-text segment once instead of per request; the busier the writer, the larger
- * its transactions.
+ * The bounded hand-over from the receivers to the embedded store's writer: what requests hand in
+ * during one turn of the event loop goes to the writer together, at the turn's end, without waiting
+ * for earlier commits; every request is answered once its own items are committed (an
+ * acknowledgement still means stored). The writer groups further: the writer thread commits, in one
+ * transaction, everything that reached it while its previous transaction ran, so the next
+ * transaction starts the moment the previous one ends, whether or not the event loop is busy
+ * decoding a request. One transaction for many requests pays the commit, the write-ahead-log frames
+ * of the pages every batch touches (index tails) and the full-text segment once instead of per
+ * request; the busier the writer, the larger its transactions.
  *
  * The queue is bounded by records: a caller checks `isFull()` before taking a request on, and answers
  * the client "retry later" instead of holding more in memory than `maxRecords`.
@@ -29,7 +35,6 @@ export class WriteQueue<T> {
   private pending: Pending<T>[] = [];
   private queued = 0;
   private scheduled = false;
-  private committing: Promise<void> | null = null;
 
   constructor(private readonly options: WriteQueueOptions<T>) {}
 
@@ -47,19 +52,12 @@ export class WriteQueue<T> {
     return new Promise((done, fail) => {
       this.pending.push({ item, size, done, fail });
       this.queued += size;
-      this.schedule();
-    });
-  }
-
-  private schedule(): void {
-    if (this.scheduled || this.committing) return;
-    this.scheduled = true;
-    // After the I/O callbacks of this turn: requests that arrived together share the commit.
-    setImmediate(() => {
-      this.scheduled = false;
-      this.committing = this.commit().finally(() => {
-        this.committing = null;
-        if (this.pending.length > 0) this.schedule();
+      if (this.scheduled) return;
+      this.scheduled = true;
+      // After the I/O callbacks of this turn: requests that arrived together go to the writer together.
+      setImmediate(() => {
+        this.scheduled = false;
+        void this.commit();
       });
     });
   }

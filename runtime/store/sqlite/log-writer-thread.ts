@@ -5,7 +5,8 @@ import type { LogWriter } from "./log-writer";
 import type { LogRows } from "./logs";
 
 export type WriterRequest = { type: "store"; id: number; rowSets: readonly LogRows[] } | { type: "close" };
-export type WriterReply = { type: "ready" } | { type: "stored"; id: number } | { type: "failed"; id: number; message: string };
+/** `ids`: the store requests the thread committed (or failed) together in one transaction. */
+export type WriterReply = { type: "ready" } | { type: "stored"; ids: number[] } | { type: "failed"; ids: number[]; message: string };
 
 interface Waiting {
   done: () => void;
@@ -14,8 +15,10 @@ interface Waiting {
 
 /**
  * A log writer on its own thread with its own connection: the event loop hands it rows (plain
- * strings and numbers, copied once) and is told when their transaction is committed, so an
- * acknowledgement still means stored. SQLite serializes it with the main connection's writes
+ * strings and numbers, copied once) as soon as they are built and is told when their transaction is
+ * committed, so an acknowledgement still means stored. The thread commits everything handed to it
+ * while its previous transaction ran in the next one (group commit without a round trip through the
+ * event loop, which may be busy decoding a request when a commit ends). SQLite serializes it with the main connection's writes
  * (spans, incidents, retention) through the write-ahead log's lock.
  *
  * If the thread dies, every store waiting on it and every later one fails with the reason: the
@@ -60,11 +63,14 @@ export async function openLogWriterThread(dataDir: string, options: LogWriterThr
 
   worker.on("message", (reply: WriterReply) => {
     if (reply.type === "ready") return;
-    const w = waiting.get(reply.id);
-    if (!w) return;
-    waiting.delete(reply.id);
-    if (reply.type === "stored") w.done();
-    else w.fail(new Error(reply.message));
+    const failure = reply.type === "failed" ? new Error(reply.message) : null;
+    for (const id of reply.ids) {
+      const w = waiting.get(id);
+      if (!w) continue;
+      waiting.delete(id);
+      if (failure) w.fail(failure);
+      else w.done();
+    }
   });
   worker.on("error", (err) => stop(new Error(`log writer thread failed: ${err.message}`)));
   const exited = new Promise<void>((resolve) =>

@@ -178,18 +178,6 @@ export function logRowsOf(docs: readonly LogDocument[], receivedMs?: number): Lo
   return rows;
 }
 
-/** A batch waiting for the writer: its documents and their rows, built when it was handed in. */
-export interface LogBatchRows {
-  docs: readonly LogDocument[];
-  receivedMs?: number;
-  rows: LogRows;
-}
-
-/** The row sets of batches committed together, without earlier copies of a document stored twice among them. */
-export function rowSetsOf(batches: readonly LogBatchRows[]): LogRows[] {
-  return lastCopies(batches).map((batch, i) => (batch === batches[i] ? batch.rows : logRowsOf(batch.docs, batch.receivedMs)));
-}
-
 export class SqliteLogStore implements LogStore, LogExplorer {
   private readonly findStatement;
   private readonly insertStatement;
@@ -221,18 +209,19 @@ export class SqliteLogStore implements LogStore, LogExplorer {
    */
   indexSync(docs: readonly LogDocument[], receivedMs?: number): void {
     if (docs.length === 0) return;
-    this.storeRowsSync(rowSetsOf([{ docs, receivedMs, rows: logRowsOf(docs, receivedMs) }]));
+    this.storeRowsSync([logRowsOf(docs, receivedMs)]);
   }
 
   /**
    * Stores rows built by `logRowsOf` (on any thread) in one transaction, committed when it returns.
-   * A document in several of the row sets must appear only in the last one (`rowSetsOf` sees to it).
+   * A document in the row sets more than once is stored as its last copy.
    */
   storeRowsSync(rowSets: readonly LogRows[]): void {
+    const unique = lastCopies(rowSets);
     this.db.transaction(() => {
       // Rows above this seq are new in this transaction: the full-text index takes them in one statement.
       const lastSeq = this.lastSeqStatement.get() as number;
-      for (const rows of rowSets) {
+      for (const rows of unique) {
         for (let i = 0; i < rows.length; i += LOG_ROW_WIDTH) {
           const seq = this.findStatement.get(rows[i], rows[i]) as number | undefined;
           if (seq === undefined) {
@@ -433,21 +422,25 @@ export class SqliteLogStore implements LogStore, LogExplorer {
 }
 
 /**
- * The batches without the earlier copies of a document stored twice among them. A copy inserted and
+ * The row sets without the earlier copies of a document stored twice among them. A copy inserted and
  * then updated in one transaction would be updated before the full-text index has its row, and the
  * update trigger would delete text the index never held (which corrupts an external-content index).
  */
-function lastCopies<T extends { docs: readonly LogDocument[] }>(batches: readonly T[]): T[] {
-  const last = new Map<string, LogDocument>();
-  let copies = 0;
-  for (const { docs } of batches) {
-    for (const doc of docs) {
-      if (last.has(doc.id)) copies += 1;
-      last.set(doc.id, doc);
-    }
+function lastCopies(rowSets: readonly LogRows[]): readonly LogRows[] {
+  const last = new Map<string | number | null, number>();
+  let at = 0;
+  for (const rows of rowSets) {
+    for (let i = 0; i < rows.length; i += LOG_ROW_WIDTH) last.set(rows[i]!, at++);
   }
-  if (copies === 0) return [...batches];
-  return batches.map((b) => ({ ...b, docs: b.docs.filter((doc) => last.get(doc.id) === doc) }));
+  if (last.size === at) return rowSets;
+  at = 0;
+  return rowSets.map((rows) => {
+    const kept: LogRows = [];
+    for (let i = 0; i < rows.length; i += LOG_ROW_WIDTH, at++) {
+      if (last.get(rows[i]!) === at) for (let k = i; k < i + LOG_ROW_WIDTH; k++) kept.push(rows[k]!);
+    }
+    return kept;
+  });
 }
 
 function addInList(

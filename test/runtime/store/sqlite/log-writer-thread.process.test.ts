@@ -67,6 +67,15 @@ describe("log writer thread", () => {
     expect(db.prepare("SELECT received_ms FROM logs WHERE id = 'r0'").pluck().get()).toBe(1);
   });
 
+  it("stores the last copy of a document handed in by stores in flight together, and keeps the text index whole", async () => {
+    const stores = [0, 1, 2, 3].map((round) => writer.store([logRowsOf([doc(1, `copy ${round}`), doc(10 + round)], round)]));
+    await Promise.all(stores);
+    expect(store.count()).toBe(5);
+    expect((await store.search({ ids: ["r1"] })).map((d) => d.message)).toEqual(["copy 3"]);
+    // FTS5 compares an external-content index with its table row by row (throws when they differ).
+    expect(() => db.prepare("INSERT INTO logs_fts (logs_fts, rank) VALUES ('integrity-check', 1)").run()).not.toThrow();
+  });
+
   it("rejects a store whose transaction failed, with SQLite's reason, stores none of it, and takes the next", async () => {
     const bad = logRowsOf([doc(1), doc(2)], 1);
     bad[bad.length - 2] = null; // the second row's doc column is NOT NULL

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openDatabase, type SqliteDatabase } from "../../../../runtime/store/sqlite/database";
-import { LOG_MIGRATIONS, logRowsOf, rowSetsOf, SqliteLogStore, toFtsQuery } from "../../../../runtime/store/sqlite/logs";
+import { LOG_MIGRATIONS, logRowsOf, SqliteLogStore, toFtsQuery } from "../../../../runtime/store/sqlite/logs";
 import type { LogDocument, SeverityText } from "../../../../contracts/records";
 
 function doc(id: string, at: string, service: string, severity: SeverityText, message: string, traceId: string | null = null): LogDocument {
@@ -82,14 +82,11 @@ describe("SqliteLogStore", () => {
   });
 
   it("keeps the text index whole when one transaction holds two copies of a document", async () => {
-    // Two requests committed together by the write queue, as local mode's writer gets them.
-    const batch = (docs: LogDocument[], receivedMs: number) => ({ docs, receivedMs, rows: logRowsOf(docs, receivedMs) });
-    store.storeRowsSync(
-      rowSetsOf([
-        batch([doc("twice", "2026-01-01T00:00:02Z", "checkout", "error", "first alpha"), doc("fresh", "2026-01-01T00:00:03Z", "checkout", "info", "fresh copy")], 1),
-        batch([doc("twice", "2026-01-01T00:00:02Z", "checkout", "error", "second copy")], 2),
-      ]),
-    );
+    // Two requests committed together, as local mode's writer gets them.
+    store.storeRowsSync([
+      logRowsOf([doc("twice", "2026-01-01T00:00:02Z", "checkout", "error", "first alpha"), doc("fresh", "2026-01-01T00:00:03Z", "checkout", "info", "fresh copy")], 1),
+      logRowsOf([doc("twice", "2026-01-01T00:00:02Z", "checkout", "error", "second copy")], 2),
+    ]);
     // FTS5 compares an external-content index with its table row by row (throws when they differ).
     expect(() => db.prepare("INSERT INTO logs_fts (logs_fts, rank) VALUES ('integrity-check', 1)").run()).not.toThrow();
     expect(store.count()).toBe(2);
@@ -213,3 +210,4 @@ describe("SqliteLogStore upgrade from the logs-004 schema", () => {
     }
   });
 });
+
