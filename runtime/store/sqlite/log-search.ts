@@ -18,23 +18,40 @@ const COLUMNS: Partial<Record<string, string>> = {
   trace_id: "logs.trace_id",
 };
 
-/** Columns indexed by their last `KEY_CHARS` characters (migration logs-005), not their whole value. */
+/** Columns looked up through a key index: ids by their last `KEY_CHARS` characters (logs-005), trace ids by a token (logs-006). */
 export type KeyedColumn = "id" | "trace_id";
-/** As in logs-005's index expressions: SQLite uses an expression index only for the same expression. */
+/** As in logs-005's index expression: SQLite uses an expression index only for the same expression. */
 const KEY_CHARS = 8;
 
-/** `trace_id:<id>` in a query (the dashboard's "logs of this trace"): answered through the suffix index. */
+/**
+ * The token a trace id is indexed by in `logs_trace` (logs-006): its last 8 characters in hex, one
+ * FTS5 token whatever the id's characters; `value` is an SQL expression. As in logs-006's statements.
+ */
+export function traceKey(value: string): string {
+  return `substr(hex(${value}), -16)`;
+}
+
+/** The FTS5 query for one key: the token quoted as a phrase (hex needs no escaping). */
+function traceMatch(value: string): string {
+  return `'"' || ${traceKey(value)} || '"'`;
+}
+
+/** `trace_id:<id>` in a query (the dashboard's "logs of this trace"): answered through the trace index. */
 function isKeyedFilter(f: LogFilter): f is LogFilter & { value: string } {
   return f.op === "eq" && !f.negate && f.field.scope === "doc" && f.field.name === "trace_id" && typeof f.value === "string";
 }
 
-/** `column = value` through the column's suffix index: the suffix finds the candidates, the whole value decides. */
+/** `column = value` through the column's key index: the key finds the candidates, the whole value decides. */
 export function keyedEquals(column: KeyedColumn, value: string): string {
+  if (column === "trace_id") return `logs.seq IN (SELECT rowid FROM logs_trace WHERE logs_trace MATCH ${traceMatch(value)}) AND logs.trace_id = ${value}`;
   return `substr(logs.${column}, -${KEY_CHARS}) = substr(${value}, -${KEY_CHARS}) AND logs.${column} = ${value}`;
 }
 
-/** `column IN (values)` through the column's suffix index. */
+/** `column IN (values)` through the column's key index. */
 export function keyedIn(column: KeyedColumn, values: readonly string[]): string {
+  if (column === "trace_id") {
+    return `logs.seq IN (SELECT rowid FROM logs_trace WHERE logs_trace MATCH ${values.map(traceMatch).join(` || ' OR ' || `)}) AND logs.trace_id IN (${values.join(", ")})`;
+  }
   const suffixes = values.map((v) => `substr(${v}, -${KEY_CHARS})`);
   return `substr(logs.${column}, -${KEY_CHARS}) IN (${suffixes.join(", ")}) AND logs.${column} IN (${values.join(", ")})`;
 }

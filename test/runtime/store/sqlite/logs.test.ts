@@ -195,7 +195,8 @@ describe("SqliteLogStore upgrade from the logs-004 schema", () => {
           "logs_received",
           "logs_service_ts",
           "logs_tenant_ts",
-          "logs_trace_key",
+          "logs_trace_delete",
+          "logs_trace_update",
           "logs_ts",
         ]);
         // Retention after the upgrade: the delete trigger keeps the text index in step (received 1970).
@@ -211,3 +212,57 @@ describe("SqliteLogStore upgrade from the logs-004 schema", () => {
   });
 });
 
+describe("SqliteLogStore upgrade from the logs-005 schema", () => {
+  it("indexes the stored trace ids, keeps lookups by trace exact, and keeps the trace index in step with replacements and retention", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "logclaw-logs-upgrade-"));
+    try {
+      const before = LOG_MIGRATIONS.filter((m) => m.name < "logs-006");
+      expect(before.map((m) => m.name)).toEqual(["logs-001-create", "logs-002-received", "logs-003-tenant", "logs-004-fts-per-batch", "logs-005-suffix-keys"]);
+      // What the previous release wrote: its own insert (trace ids in the B-tree suffix index) and per-batch text index.
+      const old = openDatabase(dir, before);
+      const insert = old.prepare(
+        "INSERT INTO logs (id, ts_ms, service, severity_text, severity_number, trace_id, message, doc, received_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      );
+      const suffix = "0badcafe";
+      const docs = [
+        doc("one", "2026-01-01T00:00:01Z", "checkout", "error", "gateway timeout", `${"1".repeat(24)}${suffix}`),
+        doc("twin", "2026-01-01T00:00:02Z", "payments", "info", "order placed", `${"2".repeat(24)}${suffix}`),
+        doc("untraced", "2026-01-01T00:00:03Z", "checkout", "info", "no trace"),
+        doc("gone", "2026-01-01T00:00:04Z", "checkout", "info", "deleted before the upgrade", `${"3".repeat(24)}${suffix}`),
+      ];
+      for (const [i, d] of docs.entries()) insert.run(d.id, Date.parse(d["@timestamp"]), d.service, d.severity_text, d.severity_number, d.trace_id, d.message, JSON.stringify(d), 1000 + i);
+      old.exec("INSERT INTO logs_fts (rowid, message) SELECT seq, message FROM logs");
+      old.prepare("DELETE FROM logs WHERE id = 'gone'").run();
+      old.close();
+
+      const db = openDatabase(dir, LOG_MIGRATIONS);
+      try {
+        const store = new SqliteLogStore(db);
+        const integrity = () => {
+          db.prepare("INSERT INTO logs_fts (logs_fts, rank) VALUES ('integrity-check', 1)").run();
+          db.prepare("INSERT INTO logs_trace (logs_trace, rank) VALUES ('integrity-check', 0)").run();
+        };
+        expect(integrity).not.toThrow();
+        const byTrace = async (...traceIds: string[]) => (await store.search({ traceIds })).map((d) => d.id);
+        expect(await byTrace(`${"1".repeat(24)}${suffix}`)).toEqual(["one"]);
+        expect(await byTrace(`${"2".repeat(24)}${suffix}`, `${"3".repeat(24)}${suffix}`)).toEqual(["twin"]);
+        expect((await store.page({ tenant: "local", terms: [], filters: [{ field: { scope: "doc", name: "trace_id" }, op: "eq", value: `${"2".repeat(24)}${suffix}`, negate: false }], limit: 10, order: "desc" })).logs.map((d) => d.id)).toEqual(["twin"]);
+        // Stored again with another trace: the old key leaves the index, the new one enters it.
+        store.indexSync([doc("one", "2026-01-01T00:00:01Z", "checkout", "error", "gateway timeout", `${"4".repeat(24)}${suffix}`)], 9999);
+        store.indexSync([doc("new", "2026-01-01T00:00:05Z", "checkout", "info", "after the upgrade", `${"1".repeat(24)}${suffix}`)], Date.parse("2026-01-02T00:00:00Z"));
+        expect(await byTrace(`${"4".repeat(24)}${suffix}`)).toEqual(["one"]);
+        expect(await byTrace(`${"1".repeat(24)}${suffix}`)).toEqual(["new"]);
+        expect(integrity).not.toThrow();
+        // Retention (received 1970 for the old rows): the delete trigger takes their keys out.
+        expect(store.deleteOlderThan("2026-01-01T00:00:00Z")).toBe(3);
+        expect(await byTrace(`${"2".repeat(24)}${suffix}`, `${"4".repeat(24)}${suffix}`)).toEqual([]);
+        expect(await byTrace(`${"1".repeat(24)}${suffix}`)).toEqual(["new"]);
+        expect(integrity).not.toThrow();
+      } finally {
+        db.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
