@@ -232,6 +232,15 @@ export class SqliteTicketStore implements TicketStore {
   }
 
   async claimDue(tenant: string, owner: string, now: string, leaseUntil: string, limit: number): Promise<ClaimedItem[]> {
+    // A read first: the claim's IMMEDIATE transaction waits for the write lock, which the log writer
+    // thread holds for a whole batch in local mode, and the event loop would stall on it every poll.
+    const due = this.db
+      .prepare(
+        `SELECT 1 FROM ticket_outbox WHERE status = 'pending' AND next_attempt_at <= @now AND tenant = @tenant
+           AND (lease_until IS NULL OR lease_until <= @now) LIMIT 1`,
+      )
+      .get({ tenant, now });
+    if (due === undefined) return [];
     return this.db
       .transaction((): ClaimedItem[] => {
         const rows = this.db
