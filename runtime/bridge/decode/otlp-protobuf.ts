@@ -22,7 +22,20 @@ const generatedRoot = require("@opentelemetry/otlp-transformer/build/src/generat
 };
 const RequestType = generatedRoot.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 
-export type PbLong = number | { toString(): string };
+/** A 64-bit protobuf integer as protobufjs decodes it: a number when it fits, else a long.js `Long`. */
+export type PbLong = number | { low: number; high: number; unsigned: boolean };
+
+/**
+ * The decimal text of a 64-bit protobuf integer. Through BigInt rather than `Long.prototype.toString`,
+ * which divides in JavaScript: five times slower, twice per record (time and observed time, fixed64
+ * nanoseconds past 2^53).
+ */
+export function longText(v: PbLong | null | undefined): string {
+  if (v === null || v === undefined) return "0";
+  if (typeof v === "number") return String(v);
+  const bits = (BigInt(v.high >>> 0) << 32n) | BigInt(v.low >>> 0);
+  return (v.unsigned ? bits : BigInt.asIntN(64, bits)).toString();
+}
 interface PbAnyValue {
   value?: string;
   stringValue?: string;
@@ -76,7 +89,7 @@ function anyValue(v: PbAnyValue | null | undefined): AnyValue {
     case "boolValue":
       return { boolValue: v.boolValue ?? false };
     case "intValue":
-      return { intValue: String(v.intValue ?? 0) };
+      return { intValue: longText(v.intValue) };
     case "doubleValue":
       return { doubleValue: v.doubleValue ?? 0 };
     case "bytesValue": {
@@ -100,8 +113,8 @@ function logRecord(r: PbLogRecord): LogRecord {
   const severityNumber = r.severityNumber ?? 0;
   if (severityNumber < 0 || severityNumber > 24) throw new Error(`severityNumber ${severityNumber} is outside 0..24`);
   return {
-    timeUnixNano: String(r.timeUnixNano ?? 0),
-    observedTimeUnixNano: String(r.observedTimeUnixNano ?? 0),
+    timeUnixNano: longText(r.timeUnixNano),
+    observedTimeUnixNano: longText(r.observedTimeUnixNano),
     severityNumber,
     severityText: r.severityText ?? "",
     body: r.body ? anyValue(r.body) : null,

@@ -14,7 +14,7 @@ import {
   structural,
   timestampField,
 } from "./otlp-json";
-import { hex, keyValues, type PbKeyValue, type PbLong } from "./otlp-protobuf";
+import { hex, keyValues, longText, type PbKeyValue, type PbLong } from "./otlp-protobuf";
 import type { KeyValue, RejectedRecord, Resource } from "./otlp-types";
 
 /**
@@ -180,8 +180,8 @@ function pbSpan(s: PbSpan): Span {
     parentSpanId: ids[2],
     name: s.name ?? "",
     kind: kind as SpanKind,
-    startTimeUnixNano: String(s.startTimeUnixNano ?? 0),
-    endTimeUnixNano: String(s.endTimeUnixNano ?? 0),
+    startTimeUnixNano: longText(s.startTimeUnixNano),
+    endTimeUnixNano: longText(s.endTimeUnixNano),
     attributes: keyValues(s.attributes),
     status: { code: code as StatusCode, message: s.status?.message ?? "" },
   });

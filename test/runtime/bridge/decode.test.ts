@@ -2,6 +2,7 @@ import path from "node:path";
 import protobuf from "protobufjs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { decodeOtlpLogs } from "../../../runtime/bridge/decode";
+import { longText, type PbLong } from "../../../runtime/bridge/decode/otlp-protobuf";
 import { sharedPath } from "../../support/shared";
 
 const protoRoot = sharedPath("otlp-proto");
@@ -181,6 +182,25 @@ describe("decodeOtlpLogs (protobuf) [reads ../shared/otlp-proto]", () => {
     const pb = decodeOtlpLogs(encode(json), "protobuf");
     expect(pb.ok).toBe(true);
     if (pb.ok) expect(pb.request).toEqual(decodeJson(json).request);
+  });
+
+  it("writes 64-bit integers as long.js would, unsigned and signed, at their extremes", () => {
+    for (const [text, unsigned] of [
+      ["0", true],
+      ["1700000000123456789", true],
+      ["18446744073709551615", true],
+      ["9223372036854775807", false],
+      ["-9223372036854775808", false],
+      ["-5", false],
+      ["4294967296", false],
+    ] as const) {
+      // long.js, as protobufjs decodes 64-bit fields with it (its typings declare only the constructor).
+      const long = (protobuf.util.Long as unknown as { fromString(text: string, unsigned: boolean): PbLong & { toString(): string } }).fromString(text, unsigned);
+      expect(longText(long)).toBe(long.toString());
+      expect(longText(long)).toBe(text);
+    }
+    expect(longText(42)).toBe("42");
+    expect(longText(null)).toBe("0");
   });
 
   it("fails garbage with invalid_protobuf", () => {
