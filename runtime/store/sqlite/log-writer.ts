@@ -6,7 +6,10 @@ import type { LogRows, SqliteLogStore } from "./logs";
  * next requests are decoded and detected.
  */
 export interface LogWriter {
-  /** Stores the row sets in one transaction; resolves once it is committed, rejects if none of it is. */
+  /**
+   * Stores the row sets in one transaction (the writer thread's may also hold other stores handed in
+   * meanwhile); resolves once it is committed, rejects if none of it is.
+   */
   store(rowSets: readonly LogRows[]): Promise<void>;
   /** Stops taking rows once the stores handed in are settled; releases the thread and its connection. */
   close(): Promise<void>;
