@@ -180,7 +180,9 @@ export class IncidentManager {
    * recent one any of its candidates is part of (the same failure seen from another end of a call).
    * Last, evidence dated while an incident since resolved was open, about its root or its candidates:
    * another pipeline's span detection handed over after this one's windows moved on belongs to the
-   * incident it describes, and must neither open a second one nor reopen it.
+   * incident it describes, and must neither open a second one nor reopen it. Evidence about the same
+   * root is dated from its first sign (a template-mix shift from its onset, windows before it fired),
+   * so a change of pattern that began while the root's incident was open is that incident's aftermath.
    */
   private joinable(d: Detection): TrackedIncident | undefined {
     const related =
