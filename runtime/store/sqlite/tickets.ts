@@ -147,6 +147,12 @@ function toItem(row: OutboxRow): OutboxItem {
 }
 
 /**
+ * An outbox item ready to be claimed by `@tenant` at `@now`: pending, due and not leased. Unqualified,
+ * so it reads the one outbox table of the query it is placed in (the claim's outer `o`).
+ */
+const DUE = "tenant = @tenant AND status = 'pending' AND next_attempt_at <= @now AND (lease_until IS NULL OR lease_until <= @now)";
+
+/**
  * {@link TicketStore} on the embedded SQLite store. Every read-decide-write runs in a BEGIN IMMEDIATE
  * transaction: it takes SQLite's write lock before reading, so two processes sharing the data
  * directory serialize on the lock and the second one sees the first one's ticket.
@@ -234,20 +240,14 @@ export class SqliteTicketStore implements TicketStore {
   async claimDue(tenant: string, owner: string, now: string, leaseUntil: string, limit: number): Promise<ClaimedItem[]> {
     // A read first: the claim's IMMEDIATE transaction waits for the write lock, which the log writer
     // thread holds for a whole batch in local mode, and the event loop would stall on it every poll.
-    const due = this.db
-      .prepare(
-        `SELECT 1 FROM ticket_outbox WHERE status = 'pending' AND next_attempt_at <= @now AND tenant = @tenant
-           AND (lease_until IS NULL OR lease_until <= @now) LIMIT 1`,
-      )
-      .get({ tenant, now });
+    const due = this.db.prepare(`SELECT 1 FROM ticket_outbox WHERE ${DUE} LIMIT 1`).get({ tenant, now });
     if (due === undefined) return [];
     return this.db
       .transaction((): ClaimedItem[] => {
         const rows = this.db
           .prepare(
             `SELECT o.* FROM ticket_outbox o
-             WHERE o.tenant = @tenant AND o.status = 'pending' AND o.next_attempt_at <= @now
-               AND (o.lease_until IS NULL OR o.lease_until <= @now)
+             WHERE ${DUE}
                AND NOT EXISTS (SELECT 1 FROM ticket_outbox p
                                WHERE p.ticket_id = o.ticket_id AND p.status = 'pending' AND p.seq < o.seq)
              ORDER BY o.seq LIMIT @limit`,
