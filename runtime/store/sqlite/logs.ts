@@ -1,8 +1,7 @@
 import type { LogContext, LogExplorer, LogPage, LogQuery, LogSearch, LogStore, LogVolumeBucket } from "../../ports/stores";
-import { cursorCondition, decodeCursor, encodeCursor, keyedEquals, keyedIn, sqlFilterOf, type KeyedColumn } from "./log-search";
+import { cursorCondition, decodeCursor, encodeCursor, keyedEquals, keyedIn, sqlFilterOf, traceKey, type KeyedColumn } from "./log-search";
 import type { LogDocument, SeverityText } from "../../../contracts/records";
 import type { Migration, SqliteDatabase } from "./database";
-import { traceKey } from "./log-search";
 
 /**
  * Normalized logs in SQLite: one row per document (the whole document as JSON plus the columns the
