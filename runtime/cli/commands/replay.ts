@@ -1,6 +1,6 @@
-import { createInterface } from "node:readline";
 import type { Command } from "commander";
 import { openInput } from "../input";
+import { readLines } from "../lines";
 import type { BatchResult } from "../../bridge";
 
 export interface ReplayOptions {
@@ -49,9 +49,8 @@ export async function runReplay(
     }
     if (text && !out.write(text)) await new Promise((resolve) => out.once("drain", resolve));
   };
-  const lines = createInterface({ input: openInput("replay", options.input), crlfDelay: Infinity });
   let lineNo = 0;
-  for await (const raw of lines) {
+  for await (const raw of readLines(openInput("replay", options.input))) {
     lineNo += 1;
     const line = raw.trim();
     if (line === "") continue;

@@ -1,6 +1,6 @@
-import { createInterface } from "node:readline";
 import type { Command } from "commander";
 import { openInput } from "../input";
+import { readLines } from "../lines";
 
 /** Output is flushed in chunks: one write per line would dominate the run time. */
 const FLUSH_BYTES = 64 * 1024;
@@ -13,19 +13,19 @@ const FLUSH_BYTES = 64 * 1024;
 export async function runTemplates(input: string, out: NodeJS.WritableStream = process.stdout): Promise<void> {
   const { createTemplateMiner, splitPreamble } = require("../../bridge/template") as typeof import("../../bridge/template");
   const miner = createTemplateMiner();
-  const lines = createInterface({ input: openInput("templates", input), crlfDelay: Infinity });
-  // A reader that stops early (`| head`) closes the pipe: stop mining, it is not an error.
+  const lines = openInput("templates", input);
+  // A reader that stops early (`| head`) closes the pipe: stop mining at the next line (leaving the
+  // loop closes the input), it is not an error.
   let closed = false;
   let failure: Error | undefined;
   out.on("error", (err: NodeJS.ErrnoException) => {
     if (err.code !== "EPIPE") failure = err;
     closed = true;
-    lines.close();
   });
   let buffer = "";
-  for await (const line of lines) {
+  for await (const line of readLines(lines)) {
     if (closed) break;
-    const { message } = splitPreamble(line.endsWith("\r") ? line.slice(0, -1) : line);
+    const { message } = splitPreamble(line);
     const { id, template } = miner.add(message);
     buffer += `${JSON.stringify({ id, template })}\n`;
     if (buffer.length >= FLUSH_BYTES) {
