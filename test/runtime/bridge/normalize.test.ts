@@ -1,3 +1,4 @@
+import { hash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { decodeOtlpLogs } from "../../../runtime/bridge/decode";
 import { normalizeRecord, normalizeSeverity, resourceContext } from "../../../runtime/bridge/normalize";
@@ -75,6 +76,35 @@ describe("normalizeRecord", () => {
     const a = normalize({ timeUnixNano: "1", body: { stringValue: "x" } }).document.id;
     expect(normalize({ timeUnixNano: "1", body: { stringValue: "x" } }).document.id).toBe(a);
     expect(normalize({ timeUnixNano: "2", body: { stringValue: "x" } }).document.id).not.toBe(a);
+  });
+
+  it("hashes the record's attributes as their JSON text, whatever they hold", () => {
+    // The id is a replay's dedup key: its hashed bytes must never drift (quotes, control characters, lone
+    // surrogates, index-like keys JSON orders first, repeated keys, non-finite doubles, ints beyond 2^53).
+    const kv = (key: string, value: unknown) => ({ key, value });
+    const attributes = [
+      kv("plain", { stringValue: "v" }),
+      kv('q"uote', { stringValue: 'say "hi"\\ \n\t\u0001' }),
+      kv("surrogates", { stringValue: "ok \u{1F600} lone \ud800 end" }),
+      kv("7", { intValue: "-12" }),
+      kv("0", { boolValue: true }),
+      kv("plain", { stringValue: "again" }),
+      kv("nan", { doubleValue: "NaN" }),
+      kv("inf", { doubleValue: "-Infinity" }),
+      kv("d", { doubleValue: 0.1 }),
+      kv("big", { intValue: "-9223372036854775808" }),
+      kv("padded", { intValue: "-0007" }),
+      kv("arr", { arrayValue: { values: [{ stringValue: 'a"b' }] } }),
+      kv("map", { kvlistValue: { values: [kv("é\u2028", { bytesValue: "AQID" })] } }),
+      kv("__proto__", { stringValue: "x" }),
+      kv("empty", {}),
+    ];
+    const record = { timeUnixNano: "5", severityText: "INFO", body: { stringValue: "m" }, attributes };
+    const { document } = normalize(record);
+    const identity = hash("sha1", `acme\u0000${JSON.stringify([{ key: "service.name", value: { stringValue: "checkout" } }])}`, "hex");
+    const flat = { plain: "again", 'q"uote': 'say "hi"\\ \n\t\u0001', surrogates: "ok \u{1F600} lone \ud800 end", "7": -12, "0": true, nan: "NaN", inf: "-Infinity", d: 0.1, big: "-9223372036854775808", padded: -7, arr: '["a\\"b"]', "map.é\u2028": "AQID", empty: null };
+    const text = `${identity}\u0000s\u00005\u00000\u00000\u0000INFO\u0000\u0000\u00000\u0000m\u0000${JSON.stringify(flat)}`;
+    expect(document.id).toBe(hash("sha1", text, "hex").slice(0, 32));
   });
 
   it("reads the legacy HTTP status key and numeric strings", () => {
