@@ -55,6 +55,8 @@ const SEVERITY_NAMES: Record<string, number> = {
 const BASE64 = /^[A-Za-z0-9+/_-]*={0,2}$/;
 const UNSIGNED = /^\d+$/;
 const SIGNED = /^-?\d+$/;
+const LOWER_HEX = /^[0-9a-f]+$/;
+const ZEROS = /^0+$/;
 
 export function isObject(value: unknown): value is Json {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -165,6 +167,8 @@ export function idValue(value: unknown, camel: string, bytes: number): string {
   if (value === undefined || value === null || value === "") return "";
   if (typeof value !== "string") throw new FieldError(`${camel} must be a hex string`);
   if (value.length === bytes * 2) {
+    // The form nearly every exporter sends; a compiled character class checks it faster than a loop.
+    if (LOWER_HEX.test(value)) return value.charCodeAt(0) === 48 && ZEROS.test(value) ? "" : value;
     const scan = scanHex(value);
     // An all-zero id is invalid per the spec and means "no trace".
     if (scan === HexScan.Zero) return "";
@@ -178,7 +182,7 @@ export function idValue(value: unknown, camel: string, bytes: number): string {
     throw new FieldError(`${camel} must be ${bytes * 2} hex characters (got ${JSON.stringify(value).slice(0, 40)})`);
   }
   // An all-zero id is invalid per the spec and means "no trace".
-  return /^0+$/.test(hex) ? "" : hex;
+  return ZEROS.test(hex) ? "" : hex;
 }
 
 export function severityNumberField(obj: Json): number {

@@ -37,9 +37,12 @@ export function readJsonLogRecord(raw: unknown): RecordFields {
   else if (isObject(rawBody) && typeof rawBody.stringValue === "string") message = rawBody.stringValue;
   else body = decodeAnyValue(rawBody, "body");
   const attributes = flatJsonAttributes(raw.attributes);
-  const dropped = raw.droppedAttributesCount;
-  uint32Value(dropped === undefined ? raw.dropped_attributes_count : dropped, "droppedAttributesCount");
-  const flags = uint32Value(raw.flags, "flags");
+  // Only checked: the count is not kept. Both are absent in nearly every record.
+  let dropped = raw.droppedAttributesCount;
+  if (dropped === undefined) dropped = raw.dropped_attributes_count;
+  if (dropped !== undefined) uint32Value(dropped, "droppedAttributesCount");
+  const rawFlags = raw.flags;
+  const flags = rawFlags === undefined ? 0 : uint32Value(rawFlags, "flags");
   const trace = raw.traceId;
   const traceId = idValue(trace === undefined ? raw.trace_id : trace, "traceId", 16);
   const span = raw.spanId;
