@@ -203,6 +203,11 @@ export function recordFields(record: LogRecord): RecordFields {
   };
 }
 
+function hasKeys(attributes: FlatAttributes): boolean {
+  for (const _ in attributes) return true;
+  return false;
+}
+
 /** One decoded OTLP log record to a LogDocument (template fields empty); see `normalizeFields`. */
 export function normalizeRecord(
   ctx: ResourceContext,
@@ -233,8 +238,11 @@ export function normalizeFields(
   const at = placed.timeMs;
   const attributes = record.attributes;
   const rawMessage = record.message;
+  // Many records carry no attributes: nothing to redact, no status to read, and no JSON.stringify
+  // (which allocates a sizeable buffer even for "{}").
+  let hasAttributes = hasKeys(attributes);
+  const attributesText = hasAttributes ? JSON.stringify(attributes) : "{}";
   // Everything that makes the record itself, before redaction, so a replay hashes to the same id.
-  const attributesText = JSON.stringify(attributes);
   // Joined once rather than a template literal: one string, where the literal left a chain of
   // twenty pieces for the hash to copy again (most of normalization's garbage, hence young-GC time).
   const idText = [
@@ -251,8 +259,6 @@ export function normalizeFields(
     attributesText,
   ].join("\u0000");
   const id = hash("sha1", idText, "hex").slice(0, 32);
-  // Many records carry no attributes: nothing to redact, no status to read.
-  let hasAttributes = attributesText !== "{}";
   // After the id: the id hashes the record as sent, so a replay still finds the same document.
   if (placed.adjustment !== null && record.timeMs !== null) {
     attributes[ORIGINAL_TIME_ATTRIBUTE] = record.timeUnixNano;

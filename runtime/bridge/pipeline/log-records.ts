@@ -1,5 +1,7 @@
 import { decodeOtlpLogs, readOtlpJsonLogs, rejectedRecord, type ExportLogsServiceRequest, type JsonLogsRequest, type OtlpDecodeError, type OtlpEncoding, type RejectedRecord } from "../decode";
-import { readJsonLogRecord, recordFields, type RecordFields, type ResourceContext } from "../normalize";
+// From their modules, not the folder's index: each call through a re-export pays a getter, and these run per record.
+import { readJsonLogRecord } from "../normalize/json-record";
+import { recordFields, type RecordFields, type ResourceContext } from "../normalize/normalize";
 import type { Stages } from "./stages";
 
 /** Takes one record as normalization reads it, with its resource's context and its scope's name. */

@@ -2,7 +2,9 @@ import { Correlator } from "../correlate";
 import type { Resource } from "../decode";
 import { detectionTuningSchema, SpanDetector, SpanHandover, WindowDetector, type DetectionTuning, type SpanOwnershipView } from "../detect";
 import { evidenceLimits, IncidentManager } from "../lifecycle";
-import { createResourceContexts, normalizeFields, type NormalizedRecord, type RecordFields, type ResourceContext, type TimeAdjustment } from "../normalize";
+// From their modules, not the folder's index: each call through a re-export pays a getter, and these run per record.
+import { createResourceContexts, normalizeFields, type NormalizedRecord, type RecordFields, type ResourceContext } from "../normalize/normalize";
+import type { TimeAdjustment } from "../normalize";
 import type { SpanDocument } from "../spans/span-document";
 import { createRedactor, DEFAULT_REDACTION, type Redactor } from "../redact";
 import { splitPreamble } from "../template/preamble";
