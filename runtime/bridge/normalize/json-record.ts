@@ -34,7 +34,8 @@ export function readJsonLogRecord(raw: unknown): RecordFields {
   let message: string | undefined;
   let body: AnyValue | null = null;
   if (rawBody === undefined || rawBody === null) message = "";
-  else if (isObject(rawBody) && typeof rawBody.stringValue === "string") message = rawBody.stringValue;
+  // `typeof` as in flatJsonAttributes: an array body has no stringValue and is refused by decodeAnyValue.
+  else if (typeof rawBody === "object" && typeof (rawBody as JsonFields).stringValue === "string") message = (rawBody as JsonFields).stringValue as string;
   else body = decodeAnyValue(rawBody, "body");
   const attributes = flatJsonAttributes(raw.attributes);
   // Only checked: the count is not kept. Both are absent in nearly every record.
@@ -65,6 +66,8 @@ export function readJsonLogRecord(raw: unknown): RecordFields {
   };
 }
 
+type JsonFields = Record<string, unknown>;
+
 /** Marks a value `canonicalNanosMs` leaves to the decoder's general checks. */
 const NOT_CANONICAL = -1;
 
@@ -89,16 +92,20 @@ function canonicalNanosMs(value: unknown): number | null {
   return value === "0" ? null : ms;
 }
 
-/** `flattenAttributes(decodeKeyValues(value, "attributes"))` in one pass, with the same checks and messages. */
+/**
+ * `flattenAttributes(decodeKeyValues(value, "attributes"))` in one pass, with the same checks and
+ * messages. `typeof` stands in for `isObject` on the way to a field: an array from JSON.parse never
+ * has a `key` or `stringValue`, so it still fails where `isObject` would have failed it.
+ */
 function flatJsonAttributes(value: unknown): FlatAttributes {
   const out: FlatAttributes = {};
   if (value === undefined || value === null) return out;
   if (!Array.isArray(value)) throw new FieldError("attributes must be an array");
   for (let i = 0; i < value.length; i++) {
-    const kv: unknown = value[i];
-    if (!isObject(kv) || typeof kv.key !== "string") throw new FieldError(`attributes[${i}] must have a string key`);
-    const v = kv.value;
-    if (isObject(v)) {
+    const kv = value[i] as JsonFields | null;
+    if (typeof kv !== "object" || kv === null || typeof kv.key !== "string") throw new FieldError(`attributes[${i}] must have a string key`);
+    const v = kv.value as JsonFields | null;
+    if (typeof v === "object" && v !== null) {
       if (typeof v.stringValue === "string") {
         out[kv.key] = v.stringValue;
         continue;

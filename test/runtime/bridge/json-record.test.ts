@@ -56,6 +56,15 @@ const RECORDS: unknown[] = [
   { attributes: [{ key: "ok", value: { stringValue: "x" } }, { key: "bad", value: { boolValue: "yes" } }] },
   { attributes: [{ key: "m", value: { kvlistValue: { values: [{ key: 1 }] } } }] },
   { attributes: [{ key: "s", value: "not an AnyValue" }] },
+  // Arrays where objects belong: refused where the decoder refuses them.
+  [{ timeUnixNano: ns(T) }],
+  { body: [{ stringValue: "in an array" }] },
+  { attributes: [["key", "value"]] },
+  { attributes: [{ key: "a", value: [{ stringValue: "in an array" }] }] },
+  // Values the fast paths leave to the decoder: padded, negative-zero and long timestamps and integers, text severities.
+  { timeUnixNano: `0${ns(T)}`, observedTimeUnixNano: "0", severityNumber: "17", body: { stringValue: "x" } },
+  { timeUnixNano: "", body: { stringValue: "empty time" } },
+  { observedTimeUnixNano: "123456", attributes: [{ key: "z", value: { intValue: "-0" } }, { key: "n", value: { intValue: "-1234567890123456" } }, { key: "p", value: { intValue: 42 } }] },
   { droppedAttributesCount: -1 },
   { flags: 1.5 },
   { traceId: "zz" },
@@ -96,8 +105,8 @@ describe("OTLP/JSON decoded and normalized in one pass", () => {
       if (!decoded.ok) throw decoded.error;
       const viaRequest = pipeline().processRequest(decoded.request, "raw-logs/0/1", decoded.rejected, receivedMs);
       expect(fused).toEqual(viaRequest);
-      expect(fused.accepted).toBe(15);
-      expect(fused.rejected).toBe(17);
+      expect(fused.accepted).toBe(17);
+      expect(fused.rejected).toBe(22);
       expect(fused.rejections.map((r) => r.source)).toContain("raw-logs/0/1 resourceLogs[0].scopeLogs[1].logRecords[0]");
     }
   });
