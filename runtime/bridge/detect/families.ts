@@ -1,6 +1,6 @@
 /**
  * Failure families as words and phrases. Each alternative must match whole words: the patterns are
- * wrapped in (?<![\w]) ... (?![\w]) so "timeout" matches "request timeout" but not "timeouts_total"
+ * wrapped in \b ... (?![\w]) so "timeout" matches "request timeout" but not "timeouts_total"
  * or "setTimeoutMs", and "crash" does not fire inside "crashpad".
  */
 
@@ -19,7 +19,12 @@ export type FailureFamily = (typeof FAILURE_FAMILIES)[number];
 /** Families that open an incident on their first error record (the immediate path). */
 export const IMMEDIATE_FAMILIES: ReadonlySet<string> = new Set(["oom", "crash", "resource_exhaustion"]);
 
-const WORD_OPEN = "(?<![A-Za-z0-9_])(?:";
+/**
+ * Every alternative starts with a letter, so \b there means "no word character before" (the lookbehind
+ * (?<![A-Za-z0-9_]) would say the same): V8 scans a pattern that opens with \b about twice as fast,
+ * and these patterns run on every record. An alternative must therefore never start with a non-word character.
+ */
+const WORD_OPEN = "\\b(?:";
 const WORD_CLOSE = ")(?![A-Za-z0-9_])";
 
 function words(...alternatives: string[]): RegExp {
@@ -231,6 +236,6 @@ export function classifyClientSide(
   if (EXPIRED_WORD.test(message) && EXPIRED_CREDENTIALS.test(message)) return "expired_credentials";
   if (httpStatus !== null && httpStatus >= 400) return "client_error";
   if (VALIDATION.test(message)) return "validation";
-  if (SCANNER_PATH.test(message) && NOT_FOUND.test(message)) return "scanner";
+  if (NOT_FOUND.test(message) && SCANNER_PATH.test(message)) return "scanner";
   return null;
 }

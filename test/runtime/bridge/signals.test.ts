@@ -65,6 +65,13 @@ describe("matchFamily", () => {
     expect(matchFamily(text)).toBeNull();
   });
 
+  it("matches a failure word after any non-word character, never after a letter, digit or underscore", () => {
+    for (const word of ["timeout", "SIGSEGV", "deadlock", "econnrefused", "Unauthorized", "panic:"]) {
+      for (const before of ["", " ", "-", ".", "(", "/", ":", "\u00e9", "\u212a"]) expect(matchFamily(`${before}${word} now`), `${before}${word}`).not.toBeNull();
+      for (const before of ["a", "Z", "0", "_"]) expect(matchFamily(`${before}${word} now`), `${before}${word}`).toBeNull();
+    }
+  });
+
   it("prefers the most specific family when several match", () => {
     expect(matchFamily("request timed out: connection pool exhausted")?.family).toBe("resource_exhaustion");
   });
