@@ -50,9 +50,9 @@ export class Correlator {
     if (peer !== null) this.observeEdge(doc.service, peer);
     if (doc.trace_id !== null) {
       const entry = this.traces.entry(doc.trace_id);
-      if (doc.span_id !== null) entry.spans.set(doc.span_id, doc.service);
+      if (doc.span_id !== null) entry.setSpan(doc.span_id, doc.service);
       const parent = parentSpanOf(doc);
-      const parentService = parent === null ? undefined : entry.spans.get(parent);
+      const parentService = parent === null ? undefined : entry.serviceOf(parent);
       if (parentService !== undefined && parentService !== doc.service) this.observeEdge(parentService, doc.service);
       if (isError) {
         const firstError = (entry.firstError ??= new Map());

@@ -1,9 +1,49 @@
-/** What one trace has shown so far: which services took part, where spans ran, and the first error per service. */
-export interface TraceEntry {
-  /** span id -> service */
-  spans: Map<string, string>;
-  /** service -> event time of its first error record in this trace; null until the trace has one (most never do: one Map less per trace) */
-  firstError: Map<string, number> | null;
+/** Spans one trace keeps as a flat list before it switches to a Map (most traces have a handful). */
+const MAX_LISTED_SPANS = 16;
+
+/**
+ * What one trace has shown so far: which service ran each span, and the first error per service.
+ * Nearly every record opens or touches one, so it is kept small: span ids and services alternate in
+ * one array (a Map per trace cost a third of correlation), and only a trace with many spans gets a Map.
+ */
+export class TraceEntry {
+  /** span id, service, span id, service, ... while the trace has at most MAX_LISTED_SPANS spans */
+  private listed: string[] = [];
+  /** span id -> service once the trace has more spans */
+  private mapped: Map<string, string> | null = null;
+  /** service -> event time of its first error record in this trace; null until the trace has one (most never do) */
+  firstError: Map<string, number> | null = null;
+
+  /** Notes that span `spanId` ran in `service` (a later record of the same span overrides). */
+  setSpan(spanId: string, service: string): void {
+    if (this.mapped !== null) {
+      this.mapped.set(spanId, service);
+      return;
+    }
+    const listed = this.listed;
+    for (let i = 0; i < listed.length; i += 2) {
+      if (listed[i] === spanId) {
+        listed[i + 1] = service;
+        return;
+      }
+    }
+    if (listed.length < 2 * MAX_LISTED_SPANS) {
+      listed.push(spanId, service);
+      return;
+    }
+    this.mapped = new Map();
+    for (let i = 0; i < listed.length; i += 2) this.mapped.set(listed[i], listed[i + 1]);
+    this.mapped.set(spanId, service);
+    this.listed = [];
+  }
+
+  /** The service that ran span `spanId`, if the trace has shown it. */
+  serviceOf(spanId: string): string | undefined {
+    if (this.mapped !== null) return this.mapped.get(spanId);
+    const listed = this.listed;
+    for (let i = 0; i < listed.length; i += 2) if (listed[i] === spanId) return listed[i + 1];
+    return undefined;
+  }
 }
 
 /**
@@ -27,7 +67,7 @@ export class TraceIndex {
       if (evicted !== undefined) this.traces.delete(evicted);
       this.ring[this.next] = traceId;
       this.next = (this.next + 1) % this.capacity;
-      e = { spans: new Map(), firstError: null };
+      e = new TraceEntry();
       this.traces.set(traceId, e);
     }
     return e;
