@@ -93,9 +93,9 @@ export interface MixHistory {
   /** Template text per id in `counts`, for the evidence of a template that vanished. */
   texts: Record<string, string>;
   /** The latest windows' counts, pooled into the next test. */
-  recent: { index: number; counts: Record<string, number> }[];
+  recent: { index: number; counts: Readonly<Record<string, number>> }[];
   /** Windows waiting out the quarantine before they are learned, oldest first, with their pooled test. */
-  pending: { index: number; counts: Record<string, number>; g: number; df: number; tested: boolean }[];
+  pending: { index: number; counts: Readonly<Record<string, number>>; g: number; df: number; tested: boolean }[];
 }
 
 export function newMixHistory(): MixHistory {
@@ -117,21 +117,28 @@ function sizeOf(counts: Readonly<Record<string, number>>): number {
 export function pooledMix(h: MixHistory, index: number, counts: Readonly<Record<string, number>>): Record<string, number> | null {
   const floor = Math.max(index - MAX_POOLED_WINDOWS, h.since ?? Number.NEGATIVE_INFINITY);
   h.recent = h.recent.filter((r) => r.index > floor && r.index < index);
-  h.recent.push({ index, counts: { ...counts } });
+  // The window is closed: its counts never change again, so the history keeps them without a copy.
+  h.recent.push({ index, counts });
+  // Newest first, each window's counts join the pool until it is long and large enough (integer
+  // counts: the order they are summed in changes nothing).
+  const pooled: Record<string, number> = {};
   let from = -1;
   let records = 0;
   for (let k = h.recent.length - 1; k >= 0 && from < 0; k--) {
-    records += sizeOf(h.recent[k].counts);
-    if (index - h.recent[k].index + 1 >= POOLED_WINDOWS && records >= MIN_POOLED_RECORDS) from = h.recent[k].index;
+    const r = h.recent[k];
+    for (const id in r.counts) {
+      const n = r.counts[id];
+      records += n;
+      pooled[id] = (pooled[id] ?? 0) + n;
+    }
+    if (index - r.index + 1 >= POOLED_WINDOWS && records >= MIN_POOLED_RECORDS) from = r.index;
   }
   if (from < 0) {
     // Too few records: after a significant test, wait for more windows; otherwise the pool is as long
-    // as it may be, and a quiet service is tested on what it has.
+    // as it may be (every remembered window is in it), and a quiet service is tested on what it has.
     if (floor !== index - MAX_POOLED_WINDOWS) return null;
     from = floor + 1;
   }
-  const pooled: Record<string, number> = {};
-  for (const r of h.recent) if (r.index >= from) for (const id in r.counts) pooled[id] = (pooled[id] ?? 0) + r.counts[id];
   h.span = index - from + 1;
   return pooled;
 }
