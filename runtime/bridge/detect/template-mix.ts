@@ -102,26 +102,23 @@ export function newMixHistory(): MixHistory {
   return { counts: {}, total: 0, ages: {}, present: {}, exposure: {}, windows: 0, dispersionSum: 0, dispersionWeight: 0, dispersionDf: 0, streak: 0, texts: {}, recent: [], pending: [] };
 }
 
-function sizeOf(counts: Readonly<Record<string, number>>): number {
-  let n = 0;
-  for (const id in counts) n += counts[id];
-  return n;
-}
-
 /**
  * Window `index`'s counts pooled with the service's previous windows (remembered here): the latest
  * POOLED_WINDOWS windows or more, as many as it takes to hold MIN_POOLED_RECORDS records (at most
  * MAX_POOLED_WINDOWS), only windows after the last significant test. Null while the windows since
  * that test are still too few: the next test must be independent of it.
  */
-export function pooledMix(h: MixHistory, index: number, counts: Readonly<Record<string, number>>): Record<string, number> | null {
+export function pooledMix(h: MixHistory, index: number, counts: Readonly<Record<string, number>>): Map<string, number> | null {
   const floor = Math.max(index - MAX_POOLED_WINDOWS, h.since ?? Number.NEGATIVE_INFINITY);
-  h.recent = h.recent.filter((r) => r.index > floor && r.index < index);
+  let kept = 0;
+  for (const r of h.recent) if (r.index > floor && r.index < index) h.recent[kept++] = r;
+  h.recent.length = kept;
   // The window is closed: its counts never change again, so the history keeps them without a copy.
   h.recent.push({ index, counts });
   // Newest first, each window's counts join the pool until it is long and large enough (integer
-  // counts: the order they are summed in changes nothing).
-  const pooled: Record<string, number> = {};
+  // counts: the order they are summed in changes nothing). A Map, since a new object per test that
+  // gains its keys one by one is slow in V8.
+  const pooled = new Map<string, number>();
   let from = -1;
   let records = 0;
   for (let k = h.recent.length - 1; k >= 0 && from < 0; k--) {
@@ -129,7 +126,7 @@ export function pooledMix(h: MixHistory, index: number, counts: Readonly<Record<
     for (const id in r.counts) {
       const n = r.counts[id];
       records += n;
-      pooled[id] = (pooled[id] ?? 0) + n;
+      pooled.set(id, (pooled.get(id) ?? 0) + n);
     }
     if (index - r.index + 1 >= POOLED_WINDOWS && records >= MIN_POOLED_RECORDS) from = r.index;
   }
@@ -180,9 +177,9 @@ function round(x: number, digits = 3): number {
 }
 
 /** Tests a window's template counts against the baseline mix (which excludes this window). */
-export function testMix(pooled: Readonly<Record<string, number>> | null, h: MixHistory, minWindows: number): MixVerdict {
-  const counts = pooled ?? {};
-  const n = sizeOf(counts);
+export function testMix(pooled: ReadonlyMap<string, number> | null, h: MixHistory, minWindows: number): MixVerdict {
+  let n = 0;
+  if (pooled !== null) for (const count of pooled.values()) n += count;
   const dispersion = dispersionOf(h);
   const verdict: MixVerdict = { n, g: 0, df: 0, dispersion, p: 1, tested: false, appeared: [], vanished: [], grown: [] };
   if (pooled === null) return { ...verdict, pooling: true };
@@ -190,12 +187,24 @@ export function testMix(pooled: Readonly<Record<string, number>> | null, h: MixH
   // A template is known once it appeared in as many learned windows as the service must have before
   // any test: a young one's decayed share understates its rate, so it would look grown for an hour,
   // and one seen in a single burst would look vanished for as long.
-  const mature = (id: string) => ((h.present ?? h.ages)[id] ?? 0) >= minWindows;
+  const present = h.present ?? h.ages;
   let known = 0;
-  for (const id in counts) if (mature(id)) known += counts[id];
-  const share = (id: string) => h.counts[id] / (h.exposure[id] ?? h.total);
+  const appeared: MixChange[] = [];
+  for (const [id, count] of pooled) {
+    if ((present[id] ?? 0) >= minWindows) known += count;
+    else appeared.push({ templateId: id, count, expected: 0 });
+  }
+  // Each known template's share of the baseline, over its own exposure.
+  const ids: string[] = [];
+  const sharesOf: number[] = [];
   let shares = 0;
-  for (const id in h.counts) if (mature(id)) shares += share(id);
+  for (const id in h.counts) {
+    if ((present[id] ?? 0) < minWindows) continue;
+    const share = h.counts[id] / (h.exposure[id] ?? h.total);
+    ids.push(id);
+    sharesOf.push(share);
+    shares += share;
+  }
   if (known < MIN_RECORDS || shares <= 0) return verdict;
   const scale = known / shares;
   // The test compares the frequent templates' proportions among themselves (the multinomial given
@@ -205,25 +214,21 @@ export function testMix(pooled: Readonly<Record<string, number>> | null, h: MixH
   const frequent: { id: string; observed: number; expected: number }[] = [];
   let observedTotal = 0;
   let expectedTotal = 0;
-  for (const id in h.counts) {
-    if (!mature(id)) continue;
-    const expected = share(id) * scale;
+  for (let i = 0; i < ids.length; i++) {
+    const expected = sharesOf[i] * scale;
     if (expected < MIN_EXPECTED) continue;
-    const observed = counts[id] ?? 0;
-    frequent.push({ id, observed, expected });
+    const observed = pooled.get(ids[i]) ?? 0;
+    frequent.push({ id: ids[i], observed, expected });
     observedTotal += observed;
     expectedTotal += expected;
   }
-  for (const id in counts) {
-    if (!mature(id)) verdict.appeared.push({ templateId: id, count: counts[id], expected: 0 });
-  }
-  verdict.appeared.sort((a, b) => b.count - a.count || (a.templateId < b.templateId ? -1 : 1)).splice(MAX_CHANGES);
+  verdict.appeared = appeared.sort(byCount).slice(0, MAX_CHANGES);
   // Too few of the frequent lines to compare (a service that only ticks its timers): no verdict.
   if (observedTotal < MIN_RECORDS) return verdict;
   let g = 0;
   const categories = frequent.length;
-  const grown: (MixChange & { term: number })[] = [];
-  const shrunk: (MixChange & { term: number })[] = [];
+  const grown: RankedChange[] = [];
+  const shrunk: RankedChange[] = [];
   for (const { id, observed, expected: unscaled } of frequent) {
     const expected = (unscaled * observedTotal) / expectedTotal;
     const term = observed > 0 ? observed * Math.log(observed / expected) : 0;
@@ -235,16 +240,29 @@ export function testMix(pooled: Readonly<Record<string, number>> | null, h: MixH
   }
   g *= 2;
   const df = categories - 1;
-  const strongest = (list: (MixChange & { term: number })[]) =>
-    list
-      .sort((a, b) => b.term - a.term || (a.templateId < b.templateId ? -1 : 1))
-      .slice(0, MAX_CHANGES)
-      .map(({ term: _term, ...c }) => c);
   verdict.vanished = strongest(shrunk);
   verdict.grown = strongest(grown);
   if (df < 1) return verdict;
   const d2 = Math.min(MAX_DISPERSION_DF, Math.max(1, h.dispersionDf));
   return { ...verdict, g: round(g), df, p: fisherTail(g / df / dispersion, df, d2), tested: true };
+}
+
+type RankedChange = MixChange & { term: number };
+
+function byCount(a: MixChange, b: MixChange): number {
+  return b.count - a.count || (a.templateId < b.templateId ? -1 : 1);
+}
+
+function byTerm(a: RankedChange, b: RankedChange): number {
+  return b.term - a.term || (a.templateId < b.templateId ? -1 : 1);
+}
+
+/** The MAX_CHANGES changes that weigh most in the statistic. */
+function strongest(list: RankedChange[]): MixChange[] {
+  return list
+    .sort(byTerm)
+    .slice(0, MAX_CHANGES)
+    .map(({ templateId, count, expected }) => ({ templateId, count, expected }));
 }
 
 /**
@@ -268,7 +286,12 @@ export function recordMix(
   if (!verdict.pooling) h.streak = significant ? h.streak + 1 : 0;
   if (h.streak === 0) delete h.onset;
   else if (significant && h.streak === 1) h.onset = index - (h.span ?? 1) + 1;
-  const own = h.recent.find((r) => r.index === index)?.counts ?? {};
+  let own: Readonly<Record<string, number>> = {};
+  for (const r of h.recent) {
+    if (r.index !== index) continue;
+    own = r.counts;
+    break;
+  }
   if (significant) {
     h.pending = [];
     h.since = index;
