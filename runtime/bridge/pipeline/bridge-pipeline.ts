@@ -109,7 +109,7 @@ export class BridgePipeline {
   }
 
   private processDocument(doc: LogDocument, timeMs: number, result: BatchResult): void {
-    const assessment = assessRecord(doc);
+    const assessment = assessRecord(doc, true);
     const peer = this.s.correlator.learn(doc, assessment.isError, timeMs);
     const windowErrors = addToWindow(this.s.windows.serviceWindow(this.windowFor(timeMs, result), doc.service), doc, assessment, timeMs, peer);
     this.s.detector.observe(doc.service, timeMs);

@@ -125,6 +125,21 @@ describe("assessRecord", () => {
     expect(assessRecord(doc("OutOfMemoryError recovered by cache eviction", 9)).immediate).toBe(false);
   });
 
+  it("with errorsOnly, keeps what the windows read: the same verdict, and for an error the whole assessment", () => {
+    const messages = ["request timed out", "java.lang.OutOfMemoryError: Java heap space", "JWT expired", "GET /wp-login.php not found", "order 7 placed", "boom\n    at f (a.js:1:2)"];
+    const extras: Partial<LogDocument>[] = [{}, { http_status: 404 }, { http_status: 503 }, { attributes: { "exception.type": "IOError" } }, { attributes: { "user_agent.original": "sqlmap/1.7" } }];
+    for (const message of messages) {
+      for (const severity of [5, 9, 13, 17, 21]) {
+        for (const extra of extras) {
+          const full = assessRecord(doc(message, severity, extra));
+          const lean = assessRecord(doc(message, severity, extra), true);
+          expect([lean.isError, lean.clientSide, lean.immediate]).toEqual([full.isError, full.clientSide, full.immediate]);
+          if (full.isError) expect(lean).toEqual(full);
+        }
+      }
+    }
+  });
+
   it("gives a generic error without failure words some weight", () => {
     const a = assessRecord(doc("journal entry 7 rejected: balance mismatch", 17));
     expect(a.family).toBeNull();
