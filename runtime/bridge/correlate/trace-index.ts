@@ -55,12 +55,19 @@ export class TraceIndex {
   private readonly traces = new Map<string, TraceEntry>();
   private readonly ring: (string | undefined)[];
   private next = 0;
+  /**
+   * The trace of the latest `entry` call: a request's records often come one after another, and
+   * comparing ids is cheaper than hashing one. It is never evicted, since only a new trace evicts.
+   */
+  private lastId: string | null = null;
+  private last: TraceEntry | null = null;
 
   constructor(private readonly capacity: number) {
     this.ring = new Array<string | undefined>(capacity);
   }
 
   entry(traceId: string): TraceEntry {
+    if (traceId === this.lastId && this.last !== null) return this.last;
     let e = this.traces.get(traceId);
     if (!e) {
       const evicted = this.ring[this.next];
@@ -70,6 +77,8 @@ export class TraceIndex {
       e = new TraceEntry();
       this.traces.set(traceId, e);
     }
+    this.lastId = traceId;
+    this.last = e;
     return e;
   }
 

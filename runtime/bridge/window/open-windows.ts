@@ -17,6 +17,8 @@ export type OpenWindowsState = [number, Record<string, ServiceWindow>][];
  */
 export class OpenWindows {
   private windows: Map<number, Map<string, ServiceWindow>>;
+  /** The accumulator `serviceWindow` returned last: a request's records mostly come one after another, of one service and window. */
+  private last: { index: number; service: string; window: ServiceWindow } | null = null;
 
   constructor(
     private readonly windowMs: number,
@@ -28,10 +30,13 @@ export class OpenWindows {
 
   /** The accumulator of `service` in window `index`, created on first use. */
   serviceWindow(index: number, service: string): ServiceWindow {
+    const last = this.last;
+    if (last !== null && last.index === index && last.service === service) return last.window;
     let services = this.windows.get(index);
     if (!services) this.windows.set(index, (services = new Map()));
     let w = services.get(service);
     if (!w) services.set(service, (w = newServiceWindow()));
+    this.last = { index, service, window: w };
     return w;
   }
 
@@ -44,6 +49,7 @@ export class OpenWindows {
   /** Removes and returns every window up to `through` (inclusive) that holds logs or spans, oldest first. */
   take(through: number): ClosedWindow[] {
     const indexes = [...new Set([...this.windows.keys(), ...this.spanWindows()])].filter((i) => i <= through).sort((a, b) => a - b);
+    this.last = null;
     return indexes.map((index) => {
       const services = this.windows.get(index) ?? new Map<string, ServiceWindow>();
       this.windows.delete(index);
