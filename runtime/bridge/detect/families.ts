@@ -210,6 +210,8 @@ const EXPIRED_CREDENTIALS = words(
 /** Every EXPIRED_CREDENTIALS alternative contains this word: a literal search rules most records out first. */
 const EXPIRED_WORD = /expired/i;
 const NOT_FOUND = words("not found", "no such (?:route|page|resource|user|order)");
+/** Matches wherever EXPIRED_WORD, VALIDATION or NOT_FOUND does: one scan clears the many messages that name none of them. */
+const CLIENT_WORDS = new RegExp(`${EXPIRED_WORD.source}|${VALIDATION.source}|${NOT_FOUND.source}`, "i");
 
 /** Attribute keys that carry the request path or user agent (current and legacy semantic conventions). */
 const PATH_KEYS = ["url.path", "http.target", "url.full", "http.url", "http.route"];
@@ -233,6 +235,7 @@ export function classifyClientSide(
     if (typeof v === "string" && SCANNER_PATH.test(v)) return "scanner";
   }
   if (httpStatus !== null && httpStatus >= 500) return null;
+  if (!CLIENT_WORDS.test(message)) return httpStatus !== null && httpStatus >= 400 ? "client_error" : null;
   if (EXPIRED_WORD.test(message) && EXPIRED_CREDENTIALS.test(message)) return "expired_credentials";
   if (httpStatus !== null && httpStatus >= 400) return "client_error";
   if (VALIDATION.test(message)) return "validation";
