@@ -21,11 +21,14 @@ export class CallGraph {
     return this.known.has(service);
   }
 
-  addEdge(caller: string, callee: string, count = 1): void {
-    if (caller === callee) return;
+  /** Counts `count` more calls from `caller` to `callee`; returns whether the edge was unknown before (a service calling itself is never kept). */
+  addEdge(caller: string, callee: string, count = 1): boolean {
+    if (caller === callee) return true;
     let out = this.edges.get(caller);
     if (!out) this.edges.set(caller, (out = new Map()));
-    out.set(callee, (out.get(callee) ?? 0) + count);
+    const seen = out.get(callee);
+    out.set(callee, (seen ?? 0) + count);
+    return seen === undefined;
   }
 
   callees(service: string): ReadonlyMap<string, number> {

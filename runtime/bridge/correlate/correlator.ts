@@ -64,11 +64,10 @@ export class Correlator {
 
   /** Edges new to this replica go out with the next context summary. */
   private observeEdge(caller: string, callee: string): void {
-    if (!this.graph.hasEdge(caller, callee)) {
+    if (this.graph.addEdge(caller, callee)) {
       const key = `${caller}\u0000${callee}`;
       this.pendingEdges.set(key, (this.pendingEdges.get(key) ?? 0) + 1);
     }
-    this.graph.addEdge(caller, callee);
   }
 
   /** What the root-cause walk sees of one closed window. */
