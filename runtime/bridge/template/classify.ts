@@ -20,7 +20,7 @@ export interface TokenInfo {
   readonly render: string;
   /** The fragment once its value varies: `key=<*>,` for a pair, WILDCARD otherwise. */
   readonly generic: string;
-  /** For a key-value pair, the value (fed to the vocabulary of observed parameter values). */
+  /** For a key-value pair whose value is a plain word, the value (fed to the vocabulary of observed parameter values); else "". */
   readonly value: string;
   /** True when the pair's value is a plain word (a name worth remembering as a parameter value). */
   readonly wordValue: boolean;
@@ -180,7 +180,7 @@ export function classifyToken(token: string): TokenInfo {
     const generic = `${prefix}${core[split] === "." ? key : core.slice(0, valueStart)}${WILDCARD}${suffix}`;
     const render = isVariableCore(value) ? generic : token;
     const wordValue = render === token;
-    return { kind: TokenKind.KeyValue, key: prefix + key, render, generic, value, wordValue, unit: false };
+    return { kind: TokenKind.KeyValue, key: prefix + key, render, generic, value: wordValue ? value : "", wordValue, unit: false };
   }
   if (isVariableCore(core)) return variable(prefix, suffix);
   return word(token);
@@ -245,17 +245,22 @@ export function classifyLeadingToken(token: string): TokenInfo {
   return wordInfo(masked, false);
 }
 
-/** Memoizes `classifyToken` with a bounded map: log vocabularies repeat, so most tokens are hits. */
+/**
+ * Memoizes `classifyToken` with a bounded map: log vocabularies repeat, so most tokens are hits. Equal
+ * classifications are one object (`ShapeTrie` tells them apart by identity): `amount=22.99` and
+ * `amount=23.50` get the same one.
+ */
 export class TokenClassifier {
   private readonly memo = new Map<string, TokenInfo>();
   private readonly leadingMemo = new Map<string, TokenInfo>();
+  private readonly interned = new Map<string, TokenInfo>();
 
   constructor(private readonly capacity = 200_000) {}
 
   classify(token: string): TokenInfo {
     let info = this.memo.get(token);
     if (info === undefined) {
-      info = classifyToken(token);
+      info = this.intern(classifyToken(token));
       if (this.memo.size >= this.capacity) this.memo.clear();
       this.memo.set(token, info);
     }
@@ -265,10 +270,19 @@ export class TokenClassifier {
   classifyLeading(token: string): TokenInfo {
     let info = this.leadingMemo.get(token);
     if (info === undefined) {
-      info = classifyLeadingToken(token);
+      info = this.intern(classifyLeadingToken(token));
       if (this.leadingMemo.size >= this.capacity) this.leadingMemo.clear();
       this.leadingMemo.set(token, info);
     }
+    return info;
+  }
+
+  private intern(info: TokenInfo): TokenInfo {
+    const content = [info.kind, info.key, info.render, info.generic, info.value, info.wordValue, info.unit].join("\u0000");
+    const known = this.interned.get(content);
+    if (known !== undefined) return known;
+    if (this.interned.size >= this.capacity) this.interned.clear();
+    this.interned.set(content, info);
     return info;
   }
 }

@@ -1,6 +1,8 @@
 import { createHash } from "node:crypto";
-import { TokenClassifier, TokenKind, WILDCARD, maskDigitRuns, type TokenInfo } from "./classify";
+import { TokenClassifier, WILDCARD } from "./classify";
 import { templateMinerOptionsSchema, type ResolvedTemplateMinerOptions, type TemplateMinerOptions } from "./options";
+import type { Shape } from "./shape";
+import { SHAPE_SEPARATOR, ShapeTrie } from "./shape-trie";
 import { minerStateSchema, type MinerState } from "./state";
 import type { MinedTemplate, TemplateMiner } from "./types";
 
@@ -20,83 +22,11 @@ interface Cluster {
   text: string;
 }
 
-/** A message reduced to what matching needs: one key and one fragment per position. */
-interface Shape {
-  keys: string[];
-  /** Per position: the classified token (`render`, `generic`), a synthetic one for a collapsed run. */
-  infos: TokenInfo[];
-  /** Words standing in parameter slots (pair values, names after `user`), for the vocabulary. */
-  values: string[] | undefined;
-}
-
-const SHAPE_SEPARATOR = "\u0000";
 /**
  * Clusters of one bucket compared with a message of a new shape, most recent first. Free text
  * with many distinct words would otherwise make every new shape scan an ever-growing bucket.
  */
 const MAX_BUCKET_SCAN = 256;
-
-function isSpace(code: number): boolean {
-  return code === 32 || code === 9 || code === 10 || code === 13 || code === 11 || code === 12;
-}
-
-/** Characters `classifyToken` strips around a core; a token touching one takes the full path. */
-function isBracket(code: number): boolean {
-  return (
-    code === 40 || code === 41 || code === 91 || code === 93 || code === 123 || code === 125 || code === 60 ||
-    code === 62 || code === 34 || code === 39 || code === 44 || code === 59 || code === 46 || code === 33 || code === 63
-  );
-}
-
-const NAME_SLOT_KEYWORDS = new Set(["user", "User", "USER"]);
-
-const VARIABLE_INFO: TokenInfo = {
-  kind: TokenKind.Variable,
-  key: WILDCARD,
-  render: WILDCARD,
-  generic: WILDCARD,
-  value: "",
-  wordValue: false,
-  unit: false,
-};
-
-/** Nodes a `Signatures` trie holds before it starts over (a bound for logs whose words never repeat). */
-const MAX_SIGNATURE_NODES = 20_000;
-
-interface SignatureNode {
-  next: Map<string, SignatureNode> | null;
-  /** `keys.join(SHAPE_SEPARATOR)` of the keys that lead here, once asked for. */
-  signature: string | null;
-}
-
-/**
- * A shape's signature (its keys joined), from a trie over the keys: a message's keys are the
- * classifier's memoized strings, whose hashes V8 keeps, so walking the trie costs a few small Map
- * lookups where joining built a new string per message and hashed it again for the shape memo.
- */
-class Signatures {
-  private root: SignatureNode = { next: null, signature: null };
-  private nodes = 0;
-
-  of(keys: readonly string[]): string {
-    if (this.nodes >= MAX_SIGNATURE_NODES) {
-      this.root = { next: null, signature: null };
-      this.nodes = 0;
-    }
-    let node = this.root;
-    for (let i = 0; i < keys.length; i++) {
-      const next = (node.next ??= new Map());
-      let child = next.get(keys[i]);
-      if (child === undefined) {
-        child = { next: null, signature: null };
-        next.set(keys[i], child);
-        this.nodes++;
-      }
-      node = child;
-    }
-    return (node.signature ??= keys.join(SHAPE_SEPARATOR));
-  }
-}
 
 /** Index key of a cluster or message: its position count and first key. */
 function firstKey(keys: readonly string[], length = keys.length): string {
@@ -173,15 +103,13 @@ class OnlineMiner implements TemplateMiner {
   /** Messages added so far: the clock of `lastSeen`. */
   private tick = 0;
   private nextSeq = 0;
-  private readonly classifier = new TokenClassifier();
-  private readonly signatures = new Signatures();
+  private readonly shapeTrie = new ShapeTrie(new TokenClassifier());
 
   constructor(private readonly options: ResolvedTemplateMinerOptions) {}
 
   add(message: string): MinedTemplate {
     this.tick++;
-    const shape = this.shapeOf(message);
-    const signature = this.signatures.of(shape.keys);
+    const { shape, signature } = this.shapeTrie.of(message);
     if (shape.values) for (const value of shape.values) this.rememberValue(value);
     let cluster = this.shapes.get(signature);
     let isNew = false;
@@ -252,79 +180,6 @@ class OnlineMiner implements TemplateMiner {
     for (const [signature, i] of state.shapes) this.shapes.set(signature, this.clusters[i]);
     this.tick = state.tick ?? 0;
     this.valueVocabulary = new Set(state.valueVocabulary);
-  }
-
-  /**
-   * Tokenizes on whitespace and classifies in one scan. A double-quoted string opening a token or
-   * a value (`tag="View Lock"`) stays one token when it closes on the same line, so a quoted
-   * parameter with spaces does not change the token count. Tokens with a digit and no key are
-   * parameters without a memo lookup: the common case on the hot path.
-   */
-  /**
-   * `shapeOf`'s arrays, reused from message to message: a shape lives only within `add` (a new cluster
-   * copies its keys), and two fresh arrays per message were a measurable share of the allocations.
-   */
-  private readonly scratch: Shape = { keys: [], infos: [], values: undefined };
-
-  private shapeOf(message: string): Shape {
-    const keys = this.scratch.keys;
-    const infos = this.scratch.infos;
-    keys.length = 0;
-    infos.length = 0;
-    let values: string[] | undefined;
-    let previous: TokenInfo | undefined;
-    const n = message.length;
-    let i = 0;
-    while (i < n) {
-      while (i < n && isSpace(message.charCodeAt(i))) i++;
-      if (i >= n) break;
-      const start = i;
-      let digit = false;
-      let pair = false;
-      while (i < n) {
-        const c = message.charCodeAt(i);
-        if (isSpace(c)) break;
-        if (c >= 48 && c <= 57) digit = true;
-        else if (c === 61 || c === 58 || (c === 46 && message.charCodeAt(i + 1) === 46)) pair = true;
-        else if (c === 34 && (i === start || message.charCodeAt(i - 1) === 61)) {
-          const close = message.indexOf('"', i + 1);
-          if (close > 0) {
-            i = close + 1;
-            continue;
-          }
-        }
-        i++;
-      }
-      let info: TokenInfo;
-      // A parameter token is never needed as a string: no substring for it.
-      let token: string | undefined;
-      if (previous === undefined) info = this.classifier.classifyLeading((token = message.slice(start, i)));
-      else if (digit && !pair && !isBracket(message.charCodeAt(start)) && !isBracket(message.charCodeAt(i - 1))) {
-        info = VARIABLE_INFO;
-      } else info = this.classifier.classify((token = message.slice(start, i)));
-      if (info.kind === TokenKind.Word && previous !== undefined && NAME_SLOT_KEYWORDS.has(previous.key)) {
-        (values ??= []).push(token as string);
-        info = VARIABLE_INFO;
-      } else if (info.kind === TokenKind.KeyValue && info.wordValue) (values ??= []).push(info.value);
-      const last = keys.length - 1;
-      if (info.unit && previous?.kind === TokenKind.Variable) continue;
-      previous = info;
-      if (info.kind === TokenKind.Variable && last >= 0 && keys[last] === WILDCARD) {
-        // Adjacent parameters collapse: `IRQs 3 4 5` and `IRQs 3 4` have one shape.
-        infos[last] = { ...VARIABLE_INFO, render: `${infos[last].render} ${info.render}` };
-        continue;
-      }
-      keys.push(info.key);
-      infos.push(info);
-    }
-    if (keys.length === 1 && keys[0] === WILDCARD) {
-      // Nothing but parameters (`sda1 sda2 sda3`, `r24=0x0ffea4c8 r25=0x3`): their letters and
-      // punctuation are the only structure left to tell such messages apart.
-      const masked = maskDigitRuns(message.trim(), true).replace(/\s+/g, " ");
-      return { keys: [masked], infos: [{ ...VARIABLE_INFO, key: masked, render: masked }], values };
-    }
-    this.scratch.values = values;
-    return this.scratch;
   }
 
   /**

@@ -1,0 +1,115 @@
+import type { TokenClassifier, TokenInfo } from "./classify";
+import { classifyTokens, isAllParameters, parametersOnly, TokenScanner, type Shape } from "./shape";
+
+/** Joins a shape's keys into its signature, the key of the miner's shape memory. */
+export const SHAPE_SEPARATOR = "\u0000";
+
+/** Nodes and word edges a trie holds before it starts over (a bound for logs whose words never repeat). */
+const DEFAULT_CAPACITY = 20_000;
+
+export interface ShapeAndSignature {
+  readonly shape: Shape;
+  /** `shape.keys` joined by SHAPE_SEPARATOR. */
+  readonly signature: string;
+}
+
+/** A word token leading to a node, chained with the other words of the same hash. */
+interface WordEdge {
+  readonly text: string;
+  readonly node: ShapeNode;
+  readonly next: WordEdge | undefined;
+}
+
+const PENDING: Shape = { keys: [], infos: [], values: undefined };
+
+class ShapeNode implements ShapeAndSignature {
+  /** After a token that is a parameter by its characters alone (`TokenScanner.parameter`). */
+  parameter: ShapeNode | undefined = undefined;
+  /** After a token without digits, by the hash of its text: its classification never has to be looked up again. */
+  words: Map<number, WordEdge> | undefined = undefined;
+  /** After any other token, by its classification (one object per distinct classification). */
+  classified: Map<TokenInfo, ShapeNode> | undefined = undefined;
+  /** The shape of every message whose tokens end here; PENDING until one does. */
+  shape = PENDING;
+  signature = "";
+  /** The shape is `parametersOnly`: it depends on the characters of the parameters, so it is not kept. */
+  parametersOnly = false;
+}
+
+function sameText(text: string, message: string, start: number, end: number): boolean {
+  if (text.length !== end - start) return false;
+  for (let k = 0; k < text.length; k++) if (text.charCodeAt(k) !== message.charCodeAt(start + k)) return false;
+  return true;
+}
+
+/**
+ * A message's shape, kept per token sequence. A shape depends on a message only through its token
+ * count, the text of each token that is classified (a token's class is a pure function of its text
+ * and of being first) and which tokens are parameters by their characters alone, whatever those
+ * characters; so messages that lead to the same node share one shape, computed (`classifyTokens`)
+ * for the first of them. Walking the trie costs one scan of the message and, per word, a hash
+ * lookup checked against the word's characters: no substring, no memo lookup by string, no arrays
+ * per message. Tokens with digits that still need classifying (`amount=22.99`, `(12ms)`) are
+ * classified on every message and lead on by their classification, so their ever-new values do
+ * not grow the trie.
+ */
+export class ShapeTrie {
+  private root = new ShapeNode();
+  private entries = 0;
+  private readonly scanner = new TokenScanner();
+
+  constructor(
+    private readonly classifier: TokenClassifier,
+    private readonly capacity = DEFAULT_CAPACITY,
+  ) {}
+
+  of(message: string): ShapeAndSignature {
+    if (this.entries >= this.capacity) {
+      this.root = new ShapeNode();
+      this.entries = 0;
+    }
+    const scanner = this.scanner;
+    scanner.reset(message);
+    let node = this.root;
+    while (scanner.next()) node = scanner.parameter ? (node.parameter ??= this.newNode()) : this.tokenChild(node, message);
+    if (node.shape === PENDING) this.complete(node, message);
+    if (!node.parametersOnly) return node;
+    const shape = parametersOnly(message, node.shape.values);
+    return { shape, signature: shape.keys[0] };
+  }
+
+  private tokenChild(node: ShapeNode, message: string): ShapeNode {
+    const scanner = this.scanner;
+    if (node.words !== undefined && !scanner.quoted) {
+      for (let edge = node.words.get(scanner.hash); edge !== undefined; edge = edge.next) {
+        if (sameText(edge.text, message, scanner.start, scanner.end)) return edge.node;
+      }
+    }
+    const token = message.slice(scanner.start, scanner.end);
+    const info = scanner.count === 1 ? this.classifier.classifyLeading(token) : this.classifier.classify(token);
+    const classified = (node.classified ??= new Map());
+    let child = classified.get(info);
+    if (child === undefined) {
+      child = this.newNode();
+      classified.set(info, child);
+    }
+    if (!scanner.digit && !scanner.quoted) {
+      const words = (node.words ??= new Map());
+      words.set(scanner.hash, { text: token, node: child, next: words.get(scanner.hash) });
+      this.entries++;
+    }
+    return child;
+  }
+
+  private complete(node: ShapeNode, message: string): void {
+    const shape = classifyTokens(message, this.classifier, this.scanner);
+    node.shape = shape;
+    node.parametersOnly = isAllParameters(shape);
+    node.signature = shape.keys.join(SHAPE_SEPARATOR);
+  }
+
+  private newNode(): ShapeNode {
+    this.entries++;
+    return new ShapeNode();
+  }
+}
