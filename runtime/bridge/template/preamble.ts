@@ -33,6 +33,14 @@ const LEVELS = new Set([
   "finer",
   "finest",
 ]);
+/** Three ASCII letters, lower-cased, as one number: `lowerCode3("Jan", 0) === lowerCode3("jan", 0)`. */
+function lowerCode3(text: string, at: number): number {
+  return ((text.charCodeAt(at) | 32) << 16) | ((text.charCodeAt(at + 1) | 32) << 8) | (text.charCodeAt(at + 2) | 32);
+}
+
+/** MONTHS and WEEKDAYS as `lowerCode3` numbers, for words already known to be letters only. */
+const DATE_WORD_CODES = new Set([...MONTHS, ...WEEKDAYS].map((w) => lowerCode3(w, 0)));
+
 /** First letters (lower case) of every level: most words are rejected without a substring. */
 const LEVEL_INITIALS = new Set([...LEVELS, "v", "d", "i", "w", "e", "f", "a"].map((l) => l.charCodeAt(0)));
 /** Android logcat and similar one-letter priorities; only upper case counts. */
@@ -215,13 +223,15 @@ function isTimestampText(line: string, s: number, e: number): boolean {
   return (sep === "-" || sep === "/" || sep === ".") && lead <= 8 && next >= 1;
 }
 
-function cut(line: string, at: number): SplitLine {
+/** Where the message starts after a header ending at `at`: its blanks belong to neither. */
+function bodyStart(line: string, at: number): number {
   let body = at;
   while (body < line.length && isSpace(line.charCodeAt(body))) body++;
-  return { preamble: line.slice(0, at), message: line.slice(body) };
+  return body;
 }
 
-function splitPipes(line: string): SplitLine | undefined {
+/** End of a header of `|`-separated fields opened by a time stamp, or 0. */
+function pipesEnd(line: string): number {
   let at = 0;
   for (let fields = 0; fields < MAX_PIPE_FIELDS; fields++) {
     const bar = line.indexOf("|", at);
@@ -231,7 +241,7 @@ function splitPipes(line: string): SplitLine | undefined {
     if (bar === at || spaced || (fields === 0 && !isTimestampText(line, at, bar))) break;
     at = bar + 1;
   }
-  return at > 0 ? cut(line, at) : undefined;
+  return at;
 }
 
 function isLetter(code: number): boolean {
@@ -250,10 +260,7 @@ function plainStart(line: string): boolean {
   const start = p;
   while (p < line.length && isLetter(line.charCodeAt(p))) p++;
   if (p === start || (p < line.length && !isSpace(line.charCodeAt(p)))) return false;
-  if (p - start === 3) {
-    const word = line.slice(start, p).toLowerCase();
-    if (MONTHS.has(word) || WEEKDAYS.has(word)) return false;
-  }
+  if (p - start === 3 && DATE_WORD_CODES.has(lowerCode3(line, start))) return false;
   while (p < line.length && isSpace(line.charCodeAt(p))) p++;
   while (p < line.length && isOpen(line.charCodeAt(p))) p++;
   return p >= line.length || !isDigit(line.charCodeAt(p));
@@ -261,12 +268,24 @@ function plainStart(line: string): boolean {
 
 /** Splits `line` into preamble and message; see the module comment for the rules. */
 export function splitPreamble(line: string): SplitLine {
-  if (plainStart(line)) return { preamble: "", message: line };
+  const at = headerEnd(line);
+  return at === 0 ? { preamble: "", message: line } : { preamble: line.slice(0, at), message: line.slice(bodyStart(line, at)) };
+}
+
+/** `splitPreamble(line).message`, without the split's object. */
+export function messageOf(line: string): string {
+  const at = headerEnd(line);
+  return at === 0 ? line : line.slice(bodyStart(line, at));
+}
+
+/** Where the header ends, 0 when there is none. */
+function headerEnd(line: string): number {
+  if (plainStart(line)) return 0;
   const t = new Tokens(line);
-  if (!t.has(0)) return { preamble: "", message: line };
+  if (!t.has(0)) return 0;
   if (line.lastIndexOf("|", t.ends[0]) >= 0) {
-    const piped = splitPipes(line);
-    if (piped) return piped;
+    const piped = pipesEnd(line);
+    if (piped > 0) return piped;
   }
   // One short tag may precede the stamp (an alert label, a syslog priority).
   let i = 0;
@@ -275,10 +294,10 @@ export function splitPreamble(line: string): SplitLine {
   while (t.has(i) && t.isHeaderField(i)) {
     if (!stamped && t.isStamp(i)) stamped = true;
     // `sshd[24200]:` ends a header even when it holds digits.
-    if (stamped && t.isComponent(i)) return cut(line, t.ends[i]);
+    if (stamped && t.isComponent(i)) return t.ends[i];
     i++;
   }
-  if (!stamped) return { preamble: "", message: line };
+  if (!stamped) return 0;
   let end = t.ends[i - 1];
   for (let j = i; j < i + LOOKAHEAD && t.has(j); j++) {
     const level = t.isLevel(j);
@@ -309,7 +328,7 @@ export function splitPreamble(line: string): SplitLine {
     end = sourceFieldsEnd(t, k, end);
     break;
   }
-  return cut(line, end);
+  return end;
 }
 
 /**

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { splitPreamble } from "../../../../runtime/bridge/template";
+import { messageOf } from "../../../../runtime/bridge/template/preamble";
+import { LOGHUB_SYSTEMS, loadLoghub } from "./support/loghub";
 
 describe("splitPreamble", () => {
   it.each([
@@ -68,5 +70,17 @@ describe("splitPreamble", () => {
     ["2023-01-30 19:51:42 INFO the meeting ends at 5 PM", "the meeting ends at 5 PM"],
   ])("keeps source-like words in the message when no separator closes them: %j", (line, message) => {
     expect(splitPreamble(line).message).toBe(message);
+  });
+
+  it("messageOf is the split's message, on every Loghub line and on mixed-case date words [reads ../shared/datasets/loghub-2k]", () => {
+    const lines = [
+      ...LOGHUB_SYSTEMS.flatMap((system) => loadLoghub(system).map((l) => l.raw)),
+      "JAN 30 19:51:42 host app: started",
+      "sUn 12:00:01 worker started",
+      "Get 12:00:01 worker started",
+      "GET 12:00:01 worker started",
+      "   ",
+    ];
+    for (const line of lines) expect(messageOf(line), line).toBe(splitPreamble(line).message);
   });
 });
