@@ -18,7 +18,8 @@ export interface Redactor {
 const enum Has {
   At = 1,
   Colon = 2,
-  Equals = 4,
+  /** `=` or `:`, what separates a key from its value. */
+  Separator = 4,
   Dot = 8,
   Underscore = 16,
   Dash = 32,
@@ -33,7 +34,25 @@ const enum Has {
   CardDigits = 2048,
 }
 
-function charactersOf(text: string): number {
+/** What each ASCII character other than a digit tells on its own: one table lookup instead of a switch. */
+const CHARACTER_BITS = new Uint16Array(128);
+for (const [c, bits] of [
+  ["@", Has.At],
+  [":", Has.Colon | Has.Separator],
+  ["=", Has.Separator],
+  [".", Has.Dot],
+  ["_", Has.Underscore],
+  ["-", Has.Dash],
+  ["A", Has.UpperA],
+  ["J", Has.UpperJ],
+  ["B", Has.B],
+  ["b", Has.B],
+  ["x", Has.LowerX],
+] as const) {
+  CHARACTER_BITS[c.charCodeAt(0)] = bits;
+}
+
+export function charactersOf(text: string): number {
   let has = 0;
   let digits = 0;
   // Digits of the current card-like run; `separated` when the character before was its one space or dash.
@@ -53,48 +72,32 @@ function charactersOf(text: string): number {
       cardDigits = 0;
       separated = false;
     }
-    switch (c) {
-      case 64:
-        has |= Has.At;
-        break;
-      case 58:
-        has |= Has.Colon;
-        break;
-      case 61:
-        has |= Has.Equals;
-        break;
-      case 46:
-        has |= Has.Dot;
-        break;
-      case 95:
-        has |= Has.Underscore;
-        break;
-      case 45:
-        has |= Has.Dash;
-        break;
-      case 65:
-        has |= Has.UpperA;
-        break;
-      case 74:
-        has |= Has.UpperJ;
-        break;
-      case 66:
-      case 98:
-        has |= Has.B;
-        break;
-      case 120:
-        has |= Has.LowerX;
-        break;
-    }
+    if (c < 128) has |= CHARACTER_BITS[c];
   }
   return has;
 }
 
-interface Replacement {
-  pattern: RegExp;
-  replace: (match: string, ...groups: string[]) => string;
-  /** A cheap test that skips the regular expression for most text, given the text and its `charactersOf`. */
-  mayMatch?: (text: string, has: number) => boolean;
+export interface Replacement {
+  readonly pattern: RegExp;
+  readonly replace: (match: string, ...groups: string[]) => string;
+  /** `Has` bits the text must all have for the pattern to match (0: no prefilter). */
+  readonly needs: number;
+  /** A cheap test on the text, once it has `needs`, that skips the regular expression for most of the rest. */
+  readonly confirm: ((text: string) => boolean) | null;
+}
+
+/** Every replacement through here: one object layout, so the loops over them stay monomorphic. */
+function replacement(
+  pattern: RegExp,
+  replace: Replacement["replace"],
+  needs: number,
+  confirm: Replacement["confirm"] = null,
+): Replacement {
+  return { pattern, replace, needs, confirm };
+}
+
+export function mayMatch(r: Replacement, text: string, has: number): boolean {
+  return (has & r.needs) === r.needs && (r.confirm === null || r.confirm(text));
 }
 
 const mark = (kind: string) => `[REDACTED:${kind}]`;
@@ -102,11 +105,12 @@ const mark = (kind: string) => `[REDACTED:${kind}]`;
 /** `key=value` / `key: value` / `"key": "value"`: keeps the key, replaces the value. */
 function keyValueRule(keys: string, kind: string): Replacement {
   const key = new RegExp(`(?:${keys})`, "i");
-  return {
-    pattern: new RegExp(`(\\b(?:${keys})\\b["']?\\s*[=:]\\s*["']?)([^\\s"'&,;]+)`, "gi"),
-    replace: (_m, k: string) => `${k}${mark(kind)}`,
-    mayMatch: (t, has) => (has & (Has.Equals | Has.Colon)) !== 0 && key.test(t),
-  };
+  return replacement(
+    new RegExp(`(\\b(?:${keys})\\b["']?\\s*[=:]\\s*["']?)([^\\s"'&,;]+)`, "gi"),
+    (_m, k: string) => `${k}${mark(kind)}`,
+    Has.Separator,
+    (t) => key.test(t),
+  );
 }
 
 function luhn(digits: string): boolean {
@@ -124,52 +128,41 @@ function luhn(digits: string): boolean {
   return sum % 10 === 0;
 }
 
-const RULES: Record<RedactionRule, Replacement[]> = {
-  email: [
-    {
-      pattern: /\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b/g,
-      replace: () => mark("email"),
-      mayMatch: (_t, has) => (has & Has.At) !== 0,
-    },
-  ],
+export const RULES: Record<RedactionRule, Replacement[]> = {
+  email: [replacement(/\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b/g, () => mark("email"), Has.At)],
   creditCard: [
-    {
+    replacement(
       // 13-19 digits, optionally grouped by spaces or dashes; Luhn keeps order ids and timestamps out.
-      pattern: /\b\d(?:[ -]?\d){12,18}\b/g,
-      replace: (m) => (luhn(m.replace(/[ -]/g, "")) ? mark("card") : m),
+      /\b\d(?:[ -]?\d){12,18}\b/g,
+      (m) => (luhn(m.replace(/[ -]/g, "")) ? mark("card") : m),
       // Four digits in a row as well: the rule has always been tried only then (a card written a digit per group stays as is).
-      mayMatch: (_t, has) => (has & (Has.DigitRun | Has.CardDigits)) === (Has.DigitRun | Has.CardDigits),
-    },
+      Has.DigitRun | Has.CardDigits,
+    ),
   ],
   token: [
-    { pattern: /\bBearer\s+[A-Za-z0-9\-._~+/]+=*/gi, replace: () => `Bearer ${mark("token")}`, mayMatch: (t, has) => (has & Has.B) !== 0 && /bearer/i.test(t) },
-    { pattern: /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, replace: () => mark("token"), mayMatch: (t, has) => (has & Has.UpperJ) !== 0 && t.includes("eyJ") },
+    replacement(/\bBearer\s+[A-Za-z0-9\-._~+/]+=*/gi, () => `Bearer ${mark("token")}`, Has.B, (t) => /bearer/i.test(t)),
+    replacement(/\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, () => mark("token"), Has.UpperJ, (t) => t.includes("eyJ")),
     keyValueRule("access_token|refresh_token|id_token|auth_token|token|session_id|sessionid|session_token", "token"),
   ],
   password: [
     keyValueRule("password|passwd|pwd|pass|secret|client_secret", "password"),
     // Credentials inside URLs: scheme://user:password@host
-    {
-      pattern: /(\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)([^\s@/]+)@/gi,
-      replace: (_m, pre: string) => `${pre}${mark("password")}@`,
-      mayMatch: (t, has) => (has & (Has.Colon | Has.At)) === (Has.Colon | Has.At) && t.includes("://"),
-    },
+    replacement(
+      /(\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)([^\s@/]+)@/gi,
+      (_m, pre: string) => `${pre}${mark("password")}@`,
+      Has.Colon | Has.At,
+      (t) => t.includes("://"),
+    ),
   ],
   apiKey: [
     keyValueRule("api[_-]?key|apikey|x-api-key|api[_-]?secret", "apikey"),
-    { pattern: /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g, replace: () => mark("apikey"), mayMatch: (t, has) => (has & Has.UpperA) !== 0 && (t.includes("AKIA") || t.includes("ASIA")) },
-    { pattern: /\bsk-[A-Za-z0-9_-]{20,}\b/g, replace: () => mark("apikey"), mayMatch: (t, has) => (has & Has.Dash) !== 0 && t.includes("sk-") },
-    { pattern: /\bgh[pousr]_[A-Za-z0-9]{36,}\b/g, replace: () => mark("apikey"), mayMatch: (_t, has) => (has & Has.Underscore) !== 0 },
-    { pattern: /\bxox[abprs]-[A-Za-z0-9-]{10,}\b/g, replace: () => mark("apikey"), mayMatch: (t, has) => (has & (Has.LowerX | Has.Dash)) === (Has.LowerX | Has.Dash) && t.includes("xox") },
-    { pattern: /\bAIza[0-9A-Za-z_-]{35}\b/g, replace: () => mark("apikey"), mayMatch: (t, has) => (has & Has.UpperA) !== 0 && t.includes("AIza") },
+    replacement(/\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g, () => mark("apikey"), Has.UpperA, (t) => t.includes("AKIA") || t.includes("ASIA")),
+    replacement(/\bsk-[A-Za-z0-9_-]{20,}\b/g, () => mark("apikey"), Has.Dash, (t) => t.includes("sk-")),
+    replacement(/\bgh[pousr]_[A-Za-z0-9]{36,}\b/g, () => mark("apikey"), Has.Underscore),
+    replacement(/\bxox[abprs]-[A-Za-z0-9-]{10,}\b/g, () => mark("apikey"), Has.LowerX | Has.Dash, (t) => t.includes("xox")),
+    replacement(/\bAIza[0-9A-Za-z_-]{35}\b/g, () => mark("apikey"), Has.UpperA, (t) => t.includes("AIza")),
   ],
-  ipAddress: [
-    {
-      pattern: /\b(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)\b/g,
-      replace: () => mark("ip"),
-      mayMatch: (_t, has) => (has & Has.Dot) !== 0,
-    },
-  ],
+  ipAddress: [replacement(/\b(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)\b/g, () => mark("ip"), Has.Dot)],
 };
 
 /** Attribute keys whose whole string value is a secret, by the rule that covers them. */
@@ -187,14 +180,14 @@ export function createRedactor(config: RedactionConfig): Redactor {
   if (config.enabled) {
     for (const rule of config.rules) replacements.push(...RULES[rule]);
     for (const source of config.extraPatterns) {
-      replacements.push({ pattern: new RegExp(source, "g"), replace: () => mark("custom") });
+      replacements.push(replacement(new RegExp(source, "g"), () => mark("custom"), 0));
     }
     for (const [rule, key] of SECRET_KEYS) if (config.rules.includes(rule)) secretKeys.push(key);
   }
 
   /** True when some rule may match `value` (whose `charactersOf` is `has`): most attribute values need none. */
   function mayRedact(value: string, has: number): boolean {
-    for (const r of replacements) if (!r.mayMatch || r.mayMatch(value, has)) return true;
+    for (const r of replacements) if (mayMatch(r, value, has)) return true;
     return false;
   }
 
@@ -206,7 +199,7 @@ export function createRedactor(config: RedactionConfig): Redactor {
     let out = value;
     let has = characters;
     for (const r of replacements) {
-      if (r.mayMatch && !r.mayMatch(out, has)) continue;
+      if (!mayMatch(r, out, has)) continue;
       r.pattern.lastIndex = 0;
       if (!r.pattern.test(out)) continue;
       r.pattern.lastIndex = 0;
