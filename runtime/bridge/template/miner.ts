@@ -20,6 +20,11 @@ interface Cluster {
   readonly renders: string[];
   count: number;
   text: string;
+  /**
+   * The shape `generalize` last applied to it: applying the same shape again changes nothing, so a
+   * message of that shape skips it until the cluster's positions change otherwise.
+   */
+  settledFor: Shape | undefined;
 }
 
 /**
@@ -132,7 +137,7 @@ class OnlineMiner implements TemplateMiner {
     cluster.lastSeen = this.tick;
     if (!isNew) {
       cluster.count++;
-      if (this.generalize(cluster, shape)) cluster = this.foldSubsumed(cluster);
+      if (cluster.settledFor !== shape && this.generalize(cluster, shape)) cluster = this.foldSubsumed(cluster);
     } else if (this.clusters.length > this.options.maxClusters) this.evict();
     return { id: cluster.id, template: cluster.text, isNew, count: cluster.count };
   }
@@ -167,6 +172,7 @@ class OnlineMiner implements TemplateMiner {
         renders: [...c.renders],
         count: c.count,
         text: c.renders.join(" "),
+        settledFor: undefined,
       };
       this.clusters.push(cluster);
       this.indexSkeleton(cluster);
@@ -283,6 +289,7 @@ class OnlineMiner implements TemplateMiner {
       renders,
       count: 1,
       text,
+      settledFor: shape,
     };
     this.clusters.push(cluster);
     this.indexSkeleton(cluster);
@@ -324,6 +331,7 @@ class OnlineMiner implements TemplateMiner {
   private generalize(cluster: Cluster, shape: Shape): boolean {
     // A message joined through its skeleton has another parameter count: its positions do not
     // line up with the cluster's, and its words are the cluster's anyway.
+    cluster.settledFor = shape;
     if (shape.keys.length !== cluster.keys.length) return false;
     const first = cluster.keys[0];
     let changed = false;
@@ -378,6 +386,7 @@ class OnlineMiner implements TemplateMiner {
         } else if (survivor.renders[i] !== cluster.renders[i]) survivor.renders[i] = WILDCARD;
       }
       survivor.text = survivor.renders.join(" ");
+      survivor.settledFor = undefined;
       if (wordsChanged) this.reindex(survivor, first);
     }
     this.absorb(survivor, group.slice(1));
