@@ -48,6 +48,8 @@ const LETTER_LEVELS = new Set(["V", "D", "I", "W", "E", "F", "A"]);
 
 /** Tokens scanned after the timestamp run for the level or the `component:` that ends a header. */
 const LOOKAHEAD = 6;
+/** Length of the one short tag (an alert label, a syslog priority) that may precede a header's stamp. */
+const MAX_TAG_LENGTH = 12;
 /** `|`-separated header fields accepted at most (`time|component|pid|message`). */
 const MAX_PIPE_FIELDS = 3;
 
@@ -251,8 +253,9 @@ function isLetter(code: number): boolean {
 /**
  * True when `splitPreamble`'s rules cannot find a header, decided without its token arrays (most
  * lines of an application log start so): the first word is letters only, so neither a header field
- * nor a pipe-separated stamp (a three-letter word may be a month or weekday), and the second word, its
- * opening brackets skipped, does not start with a digit, so it is no stamp behind a tag.
+ * nor a pipe-separated stamp (a three-letter word may be a month or weekday), and the second word is
+ * no stamp behind a tag: its opening brackets skipped, it does not start with a digit, or the first
+ * word is too long for a tag, or the word does not read as a time stamp (`product 1383 served`).
  */
 function plainStart(line: string): boolean {
   let p = 0;
@@ -260,10 +263,16 @@ function plainStart(line: string): boolean {
   const start = p;
   while (p < line.length && isLetter(line.charCodeAt(p))) p++;
   if (p === start || (p < line.length && !isSpace(line.charCodeAt(p)))) return false;
-  if (p - start === 3 && DATE_WORD_CODES.has(lowerCode3(line, start))) return false;
+  const first = p - start;
+  if (first === 3 && DATE_WORD_CODES.has(lowerCode3(line, start))) return false;
   while (p < line.length && isSpace(line.charCodeAt(p))) p++;
   while (p < line.length && isOpen(line.charCodeAt(p))) p++;
-  return p >= line.length || !isDigit(line.charCodeAt(p));
+  if (p >= line.length || !isDigit(line.charCodeAt(p)) || first > MAX_TAG_LENGTH) return true;
+  const bareStart = p;
+  while (p < line.length && !isSpace(line.charCodeAt(p))) p++;
+  let bareEnd = p;
+  while (bareEnd > bareStart && isClose(line.charCodeAt(bareEnd - 1))) bareEnd--;
+  return !isTimestampText(line, bareStart, bareEnd);
 }
 
 /** Splits `line` into preamble and message; see the module comment for the rules. */
@@ -289,7 +298,7 @@ function headerEnd(line: string): number {
   }
   // One short tag may precede the stamp (an alert label, a syslog priority).
   let i = 0;
-  if (t.has(1) && t.ends[0] - t.starts[0] <= 12 && !t.isHeaderField(0) && t.isStamp(1)) i = 1;
+  if (t.has(1) && t.ends[0] - t.starts[0] <= MAX_TAG_LENGTH && !t.isHeaderField(0) && t.isStamp(1)) i = 1;
   let stamped = false;
   while (t.has(i) && t.isHeaderField(i)) {
     if (!stamped && t.isStamp(i)) stamped = true;

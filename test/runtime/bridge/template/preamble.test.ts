@@ -59,6 +59,12 @@ describe("splitPreamble", () => {
     ["tag (19:51:42) INFO started", "started"],
     ["GET /api/login 200 7ms", "GET /api/login 200 7ms"],
     ["ab [x] 12:00:01 starting", "ab [x] 12:00:01 starting"],
+    // A number second is a stamp behind a tag only when it reads as one and the tag is short.
+    ["product 1383 served from cache", "product 1383 served from cache"],
+    ["tag 081109 203615 INFO dfs.DataNode: started", "started"],
+    ["abcdefghijkl 2023-01-30 19:51:42 INFO disk full", "disk full"],
+    ["abcdefghijklm 2023-01-30 19:51:42 INFO disk full", "abcdefghijklm 2023-01-30 19:51:42 INFO disk full"],
+    ["tag [19:51:42], INFO started", "started"],
   ])("decides a line's first two words like any other: %j", (line, message) => {
     expect(splitPreamble(line).message).toBe(message);
   });
