@@ -13,9 +13,13 @@ export interface ShapeAndSignature {
   readonly signature: string;
 }
 
-/** A word token leading to a node, chained with the other words of the same hash. */
+/** Word edges a node lists before it indexes them by hash (most nodes have one or two). */
+const MAX_LISTED_WORDS = 8;
+
+/** A word token leading to a node, chained with the node's other words (of the same hash, once indexed). */
 interface WordEdge {
   readonly text: string;
+  readonly hash: number;
   readonly node: ShapeNode;
   readonly next: WordEdge | undefined;
 }
@@ -25,8 +29,11 @@ const PENDING: Shape = { keys: [], infos: [], values: undefined };
 class ShapeNode implements ShapeAndSignature {
   /** After a token that is a parameter by its characters alone (`TokenScanner.parameter`). */
   parameter: ShapeNode | undefined = undefined;
-  /** After a token without digits, by the hash of its text: its classification never has to be looked up again. */
-  words: Map<number, WordEdge> | undefined = undefined;
+  /** After a token without digits, by its text: its classification never has to be looked up again. */
+  words: WordEdge | undefined = undefined;
+  wordCount = 0;
+  /** `words` by hash, once there are more than MAX_LISTED_WORDS. */
+  wordsByHash: Map<number, WordEdge> | undefined = undefined;
   /** After any other token, by its classification (one object per distinct classification). */
   classified: Map<TokenInfo, ShapeNode> | undefined = undefined;
   /** The shape of every message whose tokens end here; PENDING until one does. */
@@ -80,9 +87,11 @@ export class ShapeTrie {
 
   private tokenChild(node: ShapeNode, message: string): ShapeNode {
     const scanner = this.scanner;
-    if (node.words !== undefined && !scanner.quoted) {
-      for (let edge = node.words.get(scanner.hash); edge !== undefined; edge = edge.next) {
-        if (sameText(edge.text, message, scanner.start, scanner.end)) return edge.node;
+    if (!scanner.quoted) {
+      const hash = scanner.hash;
+      let edge = node.wordsByHash === undefined ? node.words : node.wordsByHash.get(hash);
+      for (; edge !== undefined; edge = edge.next) {
+        if (edge.hash === hash && sameText(edge.text, message, scanner.start, scanner.end)) return edge.node;
       }
     }
     const token = message.slice(scanner.start, scanner.end);
@@ -94,11 +103,26 @@ export class ShapeTrie {
       classified.set(info, child);
     }
     if (!scanner.digit && !scanner.quoted) {
-      const words = (node.words ??= new Map());
-      words.set(scanner.hash, { text: token, node: child, next: words.get(scanner.hash) });
+      this.addWord(node, token, scanner.hash, child);
       this.entries++;
     }
     return child;
+  }
+
+  private addWord(node: ShapeNode, text: string, hash: number, child: ShapeNode): void {
+    const index = node.wordsByHash;
+    if (index !== undefined) {
+      index.set(hash, { text, hash, node: child, next: index.get(hash) });
+      return;
+    }
+    node.words = { text, hash, node: child, next: node.words };
+    if (++node.wordCount <= MAX_LISTED_WORDS) return;
+    const byHash = new Map<number, WordEdge>();
+    for (let edge: WordEdge | undefined = node.words; edge !== undefined; edge = edge.next) {
+      byHash.set(edge.hash, { text: edge.text, hash: edge.hash, node: edge.node, next: byHash.get(edge.hash) });
+    }
+    node.wordsByHash = byHash;
+    node.words = undefined;
   }
 
   private complete(node: ShapeNode, message: string): void {

@@ -9,8 +9,27 @@ export interface Shape {
   readonly values: readonly string[] | undefined;
 }
 
-function isSpace(code: number): boolean {
-  return code === 32 || code === 9 || code === 10 || code === 13 || code === 11 || code === 12;
+/** What the token scan needs to know of a character. */
+const enum Char {
+  Other = 0,
+  Space = 1,
+  Digit = 2,
+  /** `=` or `:`. */
+  Separator = 3,
+  Dot = 4,
+  Quote = 5,
+}
+
+/** `Char` of each ASCII character (any other is `Char.Other`): one table lookup per character. */
+const CHAR_CLASS = new Uint8Array(128);
+for (const c of [9, 10, 11, 12, 13, 32]) CHAR_CLASS[c] = Char.Space;
+for (let c = 48; c <= 57; c++) CHAR_CLASS[c] = Char.Digit;
+CHAR_CLASS[61] = CHAR_CLASS[58] = Char.Separator;
+CHAR_CLASS[46] = Char.Dot;
+CHAR_CLASS[34] = Char.Quote;
+
+function charClass(code: number): Char {
+  return code < 128 ? CHAR_CLASS[code] : Char.Other;
 }
 
 /** Characters `classifyToken` strips around a core; a token touching one takes the full path. */
@@ -65,7 +84,7 @@ export class TokenScanner {
     const message = this.message;
     const n = message.length;
     let i = this.pos;
-    while (i < n && isSpace(message.charCodeAt(i))) i++;
+    while (i < n && charClass(message.charCodeAt(i)) === Char.Space) i++;
     if (i >= n) {
       this.pos = i;
       return false;
@@ -77,11 +96,12 @@ export class TokenScanner {
     let hash = 0;
     while (i < n) {
       const c = message.charCodeAt(i);
-      if (isSpace(c)) break;
+      const kind = charClass(c);
+      if (kind === Char.Space) break;
       hash = (Math.imul(hash, 31) + c) | 0;
-      if (c >= 48 && c <= 57) digit = true;
-      else if (c === 61 || c === 58 || (c === 46 && message.charCodeAt(i + 1) === 46)) pair = true;
-      else if (c === 34 && (i === start || message.charCodeAt(i - 1) === 61)) {
+      if (kind === Char.Digit) digit = true;
+      else if (kind === Char.Separator || (kind === Char.Dot && message.charCodeAt(i + 1) === 46)) pair = true;
+      else if (kind === Char.Quote && (i === start || message.charCodeAt(i - 1) === 61)) {
         const close = message.indexOf('"', i + 1);
         if (close > 0) {
           i = close + 1;
