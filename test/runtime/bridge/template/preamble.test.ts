@@ -78,7 +78,10 @@ describe("splitPreamble", () => {
     expect(splitPreamble(line).message).toBe(message);
   });
 
-  it("messageOf is the split's message, on every Loghub line and on mixed-case date words [reads ../shared/datasets/loghub-2k]", () => {
+});
+
+describe("messageOf [reads ../shared/datasets/loghub-2k]", () => {
+  it("is the split's message, on every Loghub line and on mixed-case date words", () => {
     const lines = [
       ...LOGHUB_SYSTEMS.flatMap((system) => loadLoghub(system).map((l) => l.raw)),
       "JAN 30 19:51:42 host app: started",
