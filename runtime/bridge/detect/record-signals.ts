@@ -61,11 +61,12 @@ export function assessRecord(doc: LogDocument, errorsOnly = false): RecordAssess
   const clientSide = classifyClientSide(doc.message, status, doc.attributes);
   const serverError = status !== null && status >= 500;
   const severe = doc.severity_number >= 17;
-  // Below warning severity only a 5xx makes an error (a stack trace makes a warning one).
-  if (errorsOnly && !(clientSide === null && (severe || serverError || doc.severity_number >= 13))) return noError(clientSide);
+  // A client's 4xx never counts as a server failure, whatever words it carries; below warning severity
+  // only a 5xx makes an error, and a warning is one with a stack trace.
+  const mayBeError = clientSide === null && (severe || serverError || doc.severity_number >= 13);
+  if (errorsOnly && !mayBeError) return noError(clientSide);
   const stackTrace = hasStackTrace(doc);
-  // A client's 4xx never counts as a server failure, whatever words it carries.
-  const isError = clientSide === null && (severe || serverError || (stackTrace && doc.severity_number >= 13));
+  const isError = mayBeError && (severe || serverError || stackTrace);
   if (errorsOnly && !isError) return noError(clientSide);
   const match = clientSide === null || clientSide === "client_error" ? matchFamily(doc.message) : null;
   let weight: number;
