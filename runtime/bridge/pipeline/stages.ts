@@ -7,7 +7,7 @@ import { createResourceContexts, normalizeFields, type NormalizedRecord, type Re
 import type { TimeAdjustment } from "../normalize";
 import type { SpanDocument } from "../spans/span-document";
 import { createRedactor, DEFAULT_REDACTION, type Redactor } from "../redact";
-import { messageOf } from "../template/preamble";
+import { messageAfterPreamble } from "../template/preamble";
 import type { TemplateMiner } from "../template/types";
 import { EventClock, OpenWindows } from "../window";
 import { PIPELINE_STATE_VERSION, type PipelineState } from "./state";
@@ -85,7 +85,7 @@ export function stagesState(s: Stages): PipelineState {
 export function prepareRecord(s: Stages, ctx: ResourceContext, scopeName: string, record: RecordFields, receivedMs: number | undefined): NormalizedRecord {
   const { referenceMs, bounds } = s.clock.referenceFor(receivedMs, record);
   const normalized = normalizeFields(ctx, scopeName, record, s.redactor, referenceMs, bounds);
-  const mined = s.miner.add(messageOf(normalized.document.message));
+  const mined = s.miner.add(messageAfterPreamble(normalized.document.message));
   normalized.document.template_id = mined.id;
   normalized.document.template = mined.template;
   return normalized;

@@ -282,7 +282,7 @@ export function splitPreamble(line: string): SplitLine {
 }
 
 /** `splitPreamble(line).message`, without the split's object. */
-export function messageOf(line: string): string {
+export function messageAfterPreamble(line: string): string {
   const at = headerEnd(line);
   return at === 0 ? line : line.slice(bodyStart(line, at));
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { splitPreamble } from "../../../../runtime/bridge/template";
-import { messageOf } from "../../../../runtime/bridge/template/preamble";
+import { messageAfterPreamble } from "../../../../runtime/bridge/template/preamble";
 import { LOGHUB_SYSTEMS, loadLoghub } from "./support/loghub";
 
 describe("splitPreamble", () => {
@@ -80,7 +80,7 @@ describe("splitPreamble", () => {
 
 });
 
-describe("messageOf [reads ../shared/datasets/loghub-2k]", () => {
+describe("messageAfterPreamble [reads ../shared/datasets/loghub-2k]", () => {
   it("is the split's message, on every Loghub line and on mixed-case date words", () => {
     const lines = [
       ...LOGHUB_SYSTEMS.flatMap((system) => loadLoghub(system).map((l) => l.raw)),
@@ -90,6 +90,6 @@ describe("messageOf [reads ../shared/datasets/loghub-2k]", () => {
       "GET 12:00:01 worker started",
       "   ",
     ];
-    for (const line of lines) expect(messageOf(line), line).toBe(splitPreamble(line).message);
+    for (const line of lines) expect(messageAfterPreamble(line), line).toBe(splitPreamble(line).message);
   });
 });
