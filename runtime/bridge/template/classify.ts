@@ -245,35 +245,73 @@ export function classifyLeadingToken(token: string): TokenInfo {
   return wordInfo(masked, false);
 }
 
+/** `textHash` keeps thirty bits. */
+export const HASH_MASK = 0x3fffffff;
+
+/**
+ * Hash of `text.slice(start, end)`'s characters, the one `TokenScanner` computes while it scans a
+ * token: a memo keyed by it is looked up without a substring and without hashing a string. Thirty
+ * bits, so that it stays a small integer: a map keyed by a boxed number hashes slower.
+ */
+export function textHash(text: string, start: number, end: number): number {
+  let hash = 0;
+  for (let i = start; i < end; i++) hash = (Math.imul(hash, 31) + text.charCodeAt(i)) & HASH_MASK;
+  return hash;
+}
+
+/** True when `message.slice(start, end)` is `text`, without the substring. */
+export function sameText(text: string, message: string, start: number, end: number): boolean {
+  if (text.length !== end - start) return false;
+  for (let k = 0; k < text.length; k++) if (text.charCodeAt(k) !== message.charCodeAt(start + k)) return false;
+  return true;
+}
+
+/** A memoized classification, chained with the others of the same hash. */
+interface MemoEntry {
+  readonly text: string;
+  readonly leading: boolean;
+  readonly info: TokenInfo;
+  readonly next: MemoEntry | undefined;
+}
+
 /**
  * Memoizes `classifyToken` with a bounded map: log vocabularies repeat, so most tokens are hits. Equal
  * classifications are one object (`ShapeTrie` tells them apart by identity): `amount=22.99` and
- * `amount=23.50` get the same one.
+ * `amount=23.50` get the same one. The memo is keyed by `textHash` and checked against the
+ * characters, so the trie looks a token up by its offsets (`classifyAt`): hashing a fresh substring
+ * for a string-keyed map cost more than classifying did.
  */
 export class TokenClassifier {
-  private readonly memo = new Map<string, TokenInfo>();
-  private readonly leadingMemo = new Map<string, TokenInfo>();
+  private memo = new Map<number, MemoEntry>();
+  private memoSize = 0;
   private readonly interned = new Map<string, TokenInfo>();
 
   constructor(private readonly capacity = 200_000) {}
 
   classify(token: string): TokenInfo {
-    let info = this.memo.get(token);
-    if (info === undefined) {
-      info = this.intern(classifyToken(token));
-      if (this.memo.size >= this.capacity) this.memo.clear();
-      this.memo.set(token, info);
-    }
-    return info;
+    return this.classifyAt(token, 0, token.length, textHash(token, 0, token.length), false);
   }
 
   classifyLeading(token: string): TokenInfo {
-    let info = this.leadingMemo.get(token);
-    if (info === undefined) {
-      info = this.intern(classifyLeadingToken(token));
-      if (this.leadingMemo.size >= this.capacity) this.leadingMemo.clear();
-      this.leadingMemo.set(token, info);
+    return this.classifyAt(token, 0, token.length, textHash(token, 0, token.length), true);
+  }
+
+  /**
+   * `classify` (or, `leading`, `classifyLeading`) of `message.slice(start, end)`, whose `textHash`
+   * is `hash`.
+   */
+  classifyAt(message: string, start: number, end: number, hash: number, leading: boolean): TokenInfo {
+    for (let e = this.memo.get(hash); e !== undefined; e = e.next) {
+      if (e.leading === leading && sameText(e.text, message, start, end)) return e.info;
     }
+    const token = message.slice(start, end);
+    const info = this.intern(leading ? classifyLeadingToken(token) : classifyToken(token));
+    if (this.memoSize >= this.capacity) {
+      this.memo = new Map();
+      this.memoSize = 0;
+    }
+    this.memo.set(hash, { text: token, leading, info, next: this.memo.get(hash) });
+    this.memoSize++;
     return info;
   }
 

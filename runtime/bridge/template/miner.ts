@@ -96,6 +96,11 @@ class OnlineMiner implements TemplateMiner {
   /** Exact shape -> cluster it was routed to: identical shapes always share a template. */
   private shapes = new Map<string, Cluster>();
   /**
+   * Bumped whenever a shape's entry in `shapes` changes or goes: a trie node's `routed` cluster is
+   * `shapes`' entry for its signature only when it was noted in the current epoch.
+   */
+  private routingEpoch = 0;
+  /**
    * Clusters by position count and first key (a word or WILDCARD), oldest first: the only ones
    * that can match a message exactly, so the exact match stays complete when a position count's
    * bucket holds more clusters than a partial-match scan looks at.
@@ -108,15 +113,16 @@ class OnlineMiner implements TemplateMiner {
   /** Messages added so far: the clock of `lastSeen`. */
   private tick = 0;
   private nextSeq = 0;
-  private readonly shapeTrie = new ShapeTrie(new TokenClassifier());
+  private readonly shapeTrie = new ShapeTrie<Cluster>(new TokenClassifier());
 
   constructor(private readonly options: ResolvedTemplateMinerOptions) {}
 
   add(message: string): MinedTemplate {
     this.tick++;
-    const { shape, signature } = this.shapeTrie.of(message);
+    const walked = this.shapeTrie.of(message);
+    const { shape, signature } = walked;
     if (shape.values) for (const value of shape.values) this.rememberValue(value);
-    let cluster = this.shapes.get(signature);
+    let cluster = walked.routedEpoch === this.routingEpoch ? walked.routed : this.shapes.get(signature);
     let isNew = false;
     if (!cluster) {
       const bucketKey = this.bucketKey(shape.keys);
@@ -131,9 +137,14 @@ class OnlineMiner implements TemplateMiner {
         bucket.push(cluster);
         isNew = true;
       }
-      if (this.shapes.size >= this.options.maxShapes) this.shapes = new Map();
+      if (this.shapes.size >= this.options.maxShapes) {
+        this.shapes = new Map();
+        this.routingEpoch++;
+      }
       this.shapes.set(signature, cluster);
     }
+    walked.routed = cluster;
+    walked.routedEpoch = this.routingEpoch;
     cluster.lastSeen = this.tick;
     if (!isNew) {
       cluster.count++;
@@ -184,6 +195,7 @@ class OnlineMiner implements TemplateMiner {
       bucket.push(cluster);
     }
     for (const [signature, i] of state.shapes) this.shapes.set(signature, this.clusters[i]);
+    this.routingEpoch++;
     this.tick = state.tick ?? 0;
     this.valueVocabulary = new Set(state.valueVocabulary);
   }
@@ -417,6 +429,7 @@ class OnlineMiner implements TemplateMiner {
       this.ids.delete(c.id);
     }
     for (const [signature, c] of this.shapes) if (stale.has(c)) this.shapes.delete(signature);
+    this.routingEpoch++;
   }
 
   /**
@@ -441,6 +454,7 @@ class OnlineMiner implements TemplateMiner {
     this.clusters.length = 0;
     this.clusters.push(...kept);
     for (const [signature, c] of this.shapes) if (gone.has(c)) this.shapes.set(signature, into);
+    this.routingEpoch++;
   }
 
   private rememberValue(value: string): void {

@@ -1,4 +1,4 @@
-import { TokenKind, WILDCARD, maskDigitRuns, type TokenClassifier, type TokenInfo } from "./classify";
+import { HASH_MASK, TokenKind, WILDCARD, maskDigitRuns, type TokenClassifier, type TokenInfo } from "./classify";
 
 /** A message reduced to what matching needs: one key and one fragment per position. */
 export interface Shape {
@@ -66,7 +66,7 @@ export class TokenScanner {
   end = 0;
   /** Tokens returned so far, the current one included. */
   count = 0;
-  /** Hash of the token's characters, unless `quoted` (it skipped some). */
+  /** `textHash` of the token's characters, unless `quoted` (it skipped some). */
   hash = 0;
   quoted = false;
   /** The token holds a decimal digit. */
@@ -98,7 +98,7 @@ export class TokenScanner {
       const c = message.charCodeAt(i);
       const kind = charClass(c);
       if (kind === Char.Space) break;
-      hash = (Math.imul(hash, 31) + c) | 0;
+      hash = (Math.imul(hash, 31) + c) & HASH_MASK;
       if (kind === Char.Digit) digit = true;
       else if (kind === Char.Separator || (kind === Char.Dot && message.charCodeAt(i + 1) === 46)) pair = true;
       else if (kind === Char.Quote && (i === start || message.charCodeAt(i - 1) === 61)) {

@@ -170,6 +170,32 @@ describe("template miner properties [reads ../shared/datasets/loghub-2k]", () =>
     expect(Math.max(...sizes.slice(1))).toBeLessThan(sizes[1] * 1.25);
   });
 
+  it("routes each message as a copy restored just before it does, through evictions, folds and a full shape memory", () => {
+    // The copy starts with an empty shape trie, so it finds every routing in the miner's maps: the
+    // miner's own trie nodes, which remember where their shape went, must agree with them.
+    const next = random(11);
+    const word = () => Math.floor(next() * 26 ** 4).toString(26).replace(/\d/g, "q");
+    // Families of statements that differ in one word (siblings, folded once three are seen), more
+    // of them than the miner keeps (evicted, and seen again).
+    const statements = Array.from({ length: 24 }, () => {
+      const base = Array.from({ length: 4 + Math.floor(next() * 3) }, word);
+      const at = Math.floor(next() * base.length);
+      return Array.from({ length: 4 }, () => base.map((w, i) => (i === at ? word() : w)));
+    }).flat();
+    for (const options of [{ maxClusters: 12 }, { maxClusters: 12, maxShapes: 9 }]) {
+      const next = random(12);
+      let miner = createTemplateMiner(options);
+      for (let i = 0; i < 1500; i++) {
+        const statement = statements[Math.floor(next() * (i < 500 ? 8 : statements.length))];
+        const message = `${statement.join(" ")} ${i}`;
+        const copy = restoreTemplateMiner(miner.exportState());
+        expect(miner.add(message), message).toEqual(copy.add(message));
+        expect(miner.exportState()).toEqual(copy.exportState());
+        if (i % 50 === 49) miner = copy;
+      }
+    }
+  });
+
   it("gives a template evicted and seen again the same id", () => {
     const miner = createTemplateMiner({ maxClusters: 10 });
     const first = miner.add("Disk quota exceeded on volume 7");
