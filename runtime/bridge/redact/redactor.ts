@@ -13,14 +13,16 @@ export interface Redactor {
 /**
  * Characters a rule's regular expression cannot match without, found for all rules in one scan of
  * the text (`charactersOf`): most text lacks what most rules need, and one scan costs less than a
- * substring search or regular expression per rule.
+ * substring search or regular expression per rule. A letter costs nothing to add (one table holds
+ * them all), so each rule needs the rarest letters of what it looks for.
  */
 const enum Has {
   At = 1,
   Colon = 2,
   /** `=` or `:`, what separates a key from its value. */
   Separator = 4,
-  Dot = 8,
+  /** Three dots each between two decimal digits, as a dotted IPv4 address has. */
+  DottedDigits = 8,
   Underscore = 16,
   Dash = 32,
   /** Four decimal digits in a row. */
@@ -32,6 +34,11 @@ const enum Has {
   LowerX = 1024,
   /** Thirteen decimal digits, consecutive ones at most one space or dash apart: the least a card number needs. */
   CardDigits = 2048,
+  /** `r` or `R`. */
+  R = 4096,
+  LowerK = 8192,
+  LowerG = 16384,
+  UpperI = 32768,
 }
 
 /** What each ASCII character other than a digit tells on its own: one table lookup instead of a switch. */
@@ -40,7 +47,6 @@ for (const [c, bits] of [
   ["@", Has.At],
   [":", Has.Colon | Has.Separator],
   ["=", Has.Separator],
-  [".", Has.Dot],
   ["_", Has.Underscore],
   ["-", Has.Dash],
   ["A", Has.UpperA],
@@ -48,6 +54,11 @@ for (const [c, bits] of [
   ["B", Has.B],
   ["b", Has.B],
   ["x", Has.LowerX],
+  ["R", Has.R],
+  ["r", Has.R],
+  ["k", Has.LowerK],
+  ["g", Has.LowerG],
+  ["I", Has.UpperI],
 ] as const) {
   CHARACTER_BITS[c.charCodeAt(0)] = bits;
 }
@@ -58,6 +69,7 @@ export function charactersOf(text: string): number {
   // Digits of the current card-like run; `separated` when the character before was its one space or dash.
   let cardDigits = 0;
   let separated = false;
+  let dottedDigits = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c >= 48 && c <= 57) {
@@ -66,6 +78,7 @@ export function charactersOf(text: string): number {
       separated = false;
       continue;
     }
+    if (c === 46 && digits > 0 && isDigit(text.charCodeAt(i + 1)) && ++dottedDigits === 3) has |= Has.DottedDigits;
     digits = 0;
     if ((c === 32 || c === 45) && cardDigits > 0 && !separated) separated = true;
     else {
@@ -75,6 +88,10 @@ export function charactersOf(text: string): number {
     if (c < 128) has |= CHARACTER_BITS[c];
   }
   return has;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
 }
 
 export interface Replacement {
@@ -140,7 +157,7 @@ export const RULES: Record<RedactionRule, Replacement[]> = {
     ),
   ],
   token: [
-    replacement(/\bBearer\s+[A-Za-z0-9\-._~+/]+=*/gi, () => `Bearer ${mark("token")}`, Has.B, (t) => /bearer/i.test(t)),
+    replacement(/\bBearer\s+[A-Za-z0-9\-._~+/]+=*/gi, () => `Bearer ${mark("token")}`, Has.B | Has.R, (t) => /bearer/i.test(t)),
     replacement(/\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g, () => mark("token"), Has.UpperJ, (t) => t.includes("eyJ")),
     keyValueRule("access_token|refresh_token|id_token|auth_token|token|session_id|sessionid|session_token", "token"),
   ],
@@ -156,13 +173,13 @@ export const RULES: Record<RedactionRule, Replacement[]> = {
   ],
   apiKey: [
     keyValueRule("api[_-]?key|apikey|x-api-key|api[_-]?secret", "apikey"),
-    replacement(/\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g, () => mark("apikey"), Has.UpperA, (t) => t.includes("AKIA") || t.includes("ASIA")),
-    replacement(/\bsk-[A-Za-z0-9_-]{20,}\b/g, () => mark("apikey"), Has.Dash, (t) => t.includes("sk-")),
-    replacement(/\bgh[pousr]_[A-Za-z0-9]{36,}\b/g, () => mark("apikey"), Has.Underscore),
+    replacement(/\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g, () => mark("apikey"), Has.UpperA | Has.UpperI, (t) => t.includes("AKIA") || t.includes("ASIA")),
+    replacement(/\bsk-[A-Za-z0-9_-]{20,}\b/g, () => mark("apikey"), Has.Dash | Has.LowerK, (t) => t.includes("sk-")),
+    replacement(/\bgh[pousr]_[A-Za-z0-9]{36,}\b/g, () => mark("apikey"), Has.Underscore | Has.LowerG),
     replacement(/\bxox[abprs]-[A-Za-z0-9-]{10,}\b/g, () => mark("apikey"), Has.LowerX | Has.Dash, (t) => t.includes("xox")),
-    replacement(/\bAIza[0-9A-Za-z_-]{35}\b/g, () => mark("apikey"), Has.UpperA, (t) => t.includes("AIza")),
+    replacement(/\bAIza[0-9A-Za-z_-]{35}\b/g, () => mark("apikey"), Has.UpperA | Has.UpperI, (t) => t.includes("AIza")),
   ],
-  ipAddress: [replacement(/\b(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)\b/g, () => mark("ip"), Has.Dot)],
+  ipAddress: [replacement(/\b(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)\b/g, () => mark("ip"), Has.DottedDigits)],
 };
 
 /** Attribute keys whose whole string value is a secret, by the rule that covers them. */
@@ -173,6 +190,8 @@ const SECRET_KEYS: [RedactionRule, RegExp][] = [
 ];
 
 const MAX_MEMO_VALUE_LENGTH = 256;
+/** Distinct `charactersOf` results whose candidate rules a redactor keeps. */
+const MAX_CANDIDATE_SETS = 4_096;
 
 export function createRedactor(config: RedactionConfig): Redactor {
   const replacements: Replacement[] = [];
@@ -185,9 +204,25 @@ export function createRedactor(config: RedactionConfig): Redactor {
     for (const [rule, key] of SECRET_KEYS) if (config.rules.includes(rule)) secretKeys.push(key);
   }
 
+  // The rules whose characters a text has, by its `charactersOf` (indices into `replacements`, in
+  // order): texts have few distinct combinations, and most have none a rule needs, so a text costs
+  // one lookup instead of a test per rule. Bounded anyway: it starts over when full.
+  let candidates = new Map<number, readonly number[]>();
+  const candidatesOf = (has: number): readonly number[] => {
+    let list = candidates.get(has);
+    if (list === undefined) {
+      const found: number[] = [];
+      for (let i = 0; i < replacements.length; i++) if ((has & replacements[i].needs) === replacements[i].needs) found.push(i);
+      list = found;
+      if (candidates.size >= MAX_CANDIDATE_SETS) candidates = new Map();
+      candidates.set(has, list);
+    }
+    return list;
+  };
+
   /** True when some rule may match `value` (whose `charactersOf` is `has`): most attribute values need none. */
   function mayRedact(value: string, has: number): boolean {
-    for (const r of replacements) if (mayMatch(r, value, has)) return true;
+    for (const i of candidatesOf(has)) if (mayMatch(replacements[i], value, has)) return true;
     return false;
   }
 
@@ -198,7 +233,11 @@ export function createRedactor(config: RedactionConfig): Redactor {
   function redactText(value: string, characters: number): { value: string; redacted: boolean } {
     let out = value;
     let has = characters;
-    for (const r of replacements) {
+    let list = candidatesOf(has);
+    let k = 0;
+    while (k < list.length) {
+      const at = list[k++];
+      const r = replacements[at];
       if (!mayMatch(r, out, has)) continue;
       r.pattern.lastIndex = 0;
       if (!r.pattern.test(out)) continue;
@@ -206,6 +245,9 @@ export function createRedactor(config: RedactionConfig): Redactor {
       out = out.replace(r.pattern, r.replace as (substring: string, ...args: unknown[]) => string);
       // The replacement brings characters of its own (`[REDACTED:...]`) for the rules after it.
       has = charactersOf(out);
+      list = candidatesOf(has);
+      k = 0;
+      while (k < list.length && list[k] <= at) k++;
     }
     return { value: out, redacted: out !== value };
   }
