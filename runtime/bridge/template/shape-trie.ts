@@ -22,8 +22,11 @@ export interface ShapeAndSignature<R = unknown> {
 
 /** Word edges a node lists before it indexes them by hash (most nodes have one or two). */
 const MAX_LISTED_WORDS = 8;
+/** Buckets of a node's index when it is made (a power of two), and words per bucket before it doubles. */
+const FIRST_BUCKETS = 16;
+const WORDS_PER_BUCKET = 2;
 
-/** A word token leading to a node, chained with the node's other words (of the same hash, once indexed). */
+/** A word token leading to a node, chained with the node's other words (of the same bucket, once indexed). */
 interface WordEdge<R> {
   readonly text: string;
   readonly hash: number;
@@ -33,14 +36,29 @@ interface WordEdge<R> {
 
 const PENDING: Shape = { keys: [], infos: [], values: undefined };
 
+/** The edges of `chains` (one chain, or buckets of them) in `size` buckets (a power of two). */
+function rebucket<R>(chains: WordEdge<R> | readonly (WordEdge<R> | undefined)[], size: number): (WordEdge<R> | undefined)[] {
+  const buckets = new Array<WordEdge<R> | undefined>(size).fill(undefined);
+  for (const chain of Array.isArray(chains) ? chains : [chains]) {
+    for (let edge: WordEdge<R> | undefined = chain; edge !== undefined; edge = edge.next) {
+      const at = edge.hash & (size - 1);
+      buckets[at] = { text: edge.text, hash: edge.hash, node: edge.node, next: buckets[at] };
+    }
+  }
+  return buckets;
+}
+
 class ShapeNode<R> implements ShapeAndSignature<R> {
   /** After a token that is a parameter by its characters alone (`TokenScanner.parameter`). */
   parameter: ShapeNode<R> | undefined = undefined;
   /** After a token without digits, by its text: its classification never has to be looked up again. */
   words: WordEdge<R> | undefined = undefined;
   wordCount = 0;
-  /** `words` by hash, once there are more than MAX_LISTED_WORDS. */
-  wordsByHash: Map<number, WordEdge<R>> | undefined = undefined;
+  /**
+   * `words` by hash, once there are more than MAX_LISTED_WORDS: chains in a power-of-two number of
+   * buckets, indexed by the hash's low bits (an array slot, where a map hashed the hash again).
+   */
+  wordBuckets: (WordEdge<R> | undefined)[] | undefined = undefined;
   /** After any other token, by its classification (one object per distinct classification). */
   classified: Map<TokenInfo, ShapeNode<R>> | undefined = undefined;
   /** The shape of every message whose tokens end here; PENDING until one does. */
@@ -92,7 +110,8 @@ export class ShapeTrie<R = unknown> {
     const scanner = this.scanner;
     if (!scanner.quoted) {
       const hash = scanner.hash;
-      let edge = node.wordsByHash === undefined ? node.words : node.wordsByHash.get(hash);
+      const buckets = node.wordBuckets;
+      let edge = buckets === undefined ? node.words : buckets[hash & (buckets.length - 1)];
       for (; edge !== undefined; edge = edge.next) {
         if (edge.hash === hash && sameText(edge.text, message, scanner.start, scanner.end)) return edge.node;
       }
@@ -125,19 +144,19 @@ export class ShapeTrie<R = unknown> {
   }
 
   private addWord(node: ShapeNode<R>, text: string, hash: number, child: ShapeNode<R>): void {
-    const index = node.wordsByHash;
-    if (index !== undefined) {
-      index.set(hash, { text, hash, node: child, next: index.get(hash) });
-      return;
+    const count = ++node.wordCount;
+    let buckets = node.wordBuckets;
+    if (buckets === undefined) {
+      node.words = { text, hash, node: child, next: node.words };
+      if (count <= MAX_LISTED_WORDS) return;
+      buckets = rebucket(node.words, FIRST_BUCKETS);
+      node.words = undefined;
+    } else {
+      const at = hash & (buckets.length - 1);
+      buckets[at] = { text, hash, node: child, next: buckets[at] };
+      if (count > buckets.length * WORDS_PER_BUCKET) buckets = rebucket(buckets, buckets.length * 2);
     }
-    node.words = { text, hash, node: child, next: node.words };
-    if (++node.wordCount <= MAX_LISTED_WORDS) return;
-    const byHash = new Map<number, WordEdge<R>>();
-    for (let edge: WordEdge<R> | undefined = node.words; edge !== undefined; edge = edge.next) {
-      byHash.set(edge.hash, { text: edge.text, hash: edge.hash, node: edge.node, next: byHash.get(edge.hash) });
-    }
-    node.wordsByHash = byHash;
-    node.words = undefined;
+    node.wordBuckets = buckets;
   }
 
   private complete(node: ShapeNode<R>, message: string): void {

@@ -66,7 +66,7 @@ export class TokenScanner {
   end = 0;
   /** Tokens returned so far, the current one included. */
   count = 0;
-  /** `textHash` of the token's characters, unless `quoted` (it skipped some). */
+  /** `textHash` of the token's characters; meaningless when `quoted` (it skipped some). */
   hash = 0;
   quoted = false;
   /** The token holds a decimal digit. */
@@ -97,18 +97,21 @@ export class TokenScanner {
     while (i < n) {
       const c = message.charCodeAt(i);
       const kind = charClass(c);
-      if (kind === Char.Space) break;
-      hash = (Math.imul(hash, 31) + c) & HASH_MASK;
-      if (kind === Char.Digit) digit = true;
-      else if (kind === Char.Separator || (kind === Char.Dot && message.charCodeAt(i + 1) === 46)) pair = true;
-      else if (kind === Char.Quote && (i === start || message.charCodeAt(i - 1) === 61)) {
-        const close = message.indexOf('"', i + 1);
-        if (close > 0) {
-          i = close + 1;
-          quoted = true;
-          continue;
+      // Most characters are letters, of no class: one test for them.
+      if (kind !== Char.Other) {
+        if (kind === Char.Space) break;
+        if (kind === Char.Digit) digit = true;
+        else if (kind === Char.Separator || (kind === Char.Dot && message.charCodeAt(i + 1) === 46)) pair = true;
+        else if (kind === Char.Quote && (i === start || message.charCodeAt(i - 1) === 61)) {
+          const close = message.indexOf('"', i + 1);
+          if (close > 0) {
+            i = close + 1;
+            quoted = true;
+            continue;
+          }
         }
       }
+      hash = (Math.imul(hash, 31) + c) & HASH_MASK;
       i++;
     }
     this.pos = i;
