@@ -40,6 +40,15 @@ function isBracket(code: number): boolean {
   );
 }
 
+/**
+ * A letter or `_`: the only characters a pair's key starts with (`keyValueSplit`). A token with a
+ * digit, unbracketed, that starts otherwise (`/api/search?q=item7`, `10.0.0.1:80`) is no pair, so a
+ * parameter whatever its `=` or `:`.
+ */
+function isKeyStart(code: number): boolean {
+  return (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95;
+}
+
 const NAME_SLOT_KEYWORDS = new Set(["user", "User", "USER"]);
 
 const VARIABLE_INFO: TokenInfo = {
@@ -120,8 +129,9 @@ export class TokenScanner {
     this.hash = hash;
     this.quoted = quoted;
     this.digit = digit;
+    const first = message.charCodeAt(start);
     this.parameter =
-      this.count > 0 && digit && !pair && !isBracket(message.charCodeAt(start)) && !isBracket(message.charCodeAt(i - 1));
+      this.count > 0 && digit && (!pair || !isKeyStart(first)) && !isBracket(first) && !isBracket(message.charCodeAt(i - 1));
     this.count++;
     return true;
   }
