@@ -186,6 +186,35 @@ export function classifyToken(token: string): TokenInfo {
   return word(token);
 }
 
+/**
+ * For `key=value` in `message.slice(start, end)` whose classification depends on its key alone,
+ * the index of the `=`, else -1. That is: the key a letter or `_` then letters, `_`, `-`, `$` or
+ * single dots (no digit, bracket or dot leader, so `keyValueSplit` splits at this `=`); the value
+ * not empty, with a digit (a parameter), no upper-case letter (no enum constant), not opened by a
+ * bracket or quote and not closed by a bracket or punctuation (no prefix or suffix). Every such
+ * token classifies as `key=<*>`, so a token of ever-new values (`amount=22.99`) is looked up by
+ * its key.
+ */
+export function keyOnlyPairEnd(message: string, start: number, end: number): number {
+  const first = message.charCodeAt(start);
+  if (!isLetter(first) && first !== 95) return -1;
+  let at = start + 1;
+  for (; at < end; at++) {
+    const c = message.charCodeAt(at);
+    if (c === 61) break;
+    if (isLetter(c) || c === 95 || c === 45 || c === 36) continue;
+    if (c !== 46 || message.charCodeAt(at + 1) === 46) return -1;
+  }
+  if (at >= end - 1 || OPENERS.includes(message[at + 1]) || CLOSERS.includes(message[end - 1])) return -1;
+  let digit = false;
+  for (let i = at + 1; i < end; i++) {
+    const c = message.charCodeAt(i);
+    if (c >= 65 && c <= 90) return -1;
+    if (c >= 48 && c <= 57) digit = true;
+  }
+  return digit ? at : -1;
+}
+
 function isRunChar(c: number, hex: boolean): boolean {
   if ((c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102)) return true;
   if (hex) return c === 120 || c === 88;

@@ -1,4 +1,4 @@
-import { sameText, type TokenClassifier, type TokenInfo } from "./classify";
+import { keyOnlyPairEnd, sameText, textHash, type TokenClassifier, type TokenInfo } from "./classify";
 import { classifyTokens, isAllParameters, parametersOnly, TokenScanner, type Shape } from "./shape";
 
 /** Joins a shape's keys into its signature, the key of the miner's shape memory. */
@@ -59,6 +59,8 @@ class ShapeNode<R> implements ShapeAndSignature<R> {
    * buckets, indexed by the hash's low bits (an array slot, where a map hashed the hash again).
    */
   wordBuckets: (WordEdge<R> | undefined)[] | undefined = undefined;
+  /** After a `key=value` token classified by its key alone (`keyOnlyPairEnd`), by its `key=`. */
+  pairs: WordEdge<R> | undefined = undefined;
   /** After any other token, by its classification (one object per distinct classification). */
   classified: Map<TokenInfo, ShapeNode<R>> | undefined = undefined;
   /** The shape of every message whose tokens end here; PENDING until one does. */
@@ -77,7 +79,8 @@ class ShapeNode<R> implements ShapeAndSignature<R> {
  * characters; so messages that lead to the same node share one shape, computed (`classifyTokens`)
  * for the first of them. Walking the trie costs one scan of the message and, per word, a hash
  * lookup checked against the word's characters: no substring, no memo lookup by string, no arrays
- * per message. Tokens with digits that still need classifying (`amount=22.99`, `(12ms)`) are
+ * per message. A `key=value` token whose value is a plain parameter (`amount=22.99`) leads on by
+ * its `key=`, like a word. Other tokens with digits that still need classifying (`(12ms)`) are
  * looked up in the classifier's memo by the same hash on every message and lead on by their
  * classification, so their ever-new values do not grow the trie.
  */
@@ -122,6 +125,14 @@ export class ShapeTrie<R = unknown> {
   /** After a token that is no known word of `node`: by its classification; a new word becomes an edge. */
   private classifiedChild(node: ShapeNode<R>, message: string): ShapeNode<R> {
     const scanner = this.scanner;
+    const pairEnd = scanner.digit && !scanner.quoted ? keyOnlyPairEnd(message, scanner.start, scanner.end) : -1;
+    let pairHash = 0;
+    if (pairEnd >= 0) {
+      pairHash = textHash(message, scanner.start, pairEnd + 1);
+      for (let edge = node.pairs; edge !== undefined; edge = edge.next) {
+        if (edge.hash === pairHash && sameText(edge.text, message, scanner.start, pairEnd + 1)) return edge.node;
+      }
+    }
     const leading = scanner.count === 1;
     let info: TokenInfo;
     if (!scanner.quoted) info = this.classifier.classifyAt(message, scanner.start, scanner.end, scanner.hash, leading);
@@ -138,6 +149,9 @@ export class ShapeTrie<R = unknown> {
     }
     if (!scanner.digit && !scanner.quoted) {
       this.addWord(node, message.slice(scanner.start, scanner.end), scanner.hash, child);
+      this.entries++;
+    } else if (pairEnd >= 0) {
+      node.pairs = { text: message.slice(scanner.start, pairEnd + 1), hash: pairHash, node: child, next: node.pairs };
       this.entries++;
     }
     return child;

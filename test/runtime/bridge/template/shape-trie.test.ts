@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { splitPreamble } from "../../../../runtime/bridge/template";
-import { TokenClassifier } from "../../../../runtime/bridge/template/classify";
+import { classifyLeadingToken, classifyToken, keyOnlyPairEnd, TokenClassifier } from "../../../../runtime/bridge/template/classify";
 import { classifyTokens, isAllParameters, parametersOnly, TokenScanner, type Shape } from "../../../../runtime/bridge/template/shape";
 import { SHAPE_SEPARATOR, ShapeTrie } from "../../../../runtime/bridge/template/shape-trie";
 import { LOGHUB_SYSTEMS, loadLoghub } from "./support/loghub";
+import { random } from "../../../support/random";
 
 /** A shape as plain data, so that results are compared by value. */
 function plain(result: { shape: Shape; signature: string }): { shape: Shape; signature: string } {
@@ -50,6 +51,30 @@ const VARIANTS = [
   "",
   "   ",
 ];
+
+describe("keyOnlyPairEnd", () => {
+  it("finds only pairs that classify as their key with any value", () => {
+    const next = random(23);
+    const alphabet = "aZk_-$.=:0123456789([{<\"')]}>,;!?/@ ";
+    let found = 0;
+    for (let n = 0; n < 50_000; n++) {
+      const length = 1 + Math.floor(next() * 12);
+      let token = next() < 0.5 ? "amount=" : "";
+      for (let i = 0; i < length; i++) token += alphabet[Math.floor(next() * alphabet.length)];
+      const at = keyOnlyPairEnd(`x ${token} y`, 2, 2 + token.length);
+      if (at < 0) continue;
+      found++;
+      const key = token.slice(0, at - 1);
+      expect(classifyToken(token), token).toEqual(classifyToken(`${key}1`));
+      expect(classifyLeadingToken(token), token).toEqual(classifyToken(`${key}1`));
+    }
+    expect(found).toBeGreaterThan(1_000);
+    expect(keyOnlyPairEnd("amount=22.99", 0, 12)).toBe(6);
+    for (const token of ["amount=", "amount=x", "amount=X1", "amount=(1)", "amount=1,", "a..b=1", "a1=2", "f(x)=1", "a:b=1"]) {
+      expect(keyOnlyPairEnd(token, 0, token.length), token).toBe(-1);
+    }
+  });
+});
 
 describe("ShapeTrie [reads ../shared/datasets/loghub-2k]", () => {
   it("returns exactly the full path's shape and signature, on first sight and again", () => {
