@@ -41,15 +41,8 @@ const enum Has {
   UpperI = 32768,
 }
 
-/**
- * Above the `Has` bits: a character the runs that `charactersOf` counts go through (a digit, a
- * dot, a space or a dash); any other only ends them.
- */
-const IN_RUNS = 1 << 16;
-
-/** What each ASCII character tells on its own, and IN_RUNS: one table lookup instead of a switch. */
-const CHARACTER_BITS = new Uint32Array(128);
-for (const c of "0123456789. -") CHARACTER_BITS[c.charCodeAt(0)] = IN_RUNS;
+/** What each ASCII character other than a digit tells on its own: one table lookup instead of a switch. */
+const CHARACTER_BITS = new Uint16Array(128);
 for (const [c, bits] of [
   ["@", Has.At],
   [":", Has.Colon | Has.Separator],
@@ -67,7 +60,7 @@ for (const [c, bits] of [
   ["g", Has.LowerG],
   ["I", Has.UpperI],
 ] as const) {
-  CHARACTER_BITS[c.charCodeAt(0)] |= bits;
+  CHARACTER_BITS[c.charCodeAt(0)] = bits;
 }
 
 export function charactersOf(text: string): number {
@@ -79,14 +72,6 @@ export function charactersOf(text: string): number {
   let dottedDigits = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    const bits = c < 128 ? CHARACTER_BITS[c] : 0;
-    if (bits < IN_RUNS) {
-      digits = 0;
-      cardDigits = 0;
-      separated = false;
-      has |= bits;
-      continue;
-    }
     if (c >= 48 && c <= 57) {
       if (++digits === 4) has |= Has.DigitRun;
       if (++cardDigits === 13) has |= Has.CardDigits;
@@ -100,7 +85,7 @@ export function charactersOf(text: string): number {
       cardDigits = 0;
       separated = false;
     }
-    has |= bits & ~IN_RUNS;
+    if (c < 128) has |= CHARACTER_BITS[c];
   }
   return has;
 }
