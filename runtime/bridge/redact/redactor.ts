@@ -190,8 +190,6 @@ const SECRET_KEYS: [RedactionRule, RegExp][] = [
 ];
 
 const MAX_MEMO_VALUE_LENGTH = 256;
-/** Distinct `charactersOf` results whose candidate rules a redactor keeps. */
-const MAX_CANDIDATE_SETS = 4_096;
 
 export function createRedactor(config: RedactionConfig): Redactor {
   const replacements: Replacement[] = [];
@@ -204,25 +202,9 @@ export function createRedactor(config: RedactionConfig): Redactor {
     for (const [rule, key] of SECRET_KEYS) if (config.rules.includes(rule)) secretKeys.push(key);
   }
 
-  // The rules whose characters a text has, by its `charactersOf` (indices into `replacements`, in
-  // order): texts have few distinct combinations, and most have none a rule needs, so a text costs
-  // one lookup instead of a test per rule. Bounded anyway: it starts over when full.
-  let candidates = new Map<number, readonly number[]>();
-  const candidatesOf = (has: number): readonly number[] => {
-    let list = candidates.get(has);
-    if (list === undefined) {
-      const found: number[] = [];
-      for (let i = 0; i < replacements.length; i++) if ((has & replacements[i].needs) === replacements[i].needs) found.push(i);
-      list = found;
-      if (candidates.size >= MAX_CANDIDATE_SETS) candidates = new Map();
-      candidates.set(has, list);
-    }
-    return list;
-  };
-
   /** True when some rule may match `value` (whose `charactersOf` is `has`): most attribute values need none. */
   function mayRedact(value: string, has: number): boolean {
-    for (const i of candidatesOf(has)) if (mayMatch(replacements[i], value, has)) return true;
+    for (const r of replacements) if (mayMatch(r, value, has)) return true;
     return false;
   }
 
@@ -233,11 +215,7 @@ export function createRedactor(config: RedactionConfig): Redactor {
   function redactText(value: string, characters: number): { value: string; redacted: boolean } {
     let out = value;
     let has = characters;
-    let list = candidatesOf(has);
-    let k = 0;
-    while (k < list.length) {
-      const at = list[k++];
-      const r = replacements[at];
+    for (const r of replacements) {
       if (!mayMatch(r, out, has)) continue;
       r.pattern.lastIndex = 0;
       if (!r.pattern.test(out)) continue;
@@ -245,9 +223,6 @@ export function createRedactor(config: RedactionConfig): Redactor {
       out = out.replace(r.pattern, r.replace as (substring: string, ...args: unknown[]) => string);
       // The replacement brings characters of its own (`[REDACTED:...]`) for the rules after it.
       has = charactersOf(out);
-      list = candidatesOf(has);
-      k = 0;
-      while (k < list.length && list[k] <= at) k++;
     }
     return { value: out, redacted: out !== value };
   }
