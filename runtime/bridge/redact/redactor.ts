@@ -21,8 +21,7 @@ const enum Has {
   Colon = 2,
   /** `=` or `:`, what separates a key from its value. */
   Separator = 4,
-  /** Three dots each between two decimal digits, as a dotted IPv4 address has. */
-  DottedDigits = 8,
+  Dot = 8,
   Underscore = 16,
   Dash = 32,
   /** Four decimal digits in a row. */
@@ -47,6 +46,7 @@ for (const [c, bits] of [
   ["@", Has.At],
   [":", Has.Colon | Has.Separator],
   ["=", Has.Separator],
+  [".", Has.Dot],
   ["_", Has.Underscore],
   ["-", Has.Dash],
   ["A", Has.UpperA],
@@ -69,7 +69,6 @@ export function charactersOf(text: string): number {
   // Digits of the current card-like run; `separated` when the character before was its one space or dash.
   let cardDigits = 0;
   let separated = false;
-  let dottedDigits = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c >= 48 && c <= 57) {
@@ -78,7 +77,6 @@ export function charactersOf(text: string): number {
       separated = false;
       continue;
     }
-    if (c === 46 && digits > 0 && isDigit(text.charCodeAt(i + 1)) && ++dottedDigits === 3) has |= Has.DottedDigits;
     digits = 0;
     if ((c === 32 || c === 45) && cardDigits > 0 && !separated) separated = true;
     else {
@@ -88,10 +86,6 @@ export function charactersOf(text: string): number {
     if (c < 128) has |= CHARACTER_BITS[c];
   }
   return has;
-}
-
-function isDigit(c: number): boolean {
-  return c >= 48 && c <= 57;
 }
 
 export interface Replacement {
@@ -179,7 +173,7 @@ export const RULES: Record<RedactionRule, Replacement[]> = {
     replacement(/\bxox[abprs]-[A-Za-z0-9-]{10,}\b/g, () => mark("apikey"), Has.LowerX | Has.Dash, (t) => t.includes("xox")),
     replacement(/\bAIza[0-9A-Za-z_-]{35}\b/g, () => mark("apikey"), Has.UpperA | Has.UpperI, (t) => t.includes("AIza")),
   ],
-  ipAddress: [replacement(/\b(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)\b/g, () => mark("ip"), Has.DottedDigits)],
+  ipAddress: [replacement(/\b(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)\b/g, () => mark("ip"), Has.Dot)],
 };
 
 /** Attribute keys whose whole string value is a secret, by the rule that covers them. */

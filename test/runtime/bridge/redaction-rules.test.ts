@@ -53,7 +53,6 @@ describe("redaction rule prefilters", () => {
       "GET",
       "upstream 5f2a0c9e1b3d4a77",
       "parent 9be1c3d6f0a4b2e8",
-      "payment 47813 authorized amount=313.99 v1.2",
       "checkout-api",
       "ok_to_retry",
     ]) {
