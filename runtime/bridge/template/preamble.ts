@@ -166,11 +166,7 @@ class Tokens {
 
   isLevel(i: number): boolean {
     this.bare(i);
-    const s = this.bareStart;
-    const e = this.line.charCodeAt(this.bareEnd - 1) === 58 ? this.bareEnd - 1 : this.bareEnd;
-    if (e - s > 8 || e === s || !LEVEL_INITIALS.has(this.line.charCodeAt(s) | 32)) return false;
-    const t = this.line.slice(s, e);
-    return LETTER_LEVELS.has(t) || LEVELS.has(t.toLowerCase());
+    return isLevelText(this.line, this.bareStart, this.bareEnd);
   }
 
   /** `component:` (not `::`): the token that closes a syslog or Java-style header. */
@@ -200,6 +196,14 @@ function isOpen(c: number): boolean {
 /** `]`, `)`, `>`, `,`. */
 function isClose(c: number): boolean {
   return c === 93 || c === 41 || c === 62 || c === 44;
+}
+
+/** A level (`INFO`, `W`, `error:`) between `s` and `bareEnd`, a token without its brackets. */
+function isLevelText(line: string, s: number, bareEnd: number): boolean {
+  const e = line.charCodeAt(bareEnd - 1) === 58 ? bareEnd - 1 : bareEnd;
+  if (e - s > 8 || e === s || !LEVEL_INITIALS.has(line.charCodeAt(s) | 32)) return false;
+  const t = line.slice(s, e);
+  return LETTER_LEVELS.has(t) || LEVELS.has(t.toLowerCase());
 }
 
 /** `-`, `--`, `---`, `|`, `:`, `::`. */
@@ -255,7 +259,8 @@ function isLetter(code: number): boolean {
  * lines of an application log start so): the first word is letters only, so neither a header field
  * nor a pipe-separated stamp (a three-letter word may be a month or weekday), and the second word is
  * no stamp behind a tag: its opening brackets skipped, it does not start with a digit, or the first
- * word is too long for a tag, or the word does not read as a time stamp (`product 1383 served`).
+ * word is too long for a tag, or the word does not read as a time stamp (`product 1383 served`), or
+ * it is a bare number that no stamp or level follows (`order 100002 placed`, as `Tokens.isStamp`).
  */
 function plainStart(line: string): boolean {
   let p = 0;
@@ -272,7 +277,16 @@ function plainStart(line: string): boolean {
   while (p < line.length && !isSpace(line.charCodeAt(p))) p++;
   let bareEnd = p;
   while (bareEnd > bareStart && isClose(line.charCodeAt(bareEnd - 1))) bareEnd--;
-  return !isTimestampText(line, bareStart, bareEnd);
+  if (!isTimestampText(line, bareStart, bareEnd)) return true;
+  if (digitRun(line, bareStart, bareEnd) !== bareEnd - bareStart) return false;
+  while (p < line.length && isSpace(line.charCodeAt(p))) p++;
+  let nextStart = p;
+  while (p < line.length && !isSpace(line.charCodeAt(p))) p++;
+  let nextEnd = p;
+  if (nextStart === nextEnd) return true;
+  while (nextStart < nextEnd && isOpen(line.charCodeAt(nextStart))) nextStart++;
+  while (nextEnd > nextStart && isClose(line.charCodeAt(nextEnd - 1))) nextEnd--;
+  return !isTimestampText(line, nextStart, nextEnd) && !isLevelText(line, nextStart, nextEnd);
 }
 
 /** Splits `line` into preamble and message; see the module comment for the rules. */

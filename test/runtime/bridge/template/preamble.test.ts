@@ -65,6 +65,12 @@ describe("splitPreamble", () => {
     ["abcdefghijkl 2023-01-30 19:51:42 INFO disk full", "disk full"],
     ["abcdefghijklm 2023-01-30 19:51:42 INFO disk full", "abcdefghijklm 2023-01-30 19:51:42 INFO disk full"],
     ["tag [19:51:42], INFO started", "started"],
+    // A long number second is a stamp only before another stamp or a level.
+    ["order 100002 placed", "order 100002 placed"],
+    ["tag 081109", "tag 081109"],
+    ["tag 081109 WARN: disk full", "disk full"],
+    ["ab (1234567) [W] go", "go"],
+    ["ab 1234567 2023-01-30 x", "x"],
   ])("decides a line's first two words like any other: %j", (line, message) => {
     expect(splitPreamble(line).message).toBe(message);
   });
