@@ -51,7 +51,15 @@ function rebucket<R>(chains: WordEdge<R> | readonly (WordEdge<R> | undefined)[],
 class ShapeNode<R> implements ShapeAndSignature<R> {
   /** After a token that is a parameter by its characters alone (`TokenScanner.parameter`). */
   parameter: ShapeNode<R> | undefined = undefined;
-  /** After a token without digits, by its text: its classification never has to be looked up again. */
+  /**
+   * After a token without digits, by its text: its classification never has to be looked up again.
+   * The node's first word is held here, not as an edge: most nodes have one, and the walk then
+   * reads no edge object.
+   */
+  firstWord = "";
+  firstWordHash = 0;
+  firstWordNode: ShapeNode<R> | undefined = undefined;
+  /** The node's other words. */
   words: WordEdge<R> | undefined = undefined;
   wordCount = 0;
   /**
@@ -113,6 +121,8 @@ export class ShapeTrie<R = unknown> {
     const scanner = this.scanner;
     if (!scanner.quoted) {
       const hash = scanner.hash;
+      const first = node.firstWordNode;
+      if (first !== undefined && node.firstWordHash === hash && sameText(node.firstWord, message, scanner.start, scanner.end)) return first;
       const buckets = node.wordBuckets;
       let edge = buckets === undefined ? node.words : buckets[hash & (buckets.length - 1)];
       for (; edge !== undefined; edge = edge.next) {
@@ -158,6 +168,12 @@ export class ShapeTrie<R = unknown> {
   }
 
   private addWord(node: ShapeNode<R>, text: string, hash: number, child: ShapeNode<R>): void {
+    if (node.firstWordNode === undefined) {
+      node.firstWord = text;
+      node.firstWordHash = hash;
+      node.firstWordNode = child;
+      return;
+    }
     const count = ++node.wordCount;
     let buckets = node.wordBuckets;
     if (buckets === undefined) {
