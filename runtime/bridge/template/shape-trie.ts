@@ -67,8 +67,13 @@ class ShapeNode<R> implements ShapeAndSignature<R> {
    * buckets, indexed by the hash's low bits (an array slot, where a map hashed the hash again).
    */
   wordBuckets: (WordEdge<R> | undefined)[] | undefined = undefined;
-  /** After a `key=value` token classified by its key alone (`keyOnlyPairEnd`), by its `key=`. */
+  /**
+   * After a `key=value` token classified by its key alone (`keyOnlyPairEnd`), by its `key=`: the
+   * first MAX_LISTED_WORDS keys only, so that ever-new keys cannot make the walk a long scan
+   * (the others go by their classification).
+   */
   pairs: WordEdge<R> | undefined = undefined;
+  pairCount = 0;
   /** After any other token, by its classification (one object per distinct classification). */
   classified: Map<TokenInfo, ShapeNode<R>> | undefined = undefined;
   /** The shape of every message whose tokens end here; PENDING until one does. */
@@ -160,8 +165,9 @@ export class ShapeTrie<R = unknown> {
     if (!scanner.digit && !scanner.quoted) {
       this.addWord(node, message.slice(scanner.start, scanner.end), scanner.hash, child);
       this.entries++;
-    } else if (pairEnd >= 0) {
+    } else if (pairEnd >= 0 && node.pairCount < MAX_LISTED_WORDS) {
       node.pairs = { text: message.slice(scanner.start, pairEnd + 1), hash: pairHash, node: child, next: node.pairs };
+      node.pairCount++;
       this.entries++;
     }
     return child;
