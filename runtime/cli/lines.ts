@@ -37,7 +37,8 @@ export async function* readLines(input: AsyncIterable<Buffer | string>): AsyncGe
       if (lf !== -1 && lf < start) lf = chunk.indexOf(LF, start);
       if (cr !== -1 && cr < start) cr = chunk.indexOf(CR, start);
     }
-    if (start < chunk.length) carry.push(chunk.subarray(start));
+    // Copied: a file's chunks share one buffer (`openInput`).
+    if (start < chunk.length) carry.push(Buffer.from(chunk.subarray(start)));
   }
   if (carry.length > 0) yield Buffer.concat(carry).toString("utf8");
 }
