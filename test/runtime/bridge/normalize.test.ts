@@ -1,7 +1,8 @@
 import { hash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { decodeOtlpLogs } from "../../../runtime/bridge/decode";
-import { normalizeRecord, normalizeSeverity, resourceContext } from "../../../runtime/bridge/normalize";
+import type { AnyValue, Resource } from "../../../runtime/bridge/decode/otlp-types";
+import { createResourceContexts, normalizeRecord, normalizeSeverity, resourceContext } from "../../../runtime/bridge/normalize";
 import { createRedactor, DEFAULT_REDACTION } from "../../../runtime/bridge/redact";
 
 const redactor = createRedactor(DEFAULT_REDACTION);
@@ -242,5 +243,46 @@ describe("redaction", () => {
     expect(custom.text("from 10.0.0.1 acct ACCT-991 jane@x.io").value).toBe("from [REDACTED:ip] acct [REDACTED:custom] jane@x.io");
     const off = createRedactor({ enabled: false, rules: ["email"], extraPatterns: [] });
     expect(off.text("jane@example.com")).toEqual({ value: "jane@example.com", redacted: false });
+  });
+});
+
+describe("createResourceContexts", () => {
+  const redactor = createRedactor(DEFAULT_REDACTION);
+  const attrs = (...kvs: [string, AnyValue][]): Resource => ({ attributes: kvs.map(([key, value]) => ({ key, value })), droppedAttributesCount: 0 });
+  const s = (stringValue: string): AnyValue => ({ stringValue });
+
+  it("gives the same context to equal resources and another to any resource whose attributes' JSON differs", () => {
+    const contexts = createResourceContexts("acme", redactor);
+    const a = contexts(attrs(["service.name", s("api")], ["host.name", s("n1")]));
+    expect(contexts(attrs(["service.name", s("api")], ["host.name", s("n1")]))).toBe(a);
+    const others = [
+      attrs(["service.name", s("api")], ["host.name", s("n2")]),
+      attrs(["service.name", s("api")], ["k8s.node.name", s("n1")]),
+      attrs(["service.name", s("api")]),
+      attrs(["service.name", s("api")], ["host.name", s("n1")], ["k8s.pod.name", s("p")]),
+      attrs(["host.name", s("n1")], ["service.name", s("api")]),
+      // Not a plain string: told apart by its JSON, though its flat value is the same text.
+      attrs(["service.name", s("api")], ["host.name", { stringValue: "n1", boolValue: true }]),
+      attrs(["service.name", s("api")], ["host.name", { intValue: "1" }]),
+      attrs(),
+    ];
+    const seen = new Set([a]);
+    for (const resource of others) {
+      const ctx = contexts(resource);
+      expect(seen.has(ctx), JSON.stringify(resource)).toBe(false);
+      seen.add(ctx);
+      // Asked again, the same context, and it is the one a fresh computation gives.
+      expect(contexts(resource)).toBe(ctx);
+      expect(ctx.identity).toBe(resourceContext("acme", { resource, scopeLogs: [], schemaUrl: "" }, redactor).identity);
+    }
+  });
+
+  it("starts over past its bound and still gives each resource its own context", () => {
+    const contexts = createResourceContexts("acme", redactor);
+    const first = contexts(attrs(["service.name", s("svc-0")]));
+    for (let i = 1; i <= 5000; i++) expect(contexts(attrs(["service.name", s(`svc-${i}`)])).service).toBe(`svc-${i}`);
+    const again = contexts(attrs(["service.name", s("svc-0")]));
+    expect(again).not.toBe(first);
+    expect(again.identity).toBe(first.identity);
   });
 });
