@@ -90,6 +90,22 @@ export function assessRecord(doc: LogDocument, errorsOnly = false): RecordAssess
   };
 }
 
+/**
+ * The assessment of a record that is no error depends only on its client-side kind: one shared, frozen
+ * object per kind, since nearly every record is no error and a new object each was garbage to collect.
+ */
+function noErrorOf(clientSide: ClientSideKind | null): RecordAssessment {
+  return Object.freeze({ family: null, phrase: null, weight: 0, isError: false, clientSide, immediate: false, stackTrace: false });
+}
+
+const NO_ERROR = noErrorOf(null);
+const NO_ERROR_BY_KIND: Readonly<Record<ClientSideKind, RecordAssessment>> = {
+  client_error: noErrorOf("client_error"),
+  scanner: noErrorOf("scanner"),
+  validation: noErrorOf("validation"),
+  expired_credentials: noErrorOf("expired_credentials"),
+};
+
 function noError(clientSide: ClientSideKind | null): RecordAssessment {
-  return { family: null, phrase: null, weight: 0, isError: false, clientSide, immediate: false, stackTrace: false };
+  return clientSide === null ? NO_ERROR : NO_ERROR_BY_KIND[clientSide];
 }
