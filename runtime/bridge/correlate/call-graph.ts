@@ -1,9 +1,16 @@
 import type { LogDocument } from "../../../contracts/records";
 
-/** Attributes naming the service a record talks to (current and legacy semantic conventions, common custom keys). */
+/** Attributes naming the service a record talks to (current and legacy semantic conventions, common custom keys), by precedence. */
 const PEER_KEYS = ["peer.service", "upstream", "upstream.service", "upstream_service", "server.address", "net.peer.name", "rpc.service"];
-/** Parent span id attributes some loggers add; they link a span to its caller's span. */
+/** Parent span id attributes some loggers add; they link a span to its caller's span. By precedence. */
 const PARENT_SPAN_KEYS = ["parent_span_id", "parentSpanId", "span.parent_id", "otel.parent_span_id"];
+
+/** Each key's precedence: its place in the list. */
+function precedence(keys: readonly string[]): ReadonlyMap<string, number> {
+  return new Map(keys.map((key, rank) => [key, rank]));
+}
+const PEER_RANK = precedence(PEER_KEYS);
+const PARENT_SPAN_RANK = precedence(PARENT_SPAN_KEYS);
 
 /**
  * The service call graph (caller -> callee, with how often each edge was seen), learned from peer
@@ -75,18 +82,24 @@ export class PeerNames {
    * and `payment-api:8080` become `payment-api`. Null when the record names none.
    */
   peerOf(doc: LogDocument): string | null {
-    for (const key of PEER_KEYS) {
-      const v = doc.attributes[key];
-      if (typeof v !== "string" || v === "") continue;
-      let name = this.names.get(v);
-      if (name === undefined) {
-        name = peerNameOf(v);
-        if (this.names.size >= MAX_PEER_VALUES) this.names = new Map();
-        this.names.set(v, name);
-      }
-      if (name !== "" && name !== doc.service) return name;
+    return firstReadable(doc.attributes, PEER_RANK, this.peerIn, doc.service);
+  }
+
+  /** The service a peer attribute's value names, unless it names none or the record's own (`service`). */
+  private readonly peerIn = (value: unknown, service: string): string | null => {
+    if (typeof value !== "string" || value === "") return null;
+    const name = this.nameOf(value);
+    return name === "" || name === service ? null : name;
+  };
+
+  private nameOf(value: string): string {
+    let name = this.names.get(value);
+    if (name === undefined) {
+      name = peerNameOf(value);
+      if (this.names.size >= MAX_PEER_VALUES) this.names = new Map();
+      this.names.set(value, name);
     }
-    return null;
+    return name;
   }
 }
 
@@ -104,9 +117,33 @@ function isSpanId(v: string): boolean {
 }
 
 export function parentSpanOf(doc: LogDocument): string | null {
-  for (const key of PARENT_SPAN_KEYS) {
-    const v = doc.attributes[key];
-    if (typeof v === "string" && isSpanId(v)) return v.toLowerCase();
+  return firstReadable(doc.attributes, PARENT_SPAN_RANK, spanIdIn, "")?.toLowerCase() ?? null;
+}
+
+function spanIdIn(value: unknown): string | null {
+  return typeof value === "string" && isSpanId(value) ? value : null;
+}
+
+/**
+ * What `read` makes of the value of the record's attribute that comes first in `ranks` among those it
+ * can read (null when none). A record is read key by key: it holds a few attributes (most none), and
+ * probing it for every listed key cost more than the rest of correlating it.
+ */
+function firstReadable<T>(
+  attributes: Readonly<Record<string, unknown>>,
+  ranks: ReadonlyMap<string, number>,
+  read: (value: unknown, service: string) => T | null,
+  service: string,
+): T | null {
+  let found: T | null = null;
+  let foundRank = ranks.size;
+  for (const key in attributes) {
+    const rank = ranks.get(key);
+    if (rank === undefined || rank >= foundRank) continue;
+    const value = read(attributes[key], service);
+    if (value === null) continue;
+    found = value;
+    foundRank = rank;
   }
-  return null;
+  return found;
 }

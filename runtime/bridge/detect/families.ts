@@ -216,6 +216,14 @@ const CLIENT_WORDS = new RegExp(`${EXPIRED_WORD.source}|${VALIDATION.source}|${N
 /** Attribute keys that carry the request path or user agent (current and legacy semantic conventions). */
 const PATH_KEYS = ["url.path", "http.target", "url.full", "http.url", "http.route"];
 const AGENT_KEYS = ["user_agent.original", "http.user_agent"];
+/**
+ * The scanner pattern for each of those keys. A record is read key by key against this Map: it holds a
+ * few attributes (most none), and probing it for all seven keys cost more than the rest of the check.
+ */
+const SCANNER_TESTS: ReadonlyMap<string, RegExp> = new Map([
+  ...AGENT_KEYS.map((key): [string, RegExp] => [key, SCANNER_AGENT]),
+  ...PATH_KEYS.map((key): [string, RegExp] => [key, SCANNER_PATH]),
+]);
 
 /**
  * Why a record is the client's fault, or null. Client errors (4xx), scanner probes, validation errors
@@ -226,13 +234,11 @@ export function classifyClientSide(
   httpStatus: number | null,
   attributes: Readonly<Record<string, unknown>>,
 ): ClientSideKind | null {
-  for (const key of AGENT_KEYS) {
+  for (const key in attributes) {
+    const scanner = SCANNER_TESTS.get(key);
+    if (scanner === undefined) continue;
     const v = attributes[key];
-    if (typeof v === "string" && SCANNER_AGENT.test(v)) return "scanner";
-  }
-  for (const key of PATH_KEYS) {
-    const v = attributes[key];
-    if (typeof v === "string" && SCANNER_PATH.test(v)) return "scanner";
+    if (typeof v === "string" && scanner.test(v)) return "scanner";
   }
   if (httpStatus !== null && httpStatus >= 500) return null;
   if (!CLIENT_WORDS.test(message)) return httpStatus !== null && httpStatus >= 400 ? "client_error" : null;

@@ -84,6 +84,7 @@ describe("classifyClientSide", () => {
     ["too many requests", 429, {}, "client_error"],
     ["GET /wp-login.php", 404, { "url.path": "/wp-login.php" }, "scanner"],
     ["GET /", 200, { "user_agent.original": "sqlmap/1.7" }, "scanner"],
+    ["GET / 404", 404, { "url.path": "/", "http.user_agent": "curl/8.5", "http.target": "/.env" }, "scanner"],
     ["JWT expired at 2026-01-01T00:00:00Z", null, {}, "expired_credentials"],
     ["session expired for user 7", 500, {}, null],
     ["Validation failed for field 'email': must be a valid email", null, {}, "validation"],
