@@ -93,10 +93,42 @@ export interface MixHistory {
   /** Template text per id in `counts`, for the evidence of a template that vanished. */
   texts: Record<string, string>;
   /** The latest windows' counts, pooled into the next test. */
-  recent: { index: number; counts: Readonly<Record<string, number>> }[];
+  recent: { index: number; counts: WindowCounts }[];
   /** Windows waiting out the quarantine before they are learned, oldest first, with their pooled test. */
-  pending: { index: number; counts: Readonly<Record<string, number>>; g: number; df: number; tested: boolean }[];
+  pending: { index: number; counts: WindowCounts; g: number; df: number; tested: boolean }[];
 }
+
+/**
+ * One window's records per template id. A Map, not an object: a window's ids arrive in an order of
+ * their own, so objects of that kind each had a layout of their own, and every record's count and
+ * every walk over a window's ids at its close went through V8's slow, generic property paths.
+ */
+export type WindowCounts = ReadonlyMap<string, number>;
+
+/** A MixHistory as checkpoints hold it (JSON): window counts as objects. */
+export type MixHistoryState = Omit<MixHistory, "recent" | "pending"> & {
+  recent: { index: number; counts: Record<string, number> }[];
+  pending: { index: number; counts: Record<string, number>; g: number; df: number; tested: boolean }[];
+};
+
+export function mixHistoryState(h: MixHistory): MixHistoryState {
+  return {
+    ...h,
+    recent: h.recent.map((r) => ({ ...r, counts: Object.fromEntries(r.counts) })),
+    pending: h.pending.map((w) => ({ ...w, counts: Object.fromEntries(w.counts) })),
+  };
+}
+
+export function mixHistoryFrom(state: MixHistoryState): MixHistory {
+  return {
+    ...state,
+    recent: state.recent.map((r) => ({ ...r, counts: new Map(Object.entries(r.counts)) })),
+    pending: state.pending.map((w) => ({ ...w, counts: new Map(Object.entries(w.counts)) })),
+  };
+}
+
+const NO_COUNTS: WindowCounts = new Map();
+const NO_TEXTS: ReadonlyMap<string, string> = new Map();
 
 export function newMixHistory(): MixHistory {
   return { counts: {}, total: 0, ages: {}, present: {}, exposure: {}, windows: 0, dispersionSum: 0, dispersionWeight: 0, dispersionDf: 0, streak: 0, texts: {}, recent: [], pending: [] };
@@ -108,7 +140,7 @@ export function newMixHistory(): MixHistory {
  * MAX_POOLED_WINDOWS), only windows after the last significant test. Null while the windows since
  * that test are still too few: the next test must be independent of it.
  */
-export function pooledMix(h: MixHistory, index: number, counts: Readonly<Record<string, number>>): Map<string, number> | null {
+export function pooledMix(h: MixHistory, index: number, counts: WindowCounts): Map<string, number> | null {
   const floor = Math.max(index - MAX_POOLED_WINDOWS, h.since ?? Number.NEGATIVE_INFINITY);
   let kept = 0;
   for (const r of h.recent) if (r.index > floor && r.index < index) h.recent[kept++] = r;
@@ -123,8 +155,7 @@ export function pooledMix(h: MixHistory, index: number, counts: Readonly<Record<
   let records = 0;
   for (let k = h.recent.length - 1; k >= 0 && from < 0; k--) {
     const r = h.recent[k];
-    for (const id in r.counts) {
-      const n = r.counts[id];
+    for (const [id, n] of r.counts) {
       records += n;
       pooled.set(id, (pooled.get(id) ?? 0) + n);
     }
@@ -280,13 +311,13 @@ export function recordMix(
   verdict: MixVerdict,
   significant: boolean,
   halfLife = HALF_LIFE_WINDOWS,
-  texts: Readonly<Record<string, string>> = {},
+  texts: ReadonlyMap<string, string> = NO_TEXTS,
   failing = false,
 ): void {
   if (!verdict.pooling) h.streak = significant ? h.streak + 1 : 0;
   if (h.streak === 0) delete h.onset;
   else if (significant && h.streak === 1) h.onset = index - (h.span ?? 1) + 1;
-  let own: Readonly<Record<string, number>> = {};
+  let own = NO_COUNTS;
   for (const r of h.recent) {
     if (r.index !== index) continue;
     own = r.counts;
@@ -303,13 +334,16 @@ export function recordMix(
     const w = h.pending.shift() as MixHistory["pending"][number];
     learn(h, w.counts, w, halfLife);
   }
-  for (const id in own) if (h.counts[id] !== undefined && texts[id] !== undefined) h.texts[id] = texts[id];
-  for (const id in texts) if (h.texts[id] === undefined && h.counts[id] !== undefined) h.texts[id] = texts[id];
+  for (const id of own.keys()) {
+    const text = texts.get(id);
+    if (h.counts[id] !== undefined && text !== undefined) h.texts[id] = text;
+  }
+  for (const [id, text] of texts) if (h.texts[id] === undefined && h.counts[id] !== undefined) h.texts[id] = text;
 }
 
-function learn(h: MixHistory, counts: Readonly<Record<string, number>>, test: { g: number; df: number; tested: boolean }, halfLife: number): void {
+function learn(h: MixHistory, counts: WindowCounts, test: { g: number; df: number; tested: boolean }, halfLife: number): void {
   let n = 0;
-  for (const id in counts) n += counts[id];
+  for (const c of counts.values()) n += c;
   if (n === 0) return;
   const keep = Math.pow(0.5, 1 / halfLife);
   for (const id in h.counts) {
@@ -323,9 +357,9 @@ function learn(h: MixHistory, counts: Readonly<Record<string, number>>, test: { 
     } else h.counts[id] = c;
   }
   const present = (h.present ??= { ...h.ages });
-  for (const id in counts) {
-    h.counts[id] = (h.counts[id] ?? 0) + counts[id];
-    if (counts[id] > 0) present[id] = (present[id] ?? 0) + 1;
+  for (const [id, c] of counts) {
+    h.counts[id] = (h.counts[id] ?? 0) + c;
+    if (c > 0) present[id] = (present[id] ?? 0) + 1;
   }
   for (const id in h.counts) {
     h.ages[id] = (h.ages[id] ?? 0) + 1;

@@ -4,7 +4,19 @@ import type { Detection } from "./detection";
 import { rootMixOnly } from "./mix-root";
 import type { SpanDetection } from "./span-detector";
 import type { DetectionTuning } from "./tuning";
-import { compositeScore, evaluateWindow, newServiceHistory, round, scoreTemplateMix, type ServiceHistory, type ServiceWindow, type WindowFinding } from "./window";
+import {
+  compositeScore,
+  evaluateWindow,
+  newServiceHistory,
+  round,
+  scoreTemplateMix,
+  serviceHistoryFrom,
+  serviceHistoryState,
+  type ServiceHistory,
+  type ServiceHistoryState,
+  type ServiceWindow,
+  type WindowFinding,
+} from "./window";
 
 const BLAST_RADIUS_WEIGHT = 0.1;
 
@@ -39,9 +51,9 @@ export class WindowDetector {
 
   constructor(
     private readonly tuning: DetectionTuning,
-    state: Record<string, ServiceHistory> = {},
+    state: Record<string, ServiceHistoryState> = {},
   ) {
-    this.history = new Map(Object.entries(state));
+    this.history = new Map(Object.entries(state).map(([service, h]) => [service, serviceHistoryFrom(h)]));
   }
 
   /** Whether this detector judges the service's logs (it has seen a record of it). */
@@ -125,8 +137,8 @@ export class WindowDetector {
     };
   }
 
-  exportState(): Record<string, ServiceHistory> {
-    return Object.fromEntries(this.history);
+  exportState(): Record<string, ServiceHistoryState> {
+    return Object.fromEntries([...this.history].map(([service, h]) => [service, serviceHistoryState(h)]));
   }
 
   private groupDetection(

@@ -12,7 +12,20 @@ import {
   type TemplateHistory,
 } from "./baseline";
 import type { RecordAssessment } from "./record-signals";
-import { judgeMix, mixSignal, newMixHistory, OPEN_STREAK, pooledMix, recordMix, testMix, type MixHistory, type MixVerdict } from "./template-mix";
+import {
+  judgeMix,
+  mixHistoryFrom,
+  mixHistoryState,
+  mixSignal,
+  newMixHistory,
+  OPEN_STREAK,
+  pooledMix,
+  recordMix,
+  testMix,
+  type MixHistory,
+  type MixHistoryState,
+  type MixVerdict,
+} from "./template-mix";
 
 /** Per-window evidence kept for each error record's template. */
 export interface TemplateCount {
@@ -34,10 +47,25 @@ export interface ServiceWindow {
   timeline: TimelineEntry[];
   firstErrorMs: number | null;
   lastErrorMs: number | null;
-  /** Records per template, every severity (the template mix; absent in windows of older checkpoints). */
-  mix?: Record<string, number>;
+  /** Records per template, every severity (the template mix; absent in windows of older checkpoints). A Map: see `WindowCounts`. */
+  mix?: Map<string, number>;
   /** Template text of each id in `mix`, for evidence and titles. */
-  mixTemplates?: Record<string, string>;
+  mixTemplates?: Map<string, string>;
+}
+
+/** A ServiceWindow as checkpoints hold it (JSON): the mix as objects. */
+export type ServiceWindowState = Omit<ServiceWindow, "mix" | "mixTemplates"> & { mix?: Record<string, number>; mixTemplates?: Record<string, string> };
+
+export function serviceWindowState(w: ServiceWindow): ServiceWindowState {
+  return { ...w, mix: w.mix && Object.fromEntries(w.mix), mixTemplates: w.mixTemplates && Object.fromEntries(w.mixTemplates) };
+}
+
+export function serviceWindowFrom(state: ServiceWindowState): ServiceWindow {
+  return {
+    ...state,
+    mix: state.mix && new Map(Object.entries(state.mix)),
+    mixTemplates: state.mixTemplates && new Map(Object.entries(state.mixTemplates)),
+  };
 }
 
 /**
@@ -63,8 +91,8 @@ export function newServiceWindow(): ServiceWindow {
     timeline: [],
     firstErrorMs: null,
     lastErrorMs: null,
-    mix: {},
-    mixTemplates: {},
+    mix: new Map(),
+    mixTemplates: new Map(),
   };
 }
 
@@ -85,12 +113,12 @@ export function addToWindow(w: ServiceWindow, doc: LogDocument, a: RecordAssessm
   w.total += 1;
   // A client's bad request says nothing about the service's health: it stays out of the mix too.
   if (a.clientSide === null) {
-    const mix = (w.mix ??= {});
-    const seen = mix[doc.template_id];
+    const mix = (w.mix ??= new Map());
+    const seen = mix.get(doc.template_id);
     if (seen === undefined) {
-      mix[doc.template_id] = 1;
-      (w.mixTemplates ??= {})[doc.template_id] = doc.template;
-    } else mix[doc.template_id] = seen + 1;
+      mix.set(doc.template_id, 1);
+      (w.mixTemplates ??= new Map()).set(doc.template_id, doc.template);
+    } else mix.set(doc.template_id, seen + 1);
   }
   if (!a.isError) return w.errors;
   w.errors += 1;
@@ -120,6 +148,17 @@ export interface ServiceHistory {
   firstSeenMs: number;
   /** The baseline template mix (absent in older checkpoints: starts afresh). */
   mix?: MixHistory;
+}
+
+/** A ServiceHistory as checkpoints hold it (JSON). */
+export type ServiceHistoryState = Omit<ServiceHistory, "mix"> & { mix?: MixHistoryState };
+
+export function serviceHistoryState({ mix, ...rest }: ServiceHistory): ServiceHistoryState {
+  return mix === undefined ? rest : { ...rest, mix: mixHistoryState(mix) };
+}
+
+export function serviceHistoryFrom({ mix, ...rest }: ServiceHistoryState): ServiceHistory {
+  return mix === undefined ? rest : { ...rest, mix: mixHistoryFrom(mix) };
 }
 
 export function newServiceHistory(firstSeenMs: number): ServiceHistory {
@@ -315,7 +354,7 @@ export function scoreTemplateMix(
     const h = histories.get(service);
     if (!h) continue;
     const mix = (h.mix ??= newMixHistory());
-    verdicts.set(service, testMix(pooledMix(mix, index, w.mix ?? {}), mix, tuning.minBaselineWindows));
+    verdicts.set(service, testMix(pooledMix(mix, index, w.mix ?? NO_COUNTS), mix, tuning.minBaselineWindows));
   }
   const significant = judgeMix(verdicts, tuning.mixAlpha);
   for (const [service, v] of verdicts) {
@@ -332,6 +371,8 @@ export function scoreTemplateMix(
     f.onsetMs = (h.onset ?? index) * tuning.windowMs;
     const lead = v.appeared[0] ?? v.vanished[0] ?? v.grown[0];
     f.templateId = lead?.templateId ?? "";
-    f.template = lead === undefined ? "" : (w.mixTemplates?.[lead.templateId] ?? h.texts[lead.templateId] ?? "");
+    f.template = lead === undefined ? "" : (w.mixTemplates?.get(lead.templateId) ?? h.texts[lead.templateId] ?? "");
   }
 }
+
+const NO_COUNTS: ReadonlyMap<string, number> = new Map();

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { ServiceHistory, ServiceWindow } from "../detect/window";
+import type { ServiceHistoryState, ServiceWindowState } from "../detect/window";
 import type { TrackedIncident } from "../lifecycle";
 
 export const PIPELINE_STATE_VERSION = 1;
@@ -18,8 +18,8 @@ export const pipelineStateSchema = z.object({
   lastReceivedMs: z.number().nullable().optional(),
   /** How late records have been arriving (absent in state files of older versions). */
   lateness: z.array(z.number()).optional(),
-  windows: z.array(z.tuple([z.number().int(), z.record(z.string(), z.custom<ServiceWindow>((v) => typeof v === "object" && v !== null))])),
-  history: z.record(z.string(), z.custom<ServiceHistory>((v) => typeof v === "object" && v !== null)),
+  windows: z.array(z.tuple([z.number().int(), z.record(z.string(), z.custom<ServiceWindowState>((v) => typeof v === "object" && v !== null))])),
+  history: z.record(z.string(), z.custom<ServiceHistoryState>((v) => typeof v === "object" && v !== null)),
   graph: z.object({
     services: z.array(z.string()),
     edges: z.array(z.tuple([z.string(), z.string(), z.number()])),

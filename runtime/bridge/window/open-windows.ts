@@ -1,4 +1,4 @@
-import { newServiceWindow, type ServiceWindow } from "../detect/window";
+import { newServiceWindow, serviceWindowFrom, serviceWindowState, type ServiceWindow, type ServiceWindowState } from "../detect/window";
 
 /** One closed window's log accumulators, by service (empty when only spans fell in it). */
 export interface ClosedWindow {
@@ -9,7 +9,7 @@ export interface ClosedWindow {
 }
 
 /** A pipeline checkpoint's open log windows: `[index, service -> accumulator]`. */
-export type OpenWindowsState = [number, Record<string, ServiceWindow>][];
+export type OpenWindowsState = [number, Record<string, ServiceWindowState>][];
 
 /**
  * The open tumbling windows of a pipeline: each service's log accumulator per window index, plus the
@@ -25,7 +25,7 @@ export class OpenWindows {
     private readonly spanWindows: () => Iterable<number>,
     state: OpenWindowsState = [],
   ) {
-    this.windows = new Map(state.map(([index, services]) => [index, new Map(Object.entries(services))]));
+    this.windows = new Map(state.map(([index, services]) => [index, new Map(Object.entries(services).map(([service, w]) => [service, serviceWindowFrom(w)]))]));
   }
 
   /** The accumulator of `service` in window `index`, created on first use. */
@@ -58,6 +58,6 @@ export class OpenWindows {
   }
 
   exportState(): OpenWindowsState {
-    return [...this.windows].map(([index, services]) => [index, Object.fromEntries(services)]);
+    return [...this.windows].map(([index, services]) => [index, Object.fromEntries([...services].map(([service, w]) => [service, serviceWindowState(w)]))]);
   }
 }

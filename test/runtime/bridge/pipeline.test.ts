@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { BridgePipeline } from "../../../runtime/bridge";
 import type { ContextSummary } from "../../../runtime/bridge/pipeline";
 import { createTemplateMiner, restoreTemplateMiner } from "../../../runtime/bridge/template";
+import { generateScenario, toScenarioJsonLines } from "../../../runtime/scenarios";
 import { opened, otlp, pipeline, run, T0, traffic, type TestLog } from "./support";
 
 const MIN = 60_000;
@@ -280,6 +281,23 @@ describe("incident lifecycle", () => {
     expect(opened(events)).toEqual([]);
     expect(second.openIncidents().map((i) => i.id)).toEqual([openedBefore[0].id]);
     expect(() => BridgePipeline.restore({ tenantId: "acme", miner: createTemplateMiner() }, { version: 99 })).toThrow();
+  });
+
+  it("continues from a checkpoint as it would have without one: open windows and template-mix baselines survive the JSON", () => {
+    const lines = toScenarioJsonLines(generateScenario({ seed: 424242, durationMs: 12 * MIN, requestsPerSecond: 10 }));
+    const cut = Math.floor(lines.length * 0.6);
+    const replay = (p: BridgePipeline, from: number, to: number) => lines.slice(from, to).map((line) => JSON.stringify(p.processOtlp(line, "json", "t").incidentEvents));
+    const whole = pipeline();
+    const uninterrupted = replay(whole, 0, lines.length);
+    const first = pipeline();
+    const before = replay(first, 0, cut);
+    const state = JSON.parse(JSON.stringify(first.exportState()));
+    expect(Object.values(state.history).some((h) => (h as { mix?: { recent: unknown[] } }).mix?.recent.length)).toBe(true);
+    expect(state.windows.length).toBeGreaterThan(0);
+    const second = BridgePipeline.restore({ tenantId: "acme", miner: restoreTemplateMiner(state.miner) }, state);
+    expect([...before, ...replay(second, cut, lines.length)]).toEqual(uninterrupted);
+    expect(JSON.stringify(second.flush())).toBe(JSON.stringify(whole.flush()));
+    expect(JSON.stringify(second.exportState())).toBe(JSON.stringify(whole.exportState()));
   });
 });
 

@@ -33,7 +33,7 @@ function window(rng: Random, requests: number, mix: Record<string, number>, line
 }
 
 /** A window's counts as the test takes them (pooled). */
-const pooledOf = (counts: Record<string, number>) => new Map(Object.entries(counts));
+const countsOf = (counts: Record<string, number>) => new Map(Object.entries(counts));
 
 const MIX = { hit: 0.6, miss: 0.3, list: 0.1 };
 const LINES = { hit: ["recv", "cache-hit", "sent"], miss: ["recv", "cache-miss", "db-query", "db-query", "sent"], list: ["recv", "list", "sent"] };
@@ -51,7 +51,7 @@ let index = 0;
 /** One window as the pipeline judges it: pooled with the previous ones, tested, then queued for learning. */
 function step(h: MixHistory, counts: Record<string, number>, alpha = 0.001, halfLife?: number): { verdict: MixVerdict; significant: boolean } {
   index += 1;
-  const verdict = testMix(pooledMix(h, index, counts), h, MIN_WINDOWS);
+  const verdict = testMix(pooledMix(h, index, countsOf(counts)), h, MIN_WINDOWS);
   const significant = judgeMix(new Map([["svc", verdict]]), alpha).has("svc");
   recordMix(h, index, verdict, significant, halfLife);
   return { verdict, significant };
@@ -67,7 +67,7 @@ describe("template mix test", () => {
     const trials = 3000;
     for (let i = 0; i < trials; i++) {
       // Traffic varies tenfold between windows; only proportions are judged.
-      const verdict = testMix(pooledOf(window(rng, rng.int(5, 50), MIX, LINES)), h, MIN_WINDOWS);
+      const verdict = testMix(countsOf(window(rng, rng.int(5, 50), MIX, LINES)), h, MIN_WINDOWS);
       expect(verdict.tested).toBe(true);
       if (verdict.p <= 0.01) below01++;
       if (verdict.p <= 0.001) below001++;
@@ -120,24 +120,24 @@ describe("template mix test", () => {
     const counts = (n: number) => ({ a: n / 2, b: n / 2 });
     // 50 records a window: the pool grows until it holds MIN_POOLED_RECORDS.
     let pooled: Map<string, number> | null = null;
-    for (let i = 1; i <= 20; i++) pooled = pooledMix(h, 1000 + i, counts(50));
+    for (let i = 1; i <= 20; i++) pooled = pooledMix(h, 1000 + i, countsOf(counts(50)));
     expect((pooled?.get("a") ?? 0) + (pooled?.get("b") ?? 0)).toBe(50 * Math.ceil(MIN_POOLED_RECORDS / 50));
     // 1000 records a window: the usual three windows.
     const busy = newMixHistory();
-    for (let i = 1; i <= 20; i++) pooled = pooledMix(busy, 2000 + i, counts(1000));
+    for (let i = 1; i <= 20; i++) pooled = pooledMix(busy, 2000 + i, countsOf(counts(1000)));
     expect((pooled?.get("a") ?? 0) + (pooled?.get("b") ?? 0)).toBe(1000 * POOLED_WINDOWS);
     // 5 records a window: never more than MAX_POOLED_WINDOWS.
     const quiet = newMixHistory();
-    for (let i = 1; i <= 40; i++) pooled = pooledMix(quiet, 3000 + i, counts(4));
+    for (let i = 1; i <= 40; i++) pooled = pooledMix(quiet, 3000 + i, countsOf(counts(4)));
     expect((pooled?.get("a") ?? 0) + (pooled?.get("b") ?? 0)).toBe(4 * MAX_POOLED_WINDOWS);
   });
 
   it("tests next only on windows after a significant test, so two significant tests in a row are independent", () => {
     const h = newMixHistory();
-    for (let i = 1; i <= 10; i++) pooledMix(h, i, { a: 200, b: 200 });
+    for (let i = 1; i <= 10; i++) pooledMix(h, i, countsOf({ a: 200, b: 200 }));
     h.since = 10;
-    for (let i = 11; i < 10 + POOLED_WINDOWS; i++) expect(pooledMix(h, i, { a: 200, b: 200 })).toBeNull();
-    expect(pooledMix(h, 10 + POOLED_WINDOWS, { a: 200, b: 200 })).toEqual(pooledOf({ a: 200 * POOLED_WINDOWS, b: 200 * POOLED_WINDOWS }));
+    for (let i = 11; i < 10 + POOLED_WINDOWS; i++) expect(pooledMix(h, i, countsOf({ a: 200, b: 200 }))).toBeNull();
+    expect(pooledMix(h, 10 + POOLED_WINDOWS, countsOf({ a: 200, b: 200 }))).toEqual(countsOf({ a: 200 * POOLED_WINDOWS, b: 200 * POOLED_WINDOWS }));
   });
 
   it("never expects a line the service wrote in one burst (callers retrying through a restart)", () => {
@@ -204,10 +204,10 @@ describe("template mix test", () => {
     const rng = new Random(45);
     const h = newMixHistory();
     while (h.windows < MIN_WINDOWS - 1) step(h, window(rng, 20, MIX, LINES));
-    expect(testMix(pooledOf({ anything: 50 }), h, MIN_WINDOWS).tested).toBe(false);
+    expect(testMix(countsOf({ anything: 50 }), h, MIN_WINDOWS).tested).toBe(false);
     while (h.windows < MIN_WINDOWS) step(h, window(rng, 20, MIX, LINES));
-    expect(testMix(pooledOf({ recv: 2, sent: 2 }), h, MIN_WINDOWS).tested).toBe(false);
-    expect(testMix(pooledOf(window(rng, 20, MIX, LINES)), h, MIN_WINDOWS).tested).toBe(true);
+    expect(testMix(countsOf({ recv: 2, sent: 2 }), h, MIN_WINDOWS).tested).toBe(false);
+    expect(testMix(countsOf(window(rng, 20, MIX, LINES)), h, MIN_WINDOWS).tested).toBe(true);
   });
 
   it("keeps a significant window out of the baseline and counts the streak of significant tests", () => {
@@ -250,8 +250,8 @@ describe("template mix test", () => {
     const h = warm(rng, 30);
     for (let i = 0; i < 6; i++) {
       index += 1;
-      const counts = pooledMix(h, index, { ...window(rng, 20, MIX, LINES), "call failed": 4 });
-      recordMix(h, index, testMix(counts, h, MIN_WINDOWS), false, undefined, {}, true);
+      const counts = pooledMix(h, index, countsOf({ ...window(rng, 20, MIX, LINES), "call failed": 4 }));
+      recordMix(h, index, testMix(counts, h, MIN_WINDOWS), false, undefined, new Map(), true);
     }
     for (let i = 0; i < 6; i++) step(h, window(rng, 20, MIX, LINES));
     expect(h.counts["call failed"]).toBeUndefined();
@@ -264,10 +264,10 @@ describe("template mix test", () => {
     // Half-life 12 windows here (the pipeline's is an hour) so the test stays short.
     for (let i = 0; i < 200; i++) {
       index += 1;
-      const counts = pooledMix(h, index, window(rng, 20, changed, LINES));
+      const counts = pooledMix(h, index, countsOf(window(rng, 20, changed, LINES)));
       recordMix(h, index, testMix(counts, h, MIN_WINDOWS), false, 12);
     }
-    expect(testMix(pooledOf(window(rng, 25, changed, LINES)), h, MIN_WINDOWS).p).toBeGreaterThan(0.001);
+    expect(testMix(countsOf(window(rng, 25, changed, LINES)), h, MIN_WINDOWS).p).toBeGreaterThan(0.001);
   });
 });
 
