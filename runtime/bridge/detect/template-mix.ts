@@ -60,16 +60,16 @@ const MAX_DISPERSION_DF = 10_000;
 /** Changed templates named in the evidence. */
 const MAX_CHANGES = 3;
 
-/** One service's baseline template mix. */
+/** One service's baseline template mix. Its per-template tables are Maps (see `WindowCounts`), objects in checkpoints. */
 export interface MixHistory {
   /** Decayed record count per template id over learned windows. */
-  counts: Record<string, number>;
+  counts: Map<string, number>;
   /** Decayed total of `counts`. */
   total: number;
   /** Windows learned since each template in `counts` entered the baseline. */
-  ages: Record<string, number>;
+  ages: Map<string, number>;
   /** Learned windows in which each template in `counts` appeared (absent in older checkpoints: `ages` stands in). */
-  present?: Record<string, number>;
+  present?: Map<string, number>;
   /** Index of the last significant test: later tests pool only windows after it, so they are independent of it. */
   since?: number;
   /** Windows the latest test pooled: a window waits at least that long before it is learned. */
@@ -81,7 +81,7 @@ export interface MixHistory {
    * template's share is its count over its own exposure, so one that appeared an hour into the
    * history is not taken as rarer than it is.
    */
-  exposure: Record<string, number>;
+  exposure: Map<string, number>;
   /** Windows learned (not decayed): the warm-up gate. */
   windows: number;
   /** Decayed sums over tested, learned windows of G/df, of their weight and of df: the dispersion estimate. */
@@ -91,7 +91,7 @@ export interface MixHistory {
   /** Significant tests in a row (windows still pooling towards their test neither extend nor break it). */
   streak: number;
   /** Template text per id in `counts`, for the evidence of a template that vanished. */
-  texts: Record<string, string>;
+  texts: Map<string, string>;
   /** The latest windows' counts, pooled into the next test. */
   recent: { index: number; counts: WindowCounts }[];
   /** Windows waiting out the quarantine before they are learned, oldest first, with their pooled test. */
@@ -105,25 +105,44 @@ export interface MixHistory {
  */
 export type WindowCounts = ReadonlyMap<string, number>;
 
-/** A MixHistory as checkpoints hold it (JSON): window counts as objects. */
-export type MixHistoryState = Omit<MixHistory, "recent" | "pending"> & {
+/** A MixHistory as checkpoints hold it (JSON): its tables and window counts as objects, in the same order. */
+export type MixHistoryState = Omit<MixHistory, "counts" | "ages" | "present" | "exposure" | "texts" | "recent" | "pending"> & {
+  counts: Record<string, number>;
+  ages: Record<string, number>;
+  present?: Record<string, number>;
+  exposure: Record<string, number>;
+  texts: Record<string, string>;
   recent: { index: number; counts: Record<string, number> }[];
   pending: { index: number; counts: Record<string, number>; g: number; df: number; tested: boolean }[];
 };
 
 export function mixHistoryState(h: MixHistory): MixHistoryState {
+  const { present, ...rest } = h;
+  // Spread, then replaced in place: the checkpoint keeps the history's key order.
   return {
-    ...h,
+    ...(present === undefined ? rest : h),
+    counts: Object.fromEntries(h.counts),
+    ages: Object.fromEntries(h.ages),
+    ...(present === undefined ? {} : { present: Object.fromEntries(present) }),
+    exposure: Object.fromEntries(h.exposure),
+    texts: Object.fromEntries(h.texts),
     recent: h.recent.map((r) => ({ ...r, counts: Object.fromEntries(r.counts) })),
     pending: h.pending.map((w) => ({ ...w, counts: Object.fromEntries(w.counts) })),
   };
 }
 
 export function mixHistoryFrom(state: MixHistoryState): MixHistory {
+  const { present, ...rest } = state;
+  const entries = <T>(table: Record<string, T>) => new Map(Object.entries(table));
   return {
-    ...state,
-    recent: state.recent.map((r) => ({ ...r, counts: new Map(Object.entries(r.counts)) })),
-    pending: state.pending.map((w) => ({ ...w, counts: new Map(Object.entries(w.counts)) })),
+    ...(present === undefined ? rest : state),
+    counts: entries(state.counts),
+    ages: entries(state.ages),
+    ...(present === undefined ? {} : { present: entries(present) }),
+    exposure: entries(state.exposure),
+    texts: entries(state.texts),
+    recent: state.recent.map((r) => ({ ...r, counts: entries(r.counts) })),
+    pending: state.pending.map((w) => ({ ...w, counts: entries(w.counts) })),
   };
 }
 
@@ -131,7 +150,21 @@ const NO_COUNTS: WindowCounts = new Map();
 const NO_TEXTS: ReadonlyMap<string, string> = new Map();
 
 export function newMixHistory(): MixHistory {
-  return { counts: {}, total: 0, ages: {}, present: {}, exposure: {}, windows: 0, dispersionSum: 0, dispersionWeight: 0, dispersionDf: 0, streak: 0, texts: {}, recent: [], pending: [] };
+  return {
+    counts: new Map(),
+    total: 0,
+    ages: new Map(),
+    present: new Map(),
+    exposure: new Map(),
+    windows: 0,
+    dispersionSum: 0,
+    dispersionWeight: 0,
+    dispersionDf: 0,
+    streak: 0,
+    texts: new Map(),
+    recent: [],
+    pending: [],
+  };
 }
 
 /**
@@ -222,16 +255,16 @@ export function testMix(pooled: ReadonlyMap<string, number> | null, h: MixHistor
   let known = 0;
   const appeared: MixChange[] = [];
   for (const [id, count] of pooled) {
-    if ((present[id] ?? 0) >= minWindows) known += count;
+    if ((present.get(id) ?? 0) >= minWindows) known += count;
     else appeared.push({ templateId: id, count, expected: 0 });
   }
   // Each known template's share of the baseline, over its own exposure.
   const ids: string[] = [];
   const sharesOf: number[] = [];
   let shares = 0;
-  for (const id in h.counts) {
-    if ((present[id] ?? 0) < minWindows) continue;
-    const share = h.counts[id] / (h.exposure[id] ?? h.total);
+  for (const [id, count] of h.counts) {
+    if ((present.get(id) ?? 0) < minWindows) continue;
+    const share = count / (h.exposure.get(id) ?? h.total);
     ids.push(id);
     sharesOf.push(share);
     shares += share;
@@ -336,9 +369,9 @@ export function recordMix(
   }
   for (const id of own.keys()) {
     const text = texts.get(id);
-    if (h.counts[id] !== undefined && text !== undefined) h.texts[id] = text;
+    if (h.counts.has(id) && text !== undefined) h.texts.set(id, text);
   }
-  for (const [id, text] of texts) if (h.texts[id] === undefined && h.counts[id] !== undefined) h.texts[id] = text;
+  for (const [id, text] of texts) if (!h.texts.has(id) && h.counts.has(id)) h.texts.set(id, text);
 }
 
 function learn(h: MixHistory, counts: WindowCounts, test: { g: number; df: number; tested: boolean }, halfLife: number): void {
@@ -346,24 +379,19 @@ function learn(h: MixHistory, counts: WindowCounts, test: { g: number; df: numbe
   for (const c of counts.values()) n += c;
   if (n === 0) return;
   const keep = Math.pow(0.5, 1 / halfLife);
-  for (const id in h.counts) {
-    const c = h.counts[id] * keep;
-    if (c < FORGET_BELOW) {
-      delete h.counts[id];
-      delete h.texts[id];
-      delete h.ages[id];
-      delete h.present?.[id];
-      delete h.exposure[id];
-    } else h.counts[id] = c;
+  for (const [id, count] of h.counts) {
+    const c = count * keep;
+    if (c < FORGET_BELOW) forget(h, id);
+    else h.counts.set(id, c);
   }
-  const present = (h.present ??= { ...h.ages });
+  const present = (h.present ??= new Map(h.ages));
   for (const [id, c] of counts) {
-    h.counts[id] = (h.counts[id] ?? 0) + c;
-    if (c > 0) present[id] = (present[id] ?? 0) + 1;
+    h.counts.set(id, (h.counts.get(id) ?? 0) + c);
+    if (c > 0) present.set(id, (present.get(id) ?? 0) + 1);
   }
-  for (const id in h.counts) {
-    h.ages[id] = (h.ages[id] ?? 0) + 1;
-    h.exposure[id] = (h.exposure[id] ?? 0) * keep + n;
+  for (const id of h.counts.keys()) {
+    h.ages.set(id, (h.ages.get(id) ?? 0) + 1);
+    h.exposure.set(id, (h.exposure.get(id) ?? 0) * keep + n);
   }
   h.total = h.total * keep + n;
   h.windows += 1;
@@ -377,18 +405,22 @@ function learn(h: MixHistory, counts: WindowCounts, test: { g: number; df: numbe
     h.dispersionWeight = 1;
     h.dispersionDf = 1;
   }
-  const ids = Object.keys(h.counts);
-  if (ids.length > MAX_TEMPLATES) {
-    ids.sort((a, b) => h.counts[a] - h.counts[b] || (a < b ? -1 : 1));
+  if (h.counts.size > MAX_TEMPLATES) {
+    const counts = h.counts;
+    const ids = [...counts.keys()].sort((a, b) => (counts.get(a) as number) - (counts.get(b) as number) || (a < b ? -1 : 1));
     for (const id of ids.slice(0, ids.length - MAX_TEMPLATES)) {
-      h.total -= h.counts[id];
-      delete h.counts[id];
-      delete h.texts[id];
-      delete h.ages[id];
-      delete h.present?.[id];
-      delete h.exposure[id];
+      h.total -= counts.get(id) as number;
+      forget(h, id);
     }
   }
+}
+
+function forget(h: MixHistory, id: string): void {
+  h.counts.delete(id);
+  h.texts.delete(id);
+  h.ages.delete(id);
+  h.present?.delete(id);
+  h.exposure.delete(id);
 }
 
 /**

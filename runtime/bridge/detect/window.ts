@@ -371,7 +371,7 @@ export function scoreTemplateMix(
     f.onsetMs = (h.onset ?? index) * tuning.windowMs;
     const lead = v.appeared[0] ?? v.vanished[0] ?? v.grown[0];
     f.templateId = lead?.templateId ?? "";
-    f.template = lead === undefined ? "" : (w.mixTemplates?.get(lead.templateId) ?? h.texts[lead.templateId] ?? "");
+    f.template = lead === undefined ? "" : (w.mixTemplates?.get(lead.templateId) ?? h.texts.get(lead.templateId) ?? "");
   }
 }
 

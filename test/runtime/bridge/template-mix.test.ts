@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import {
   judgeMix,
+  mixHistoryFrom,
+  mixHistoryState,
   MAX_POOLED_WINDOWS,
   MIN_POOLED_RECORDS,
   mixSignal,
@@ -152,7 +154,7 @@ describe("template mix test", () => {
       expect(verdict.vanished.map((c) => c.templateId)).not.toContain("retrying");
       longest = Math.max(longest, h.streak);
     }
-    expect(h.counts.retrying).toBeGreaterThan(0);
+    expect(h.counts.get("retrying")).toBeGreaterThan(0);
     expect(longest).toBeLessThan(OPEN_STREAK);
   });
 
@@ -216,16 +218,16 @@ describe("template mix test", () => {
     const shifted = { hit: 0, miss: 0.2, list: 0.8 };
     // The first test to see it (the windows queued before it are dropped), then the next one on later windows only.
     for (let i = 0; i < 12 && h.streak < 1; i++) step(h, window(rng, 25, shifted, LINES));
-    const before = JSON.stringify(h.counts);
+    const before = JSON.stringify([...h.counts]);
     for (let i = 0; i < 12 && h.streak < OPEN_STREAK; i++) step(h, window(rng, 25, shifted, LINES));
     expect(h.streak).toBe(OPEN_STREAK);
-    expect(JSON.stringify(h.counts)).toBe(before);
+    expect(JSON.stringify([...h.counts])).toBe(before);
     // Back to normal: once a test sees normal windows only, the streak ends and, after the
     // quarantine, windows are learned again.
     for (let i = 0; i < 2 * POOLED_WINDOWS; i++) step(h, window(rng, 25, MIX, LINES));
     expect(h.streak).toBe(0);
     for (let i = 0; i < MAX_POOLED_WINDOWS; i++) step(h, window(rng, 25, MIX, LINES));
-    expect(JSON.stringify(h.counts)).not.toBe(before);
+    expect(JSON.stringify([...h.counts])).not.toBe(before);
   });
 
   it("remembers where a shift began: the first window its first significant test pooled, kept through the streak", () => {
@@ -254,7 +256,7 @@ describe("template mix test", () => {
       recordMix(h, index, testMix(counts, h, MIN_WINDOWS), false, undefined, new Map(), true);
     }
     for (let i = 0; i < 6; i++) step(h, window(rng, 20, MIX, LINES));
-    expect(h.counts["call failed"]).toBeUndefined();
+    expect(h.counts.get("call failed")).toBeUndefined();
   });
 
   it("forgets an old mix: a lasting change becomes the new normal", () => {
@@ -268,6 +270,22 @@ describe("template mix test", () => {
       recordMix(h, index, testMix(counts, h, MIN_WINDOWS), false, 12);
     }
     expect(testMix(countsOf(window(rng, 25, changed, LINES)), h, MIN_WINDOWS).p).toBeGreaterThan(0.001);
+  });
+});
+
+describe("template mix checkpoints", () => {
+  it("hold the history as JSON objects in its own key order, and restore it to the same history", () => {
+    const h = warm(new Random(7), 30);
+    const state = JSON.parse(JSON.stringify(mixHistoryState(h)));
+    expect(Object.keys(state.counts)).toEqual([...h.counts.keys()]);
+    expect(JSON.stringify(mixHistoryState(mixHistoryFrom(state)))).toBe(JSON.stringify(state));
+    // A checkpoint of a version before `present`: restored without it, and learning adds it.
+    const { present: _, ...older } = state;
+    const restored = mixHistoryFrom(older);
+    expect(restored.present).toBeUndefined();
+    expect(JSON.stringify(mixHistoryState(restored))).toBe(JSON.stringify(older));
+    for (let i = 0; i < 2 * MAX_POOLED_WINDOWS; i++) step(restored, { a: 1 });
+    expect(mixHistoryState(restored).present?.a).toBeGreaterThan(0);
   });
 });
 
