@@ -7,8 +7,6 @@ const MAX_LISTED_SPANS = 16;
  * one array (a Map per trace cost a third of correlation), and only a trace with many spans gets a Map.
  */
 export class TraceEntry {
-  constructor(readonly traceId: string) {}
-
   /** span id, service, span id, service, ... while the trace has at most MAX_LISTED_SPANS spans */
   private listed: string[] = [];
   /** span id -> service once the trace has more spans */
@@ -48,9 +46,6 @@ export class TraceEntry {
   }
 }
 
-/** Slots of the recent-trace cache: a power of two, a few payloads' worth of traces. */
-const RECENT_SLOTS = 1024;
-
 /**
  * Recent traces, bounded: the oldest trace is forgotten first, so memory stays flat however long the
  * replay runs. A ring of ids decides eviction (taking the first key of a Map that keeps losing its
@@ -61,51 +56,35 @@ export class TraceIndex {
   private readonly ring: (string | undefined)[];
   private next = 0;
   /**
-   * The latest traces by a hash of their ids' last characters. A trace's records come close together
-   * (one request across its services), and hashing a fresh 32-character id for the Map, then reading
-   * the Map's table and key far apart in memory, was most of the cost of correlating a record; a
-   * slot is checked with one string comparison. An evicted trace leaves its slot, so the cache never
-   * answers for a trace the Map forgot.
+   * The trace of the latest `entry` call: a request's records often come one after another, and
+   * comparing ids is cheaper than hashing one. It is never evicted, since only a new trace evicts.
    */
-  private readonly recent = new Array<TraceEntry | undefined>(RECENT_SLOTS);
+  private lastId: string | null = null;
+  private last: TraceEntry | null = null;
 
   constructor(private readonly capacity: number) {
     this.ring = new Array<string | undefined>(capacity);
   }
 
   entry(traceId: string): TraceEntry {
-    const slot = slotOf(traceId);
-    const cached = this.recent[slot];
-    if (cached !== undefined && cached.traceId === traceId) return cached;
+    if (traceId === this.lastId && this.last !== null) return this.last;
     let e = this.traces.get(traceId);
     if (!e) {
       const evicted = this.ring[this.next];
-      if (evicted !== undefined) this.evict(evicted);
+      if (evicted !== undefined) this.traces.delete(evicted);
       this.ring[this.next] = traceId;
       this.next = (this.next + 1) % this.capacity;
-      e = new TraceEntry(traceId);
+      e = new TraceEntry();
       this.traces.set(traceId, e);
     }
-    this.recent[slot] = e;
+    this.lastId = traceId;
+    this.last = e;
     return e;
   }
 
   get(traceId: string): TraceEntry | undefined {
     return this.traces.get(traceId);
   }
-
-  private evict(traceId: string): void {
-    const slot = slotOf(traceId);
-    if (this.recent[slot]?.traceId === traceId) this.recent[slot] = undefined;
-    this.traces.delete(traceId);
-  }
-}
-
-/** The cache slot of a trace id: its last characters vary from trace to trace in every id scheme seen (random, counters, zero-padded 64-bit ids). */
-function slotOf(traceId: string): number {
-  let h = 0;
-  for (let i = Math.max(0, traceId.length - 4); i < traceId.length; i++) h = (h * 31 + traceId.charCodeAt(i)) | 0;
-  return h & (RECENT_SLOTS - 1);
 }
 
 /**

@@ -28,19 +28,6 @@ describe("TraceIndex", () => {
     expect(index.get("c")).toBeDefined();
   });
 
-  it("answers for traces whose ids end alike and forgets an evicted trace however recently it was used", () => {
-    const index = new TraceIndex(2);
-    index.entry("first-0000").setSpan(span(1), "x");
-    index.entry("other-0000").setSpan(span(2), "y");
-    expect(index.entry("first-0000").serviceOf(span(1))).toBe("x");
-    expect(index.entry("other-0000").serviceOf(span(2))).toBe("y");
-    index.entry("third-0000");
-    expect(index.get("first-0000")).toBeUndefined();
-    expect(index.entry("first-0000").serviceOf(span(1))).toBeUndefined();
-    expect(index.get("other-0000")).toBeUndefined();
-    expect(index.entry("third-0000")).toBe(index.get("third-0000"));
-  });
-
   it("votes for the service that erred first in each trace", () => {
     const index = new TraceIndex(10);
     index.entry("t1").firstError = new Map([["api", 20], ["db", 10]]);
