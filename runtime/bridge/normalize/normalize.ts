@@ -94,6 +94,11 @@ function buildResourceContext(
 
 /** Distinct resources remembered by a `ResourceContexts`; past it the memo starts over. */
 const MAX_CACHED_RESOURCES = 4096;
+/**
+ * Resources compared under one first value. Past it (one service on many hosts or pods), a resource
+ * is found by its key instead: a lookup never compares more than these few.
+ */
+const MAX_COMPARED_RESOURCES = 8;
 
 /**
  * `resourceContext` memoized on the resource's attributes: every batch repeats the same few
@@ -104,8 +109,8 @@ const MAX_CACHED_RESOURCES = 4096;
  * A resource whose attribute values are all plain strings (nearly every one) is found by comparing
  * its keys and values with those of the resources remembered under its first value, without building
  * a key: joining and hashing a key of a few hundred characters per ResourceLogs was ~1.5 % of replay
- * CPU. Any other resource is found by `resourceKey`. Both tell resources apart exactly as their
- * attributes' JSON does.
+ * CPU. Any other resource, and any past the first few under one first value, is found by
+ * `resourceKey`. Both tell resources apart exactly as their attributes' JSON does.
  */
 export function createResourceContexts(tenantId: string, redactor: Redactor): (resource: Resource) => ResourceContext {
   const iso = createIsoFormatter();
@@ -129,7 +134,7 @@ export function createResourceContexts(tenantId: string, redactor: Redactor): (r
       if (bucket !== undefined) {
         for (let i = 0; i < bucket.length; i++) if (samePairs(bucket[i].pairs, attributes)) return bucket[i].ctx;
       }
-      const pairs = stringPairs(attributes);
+      const pairs = bucket === undefined || bucket.length < MAX_COMPARED_RESOURCES ? stringPairs(attributes) : null;
       if (pairs !== null) {
         const ctx = build(resource);
         // `build` may have started the memo over: the bucket is looked up again.

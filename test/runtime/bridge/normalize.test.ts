@@ -277,6 +277,17 @@ describe("createResourceContexts", () => {
     }
   });
 
+  it("remembers many resources under one first value (one service on many hosts) by their keys", () => {
+    const contexts = createResourceContexts("acme", redactor);
+    const host = (i: number) => attrs(["service.name", s("api")], ["host.name", s(`node-${i}`)]);
+    const first = Array.from({ length: 50 }, (_, i) => contexts(host(i)));
+    expect(new Set(first).size).toBe(50);
+    for (let i = 0; i < 50; i++) {
+      expect(contexts(host(i))).toBe(first[i]);
+      expect(first[i].host).toBe(`node-${i}`);
+    }
+  });
+
   it("starts over past its bound and still gives each resource its own context", () => {
     const contexts = createResourceContexts("acme", redactor);
     const first = contexts(attrs(["service.name", s("svc-0")]));
