@@ -146,7 +146,8 @@ export function mixHistoryFrom(state: MixHistoryState): MixHistory {
   };
 }
 
-const NO_COUNTS: WindowCounts = new Map();
+/** A window without records in the mix. */
+export const NO_COUNTS: WindowCounts = new Map();
 const NO_TEXTS: ReadonlyMap<string, string> = new Map();
 
 export function newMixHistory(): MixHistory {

@@ -18,6 +18,7 @@ import {
   mixHistoryState,
   mixSignal,
   newMixHistory,
+  NO_COUNTS,
   OPEN_STREAK,
   pooledMix,
   recordMix,
@@ -374,5 +375,3 @@ export function scoreTemplateMix(
     f.template = lead === undefined ? "" : (w.mixTemplates?.get(lead.templateId) ?? h.texts.get(lead.templateId) ?? "");
   }
 }
-
-const NO_COUNTS: ReadonlyMap<string, number> = new Map();
